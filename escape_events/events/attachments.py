@@ -1,0 +1,69 @@
+"""Which uploads we accept and how each type is served back (never as active content)."""
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+# extension -> (content type we serve, whether a browser may show it inline)
+ALLOWED_TYPES: dict[str, tuple[str, bool]] = {
+    "pdf": ("application/pdf", True),
+    "txt": ("text/plain; charset=utf-8", True),
+    "md": ("text/plain; charset=utf-8", True),
+    "png": ("image/png", True),
+    "jpg": ("image/jpeg", True),
+    "jpeg": ("image/jpeg", True),
+    "csv": ("text/csv; charset=utf-8", False),
+    "ipynb": ("application/x-ipynb+json", False),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", False),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", False),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False),
+    "odp": ("application/vnd.oasis.opendocument.presentation", False),
+    "odt": ("application/vnd.oasis.opendocument.text", False),
+    "zip": ("application/zip", False),
+}
+
+# Leading bytes a file of that type must start with, so a renamed HTML page is refused.
+MAGIC: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "pptx": (b"PK\x03\x04",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "odp": (b"PK\x03\x04",),
+    "odt": (b"PK\x03\x04",),
+    "zip": (b"PK\x03\x04",),
+}
+
+
+def extension_of(name: str) -> str:
+    return PurePath(name).suffix.lower().lstrip(".")
+
+
+def validate_upload(uploaded) -> str:
+    """Check size, extension and leading bytes; return the content type to serve it with."""
+    extension = extension_of(uploaded.name)
+    if extension not in ALLOWED_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_TYPES))
+        raise ValidationError(f"Files of type “.{extension}” are not accepted. Allowed: {allowed}.")
+    if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            f"The file is {filesizeformat(uploaded.size)}; the limit is "
+            f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
+        )
+    if uploaded.size == 0:
+        raise ValidationError("The file is empty.")
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    if extension in MAGIC and not head.startswith(MAGIC[extension]):
+        raise ValidationError(f"The file's content does not look like a .{extension} file.")
+    if extension in {"txt", "md", "csv"} and b"\x00" in head:
+        raise ValidationError("A text file must not contain binary data.")
+    return ALLOWED_TYPES[extension][0]
+
+
+def served_inline(name: str) -> bool:
+    return ALLOWED_TYPES.get(extension_of(name), ("", False))[1]

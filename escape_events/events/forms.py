@@ -1,0 +1,10 @@
+from django import forms
+
+from .models import Kind
+
+
+class EventFilterForm(forms.Form):
+    """The query string of listing pages; bad values give a 400 with the form's message."""
+
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
+    q = forms.CharField(label="Search", max_length=100, required=False, strip=True)

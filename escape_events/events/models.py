@@ -1,0 +1,304 @@
+"""Events, meeting series and the places they happen."""
+
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+from dateutil.rrule import rrulestr
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
+
+
+def validate_rrule(value: str) -> None:
+    """Accept only an RFC 5545 RRULE value, e.g. FREQ=MONTHLY;BYDAY=2WE,4WE."""
+    if not value or "\n" in value or value.upper().startswith(("RRULE", "DTSTART")):
+        raise ValidationError("Give a recurrence rule such as FREQ=MONTHLY;BYDAY=2WE,4WE.")
+    try:
+        rrulestr(value, dtstart=datetime(2000, 1, 1))
+    except (ValueError, TypeError) as error:
+        raise ValidationError(f"Not a valid recurrence rule: {error}") from error
+
+
+class Kind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    HANDS_ON = "hands_on", "Hands-on / tutorial"
+    WORKSHOP = "workshop", "Workshop"
+    CODING_CAMP = "coding_camp", "Coding camp"
+    LECTURE = "lecture", "Lecture"
+    CONFERENCE = "conference", "Conference"
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=200)
+    room = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "room"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "room"], name="venue_unique_name_room"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="venue_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.room}" if self.room else self.name
+
+    @property
+    def location_line(self) -> str:
+        """One line for calendars and listings: name, room, address."""
+        return ", ".join(part for part in (self.name, self.room, self.address) if part)
+
+
+class Scheduling(models.Model):
+    """What events and series share: where, how to join remotely, who to ask."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    summary = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Zurich")
+    venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL)
+    online_url = models.URLField(
+        "online participation link",
+        blank=True,
+        help_text="Shown only to remote registrants and organisers when registration is on.",
+    )
+    remote_note = models.CharField(
+        "note on remote participation",
+        max_length=300,
+        blank=True,
+        help_text='e.g. "Hands-on sessions are hard to follow remotely."',
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    audience_note = models.CharField(max_length=300, blank=True)
+    data_note = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="What in this entry is an assumed default rather than a known fact.",
+    )
+    is_listed = models.BooleanField(default=True, help_text="Shown on public pages and feeds.")
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Grows on every change calendars must notice (iCalendar SEQUENCE)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Series(Scheduling):
+    """A recurring meeting, stored as one rule; occurrences are computed, not stored."""
+
+    first_start = models.DateTimeField(help_text="Start of the first meeting (DTSTART).")
+    duration = models.DurationField(default=timedelta(hours=1))
+    rrule = models.CharField(
+        "recurrence rule",
+        max_length=300,
+        validators=[validate_rrule],
+        help_text="RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=2WE,4WE",
+    )
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organised_series"
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "series"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration__gt=timedelta(0)), name="series_duration_positive"
+            )
+        ]
+
+    def get_absolute_url(self):
+        return reverse("events:series_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.time_zone not in zoneinfo.available_timezones():
+            raise ValidationError({"time_zone": "Unknown time zone."})
+
+    def rule(self):
+        """The recurrence expanded on local wall-clock time, so 14:00 stays 14:00 across DST."""
+        local_start = self.first_start.astimezone(self.zone).replace(tzinfo=None)
+        return rrulestr(self.rrule, dtstart=local_start)
+
+    def rule_includes(self, moment: datetime) -> bool:
+        """Whether the rule itself yields this start (False for an extra date, an RDATE)."""
+        local = moment.astimezone(self.zone).replace(tzinfo=None)
+        return self.rule().after(local - timedelta(seconds=1)) == local
+
+
+class EventQuerySet(models.QuerySet):
+    def listed(self):
+        return self.filter(is_listed=True)
+
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now()).order_by("start")
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now()).order_by("-start")
+
+
+class Event(Scheduling):
+    """One happening with a start and an end; an occurrence of a series when `series` is set."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        POSTPONED = "postponed", "Postponed"
+
+    start = models.DateTimeField()
+    end = models.DateTimeField(
+        help_text="All-day events end at midnight after their last day (exclusive), local time."
+    )
+    all_day = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organised_events"
+    )
+    colocated_with = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        help_text='Events held alongside this one ("next to the Rucio coding camp").',
+    )
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.CASCADE, related_name="occurrences"
+    )
+    recurrence_id = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="For a series occurrence: the start the rule gives it (RECURRENCE-ID).",
+    )
+    minutes = models.TextField(blank=True, help_text="Minutes or notes, Markdown.")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "title"]
+        indexes = [models.Index(fields=["start"]), models.Index(fields=["end"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True, recurrence_id__isnull=True)
+                | Q(series__isnull=False, recurrence_id__isnull=False),
+                name="event_occurrence_has_series_and_recurrence_id",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "recurrence_id"], name="event_unique_series_occurrence"
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.time_zone not in zoneinfo.available_timezones():
+            errors["time_zone"] = "Unknown time zone."
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "The end must be after the start."
+        if (self.series_id is None) != (self.recurrence_id is None):
+            errors["recurrence_id"] = "An occurrence needs both its series and its original start."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(self.zone)
+
+    @property
+    def last_day(self) -> date:
+        """The last calendar day the event covers (inclusive), in its own zone."""
+        end = self.local_end
+        if self.all_day or end.time() == datetime.min.time():
+            return (end - timedelta(days=1)).date()
+        return end.date()
+
+    @property
+    def is_multi_day(self) -> bool:
+        return self.last_day > self.local_start.date()
+
+    @property
+    def is_moved(self) -> bool:
+        return self.recurrence_id is not None and self.recurrence_id != self.start
+
+
+class Attachment(models.Model):
+    """Minutes, slides and files attached to an event or a series occurrence."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", "Minutes"
+        SLIDES = "slides", "Slides"
+        AGENDA = "agenda", "Agenda"
+        OTHER = "other", "Other"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_kind_display()})"
+
+    def get_absolute_url(self):
+        return reverse("events:attachment", kwargs={"pk": self.pk, "slug": self.event.slug})
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class MeetingAttendance(models.Model):
+    """Who was present at a meeting, as its minutes record it (people need not have accounts)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendance")
+    name = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "meeting attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="attendance_unique_name")
+        ]
+
+    def __str__(self):
+        return f"{self.name} at {self.event}"

@@ -1,0 +1,142 @@
+"""Load the real ESCAPE events from seeds/escape.json. Idempotent: loading twice changes nothing."""
+
+import json
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Attachment, Event, MeetingAttendance, Series, Venue
+from .services import add_attachment, materialise_occurrence
+
+SEEDS_DIR = settings.BASE_DIR / "seeds"
+SEED_FILE = SEEDS_DIR / "escape.json"
+
+
+def _local(value: str, zone: zoneinfo.ZoneInfo) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=zone)
+
+
+def _span(spec: dict, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime, bool]:
+    """Start and end of an event; all-day events end at midnight after their last day."""
+    if spec.get("all_day"):
+        first = date.fromisoformat(spec["start"])
+        last = date.fromisoformat(spec["end"])
+        start = datetime.combine(first, time(), zone)
+        return start, datetime.combine(last + timedelta(days=1), time(), zone), True
+    return _local(spec["start"], zone), _local(spec["end"], zone), False
+
+
+def _demo_span(spec: dict, zone: zoneinfo.ZoneInfo, today: date) -> tuple[datetime, datetime, bool]:
+    day = today + timedelta(days=spec["days_from_now"])
+    day += timedelta(days=(spec["weekday"] - day.weekday()) % 7)
+    if spec.get("all_day"):
+        start = datetime.combine(day, time(), zone)
+        return start, start + timedelta(days=spec["length_days"]), True
+    start = datetime.combine(day, time.fromisoformat(spec["start_time"]), zone)
+    end = datetime.combine(day, time.fromisoformat(spec["end_time"]), zone)
+    return start, end, False
+
+
+COMMON_FIELDS = (
+    "title", "kind", "summary", "description", "time_zone", "online_url", "remote_note",
+    "contact_name", "contact_email", "audience_note", "data_note",
+)  # fmt: skip
+
+
+def _common(spec: dict, venues: dict[str, Venue]) -> dict:
+    values = {field: spec.get(field, "") for field in COMMON_FIELDS}
+    values["venue"] = venues.get(spec.get("venue", ""))
+    return values
+
+
+def _load_venues(specs: list[dict]) -> dict[str, Venue]:
+    venues = {}
+    for spec in specs:
+        venue, _ = Venue.objects.update_or_create(
+            name=spec["name"],
+            room=spec.get("room", ""),
+            defaults={
+                "address": spec.get("address", ""),
+                "latitude": Decimal(spec["latitude"]) if spec.get("latitude") else None,
+                "longitude": Decimal(spec["longitude"]) if spec.get("longitude") else None,
+            },
+        )
+        venues[spec["key"]] = venue
+    return venues
+
+
+def _attach_minutes(event: Event, path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    Event.objects.filter(pk=event.pk).update(minutes=text)
+    title = f"Minutes, {event.local_start:%d %b %Y}"
+    if not event.attachments.filter(kind=Attachment.Kind.MINUTES, title=title).exists():
+        add_attachment(
+            event=event,
+            uploaded_file=ContentFile(text.encode("utf-8"), name=path.name),
+            title=title,
+            kind=Attachment.Kind.MINUTES,
+        )
+
+
+def _load_series(spec: dict, venues: dict[str, Venue]) -> Series:
+    zone = zoneinfo.ZoneInfo(spec["time_zone"])
+    series, _ = Series.objects.update_or_create(
+        slug=spec["slug"],
+        defaults={
+            **_common(spec, venues),
+            "first_start": _local(spec["first_start"], zone),
+            "duration": timedelta(minutes=spec["duration_minutes"]),
+            "rrule": spec["rrule"],
+        },
+    )
+    for occurrence in spec.get("occurrences", []):
+        recurrence_id = _local(occurrence["recurrence_id"], zone)
+        event = materialise_occurrence(series=series, recurrence_id=recurrence_id)
+        Event.objects.filter(pk=event.pk).update(
+            title=occurrence.get("title", series.title),
+            summary=occurrence.get("summary", series.summary),
+        )
+        if occurrence.get("minutes_file"):
+            _attach_minutes(event, SEEDS_DIR / occurrence["minutes_file"])
+        for name in occurrence.get("present", []):
+            MeetingAttendance.objects.get_or_create(event=event, name=name)
+    return series
+
+
+def _load_event(spec: dict, venues: dict[str, Venue], span) -> Event:
+    start, end, all_day = span
+    event, _ = Event.objects.update_or_create(
+        slug=spec["slug"],
+        defaults={**_common(spec, venues), "start": start, "end": end, "all_day": all_day},
+    )
+    return event
+
+
+@transaction.atomic
+def load_seeds(path: Path = SEED_FILE, today: date | None = None) -> dict[str, int]:
+    """Create or update every seeded venue, series, occurrence and event; returns counts."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    today = today or timezone.localdate()
+    venues = _load_venues(data.get("venues", []))
+    series = [_load_series(spec, venues) for spec in data.get("series", [])]
+    events = {}
+    for spec in data.get("events", []):
+        zone = zoneinfo.ZoneInfo(spec["time_zone"])
+        events[spec["slug"]] = _load_event(spec, venues, _span(spec, zone))
+    for spec in data.get("demo_events", []):
+        existing = Event.objects.filter(slug=spec["slug"]).first()
+        if existing:  # demo dates are set once, relative to the first load, then kept
+            events[spec["slug"]] = existing
+            continue
+        zone = zoneinfo.ZoneInfo(spec["time_zone"])
+        events[spec["slug"]] = _load_event(spec, venues, _demo_span(spec, zone, today))
+    for spec in data.get("events", []) + data.get("demo_events", []):
+        partners = [events[slug] for slug in spec.get("colocated_with", [])]
+        events[spec["slug"]].colocated_with.add(*partners)
+    return {"venues": len(venues), "series": len(series), "events": len(events)}

@@ -1,0 +1,155 @@
+"""Reads for the public pages: events and series occurrences in a fixed number of queries."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Event, Series
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One meeting of a series: computed from the rule, or taken from its stored override."""
+
+    series: Series
+    recurrence_id: datetime
+    start: datetime
+    end: datetime
+    override: Event | None = None
+
+    @property
+    def title(self) -> str:
+        return self.override.title if self.override else self.series.title
+
+    @property
+    def is_cancelled(self) -> bool:
+        return bool(self.override and self.override.is_cancelled)
+
+    @property
+    def is_moved(self) -> bool:
+        return self.start != self.recurrence_id
+
+    @property
+    def venue(self):
+        return (
+            self.override.venue if self.override and self.override.venue_id else self.series.venue
+        )
+
+    @property
+    def time_zone(self) -> str:
+        return self.series.time_zone
+
+    @property
+    def kind(self) -> str:
+        return self.series.kind
+
+    def get_kind_display(self) -> str:
+        return self.series.get_kind_display()
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(self.series.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(self.series.zone)
+
+    def get_absolute_url(self) -> str:
+        if self.override:
+            return self.override.get_absolute_url()
+        local = self.recurrence_id.astimezone(self.series.zone)
+        return reverse(
+            "events:occurrence_detail",
+            kwargs={"slug": self.series.slug, "day": local.date().isoformat()},
+        )
+
+
+def _localise(naive: datetime, series: Series) -> datetime:
+    return naive.replace(tzinfo=series.zone)
+
+
+def expand_series(
+    series: Series, after: datetime, before: datetime, overrides: Iterable[Event] = ()
+) -> list[Occurrence]:
+    """Occurrences overlapping [after, before), with overrides (moved, cancelled, extra) applied.
+
+    `overrides` must hold every stored occurrence whose original or actual start may fall in the
+    range; callers fetch them in one query (see `occurrences_between`).
+    """
+    by_recurrence_id = {event.recurrence_id: event for event in overrides}
+    zone = series.zone
+    rule = series.rule()
+    local_after = (after - series.duration).astimezone(zone).replace(tzinfo=None)
+    local_before = before.astimezone(zone).replace(tzinfo=None)
+    found: list[Occurrence] = []
+    for naive in rule.between(local_after, local_before, inc=True):
+        recurrence_id = _localise(naive, series)
+        override = by_recurrence_id.pop(recurrence_id, None)
+        if override:
+            found.append(Occurrence(series, recurrence_id, override.start, override.end, override))
+        else:
+            found.append(
+                Occurrence(series, recurrence_id, recurrence_id, recurrence_id + series.duration)
+            )
+    # Overrides not produced by the rule here: moved in from outside the range, or extra dates.
+    for recurrence_id, override in by_recurrence_id.items():
+        found.append(Occurrence(series, recurrence_id, override.start, override.end, override))
+    return sorted(
+        (occ for occ in found if occ.end > after and occ.start < before),
+        key=lambda occ: (occ.start, occ.series.title),
+    )
+
+
+def _overrides_query(after: datetime, before: datetime, longest: timedelta) -> Q:
+    return Q(start__lt=before, end__gt=after) | Q(
+        recurrence_id__gte=after - longest, recurrence_id__lt=before
+    )
+
+
+def occurrences_between(
+    after: datetime, before: datetime, series: Iterable[Series] | None = None
+) -> list[Occurrence]:
+    """Occurrences of every listed series (or of the given ones) in two queries."""
+    if series is None:
+        series = list(Series.objects.filter(is_listed=True).select_related("venue"))
+    else:
+        series = list(series)
+    if not series:
+        return []
+    longest = max(item.duration for item in series)
+    overrides: dict[int, list[Event]] = defaultdict(list)
+    query = Event.objects.filter(series__in=[item.pk for item in series]).filter(
+        _overrides_query(after, before, longest)
+    )
+    for event in query.select_related("venue"):
+        overrides[event.series_id].append(event)
+    occurrences: list[Occurrence] = []
+    for item in series:
+        occurrences.extend(expand_series(item, after, before, overrides[item.pk]))
+    occurrences.sort(key=lambda occ: (occ.start, occ.series.title))
+    return occurrences
+
+
+def next_occurrences(series: Series, count: int, now: datetime | None = None) -> list[Occurrence]:
+    """The next `count` occurrences, looking far enough ahead for a monthly rule."""
+    now = now or timezone.now()
+    horizon = now + timedelta(days=max(62, 31 * count))
+    return occurrences_between(now, horizon, [series])[:count]
+
+
+def standalone_events() -> QuerySet[Event]:
+    """Listed events that are not occurrences of a series, with what listings show."""
+    return Event.objects.listed().filter(series__isnull=True).select_related("venue")
+
+
+def search_events(queryset: QuerySet[Event], *, kind: str = "", text: str = "") -> QuerySet[Event]:
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if text:
+        queryset = queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text))
+    return queryset

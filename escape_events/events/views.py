@@ -1,0 +1,113 @@
+"""Public pages: listings, event, series and occurrence pages, attachments."""
+
+from datetime import date, datetime, timedelta
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .attachments import served_inline
+from .forms import EventFilterForm
+from .models import Attachment, Event, Series
+from .selectors import (
+    next_occurrences,
+    occurrences_between,
+    search_events,
+    standalone_events,
+)
+
+UPCOMING_WINDOW = timedelta(weeks=8)
+
+
+def _filtered(request, queryset):
+    form = EventFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, queryset.none(), 400
+    data = form.cleaned_data if form.is_bound else {}
+    return form, search_events(queryset, kind=data.get("kind", ""), text=data.get("q", "")), 200
+
+
+@require_GET
+def home(request):
+    now = timezone.now()
+    form, events, status = _filtered(request, standalone_events().upcoming(now))
+    filtering = form.is_bound
+    occurrences = [] if filtering else occurrences_between(now, now + UPCOMING_WINDOW)
+    context = {
+        "form": form,
+        "events": events[:50],
+        "occurrences": occurrences[:8],
+        "filtering": filtering,
+        "series_list": Series.objects.filter(is_listed=True),
+    }
+    return render(request, "events/home.html", context, status=status)
+
+
+@require_GET
+def past_events(request):
+    form, events, status = _filtered(request, standalone_events().past())
+    context = {"form": form, "events": events[:200]}
+    return render(request, "events/past.html", context, status=status)
+
+
+@require_GET
+def event_detail(request, slug):
+    event = get_object_or_404(
+        Event.objects.select_related("venue", "series").prefetch_related(
+            "attachments", "attendance", "colocated_with"
+        ),
+        slug=slug,
+    )
+    return render(request, "events/event_detail.html", {"event": event})
+
+
+@require_GET
+def series_detail(request, slug):
+    series = get_object_or_404(Series.objects.select_related("venue"), slug=slug)
+    now = timezone.now()
+    upcoming = next_occurrences(series, 10, now)
+    past_meetings = (
+        series.occurrences.filter(start__lt=now)
+        .order_by("-start")
+        .prefetch_related("attachments")[:20]
+    )
+    context = {"series": series, "upcoming": upcoming, "past_meetings": past_meetings}
+    return render(request, "events/series_detail.html", context)
+
+
+@require_GET
+def occurrence_detail(request, slug, day):
+    series = get_object_or_404(Series.objects.select_related("venue"), slug=slug)
+    try:
+        wanted = date.fromisoformat(day)
+    except ValueError:
+        raise Http404("Not a date.") from None
+    after = datetime.combine(wanted, datetime.min.time(), series.zone)
+    matches = [
+        occ
+        for occ in occurrences_between(after, after + timedelta(days=1), [series])
+        if occ.recurrence_id.astimezone(series.zone).date() == wanted
+    ]
+    if not matches:
+        raise Http404("This series has no meeting on that day.")
+    occurrence = matches[0]
+    if occurrence.override:
+        return redirect(occurrence.override)
+    return render(
+        request, "events/occurrence_detail.html", {"series": series, "occurrence": occurrence}
+    )
+
+
+@require_GET
+def attachment(request, slug, pk):
+    item = get_object_or_404(Attachment.objects.select_related("event"), pk=pk, event__slug=slug)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=not served_inline(item.filename),
+        filename=item.filename,
+        content_type=item.content_type,
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

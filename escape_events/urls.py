@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("feeds/", include("escape_events.feeds.urls")),
+    path("", include("escape_events.events.urls")),
+]

@@ -1,0 +1,74 @@
+"""Shared fixtures: small factories for events and series; PostgreSQL and Chromium gates."""
+
+import os
+import zoneinfo
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from escape_events.events.models import Event, Series, Venue
+
+ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    no_pg = pytest.mark.skip(reason="needs PostgreSQL: run `make test` with a server reachable")
+    no_browser = pytest.mark.skip(reason="needs Chromium: apt-get install chromium")
+    has_browser = bool(os.environ.get("CHROMIUM_PATH"))
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(no_pg)
+        if "browser" in item.keywords and not has_browser:
+            item.add_marker(no_browser)
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+
+
+@pytest.fixture
+def venue(db):
+    return Venue.objects.create(name="CERN", room="Council Chamber", address="Meyrin")
+
+
+@pytest.fixture
+def make_event(db):
+    counter = iter(range(1, 1_000_000))
+
+    def make(**fields):
+        number = next(counter)
+        start = fields.pop("start", datetime(2030, 3, 4, 14, 0, tzinfo=ZURICH))
+        values = {
+            "title": f"Event {number}",
+            "slug": f"event-{number}",
+            "start": start,
+            "end": start + timedelta(hours=2),
+            "time_zone": "Europe/Zurich",
+        }
+        values.update(fields)
+        return Event.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def wp2_series(db):
+    """The WP2 meeting: 2nd and 4th Wednesday at 14:00 Zurich from 25 Sep 2019."""
+    return Series.objects.create(
+        title="ESCAPE WP2 fortnightly meeting",
+        slug="escape-wp2-meeting",
+        first_start=datetime(2019, 9, 25, 14, 0, tzinfo=ZURICH),
+        duration=timedelta(minutes=90),
+        rrule="FREQ=MONTHLY;BYDAY=2WE,4WE",
+        time_zone="Europe/Zurich",
+    )
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads made by tests land in a temporary folder, never in the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,139 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from escape_events.events.models import Event, Kind
+from escape_events.events.seeding import load_seeds
+from escape_events.events.services import add_attachment, materialise_occurrence
+
+
+@pytest.fixture
+def seeded(db):
+    load_seeds(today=date(2026, 11, 25))
+
+
+def test_home_lists_upcoming_events_and_next_meetings(client, seeded):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "SWAN hands-on session (demo edition)" in html
+    assert "ESCAPE WP2 fortnightly meeting" in html
+    assert "SWAN users&#x27; workshop" not in html  # 2019: past
+    assert '<link rel="alternate" type="text/calendar"' in html
+
+
+def test_past_page_lists_the_2019_events(client, seeded):
+    html = client.get("/past/").content.decode()
+    for title in ["SWAN hands-on session", "Rucio coding camp", "task leaders"]:
+        assert title in html
+
+
+def test_filter_by_kind_and_search(client, seeded):
+    html = client.get("/past/", {"kind": Kind.WORKSHOP}).content.decode()
+    assert "SWAN users" in html and "Rucio coding camp" not in html
+    html = client.get("/past/", {"q": "rucio"}).content.decode()
+    assert "Rucio coding camp" in html and "SWAN users" not in html
+
+
+def test_bad_filter_is_a_400_with_a_message(client, seeded):
+    response = client.get("/", {"kind": "party", "q": "x" * 500})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select a valid choice" in html
+    assert "at most 100 characters" in html
+
+
+def test_event_page_shows_time_zone_abbreviation_and_facts(client, seeded):
+    response = client.get("/events/swan-hands-on-2019/")
+    html = response.content.decode()
+    assert "Mon 14 Oct 2019, 14:00–17:30 CEST" in html
+    assert "hard to follow remotely" in html
+    assert "Rucio coding camp" in html  # held alongside
+    assert 'href="/feeds/events/swan-hands-on-2019.ics"' in html
+
+
+def test_all_day_multi_day_event_shows_its_day_range(client, seeded):
+    html = client.get("/events/rucio-coding-camp-2019/").content.decode()
+    assert "Mon 14 Oct 2019 – Wed 16 Oct 2019" in html
+
+
+def test_meeting_page_shows_minutes_attendance_and_attachment(client, seeded):
+    meeting = Event.objects.get(series__slug="escape-wp2-meeting")
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Present (22)" in html and "Pandey" in html
+    attachment = meeting.attachments.get()
+    assert attachment.get_absolute_url() in html
+    download = client.get(attachment.get_absolute_url())
+    assert download["Content-Type"] == "text/plain; charset=utf-8"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in download["Content-Security-Policy"]
+    assert b"WP2 fortnightly meeting" in b"".join(download.streaming_content)
+
+
+def test_office_files_are_downloaded_not_shown(client, make_event):
+    event = make_event()
+    upload = SimpleUploadedFile("slides.pptx", b"PK\x03\x04" + b"0" * 20)
+    item = add_attachment(event=event, uploaded_file=upload, title="Slides", kind="slides")
+    response = client.get(item.get_absolute_url())
+    assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_series_page_and_occurrence_page(client, seeded):
+    response = client.get("/series/escape-wp2-meeting/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "FREQ=MONTHLY;BYDAY=2WE,4WE" in html
+    assert 'href="/feeds/series/escape-wp2-meeting.ics"' in html
+    assert client.get("/series/escape-wp2-meeting/2019-09-25/").status_code == 200
+    assert client.get("/series/escape-wp2-meeting/2019-09-26/").status_code == 404
+    assert client.get("/series/escape-wp2-meeting/not-a-date/").status_code == 404
+    stored = client.get("/series/escape-wp2-meeting/2019-09-04/")
+    assert stored.status_code == 302 and stored.url.startswith("/events/")
+
+
+def test_unknown_pages_are_404(client, db):
+    assert client.get("/events/nope/").status_code == 404
+    assert client.get("/series/nope/").status_code == 404
+    assert client.get("/events/nope/attachments/1/").status_code == 404
+
+
+def test_listing_pages_reject_writes(client, db):
+    assert client.post("/").status_code == 405
+
+
+def _many(make_event, wp2_series, count):
+    now = timezone.now()
+    for number in range(count):
+        start = now + timedelta(days=number + 1)
+        make_event(start=start, end=start + timedelta(hours=1))
+        materialise_occurrence(
+            series=wp2_series, recurrence_id=now + timedelta(days=number, hours=3)
+        )
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_home_uses_a_fixed_number_of_queries(
+    client, make_event, wp2_series, count, django_assert_num_queries
+):
+    _many(make_event, wp2_series, count)
+    with django_assert_num_queries(4):  # events, series, occurrence overrides, series list
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_series_page_uses_a_fixed_number_of_queries(
+    client, make_event, wp2_series, count, django_assert_num_queries
+):
+    for number in range(count):
+        past = datetime(2020, 1, 8, 13, tzinfo=UTC) + timedelta(weeks=number)
+        meeting = materialise_occurrence(series=wp2_series, recurrence_id=past)
+        add_attachment(
+            event=meeting,
+            uploaded_file=SimpleUploadedFile("m.txt", b"minutes"),
+            title="Minutes",
+            kind="minutes",
+        )
+    with django_assert_num_queries(4):  # series, overrides, past meetings, their attachments
+        assert client.get("/series/escape-wp2-meeting/").status_code == 200

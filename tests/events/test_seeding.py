@@ -1,0 +1,88 @@
+from datetime import UTC, date, datetime
+
+from django.core.management import call_command
+
+from escape_events.events.models import Attachment, Event, MeetingAttendance, Series, Venue
+from escape_events.events.seeding import load_seeds
+from escape_events.events.selectors import occurrences_between
+
+
+def snapshot():
+    return {
+        "events": sorted(
+            Event.objects.values_list("slug", "start", "end", "all_day", "title", "venue__name")
+        ),
+        "series": list(Series.objects.values_list("slug", "rrule", "first_start")),
+        "venues": Venue.objects.count(),
+        "attachments": Attachment.objects.count(),
+        "present": MeetingAttendance.objects.count(),
+        "colocated": sorted(
+            Event.colocated_with.through.objects.values_list("from_event__slug", "to_event__slug")
+        ),
+    }
+
+
+def test_loading_twice_gives_the_same_data(db):
+    load_seeds(today=date(2026, 11, 25))
+    first = snapshot()
+    load_seeds(today=date(2027, 3, 1))  # later day: demo dates stay as first set
+    assert snapshot() == first
+
+
+def test_seed_holds_the_events_the_minutes_mention(db):
+    load_seeds(today=date(2026, 11, 25))
+    hands_on = Event.objects.get(slug="swan-hands-on-2019")
+    assert hands_on.local_start.date() == date(2019, 10, 14)
+    assert hands_on.local_start.strftime("%A") == "Monday"
+    assert hands_on.venue.name == "CERN"
+    assert "hard to follow remotely" in hands_on.remote_note
+    assert list(hands_on.colocated_with.values_list("slug", flat=True)) == [
+        "rucio-coding-camp-2019"
+    ]
+    workshop = Event.objects.get(slug="swan-users-workshop-2019")
+    assert workshop.all_day and workshop.last_day == date(2019, 10, 11)
+    assert workshop.data_note  # assumptions are labelled
+    leaders = Event.objects.get(slug="escape-wp2-task-leaders-2019-09-11")
+    assert leaders.local_start.date() == date(2019, 9, 11)
+
+
+def test_first_wp2_meeting_has_minutes_and_attendance(db):
+    load_seeds(today=date(2026, 11, 25))
+    series = Series.objects.get(slug="escape-wp2-meeting")
+    meeting = series.occurrences.get()
+    assert meeting.local_start.date() == date(2019, 9, 4)
+    assert "There will be a hands-on session for SWAN" in meeting.minutes
+    assert meeting.attachments.get().kind == Attachment.Kind.MINUTES
+    names = set(meeting.attendance.values_list("name", flat=True))
+    assert {"Simone", "Pandey", "Ghita", "Rosie", "Chen"} <= names
+    assert len(names) == 22  # "Jurgen" is listed twice in the minutes
+
+
+def test_series_continues_from_25_september_2019_into_the_future(db):
+    load_seeds(today=date(2026, 11, 25))
+    series = Series.objects.get(slug="escape-wp2-meeting")
+    autumn = occurrences_between(
+        datetime(2019, 9, 1, tzinfo=UTC), datetime(2019, 10, 1, tzinfo=UTC), [series]
+    )
+    assert [occ.local_start.date() for occ in autumn] == [date(2019, 9, 4), date(2019, 9, 25)]
+    future = occurrences_between(
+        datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC), [series]
+    )
+    assert [occ.local_start.day for occ in future] == [13, 27]
+
+
+def test_demo_editions_are_future_and_labelled(db):
+    load_seeds(today=date(2026, 11, 25))
+    demo = Event.objects.get(slug="swan-hands-on-demo")
+    assert demo.local_start.date() > date(2026, 11, 25)
+    assert demo.local_start.weekday() == 0
+    assert "demo" in demo.title.lower() and "not a real event" in demo.data_note.lower()
+
+
+def test_command_prints_counts_and_demo_login(db, capsys):
+    call_command("load_seeds", "--demo-organiser")
+    out = capsys.readouterr().out
+    assert "1 series, 6 events" in out
+    assert "organiser@example.org" in out
+    organiser = Event.objects.get(slug="swan-hands-on-demo").organisers.get()
+    assert organiser.email == "organiser@example.org"
