@@ -147,6 +147,11 @@ def standalone_events() -> QuerySet[Event]:
     return Event.objects.listed().filter(series__isnull=True).select_related("venue")
 
 
+def listed_events() -> QuerySet[Event]:
+    """Every listed stored event, including series occurrences that carry their own data."""
+    return Event.objects.listed().select_related("venue")
+
+
 def search_events(queryset: QuerySet[Event], *, kind: str = "", text: str = "") -> QuerySet[Event]:
     if kind:
         queryset = queryset.filter(kind=kind)

@@ -11,6 +11,7 @@ from .attachments import served_inline
 from .forms import EventFilterForm
 from .models import Attachment, Event, Series
 from .selectors import (
+    listed_events,
     next_occurrences,
     occurrences_between,
     search_events,
@@ -46,7 +47,7 @@ def home(request):
 
 @require_GET
 def past_events(request):
-    form, events, status = _filtered(request, standalone_events().past())
+    form, events, status = _filtered(request, listed_events().past())
     context = {"form": form, "events": events[:200]}
     return render(request, "events/past.html", context, status=status)
 

@@ -1,0 +1,41 @@
+"""What a newcomer sees: the home page, an event, its local time, its calendar link."""
+
+from datetime import date
+
+import pytest
+
+from escape_events.events.seeding import load_seeds
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_newcomer_opens_home_and_follows_an_event(page):
+    load_seeds(today=date(2026, 11, 25))
+
+    page.goto("/")
+    assert page.get_by_role("heading", name="Upcoming events").is_visible()
+    assert page.get_by_role("heading", name="Next meetings").is_visible()
+    page.get_by_role("link", name="SWAN hands-on session (demo edition)").click()
+
+    page.wait_for_url("**/events/swan-hands-on-demo/")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "SWAN hands-on session (demo edition)"
+    )
+    when = page.locator("time.when").first.inner_text()
+    assert "14:00–17:30 CE" in when  # the event's own zone, CET or CEST
+    # The visitor's browser is in New York: the page adds their local time.
+    assert "Your time:" in page.locator(".local-time").first.inner_text()
+    assert "EST" in page.locator(".local-time").first.inner_text()
+    assert page.get_by_text("Held alongside").is_visible()
+    assert page.get_by_text("Demo edition: invented date, not a real event.").is_visible()
+    feed = page.locator('link[rel="alternate"][type="text/calendar"]').first.get_attribute("href")
+    assert feed == "/feeds/events/swan-hands-on-demo.ics"
+
+
+def test_newcomer_reads_the_minutes_of_the_first_meeting(page):
+    load_seeds(today=date(2026, 11, 25))
+    page.goto("/past/")
+    page.get_by_role("link", name="ESCAPE WP2 meeting, 4 Sep 2019").click()
+    page.get_by_text("Show the minutes").click()
+    assert page.get_by_text("hands-on session for SWAN Mon 14/10/2019").is_visible()
+    assert page.get_by_role("heading", name="Present (22)").is_visible()
