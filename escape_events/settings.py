@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "escape_events.events",
     "escape_events.calendars",
     "escape_events.feeds",
+    "escape_events.registrations",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,187 @@
+"""Registration for events: settings per event, questions, registrations and their answers."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+
+from escape_events.events.models import Event
+
+
+def new_check_in_code() -> str:
+    """Unguessable code printed as a QR code on the ticket; 128 bits of randomness."""
+    return secrets.token_urlsafe(16)
+
+
+class RegistrationSettings(models.Model):
+    """How people register for one event: window, modes, capacities, approval, restrictions."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="registration_settings"
+    )
+    registration_required = models.BooleanField(default=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: open until the event starts."
+    )
+    allow_onsite = models.BooleanField("on-site attendance", default=True)
+    allow_remote = models.BooleanField("remote attendance", default=True)
+    onsite_capacity = models.PositiveIntegerField(
+        "on-site seats", null=True, blank=True, help_text="Empty: unlimited."
+    )
+    remote_capacity = models.PositiveIntegerField(
+        "remote places", null=True, blank=True, help_text="Empty: unlimited."
+    )
+    needs_approval = models.BooleanField(default=False)
+    cancellation_deadline = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: attendees may cancel until the event starts."
+    )
+    restricted_to_groups = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="restricted_registration_settings",
+        help_text="Only members of one of these groups may register. Empty: everyone.",
+    )
+    public_participant_list = models.BooleanField(
+        default=False, help_text="Show consenting participants on the event page."
+    )
+
+    class Meta:
+        verbose_name = "registration settings"
+        verbose_name_plural = "registration settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(allow_onsite=True) | Q(allow_remote=True),
+                name="registration_settings_some_mode_allowed",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                name="registration_settings_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Registration for {self.event}"
+
+    def capacity_for(self, mode: str) -> int | None:
+        """Seats for a mode; None means unlimited."""
+        if mode == Registration.Mode.ONSITE:
+            return self.onsite_capacity
+        return self.remote_capacity
+
+    def allows(self, mode: str) -> bool:
+        if mode == Registration.Mode.ONSITE:
+            return self.allow_onsite
+        if mode == Registration.Mode.REMOTE:
+            return self.allow_remote
+        return False
+
+
+class Question(models.Model):
+    """A question asked when registering: affiliation, experiment, "do you have a SWAN account?"."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        SINGLE_CHOICE = "single_choice", "One choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Several choices"
+        YES_NO = "yes_no", "Yes / no"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.JSONField(
+        default=list, blank=True, help_text="For choice questions: the list of options."
+    )
+    required = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event", "position", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class Registration(models.Model):
+    """One person's place (or place in the queue) at an event, on-site or remote."""
+
+    class Mode(models.TextChoices):
+        ONSITE = "onsite", "On-site"
+        REMOTE = "remote", "Remote"
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITING = "waiting", "Waiting list"
+        PENDING = "pending", "Pending approval"
+        REJECTED = "rejected", "Rejected"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITING, Status.PENDING)
+    # Statuses that hold a seat: capacity is counted over these rows.
+    SEAT_STATUSES = (Status.CONFIRMED, Status.PENDING)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
+    mode = models.CharField(max_length=10, choices=Mode.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    consent_to_list = models.BooleanField("appear in the participant list", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+    waiting_since = models.DateTimeField(
+        null=True, blank=True, help_text="When this person joined the waiting list (its order)."
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    check_in_code = models.CharField(
+        max_length=32, unique=True, default=new_check_in_code, editable=False
+    )
+
+    class Meta:
+        ordering = ["event", "created_at", "pk"]
+        indexes = [
+            models.Index(fields=["event", "mode", "status"]),
+            models.Index(fields=["event", "mode", "waiting_since"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(status__in=["confirmed", "waiting", "pending"]),
+                name="registration_one_active_per_user_and_event",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
+                name="registration_waiting_has_waiting_since",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.user} at {self.event} ({self.get_mode_display()}, {self.get_status_display()})"
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+
+class Answer(models.Model):
+    """An attendee's answer to one question; choices are stored as their text, one per line."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["question__position", "question__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="answer_one_per_question"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.value}"
