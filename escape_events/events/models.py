@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .recurrence_text import describe_rule
+
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
 
 
@@ -142,6 +144,12 @@ class Series(Scheduling):
         """The recurrence expanded on local wall-clock time, so 14:00 stays 14:00 across DST."""
         local_start = self.first_start.astimezone(self.zone).replace(tzinfo=None)
         return rrulestr(self.rrule, dtstart=local_start)
+
+    def describe_schedule(self) -> str:
+        """E.g. '2nd and 4th Wednesday of each month, 14:00-15:30 CEST'."""
+        start = self.first_start.astimezone(self.zone)
+        end = start + self.duration
+        return f"{describe_rule(self.rrule, start)}, {start:%H:%M}–{end:%H:%M} ({self.time_zone})"
 
     def rule_includes(self, moment: datetime) -> bool:
         """Whether the rule itself yields this start (False for an extra date, an RDATE)."""

@@ -84,7 +84,7 @@ def test_series_page_and_occurrence_page(client, seeded):
     response = client.get("/series/escape-wp2-meeting/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "FREQ=MONTHLY;BYDAY=2WE,4WE" in html
+    assert "2nd and 4th Wednesday of each month, 14:00–15:30 (Europe/Zurich)" in html
     assert 'href="/feeds/series/escape-wp2-meeting.ics"' in html
     assert client.get("/series/escape-wp2-meeting/2019-09-25/").status_code == 200
     assert client.get("/series/escape-wp2-meeting/2019-09-26/").status_code == 404
