@@ -172,13 +172,13 @@ TASKS = {
     }
 }
 
-# Mail: SMTP from the environment in production, the console in development.
-if os.environ.get("EMAIL_HOST"):
+# Mail: SMTP from the environment in production (or whenever EMAIL_HOST is set), else the console.
+if PRODUCTION or os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
                 "port": int(os.environ.get("EMAIL_PORT", "587")),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
