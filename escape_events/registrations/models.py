@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from escape_events.events.models import Event
 
@@ -134,6 +134,12 @@ class Registration(models.Model):
     waiting_since = models.DateTimeField(
         null=True, blank=True, help_text="When this person joined the waiting list (its order)."
     )
+    waiting_for_mode = models.CharField(
+        max_length=10,
+        choices=Mode.choices,
+        blank=True,
+        help_text="Holds a place in `mode` and waits (since waiting_since) for this mode.",
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
     check_in_code = models.CharField(
@@ -155,6 +161,11 @@ class Registration(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
                 name="registration_waiting_has_waiting_since",
+            ),
+            models.CheckConstraint(
+                condition=Q(waiting_for_mode="")
+                | (Q(waiting_since__isnull=False) & ~Q(waiting_for_mode=F("mode"))),
+                name="registration_waits_for_other_mode",
             ),
         ]
 
