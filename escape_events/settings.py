@@ -6,6 +6,7 @@ switched on with ESCAPE_PRODUCTION=1 and then takes every secret and host from t
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,12 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Calendar feeds: the domain in every iCalendar UID (keep it when the site moves, or clients
+# duplicate events), how far back feeds reach, and how long clients and the cache keep a feed.
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).hostname)
+FEEDS_PAST_MONTHS = int(os.environ.get("FEEDS_PAST_MONTHS", "12"))
+FEEDS_MAX_AGE_SECONDS = int(os.environ.get("FEEDS_MAX_AGE_SECONDS", "900"))
+FEEDS_CACHE_SECONDS = int(os.environ.get("FEEDS_CACHE_SECONDS", "86400"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
