@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("feeds/", include("escape_events.feeds.urls")),
+    path("", include("escape_events.registrations.urls")),
     path("", include("escape_events.events.urls")),
 ]

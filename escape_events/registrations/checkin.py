@@ -1,0 +1,81 @@
+"""Checking people in at the door: by the code on their ticket (QR) or picked from a name search.
+
+Only a confirmed registration of this very event is checked in; everything else comes back with
+a warning the organiser reads on the phone and nothing is changed.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from escape_events.events.models import Event
+
+from .models import Registration
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    registration: Registration | None
+    checked_in: bool
+    message: str
+
+    @property
+    def is_warning(self) -> bool:
+        return not self.checked_in
+
+
+def code_from_scan(text: str) -> str:
+    """The code alone, whether a scanner typed the code or the whole check-in address."""
+    return text.strip().rstrip("/").rsplit("/", 1)[-1].rsplit("=", 1)[-1]
+
+
+def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResult:
+    """Mark a confirmed registration of `event` present, once; warn on anything else."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        query = Registration.objects.select_for_update().select_related("user", "event")
+        if isinstance(code_or_registration, Registration):
+            registration = query.filter(pk=code_or_registration.pk).first()
+        else:
+            code = code_from_scan(str(code_or_registration))
+            registration = query.filter(check_in_code=code).first() if code else None
+        if registration is None:
+            return CheckInResult(None, False, "Unknown code: no registration has it.")
+        person = registration.user
+        if registration.event_id != event.pk:
+            return CheckInResult(
+                None,
+                False,
+                f"This code is for another event ({registration.event.title}), not this one.",
+            )
+        if registration.status != Status.CONFIRMED:
+            return CheckInResult(
+                registration,
+                False,
+                f"{person} is not confirmed ({registration.get_status_display().lower()}): "
+                "not checked in.",
+            )
+        if registration.checked_in_at is not None:
+            at = timezone.localtime(registration.checked_in_at, event.zone)
+            return CheckInResult(
+                registration, False, f"{person} was already checked in at {at:%H:%M} ({at:%d %b})."
+            )
+        registration.checked_in_at = now
+        registration.save(update_fields=["checked_in_at"])
+    logger.info(
+        "check-in of registration %s at event %s by user %s", registration.pk, event.pk, by.pk
+    )
+    return CheckInResult(
+        registration, True, f"{person} is checked in ({registration.get_mode_display()})."
+    )
+
+
+def undo_check_in(*, registration: Registration) -> None:
+    """For a tap on the wrong name."""
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)

@@ -1,0 +1,99 @@
+"""Mails to attendees, sent in the background so that a slow mail server never slows registering.
+
+Services call `after_commit`; the task runs only once the registration is stored, in a worker in
+production (django_tasks_db) and inline in development and tests.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+
+from escape_events.calendars.ics import build_calendar
+from escape_events.events.models import Event
+
+from .models import Registration
+
+SUBJECTS = {
+    "registered": "Your registration for {event}",
+    "promoted": "A place opened up for you at {event}",
+    "approved": "Your registration for {event} is confirmed",
+    "rejected": "Your registration for {event} was declined",
+    "cancelled": "Your registration for {event} is cancelled",
+}
+# Mails that carry the event as an .ics file: the person now has a place.
+WITH_CALENDAR = {"registered", "promoted", "approved"}
+
+
+def after_commit(registration: Registration, kind: str) -> None:
+    """Queue the mail once the surrounding transaction commits (never for a rolled-back row)."""
+    registration_id = registration.pk
+    transaction.on_commit(
+        lambda: send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
+    )
+
+
+def _send(*, to: str, subject: str, template: str, context: dict, calendar: Event | None = None):
+    context = {**context, "site_url": settings.SITE_URL}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"mail/registrations/{template}.txt", context),
+        to=[to],
+    )
+    message.attach_alternative(
+        render_to_string(f"mail/registrations/{template}.html", context), "text/html"
+    )
+    if calendar is not None:
+        message.attach(
+            f"{calendar.slug}.ics",
+            build_calendar([calendar], name=calendar.title),
+            "text/calendar",
+        )
+    message.send()
+
+
+@task
+def send_registration_mail(*, registration_id: int, kind: str) -> None:
+    registration = (
+        Registration.objects.select_related("event", "event__venue", "user")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None:
+        return
+    event = registration.event
+    with_calendar = kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED
+    _send(
+        to=registration.user.email,
+        subject=SUBJECTS[kind].format(event=event.title),
+        template=kind,
+        context={"registration": registration, "event": event, "user": registration.user},
+        calendar=event if with_calendar else None,
+    )
+
+
+@task
+def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bool) -> None:
+    """Tell everyone still registered that the event moved, changed or was cancelled."""
+    event = Event.objects.select_related("venue").filter(pk=event_id).first()
+    if event is None:
+        return
+    registrations = Registration.objects.filter(
+        event=event, status__in=Registration.ACTIVE_STATUSES
+    ).select_related("user")
+    subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.title}"
+    for registration in registrations:
+        _send(
+            to=registration.user.email,
+            subject=subject,
+            template="event_changed",
+            context={
+                "registration": registration,
+                "event": event,
+                "user": registration.user,
+                "changed": changed,
+                "cancelled": cancelled,
+            },
+            calendar=event,
+        )

@@ -1,0 +1,219 @@
+"""Reads for registration pages: the event panel and "My registrations", in fixed query counts."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from escape_events.events.models import Event
+
+from .models import Registration, RegistrationSettings
+from .services import RegistrationRefused, is_organiser, refusal_reason
+
+Mode = Registration.Mode
+Status = Registration.Status
+
+
+@dataclass
+class ModeOffer:
+    """One way of attending as the panel shows it."""
+
+    mode: str
+    label: str
+    capacity: int | None
+    free: int | None
+    waiting: int
+
+    @property
+    def is_full(self) -> bool:
+        return (self.free is not None and self.free <= 0) or self.waiting > 0
+
+
+@dataclass
+class Panel:
+    event: Event
+    settings: RegistrationSettings | None
+    registration: Registration | None = None
+    refusal: RegistrationRefused | None = None
+    offers: list[ModeOffer] = field(default_factory=list)
+    waiting_position: int | None = None
+    show_remote_link: bool = False
+    is_organiser: bool = False
+    colocated: list[Event] = field(default_factory=list)
+    overlapping: list[Registration] = field(default_factory=list)
+    participants: list[Registration] = field(default_factory=list)
+
+    @property
+    def full_offer(self) -> ModeOffer | None:
+        """The full mode whose waiting list can be joined while taking the other mode now."""
+        if len(self.offers) != 2:
+            return None
+        first, second = self.offers
+        if first.is_full and not second.is_full:
+            return first
+        if second.is_full and not first.is_full:
+            return second
+        return None
+
+    def other_offer(self, offer: ModeOffer) -> ModeOffer:
+        return next(item for item in self.offers if item.mode != offer.mode)
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1-based place on the waiting list of the mode the person waits for."""
+    mode = (
+        registration.mode
+        if registration.status == Status.WAITING
+        else registration.waiting_for_mode
+    )
+    if not mode or registration.waiting_since is None:
+        return None
+    ahead = Registration.objects.filter(
+        Q(mode=mode, status=Status.WAITING)
+        | Q(waiting_for_mode=mode, status__in=Registration.SEAT_STATUSES),
+        event_id=registration.event_id,
+    ).filter(
+        Q(waiting_since__lt=registration.waiting_since)
+        | Q(waiting_since=registration.waiting_since, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def mode_offers(event: Event, settings: RegistrationSettings) -> list[ModeOffer]:
+    """Capacity, free seats and waiting-list length per allowed mode, in one query."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    rows = Registration.objects.filter(event=event, status__in=Registration.ACTIVE_STATUSES)
+    for mode, status, waiting_for in rows.values_list("mode", "status", "waiting_for_mode"):
+        counts[(mode, status)] += 1
+        if waiting_for:
+            counts[(waiting_for, "waiting_for")] += 1
+    offers = []
+    for mode in Mode:
+        if not settings.allows(mode):
+            continue
+        capacity = settings.capacity_for(mode)
+        taken = counts[(mode, Status.CONFIRMED)] + counts[(mode, Status.PENDING)]
+        offers.append(
+            ModeOffer(
+                mode=mode.value,
+                label=mode.label,
+                capacity=capacity,
+                free=None if capacity is None else max(capacity - taken, 0),
+                waiting=counts[(mode, Status.WAITING)] + counts[(mode, "waiting_for")],
+            )
+        )
+    return offers
+
+
+def overlapping_registrations(user, event: Event) -> list[Registration]:
+    """The person's other active registrations whose events overlap this one in time."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Registration.objects.filter(
+            user=user,
+            status__in=Registration.ACTIVE_STATUSES,
+            event__start__lt=event.end,
+            event__end__gt=event.start,
+        )
+        .exclude(event=event)
+        .select_related("event")
+    )
+
+
+def registration_panel(event: Event, user, now=None) -> Panel:
+    """Everything the registration box on an event page shows."""
+    now = now or timezone.now()
+    settings = (
+        RegistrationSettings.objects.filter(event=event)
+        .prefetch_related("restricted_to_groups")
+        .first()
+    )
+    panel = Panel(event=event, settings=settings)
+    if settings is None or not settings.registration_required:
+        return panel
+    panel.is_organiser = is_organiser(event=event, user=user)
+    if user.is_authenticated:
+        panel.registration = (
+            Registration.objects.filter(
+                event=event, user=user, status__in=Registration.ACTIVE_STATUSES
+            )
+            .prefetch_related("answers__question")
+            .first()
+        )
+    panel.offers = mode_offers(event, settings)
+    if panel.registration:
+        panel.waiting_position = waiting_position(panel.registration)
+        panel.overlapping = overlapping_registrations(user, event)
+    else:
+        panel.refusal = refusal_reason(event=event, settings=settings, user=user, now=now)
+    panel.show_remote_link = bool(event.online_url) and (
+        panel.is_organiser
+        or (
+            panel.registration is not None
+            and panel.registration.mode == Mode.REMOTE
+            and panel.registration.status == Status.CONFIRMED
+        )
+    )
+    if panel.refusal is None and panel.registration is None:
+        panel.colocated = colocated_open_events(event, now)
+    if settings.public_participant_list:
+        panel.participants = participants(event)
+    return panel
+
+
+def colocated_open_events(event: Event, now=None) -> list[Event]:
+    """Co-located events one can register for together with this one right now."""
+    now = now or timezone.now()
+    return list(
+        event.colocated_with.filter(
+            registration_settings__registration_required=True,
+            registration_settings__opens_at__lte=now,
+            status=Event.Status.SCHEDULED,
+            start__gt=now,
+        )
+        .filter(
+            Q(registration_settings__closes_at__isnull=True)
+            | Q(registration_settings__closes_at__gt=now)
+        )
+        .select_related("registration_settings")
+        .prefetch_related("questions")
+    )
+
+
+def my_registrations(user) -> list[Registration]:
+    """The person's registrations, newest first, with waiting-list positions, in 2 queries."""
+    registrations = list(
+        Registration.objects.filter(user=user)
+        .select_related("event", "event__venue", "event__registration_settings")
+        .order_by("-event__start", "-created_at")
+    )
+    waiting = [item for item in registrations if item.waiting_since is not None]
+    queues: dict[tuple[int, str], list[int]] = defaultdict(list)
+    if waiting:
+        lines = Registration.objects.filter(
+            Q(status=Status.WAITING) | ~Q(waiting_for_mode=""),
+            event_id__in={item.event_id for item in waiting},
+            status__in=Registration.ACTIVE_STATUSES,
+        ).order_by("waiting_since", "pk")
+        for pk, event_id, mode, status, waiting_for in lines.values_list(
+            "pk", "event_id", "mode", "status", "waiting_for_mode"
+        ):
+            queues[(event_id, mode if status == Status.WAITING else waiting_for)].append(pk)
+    for item in registrations:
+        item.waiting_position = None
+        if item.waiting_since is not None and item.is_active:
+            mode = item.mode if item.status == Status.WAITING else item.waiting_for_mode
+            line = queues[(item.event_id, mode)]
+            item.waiting_position = line.index(item.pk) + 1 if item.pk in line else None
+    return registrations
+
+
+def participants(event: Event) -> list[Registration]:
+    """Confirmed participants who agreed to be listed, for the public list."""
+    return list(
+        Registration.objects.filter(
+            event=event, status=Status.CONFIRMED, consent_to_list=True
+        ).select_related("user")
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registrations"
+
+urlpatterns = [
+    path("registrations/", views.mine, name="mine"),
+    path("events/<slug:slug>/register/", views.register, name="register"),
+    path("registrations/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("registrations/<int:pk>/switch/", views.switch, name="switch"),
+]

@@ -1,0 +1,140 @@
+"""Attendee pages: register from the event page, "My registrations", cancel, switch mode."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from escape_events.events.models import Event
+
+from . import services
+from .forms import RegistrationForm, SwitchModeForm
+from .models import Registration
+from .selectors import my_registrations, registration_panel
+
+
+def _event_page(request, event: Event, *, form=None, error: str = "", status: int = 400):
+    """The event page again, with the form as submitted and what went wrong."""
+    event = (
+        Event.objects.select_related("venue", "series")
+        .prefetch_related("attachments", "attendance", "colocated_with")
+        .get(pk=event.pk)
+    )
+    context = {"event": event, "registration_form": form, "registration_error": error}
+    return render(request, "events/event_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def register(request, slug):
+    event = get_object_or_404(Event, slug=slug)
+    panel = registration_panel(event, request.user)
+    if panel.registration:
+        messages.info(request, "You are already registered for this event.")
+        return redirect(event)
+    if panel.refusal:
+        return _event_page(request, event, error=panel.refusal.message, status=panel.refusal.status)
+    form = RegistrationForm(request.POST, panel=panel)
+    if not form.is_valid():
+        return _event_page(request, event, form=form, error="Please check the form below.")
+    try:
+        results = services.register_together(user=request.user, requests=form.requests())
+    except services.RegistrationRefused as refused:
+        return _event_page(request, event, form=form, error=refused.message, status=refused.status)
+    for registration, created in results:
+        if created:
+            messages.success(request, _outcome(registration))
+    return redirect(event)
+
+
+def _outcome(registration: Registration) -> str:
+    title = registration.event.title
+    mode = registration.get_mode_display().lower()
+    if registration.status == Registration.Status.WAITING:
+        return (
+            f"{title}: {mode} is full, you are on the waiting list. We will write if a place opens."
+        )
+    if registration.status == Registration.Status.PENDING:
+        return f"{title}: registration received ({mode}); the organisers will approve it."
+    extra = ""
+    if registration.waiting_for_mode:
+        waiting = registration.get_waiting_for_mode_display().lower()
+        extra = f" You stay on the {waiting} waiting list."
+    return f"{title}: you are registered ({mode}). A confirmation is on its way.{extra}"
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _own_registration(request, pk) -> Registration:
+    return get_object_or_404(Registration.objects.select_related("event"), pk=pk, user=request.user)
+
+
+@require_POST
+@login_required
+def cancel(request, pk):
+    registration = _own_registration(request, pk)
+    try:
+        services.cancel_registration(registration=registration, by=request.user)
+    except services.RegistrationRefused as refused:
+        messages.error(request, refused.message)
+        return _back_with_status(request, refused.status)
+    messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
+    return _back(request, "registrations:mine")
+
+
+@require_POST
+@login_required
+def switch(request, pk):
+    registration = _own_registration(request, pk)
+    form = SwitchModeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "This way of attending is not offered.")
+        return _back_with_status(request, 400)
+    try:
+        registration = services.switch_mode(
+            registration=registration,
+            mode=form.cleaned_data["mode"],
+            by=request.user,
+            keep_waiting=form.cleaned_data["keep_waiting"],
+        )
+    except services.RegistrationRefused as refused:
+        messages.error(request, refused.message)
+        return _back_with_status(request, refused.status)
+    messages.success(request, _outcome(registration))
+    return _back(request, "registrations:mine")
+
+
+def _back_with_status(request, status: int):
+    """A refused action shows "My registrations" with the message and a 4xx status."""
+    response = mine(request)
+    response.status_code = status
+    return response
+
+
+@require_GET
+@login_required
+def mine(request):
+    registrations = my_registrations(request.user)
+    active = [item for item in registrations if item.is_active]
+    for item in registrations:
+        item.overlaps = [
+            other.event
+            for other in active
+            if other.pk != item.pk
+            and item.is_active
+            and other.event.start < item.event.end
+            and other.event.end > item.event.start
+        ]
+    context = {
+        "upcoming": [item for item in registrations if item.is_active],
+        "inactive": [item for item in registrations if not item.is_active],
+    }
+    return render(request, "registrations/mine.html", context)
