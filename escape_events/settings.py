@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "escape_events.calendars",
     "escape_events.feeds",
     "escape_events.registrations",
+    "escape_events.organisers",
 ]
 
 MIDDLEWARE = [

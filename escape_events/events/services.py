@@ -1,11 +1,17 @@
 """Writes on events and series. Views, the admin, commands and seeds all call these."""
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from .attachments import validate_upload
 from .models import Attachment, Event, Series
+from .signals import event_changed
+
+# Fields whose change calendars and registrants must notice (they bump iCalendar SEQUENCE).
+CALENDAR_FIELDS = ("start", "end", "all_day", "time_zone", "venue", "status", "title", "online_url")
 
 
 def add_attachment(*, event: Event, uploaded_file, title: str, kind: str) -> Attachment:
@@ -54,3 +60,106 @@ def materialise_occurrence(*, series: Series, recurrence_id: datetime) -> Event:
         },
     )
     return event
+
+
+def unique_event_slug(text: str) -> str:
+    """A free slug made from `text`, with -2, -3... appended when taken."""
+    base = slugify(text)[:180] or "event"
+    slug, number = base, 1
+    while Event.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _announce(event: Event, changed: list[str]) -> None:
+    """Tell higher apps (registrations mails registrants) once the change is committed."""
+    cancelled = "status" in changed and event.is_cancelled
+    transaction.on_commit(
+        lambda: event_changed.send(sender=Event, event=event, changed=changed, cancelled=cancelled)
+    )
+
+
+@transaction.atomic
+def create_event(*, values: dict, organisers=(), colocated_with=()) -> Event:
+    """A new standalone event from model fields; a slug is made from the title if absent."""
+    event = Event(**values)
+    if not event.slug:
+        event.slug = unique_event_slug(f"{event.title} {event.local_start:%Y}")
+    event.full_clean()
+    event.save()
+    event.organisers.add(*organisers)
+    event.colocated_with.set(colocated_with)
+    return event
+
+
+def _differs(current: Event, name: str, value) -> bool:
+    if name == "venue":
+        return current.venue_id != (value.pk if value else None)
+    return getattr(current, name) != value
+
+
+@transaction.atomic
+def update_event(*, event: Event, values: dict, colocated_with=None) -> list[str]:
+    """Apply field changes; returns the calendar-relevant fields that changed.
+
+    Such a change bumps `sequence` (calendar clients replace their copy) and, after commit,
+    sends `event_changed` so that registrants are told.
+    """
+    current = Event.objects.select_for_update().get(pk=event.pk)
+    changed = [
+        name for name in CALENDAR_FIELDS if name in values and _differs(current, name, values[name])
+    ]
+    for name, value in values.items():
+        setattr(current, name, value)
+    if changed:
+        current.sequence += 1
+    current.full_clean()
+    current.save()
+    if colocated_with is not None:
+        current.colocated_with.set([other for other in colocated_with if other.pk != current.pk])
+    if changed:
+        _announce(current, changed)
+    return changed
+
+
+def cancel_event(*, event: Event) -> bool:
+    """Mark the event cancelled (it stays listed, struck through); False if it already was."""
+    if event.is_cancelled:
+        return False
+    return bool(update_event(event=event, values={"status": Event.Status.CANCELLED}))
+
+
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+
+
+def next_year_start(event: Event) -> datetime:
+    """Same weekday and local wall-clock time, 52 weeks later (a Monday stays a Monday)."""
+    local = event.local_start.replace(tzinfo=None) + timedelta(weeks=52)
+    return local.replace(tzinfo=event.zone)
+
+
+@transaction.atomic
+def clone_event(*, event: Event, start: datetime, organisers=()) -> Event:
+    """A fresh copy of a standalone event at a new start ("repeat this event next year").
+
+    Keeps length, place, texts and organisers; the copy starts with no minutes, attachments,
+    registrations or co-located events, and a year in the title follows the new date.
+    """
+    copy_fields = (
+        "kind", "summary", "description", "time_zone", "venue", "online_url", "remote_note",
+        "contact_name", "contact_email", "audience_note", "is_listed", "all_day",
+    )  # fmt: skip
+    year = str(start.astimezone(event.zone).year)
+    title = _YEAR.sub(year, event.title)
+    clone = Event(
+        **{name: getattr(event, name) for name in copy_fields},
+        title=title,
+        slug=unique_event_slug(f"{title} {start.astimezone(event.zone):%Y-%m-%d}"),
+        start=start,
+        end=start + (event.end - event.start),
+    )
+    clone.full_clean()
+    clone.save()
+    clone.organisers.set(list(event.organisers.all()) + list(organisers))
+    return clone

@@ -1,0 +1,79 @@
+"""What organisers did with participant data: exports taken and messages sent (an audit trail)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+
+from escape_events.events.models import Event
+from escape_events.registrations.models import Registration
+
+MESSAGE_SUBJECT_MAX = 200
+MESSAGE_BODY_MAX = 20_000
+MESSAGE_RECIPIENTS_MAX = 2_000
+
+
+class ExportLog(models.Model):
+    """One download of a participant list: who took which data, when, how many rows."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV (Excel, UTF-8)"
+        XLSX = "xlsx", "Excel (.xlsx)"
+        JSON = "json", "JSON"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="export_logs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    rows = models.PositiveIntegerField()
+    columns = models.JSONField(default=list)
+    filters = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_format_display()} export of {self.rows} rows ({self.event})"
+
+
+class ParticipantMessage(models.Model):
+    """An e-mail from organisers to the participants a filter selected, sent in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participant_messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(max_length=MESSAGE_SUBJECT_MAX)
+    body = models.TextField()
+    filters = models.JSONField(default=dict, blank=True)
+    recipients = models.ManyToManyField(Registration, related_name="+")
+    recipient_count = models.PositiveIntegerField()
+    sent_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), MESSAGE_BODY_MAX),
+                name="participant_message_body_size",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient_count__lte=MESSAGE_RECIPIENTS_MAX)
+                & Q(sent_count__lte=models.F("recipient_count")),
+                name="participant_message_recipient_limits",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} ({self.event})"

@@ -1,0 +1,41 @@
+"""Who may run an event: its organisers, the organisers of its series, and site staff."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from escape_events.events.models import Event, Series
+
+
+def organised_events(user) -> QuerySet[Event]:
+    """Every event the user may manage (staff: all), without duplicate rows from the joins."""
+    if not user.is_authenticated:
+        return Event.objects.none()
+    if user.is_staff:
+        return Event.objects.all()
+    own = Event.organisers.through.objects.filter(user=user).values("event_id")
+    series = Series.organisers.through.objects.filter(user=user).values("series_id")
+    return Event.objects.filter(Q(pk__in=own) | Q(series__in=series))
+
+
+def organised_series(user) -> QuerySet[Series]:
+    if not user.is_authenticated:
+        return Series.objects.none()
+    if user.is_staff:
+        return Series.objects.all()
+    return Series.objects.filter(organisers=user)
+
+
+def organises_anything(user) -> bool:
+    return organised_events(user).exists() or organised_series(user).exists()
+
+
+def can_organise(user, event: Event) -> bool:
+    return organised_events(user).filter(pk=event.pk).exists()
+
+
+def organised_event_or_404(user, slug: str) -> Event:
+    """The event if the user organises it; otherwise 404, so others learn nothing about it."""
+    event = organised_events(user).select_related("venue", "series").filter(slug=slug).first()
+    if event is None:
+        raise Http404("No event you organise has this address.")
+    return event

@@ -1,0 +1,180 @@
+"""Reads of the organiser's side, each in a fixed number of queries whatever the head count."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Lower, TruncDate
+
+from escape_events.events.models import Event, Series
+from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
+
+from .permissions import organised_events, organised_series
+
+Mode = Registration.Mode
+Status = Registration.Status
+
+
+def my_events(user) -> QuerySet[Event]:
+    """Events the user runs, with their registration counts, in one query."""
+    return (
+        organised_events(user)
+        .select_related("venue", "series")
+        .annotate(
+            confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
+            waiting=Count("registrations", filter=Q(registrations__status=Status.WAITING)),
+            pending=Count("registrations", filter=Q(registrations__status=Status.PENDING)),
+        )
+    )
+
+
+def my_series(user) -> QuerySet[Series]:
+    return organised_series(user).select_related("venue")
+
+
+def registration_settings(event: Event) -> RegistrationSettings | None:
+    return RegistrationSettings.objects.filter(event=event).first()
+
+
+@dataclass
+class ModeCounts:
+    mode: str
+    label: str
+    offered: bool
+    capacity: int | None
+    by_status: dict[str, int]
+    checked_in: int
+
+    @property
+    def seats_taken(self) -> int:
+        return sum(self.by_status.get(status, 0) for status in Registration.SEAT_STATUSES)
+
+    @property
+    def places_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken, 0)
+
+    def count(self, status: str) -> int:
+        return self.by_status.get(status, 0)
+
+
+def registration_counts(event: Event, settings: RegistrationSettings | None) -> list[ModeCounts]:
+    """Counts per mode and status plus check-ins, from one grouped query."""
+    rows = (
+        Registration.objects.filter(event=event)
+        .values("mode", "status")
+        .annotate(total=Count("pk"), checked=Count("pk", filter=Q(checked_in_at__isnull=False)))
+        .order_by()
+    )
+    by_mode: dict[str, dict[str, int]] = defaultdict(dict)
+    checked: dict[str, int] = defaultdict(int)
+    for row in rows:
+        by_mode[row["mode"]][row["status"]] = row["total"]
+        checked[row["mode"]] += row["checked"]
+    return [
+        ModeCounts(
+            mode=mode,
+            label=label,
+            offered=bool(settings and settings.allows(mode)),
+            capacity=settings.capacity_for(mode) if settings else None,
+            by_status=by_mode[mode],
+            checked_in=checked[mode],
+        )
+        for mode, label in Mode.choices
+    ]
+
+
+def registrations_per_day(event: Event) -> dict[str, list[tuple[date, int]]]:
+    """New registrations per local day and mode (one query), for the dashboard chart."""
+    rows = (
+        Registration.objects.filter(event=event)
+        .annotate(day=TruncDate("created_at", tzinfo=event.zone))
+        .values("day", "mode")
+        .annotate(total=Count("pk"))
+        .order_by("day")
+    )
+    series: dict[str, list[tuple[date, int]]] = {mode: [] for mode in Mode.values}
+    for row in rows:
+        series[row["mode"]].append((row["day"], row["total"]))
+    return series
+
+
+def questions(event: Event) -> list[Question]:
+    return list(Question.objects.filter(event=event).order_by("position", "pk"))
+
+
+def answer_column(question: Question) -> str:
+    return f"answer_{question.pk}"
+
+
+SORTS = {
+    "name": (Lower("user__last_name"), Lower("user__first_name"), "pk"),
+    "email": (Lower("user__email"), "pk"),
+    "registered": ("created_at", "pk"),
+    "status": ("status", "created_at", "pk"),
+    "mode": ("mode", "created_at", "pk"),
+    "checked_in": ("checked_in_at", "pk"),
+}
+
+
+def _ordering(sort: str) -> list:
+    descending = sort.startswith("-")
+    fields = SORTS.get(sort.lstrip("-"), SORTS["registered"])
+    ordered = []
+    for field in fields:
+        if isinstance(field, str):
+            ordered.append(f"-{field}" if descending else field)
+        else:
+            ordered.append(field.desc() if descending else field.asc())
+    return ordered
+
+
+@dataclass(frozen=True)
+class ParticipantFilter:
+    """What the participant list shows; the export and messages use the very same filter."""
+
+    mode: str = ""
+    status: str = ""
+    checked_in: str = ""  # "yes", "no" or ""
+    q: str = ""
+    question: Question | None = None
+    answer: str = ""
+    sort: str = "registered"
+
+
+def participants(
+    event: Event, wanted: ParticipantFilter, event_questions: list[Question]
+) -> QuerySet[Registration]:
+    """The filtered registrations with their person and each answer as a column (one query)."""
+    rows = Registration.objects.filter(event=event).select_related("user")
+    if wanted.mode:
+        rows = rows.filter(mode=wanted.mode)
+    if wanted.status:
+        rows = rows.filter(status=wanted.status)
+    if wanted.checked_in:
+        rows = rows.filter(checked_in_at__isnull=wanted.checked_in == "no")
+    if wanted.q:
+        rows = rows.filter(
+            Q(user__first_name__icontains=wanted.q)
+            | Q(user__last_name__icontains=wanted.q)
+            | Q(user__email__icontains=wanted.q)
+            | Q(user__affiliation__icontains=wanted.q)
+        )
+    if wanted.question is not None:
+        answered = Answer.objects.filter(question=wanted.question)
+        if wanted.answer:
+            answered = answered.filter(value__icontains=wanted.answer)
+        rows = rows.filter(pk__in=answered.values("registration_id"))
+    rows = rows.annotate(
+        **{
+            answer_column(question): Subquery(
+                Answer.objects.filter(registration=OuterRef("pk"), question=question).values(
+                    "value"
+                )[:1]
+            )
+            for question in event_questions
+        }
+    )
+    return rows.order_by(*_ordering(wanted.sort))

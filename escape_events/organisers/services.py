@@ -1,0 +1,257 @@
+"""Writes of the organiser's side: venues, co-organisers, repeating events, logs, messages."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from escape_events.events.models import Event, MeetingAttendance, Venue
+from escape_events.events.services import clone_event
+from escape_events.registrations.models import Question, RegistrationSettings
+from escape_events.registrations.services import (
+    RegistrationRefused,
+    approve,
+    cancel_registration,
+    promote_by_hand,
+    reject,
+    set_capacity,
+)
+
+from .models import MESSAGE_RECIPIENTS_MAX, ExportLog, ParticipantMessage
+
+
+def venue_for(*, venue: Venue | None, name: str = "", room: str = "", address: str = ""):
+    """The chosen venue, or a new one named by the organiser (reused if it already exists)."""
+    if venue is not None or not name:
+        return venue
+    found, _ = Venue.objects.get_or_create(
+        name=name.strip(), room=room.strip(), defaults={"address": address.strip()}
+    )
+    return found
+
+
+def add_co_organiser(*, event: Event, user) -> bool:
+    """Make `user` an organiser of `event`; False if they already were."""
+    if event.organisers.filter(pk=user.pk).exists():
+        return False
+    event.organisers.add(user)
+    return True
+
+
+@transaction.atomic
+def remove_co_organiser(*, event: Event, user) -> None:
+    """Remove an organiser, but never the last one: an event must keep someone to run it."""
+    Event.objects.select_for_update().filter(pk=event.pk).first()
+    organisers = list(event.organisers.values_list("pk", flat=True))
+    if user.pk not in organisers:
+        raise ValidationError("This person is not an organiser of this event.")
+    if len(organisers) == 1:
+        raise ValidationError("An event keeps at least one organiser; add another one first.")
+    event.organisers.remove(user)
+
+
+@transaction.atomic
+def repeat_event(*, event: Event, start, by) -> Event:
+    """Repeat an event at a new date with its registration settings and questions copied."""
+    copy = clone_event(event=event, start=start, organisers=[by])
+    old = RegistrationSettings.objects.filter(event=event).first()
+    if old is not None:
+        shift = copy.start - event.start
+        groups = list(old.restricted_to_groups.all())
+        new = RegistrationSettings.objects.create(
+            event=copy,
+            registration_required=old.registration_required,
+            opens_at=min(old.opens_at + shift, copy.start - timedelta(minutes=1)),
+            closes_at=old.closes_at + shift if old.closes_at else None,
+            allow_onsite=old.allow_onsite,
+            allow_remote=old.allow_remote,
+            onsite_capacity=old.onsite_capacity,
+            remote_capacity=old.remote_capacity,
+            needs_approval=old.needs_approval,
+            cancellation_deadline=(
+                old.cancellation_deadline + shift if old.cancellation_deadline else None
+            ),
+            public_participant_list=old.public_participant_list,
+        )
+        new.restricted_to_groups.set(groups)
+    Question.objects.bulk_create(
+        Question(
+            event=copy,
+            label=question.label,
+            kind=question.kind,
+            choices=question.choices,
+            required=question.required,
+            position=question.position,
+        )
+        for question in event.questions.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def save_registration_settings(
+    *, event: Event, values: dict | None, groups=(), questions_formset=None
+) -> list:
+    """Store how people register (None: no registration); returns people promoted when a
+    capacity grew, since a bigger room serves the waiting list at once."""
+    current = RegistrationSettings.objects.filter(event=event).first()
+    promoted: list = []
+    if values is None:
+        if current is not None and current.registration_required:
+            current.registration_required = False
+            current.save(update_fields=["registration_required"])
+    else:
+        stored = current or RegistrationSettings(event=event)
+        old_capacities = (
+            (current.onsite_capacity, current.remote_capacity) if current else (None, None)
+        )
+        for name, value in values.items():
+            setattr(stored, name, value)
+        stored.full_clean()
+        stored.save()
+        stored.restricted_to_groups.set(groups)
+        if current is not None and old_capacities != (
+            stored.onsite_capacity,
+            stored.remote_capacity,
+        ):
+            promoted = set_capacity(
+                settings=stored,
+                onsite_capacity=stored.onsite_capacity,
+                remote_capacity=stored.remote_capacity,
+            )
+    if questions_formset is not None:
+        for question in questions_formset.save(commit=False):
+            question.event = event
+            question.save()
+        for question in questions_formset.deleted_objects:
+            question.delete()
+    return promoted
+
+
+def log_export(*, event: Event, user, format: str, rows: int, columns, filters) -> ExportLog:
+    return ExportLog.objects.create(
+        event=event, user=user, format=format, rows=rows, columns=list(columns), filters=filters
+    )
+
+
+BULK_ACTIONS = {
+    "approve": approve,
+    "reject": reject,
+    "promote": promote_by_hand,
+    "cancel": lambda *, registration, by: cancel_registration(registration=registration, by=by),
+}
+
+
+@dataclass
+class BulkOutcome:
+    done: int = 0
+    refused: dict[str, int] = field(default_factory=dict)
+
+
+def apply_bulk_action(*, action: str, registrations, by) -> BulkOutcome:
+    """Run one registrations service per person; a refusal for one never stops the others."""
+    service = BULK_ACTIONS[action]
+    outcome = BulkOutcome()
+    for registration in registrations:
+        try:
+            service(registration=registration, by=by)
+        except RegistrationRefused as refusal:
+            outcome.refused[refusal.message] = outcome.refused.get(refusal.message, 0) + 1
+        else:
+            outcome.done += 1
+    return outcome
+
+
+def message_text(*, event: Event, body: str) -> str:
+    """The body as each participant receives it: the organisers' text and why they get it."""
+    address = f"{settings.SITE_URL}{event.get_absolute_url()}"
+    return (
+        f"{body.strip()}\n\n-- \nYou receive this because you registered for "
+        f"{event.title} ({address}).\nThe organisers of {event.title}\n"
+    )
+
+
+@transaction.atomic
+def queue_participant_message(
+    *, event: Event, sender, subject: str, body: str, registration_ids: list[int], filters: dict
+) -> ParticipantMessage:
+    """Store the message and its recipients, then send it in the background after commit."""
+    if not registration_ids:
+        raise ValidationError("No participant matches this filter.")
+    if len(registration_ids) > MESSAGE_RECIPIENTS_MAX:
+        raise ValidationError(
+            f"This would reach {len(registration_ids)} people; one message goes to at most "
+            f"{MESSAGE_RECIPIENTS_MAX}. Narrow the filter."
+        )
+    message = ParticipantMessage(
+        event=event,
+        sender=sender,
+        subject=subject,
+        body=body,
+        filters=filters,
+        recipient_count=len(registration_ids),
+    )
+    message.full_clean(exclude=["recipients"])
+    message.save()
+    message.recipients.set(registration_ids)
+    transaction.on_commit(lambda: send_participant_message.enqueue(message_id=message.pk))
+    return message
+
+
+@task
+def send_participant_message(*, message_id: int) -> None:
+    """One mail per person (nobody sees the others' addresses), reply-to the sender."""
+    message = ParticipantMessage.objects.select_related("event", "sender").get(pk=message_id)
+    if message.status != ParticipantMessage.Status.QUEUED:
+        return
+    text = message_text(event=message.event, body=message.body)
+    reply_to = [message.sender.email] if message.sender else []
+    mails = [
+        EmailMessage(subject=message.subject, body=text, to=[email], reply_to=reply_to)
+        for email in message.recipients.values_list("user__email", flat=True).iterator()
+    ]
+    try:
+        sent = mailers.default.send_messages(mails) or 0
+    except OSError:
+        ParticipantMessage.objects.filter(pk=message.pk).update(
+            status=ParticipantMessage.Status.FAILED
+        )
+        raise
+    ParticipantMessage.objects.filter(pk=message.pk).update(
+        status=ParticipantMessage.Status.SENT, sent_count=sent, sent_at=timezone.now()
+    )
+
+
+def record_attendance(*, event: Event, name: str, user=None) -> MeetingAttendance:
+    """Note someone present at a meeting; naming them twice keeps one row."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("Give the person's name.")
+    entry, _ = MeetingAttendance.objects.get_or_create(
+        event=event, name=name, defaults={"user": user}
+    )
+    return entry
+
+
+def attendance_from_check_ins(*, event: Event) -> int:
+    """Add everyone checked in to the attendance list; returns how many were new."""
+    existing = set(event.attendance.values_list("name", flat=True))
+    new = []
+    for registration in event.registrations.filter(checked_in_at__isnull=False).select_related(
+        "user"
+    ):
+        name = str(registration.user)
+        if name not in existing:
+            existing.add(name)
+            new.append(MeetingAttendance(event=event, name=name, user=registration.user))
+    MeetingAttendance.objects.bulk_create(new)
+    return len(new)
+
+
+def remove_attendance(*, entry: MeetingAttendance) -> None:
+    entry.delete()

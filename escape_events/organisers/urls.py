@@ -1,0 +1,48 @@
+from django.urls import path
+
+from .views import checkin, events, participants
+
+app_name = "organisers"
+
+urlpatterns = [
+    path("", events.dashboard, name="dashboard"),
+    path("events/new/", events.event_create, name="event_create"),
+    path("events/<slug:slug>/", participants.event_overview, name="event_overview"),
+    path("events/<slug:slug>/edit/", events.event_edit, name="event_edit"),
+    path("events/<slug:slug>/repeat/", events.event_clone, name="event_clone"),
+    path("events/<slug:slug>/cancel/", events.event_cancel, name="event_cancel"),
+    path("events/<slug:slug>/organisers/", events.co_organisers, name="co_organisers"),
+    path(
+        "events/<slug:slug>/organisers/<int:user_id>/remove/",
+        events.co_organiser_remove,
+        name="co_organiser_remove",
+    ),
+    path("events/<slug:slug>/participants/", participants.participant_list, name="participants"),
+    path(
+        "events/<slug:slug>/participants/bulk/",
+        participants.participant_bulk,
+        name="participant_bulk",
+    ),
+    path(
+        "events/<slug:slug>/participants/export/",
+        participants.participant_export,
+        name="participant_export",
+    ),
+    path("events/<slug:slug>/messages/", participants.message_log, name="messages"),
+    path("events/<slug:slug>/messages/new/", participants.message_compose, name="message_compose"),
+    path("events/<slug:slug>/check-in/", checkin.check_in_page, name="check_in"),
+    path("events/<slug:slug>/attendance/", checkin.attendance, name="attendance"),
+    path(
+        "events/<slug:slug>/attendance/from-check-ins/",
+        checkin.attendance_from_check_ins,
+        name="attendance_from_check_ins",
+    ),
+    path(
+        "events/<slug:slug>/attendance/<int:pk>/remove/",
+        checkin.attendance_remove,
+        name="attendance_remove",
+    ),
+    path("events/<slug:slug>/attendance.csv", checkin.attendance_export, name="attendance_export"),
+    path("scan/<str:code>/", checkin.scan, name="scan"),
+    path("tickets/<int:pk>/qr.svg", checkin.check_in_qr, name="check_in_qr"),
+]

@@ -1,0 +1,210 @@
+"""Organiser pages for events themselves: dashboard, create, edit, repeat, cancel, co-organisers."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from escape_events.events.services import (
+    cancel_event,
+    create_event,
+    next_year_start,
+    update_event,
+)
+from escape_events.registrations.models import Question
+
+from .. import selectors, services
+from ..forms import (
+    CloneEventForm,
+    CoOrganiserForm,
+    EventForm,
+    QuestionFormSet,
+    RegistrationSettingsForm,
+    wall_clock,
+)
+from ..permissions import organised_event_or_404
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    now = timezone.now()
+    context = {
+        "upcoming": selectors.my_events(request.user).filter(end__gte=now).order_by("start"),
+        "past": selectors.my_events(request.user).filter(end__lt=now).order_by("-start")[:30],
+        "series_list": selectors.my_series(request.user),
+    }
+    return render(request, "organisers/dashboard.html", context)
+
+
+def _venue(form):
+    data = form.cleaned_data
+    return services.venue_for(
+        venue=data.get("venue"),
+        name=data.get("new_venue_name", ""),
+        room=data.get("new_venue_room", ""),
+        address=data.get("new_venue_address", ""),
+    )
+
+
+def _forms(request, event=None):
+    """The event, its registration settings and its questions: one page, saved together."""
+    zone = event.zone if event else None
+    stored = selectors.registration_settings(event) if event else None
+    data = request.POST if request.method == "POST" else None
+    event_form = EventForm(data, event=event)
+    settings_form = RegistrationSettingsForm(
+        data,
+        prefix="reg",
+        initial=RegistrationSettingsForm.initial_for(
+            stored, zone or timezone.get_current_timezone()
+        ),
+    )
+    questions = QuestionFormSet(
+        data,
+        prefix="questions",
+        queryset=Question.objects.filter(event=event) if event else Question.objects.none(),
+    )
+    return event_form, settings_form, questions
+
+
+def _save_registration(event, settings_form, questions) -> int:
+    return len(
+        services.save_registration_settings(
+            event=event,
+            values=settings_form.clean_for(event.zone),
+            groups=settings_form.cleaned_data["restricted_to_groups"],
+            questions_formset=questions,
+        )
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request):
+    event_form, settings_form, questions = _forms(request)
+    forms_valid = all([event_form.is_valid(), settings_form.is_valid(), questions.is_valid()])
+    if request.method == "POST" and forms_valid:
+        try:
+            with transaction.atomic():
+                event = create_event(
+                    values=event_form.event_values(_venue(event_form)),
+                    organisers=[request.user],
+                    colocated_with=event_form.cleaned_data["colocated_with"],
+                )
+                _save_registration(event, settings_form, questions)
+        except ValidationError as error:
+            settings_form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"“{event.title}” is created.")
+            return redirect("organisers:event_overview", slug=event.slug)
+    context = {"form": event_form, "settings_form": settings_form, "questions": questions}
+    status = 400 if event_form.is_bound else 200
+    return render(request, "organisers/event_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    event_form, settings_form, questions = _forms(request, event)
+    forms_valid = all([event_form.is_valid(), settings_form.is_valid(), questions.is_valid()])
+    if request.method == "POST" and forms_valid:
+        try:
+            with transaction.atomic():
+                changed = update_event(
+                    event=event,
+                    values=event_form.event_values(_venue(event_form)),
+                    colocated_with=event_form.cleaned_data["colocated_with"],
+                )
+                event.refresh_from_db()
+                promoted = _save_registration(event, settings_form, questions)
+        except ValidationError as error:
+            settings_form.add_error(None, error.messages)
+        else:
+            note = "Saved."
+            if changed:
+                fields = ", ".join(name.replace("_", " ") for name in changed)
+                note += f" Registrants are told about the change ({fields})."
+            if promoted:
+                note += f" {promoted} people moved up from the waiting list."
+            messages.success(request, note)
+            return redirect("organisers:event_overview", slug=event.slug)
+    context = {
+        "form": event_form,
+        "settings_form": settings_form,
+        "questions": questions,
+        "event": event,
+    }
+    status = 400 if event_form.is_bound else 200
+    return render(request, "organisers/event_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_clone(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    initial = {"start": wall_clock(next_year_start(event), event.zone)}
+    form = CloneEventForm(request.POST or None, event=event, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        clone = services.repeat_event(
+            event=event, start=form.cleaned_data["start"], by=request.user
+        )
+        messages.success(request, f"Copied to “{clone.title}”. Check the details below.")
+        return redirect("organisers:event_edit", slug=clone.slug)
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "event": event}
+    return render(request, "organisers/event_clone.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_cancel(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    if request.method == "POST":
+        if cancel_event(event=event):
+            messages.success(request, "The event is cancelled; registrants are told by e-mail.")
+        else:
+            messages.info(request, "The event was already cancelled.")
+        return redirect("organisers:event_overview", slug=event.slug)
+    return render(request, "organisers/event_cancel.html", {"event": event})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def co_organisers(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    form = CoOrganiserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.add_co_organiser(event=event, user=form.user):
+            messages.success(request, f"{form.user} is now an organiser of this event.")
+        else:
+            messages.info(request, f"{form.user} already organises this event.")
+        return redirect("organisers:co_organisers", slug=event.slug)
+    context = {
+        "event": event,
+        "form": form,
+        "organisers": event.organisers.all(),
+        "series_organisers": event.series.organisers.all() if event.series_id else [],
+    }
+    return render(
+        request, "organisers/co_organisers.html", context, status=400 if form.is_bound else 200
+    )
+
+
+@login_required
+@require_POST
+def co_organiser_remove(request, slug, user_id):
+    event = organised_event_or_404(request.user, slug)
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    try:
+        services.remove_co_organiser(event=event, user=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{user} no longer organises this event.")
+    return redirect("organisers:co_organisers", slug=event.slug)

@@ -1,0 +1,265 @@
+"""Organiser pages about people: event dashboard, participant list, bulk actions, exports, mails."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from escape_events.events.models import Event
+from escape_events.registrations.models import Registration
+
+from .. import selectors, services
+from ..charts import registrations_chart
+from ..exports import Export, columns_for
+from ..forms import BulkActionForm, ExportForm, MessageForm, ParticipantFilterForm
+from ..models import ExportLog, ParticipantMessage
+from ..permissions import organised_event_or_404
+
+PAGE_SIZE = 100
+
+
+@login_required
+@require_GET
+def event_overview(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    stored = selectors.registration_settings(event)
+    counts = selectors.registration_counts(event, stored)
+    chart = registrations_chart(
+        selectors.registrations_per_day(event), dict(Registration.Mode.choices)
+    )
+    context = {
+        "event": event,
+        "registration": stored,
+        "counts": counts,
+        "statuses": Registration.Status.choices,
+        "chart": chart,
+        "exports": ExportLog.objects.filter(event=event).select_related("user")[:5],
+        "sent_messages": ParticipantMessage.objects.filter(event=event)[:5],
+    }
+    return render(request, "organisers/event_overview.html", context)
+
+
+def _filtered(request, event, data):
+    """The filter form, its questions and the matching registrations (None if the form is bad)."""
+    questions = selectors.questions(event)
+    form = ParticipantFilterForm(data, questions=questions)
+    if not form.is_valid():
+        return form, questions, None
+    return form, questions, selectors.participants(event, form.to_filter(), questions)
+
+
+@login_required
+@require_GET
+def participant_list(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    form, questions, rows = _filtered(request, event, request.GET)
+    if rows is None:
+        context = {"event": event, "form": form, "page": None, "questions": questions}
+        return render(request, "organisers/participants.html", context, status=400)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "event": event,
+        "form": form,
+        "questions": questions,
+        "page": page,
+        "query": urlencode(form.as_query()),
+        "bulk_form": BulkActionForm(),
+        "export_form": ExportForm(),
+        "filtered": form.as_query(),
+    }
+    return render(request, "organisers/participants.html", context)
+
+
+def _back_to_list(event, query: str):
+    target = reverse("organisers:participants", kwargs={"slug": event.slug})
+    return redirect(f"{target}?{query}" if query else target)
+
+
+@login_required
+@require_POST
+def participant_bulk(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    ids = list(Registration.objects.filter(event=event).values_list("pk", flat=True))
+    form = BulkActionForm(request.POST, registration_ids=ids)
+    query = request.POST.get("query", "")[:1000]
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, _bulk_error(error))
+        return _back_to_list(event, query)
+    selected = form.cleaned_data["selected"]
+    action = form.cleaned_data["action"]
+    if action == "message":
+        target = reverse("organisers:message_compose", kwargs={"slug": event.slug})
+        return redirect(f"{target}?" + urlencode({"ids": ",".join(map(str, selected))}))
+    registrations = Registration.objects.filter(event=event, pk__in=selected).select_related(
+        "event", "user"
+    )
+    outcome = services.apply_bulk_action(
+        action=action, registrations=registrations, by=request.user
+    )
+    if outcome.done:
+        messages.success(request, f"{action.capitalize()}: done for {outcome.done}.")
+    for reason, count in outcome.refused.items():
+        messages.warning(request, f"Skipped {count}: {reason}")
+    return _back_to_list(event, query)
+
+
+def _bulk_error(error: str) -> str:
+    if "valid choice" in error:
+        return "A selected registration does not belong to this event; nothing was changed."
+    return error
+
+
+@login_required
+@require_POST
+def participant_export(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    form, questions, rows = _filtered(request, event, request.POST)
+    export_form = ExportForm(request.POST)
+    if rows is None or not export_form.is_valid():
+        for bad in (form, export_form):
+            for errors in bad.errors.values():
+                for error in errors:
+                    messages.error(request, f"Export not made: {error}")
+        return redirect("organisers:participants", slug=event.slug)
+    columns = columns_for(export_form.cleaned_data["columns"], questions)
+    file_format = export_form.cleaned_data["format"]
+    services.log_export(
+        event=event,
+        user=request.user,
+        format=file_format,
+        rows=rows.count(),
+        columns=[column.label for column in columns],
+        filters=form.as_query(),
+    )
+    export = Export(rows, columns, event.zone)
+    stamp = timezone.localtime(timezone.now(), event.zone).strftime("%Y-%m-%d")
+    filename = f"{event.slug}-participants-{stamp}.{file_format}"
+    if file_format == ExportLog.Format.XLSX:
+        return FileResponse(
+            export.xlsx_file(),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    if file_format == ExportLog.Format.JSON:
+        response = StreamingHttpResponse(
+            export.json_chunks(), content_type="application/json; charset=utf-8"
+        )
+    else:
+        response = StreamingHttpResponse(
+            export.csv_chunks(), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _recipients(request, event, data):
+    """Registrations the message goes to: ticked ones (?ids=) or the whole filtered list."""
+    raw_ids = data.get("ids", "")
+    if raw_ids:
+        try:
+            wanted = {int(part) for part in raw_ids.split(",") if part.strip()}
+        except ValueError:
+            raise ValidationError("The list of selected people is malformed.") from None
+        rows = Registration.objects.filter(event=event, pk__in=wanted)
+        if rows.count() != len(wanted):
+            raise ValidationError("A selected registration does not belong to this event.")
+        return rows.select_related("user"), {"ids": raw_ids}
+    form, _questions, rows = _filtered(request, event, data)
+    if rows is None:
+        raise ValidationError(
+            "The filter is not valid: "
+            + "; ".join(error for errors in form.errors.values() for error in errors)
+        )
+    return rows, form.as_query()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_compose(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        rows, filters = _recipients(request, event, data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("organisers:participants", slug=event.slug)
+    form = MessageForm(request.POST if request.method == "POST" else None)
+    recipient_ids = list(rows.values_list("pk", flat=True)[: services.MESSAGE_RECIPIENTS_MAX + 1])
+    preview = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if "send" in request.POST:
+            try:
+                message = services.queue_participant_message(
+                    event=event,
+                    sender=request.user,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    registration_ids=recipient_ids,
+                    filters=filters,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+                status = 400
+            else:
+                messages.success(
+                    request, f"Your message to {message.recipient_count} people is being sent."
+                )
+                return redirect("organisers:messages", slug=event.slug)
+        else:
+            preview = services.message_text(event=event, body=form.cleaned_data["body"])
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "event": event,
+        "form": form,
+        "filters": filters,
+        "recipient_count": len(recipient_ids),
+        "too_many": len(recipient_ids) > services.MESSAGE_RECIPIENTS_MAX,
+        "limit": services.MESSAGE_RECIPIENTS_MAX,
+        "sample": rows.select_related("user")[:10],
+        "preview": preview,
+    }
+    return render(request, "organisers/message_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def message_log(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    context = {
+        "event": event,
+        "sent_messages": ParticipantMessage.objects.filter(event=event).select_related("sender"),
+        "exports": ExportLog.objects.filter(event=event).select_related("user")[:100],
+    }
+    return render(request, "organisers/message_log.html", context)
+
+
+@require_GET
+def public_participants(request, slug):
+    """People who agreed to be listed, if the organisers publish the list; 404 otherwise."""
+    event = get_object_or_404(Event.objects.select_related("registration_settings"), slug=slug)
+    stored = getattr(event, "registration_settings", None)
+    if stored is None or not stored.public_participant_list:
+        raise Http404("This event has no public participant list.")
+    people = (
+        Registration.objects.filter(
+            event=event, status=Registration.Status.CONFIRMED, consent_to_list=True
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return render(
+        request, "organisers/public_participants.html", {"event": event, "people": people}
+    )
