@@ -1,28 +1,288 @@
-"""The one module that knows iCalendar (RFC 5545)."""
+"""The one module that knows iCalendar (RFC 5545, RFC 7986): events and series in, bytes out.
 
-from collections.abc import Iterable
+Everything here is derived from the data passed in (no "now"), so unchanged data gives
+byte-identical output. Identity: a standalone event is `event-<pk>@<domain>`; a series is
+`series-<pk>@<domain>`, and each stored occurrence of it is that UID plus its RECURRENCE-ID, in
+every feed and download. Callers say what a registration means; this module never asks.
+"""
 
-from icalendar import Calendar
+import zoneinfo
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
+from icalendar import Calendar, vDuration, vGeo, vRecur, vText, vUri
 from icalendar import Event as VEvent
 
-from escape_events.events.models import Event
+from escape_events.events.models import Event, Series
+
+from .timezones import vtimezone
 
 PRODID = "-//escape_events//Event calendar//EN"
+# How far ahead an open-ended series needs its time zone rules spelled out.
+OPEN_RULE_YEARS = 10
+
+_STATUS = {
+    Event.Status.SCHEDULED: "CONFIRMED",
+    Event.Status.POSTPONED: "TENTATIVE",
+    Event.Status.CANCELLED: "CANCELLED",
+}
 
 
-def build_calendar(events: Iterable[Event], *, name: str) -> bytes:
+@dataclass(frozen=True)
+class Attendance:
+    """What the caller says about the user's registration for one event (personal feeds)."""
+
+    tentative: bool
+    note: str
+    remote_url: str = ""
+
+
+@dataclass(frozen=True)
+class SeriesEntry:
+    """A series and its stored occurrences (moved, cancelled, extra dates, or with own notes)."""
+
+    series: Series
+    occurrences: Sequence[Event] = ()
+
+
+@dataclass(frozen=True)
+class CalendarInfo:
+    """Calendar-level metadata: the name clients show, where it lives, how often to refresh."""
+
+    name: str
+    description: str = ""
+    url: str = ""
+    source: str = ""
+    refresh: timedelta = timedelta(hours=1)
+
+
+def event_uid(event_pk: int, domain: str) -> str:
+    return f"event-{event_pk}@{domain}"
+
+
+def series_uid(series_pk: int, domain: str) -> str:
+    return f"series-{series_pk}@{domain}"
+
+
+@dataclass
+class _Writer:
+    site_url: str
+    domain: str
+    today: date | None
+    zone_years: dict[str, list[int]] = field(default_factory=dict)
+    zones: dict[str, zoneinfo.ZoneInfo] = field(default_factory=dict)
+
+    def local(self, moment: datetime, tzid: str, *, with_tzid: bool = True) -> datetime:
+        zone = self.zones.get(tzid)
+        if zone is None:
+            zone = self.zones[tzid] = zoneinfo.ZoneInfo(tzid)
+        local = moment.astimezone(zone)
+        if with_tzid:
+            self.note_year(tzid, local.year)
+        return local
+
+    def note_year(self, tzid: str, year: int) -> None:
+        years = self.zone_years.get(tzid)
+        if years is None:
+            self.zone_years[tzid] = [year, year]
+        elif year < years[0]:
+            years[0] = year
+        elif year > years[1]:
+            years[1] = year
+
+    def timezones(self) -> list:
+        return [
+            vtimezone(tzid, first, last + 1)
+            for tzid, (first, last) in sorted(self.zone_years.items())
+        ]
+
+    def absolute(self, path: str) -> str:
+        return f"{self.site_url}{path}"
+
+    # One VEVENT with everything events and series share.
+    def component(self, item, *, uid: str, status: str, page: str, attendance=None) -> VEvent:
+        vevent = VEvent()
+        vevent.add("uid", uid)
+        vevent.add("dtstamp", item.updated_at.astimezone(UTC))
+        vevent.add("created", item.created_at.astimezone(UTC))
+        vevent.add("last-modified", item.updated_at.astimezone(UTC))
+        vevent.add("sequence", item.sequence)
+        vevent.add("summary", item.title)
+        vevent.add("status", status)
+        vevent.add("transp", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE")
+        vevent.add("class", "PUBLIC")
+        vevent.add("categories", [item.get_kind_display()])
+        vevent.add("url", page)
+        venue = item.venue
+        if venue is not None:
+            vevent.add("location", venue.location_line)
+            if venue.latitude is not None and venue.longitude is not None:
+                vevent.add("geo", vGeo((float(venue.latitude), float(venue.longitude))))
+        remote_url = attendance.remote_url if attendance else ""
+        vevent.add("description", _description(item, page, attendance))
+        if remote_url:
+            conference = vUri(remote_url)
+            conference.params["VALUE"] = "URI"
+            conference.params["FEATURE"] = ["AUDIO", "VIDEO"]
+            conference.params["LABEL"] = "Join remotely"
+            vevent.add("conference", conference)
+        return vevent
+
+    def add_times(self, vevent: VEvent, event: Event) -> None:
+        if event.all_day:
+            # Dates need no VTIMEZONE: the end is the local midnight after the last day.
+            vevent.add("dtstart", self.local(event.start, event.time_zone, with_tzid=False).date())
+            vevent.add("dtend", self.local(event.end, event.time_zone, with_tzid=False).date())
+        else:
+            vevent.add("dtstart", self.local(event.start, event.time_zone))
+            vevent.add("dtend", self.local(event.end, event.time_zone))
+
+    def event(
+        self, event: Event, attendance: Attendance | None = None, series_tzid: str = ""
+    ) -> VEvent:
+        """A standalone event, or a stored occurrence (its series' UID and RECURRENCE-ID).
+
+        An occurrence shown alone needs `event.series` loaded, for the zone of its RECURRENCE-ID.
+        """
+        status = _STATUS[event.status]
+        if attendance and attendance.tentative and status == "CONFIRMED":
+            status = "TENTATIVE"
+        page = self.absolute(event.get_absolute_url())
+        if event.series_id is None:
+            uid = event_uid(event.pk, self.domain)
+        else:
+            uid = series_uid(event.series_id, self.domain)
+        vevent = self.component(event, uid=uid, status=status, page=page, attendance=attendance)
+        self.add_times(vevent, event)
+        if event.series_id is not None:
+            tzid = series_tzid or event.series.time_zone
+            vevent.add("recurrence-id", self.local(event.recurrence_id, tzid))
+        return vevent
+
+    def series(self, entry: SeriesEntry) -> list[VEvent]:
+        """The master VEVENT with its rule, extra dates and exceptions, then one per override."""
+        series = entry.series
+        tzid = series.time_zone
+        zone = series.zone
+        page = self.absolute(series.get_absolute_url())
+        master = self.component(
+            series, uid=series_uid(series.pk, self.domain), status="CONFIRMED", page=page
+        )
+        start = self.local(series.first_start, tzid)
+        naive_start = start.replace(tzinfo=None)
+        master.add("dtstart", start)
+        master.add("dtend", (naive_start + series.duration).replace(tzinfo=zone))
+        recur = vRecur.from_ical(series.rrule)
+        master.add("rrule", recur)
+        rule = series.rule()
+        if "COUNT" in recur or "UNTIL" in recur:
+            self.note_year(tzid, list(rule)[-1].year)
+        elif self.today is not None:
+            self.note_year(tzid, self.today.year + OPEN_RULE_YEARS)
+
+        stored = sorted(entry.occurrences, key=lambda occurrence: occurrence.recurrence_id)
+        local_ids = [self.local(occurrence.recurrence_id, tzid) for occurrence in stored]
+        ruled = set()
+        if local_ids:
+            earliest = local_ids[0].replace(tzinfo=None)
+            latest = local_ids[-1].replace(tzinfo=None)
+            ruled = set(rule.between(earliest, latest, inc=True))
+        rdates, exdates, overrides = [], [], []
+        for occurrence, local_id in zip(stored, local_ids, strict=True):
+            in_rule = local_id.replace(tzinfo=None) in ruled
+            if occurrence.is_cancelled:
+                if in_rule:
+                    exdates.append(local_id)
+                continue
+            if not in_rule:
+                rdates.append(local_id)
+            overrides.append(self.event(occurrence, series_tzid=tzid))
+        if rdates:
+            master.add("rdate", rdates)
+        if exdates:
+            master.add("exdate", exdates)
+        return [master, *overrides]
+
+
+def _description(item, page: str, attendance: Attendance | None) -> str:
+    parts = []
+    if attendance:
+        parts.append(attendance.note)
+    if item.summary:
+        parts.append(item.summary)
+    if item.description:
+        parts.append(item.description.strip())
+    if item.remote_note:
+        parts.append(item.remote_note)
+    if attendance and attendance.remote_url:
+        parts.append(f"Join remotely: {attendance.remote_url}")
+    parts.append(f"Details: {page}")
+    return "\n\n".join(parts)
+
+
+def render_calendar(
+    info: CalendarInfo,
+    *,
+    events: Iterable[Event] = (),
+    series: Iterable[SeriesEntry] = (),
+    attendance: Mapping[int, Attendance] | None = None,
+    today: date | None = None,
+    site_url: str | None = None,
+    uid_domain: str | None = None,
+) -> bytes:
+    """Serialise events and series into one VCALENDAR.
+
+    `events` are standalone events or stored occurrences shown alone (downloads, personal feed);
+    they need `venue` and `series` loaded. `attendance` maps event pk to what the user's
+    registration says (personal feeds only). `today` extends time zone rules for open-ended
+    series; pass a value that changes rarely (a day) so bodies stay stable. Links and UIDs use
+    SITE_URL and CALENDAR_UID_DOMAIN unless given.
+    """
+    writer = _Writer(
+        site_url=(site_url or settings.SITE_URL).rstrip("/"),
+        domain=uid_domain or settings.CALENDAR_UID_DOMAIN,
+        today=today,
+    )
+    attendance = attendance or {}
+    components: list[VEvent] = []
+    for entry in series:
+        components.extend(writer.series(entry))
+    for event in events:
+        components.append(writer.event(event, attendance.get(event.pk)))
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
-    for event in events:
-        component = VEvent()
-        component.add("uid", f"event-{event.pk}@escape-events")
-        component.add("dtstamp", event.updated_at)
-        component.add("dtstart", event.local_start)
-        component.add("dtend", event.local_end)
-        component.add("summary", event.title)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", info.name)
+    calendar.add("x-wr-calname", vText(info.name))
+    if info.description:
+        calendar.add("description", info.description)
+        calendar.add("x-wr-caldesc", vText(info.description))
+    if info.url:
+        calendar.add("url", info.url)
+    if info.source:
+        source = vUri(info.source)
+        source.params["VALUE"] = "URI"
+        calendar.add("source", source)
+    refresh = vDuration(info.refresh)
+    refresh.params["VALUE"] = "DURATION"
+    calendar.add("refresh-interval", refresh)
+    calendar.add("x-published-ttl", vDuration(info.refresh))
+    for timezone in writer.timezones():
+        calendar.add_component(timezone)
+    for component in components:
         calendar.add_component(component)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def build_calendar(
+    events: Iterable[Event], *, name: str, attendance: Mapping[int, Attendance] | None = None
+) -> bytes:
+    """A small calendar of a few events, e.g. the .ics attached to a confirmation mail.
+
+    Occurrences of a series need `series` loaded (or it is fetched per event).
+    """
+    return render_calendar(CalendarInfo(name=name), events=events, attendance=attendance)

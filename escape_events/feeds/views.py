@@ -1,25 +1,256 @@
-"""Calendar downloads and subscribable feeds."""
+"""Calendar downloads and subscribable feeds.
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+Feeds are fetched by calendar clients without cookies: these views never read the session or
+`request.user` (so no `Vary: Cookie`), answer conditional GETs with 304, and keep built bodies
+in the cache under their fingerprint. The personal feed is found by its secret token alone.
+"""
 
-from escape_events.calendars.ics import build_calendar
-from escape_events.events.models import Event, Series
+import hashlib
+from datetime import UTC, date, datetime
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from escape_events.calendars.ics import Attendance, CalendarInfo, render_calendar
+from escape_events.events.models import Event, Kind, Series
+from escape_events.registrations.models import Registration
+
+from . import selectors
+from .models import FeedToken, hash_token
+from .services import issue_feed_token, revoke_feed_token
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
-def _ics(body: bytes) -> HttpResponse:
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+def _today() -> date:
+    return timezone.now().astimezone(UTC).date()
 
 
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _build(info: CalendarInfo, *, today: date, **content) -> bytes:
+    return render_calendar(info, today=today, **content)
+
+
+def _respond(request, *, etag, last_modified, filename, body=None, build=None, private=False):
+    """A calendar response, or 304 when the client already holds this version.
+
+    Either `body` is given, or `build` makes it on demand (then it is cached under the ETag).
+    """
+    modified = int(last_modified.timestamp()) if last_modified else None
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
+        if body is None:
+            cache_key = f"feeds:body:{etag}"
+            body = cache.get(cache_key)
+            if body is None:
+                body = build()
+                cache.set(cache_key, body, settings.FEEDS_CACHE_SECONDS)
+        response = HttpResponse(body, content_type=CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["ETag"] = etag
+    if modified is not None:
+        response["Last-Modified"] = http_date(modified)
+    max_age = settings.FEEDS_MAX_AGE_SECONDS
+    if private:
+        patch_cache_control(response, private=True, max_age=max_age)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+    else:
+        patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+def _scope_response(request, *, scope, info, key, filename, since, today):
+    fingerprint = selectors.scope_fingerprint(scope, today=today, extra=repr((key, info)))
+
+    def build():
+        events, series = selectors.scope_content(scope, since)
+        return _build(info, today=today, events=events, series=series)
+
+    return _respond(
+        request,
+        etag=f'"{fingerprint.digest}"',
+        last_modified=fingerprint.last_modified,
+        filename=filename,
+        build=build,
+    )
+
+
+def _body_etag(body: bytes) -> str:
+    return f'"{hashlib.sha256(body).hexdigest()[:40]}"'
+
+
+def _past_note() -> str:
+    return f"the last {settings.FEEDS_PAST_MONTHS} months and everything upcoming"
+
+
+@require_safe
 def all_events(request):
-    return _ics(build_calendar(Event.objects.listed(), name="ESCAPE events"))
+    today = _today()
+    since = selectors.window_start(today)
+    info = CalendarInfo(
+        name="ESCAPE events",
+        description=f"Every public event of the ESCAPE data-lake working group: {_past_note()}.",
+        url=_absolute(reverse("events:home")),
+        source=_absolute(reverse("feeds:all")),
+    )
+    return _scope_response(
+        request,
+        scope=selectors.all_scope(since),
+        info=info,
+        key="all",
+        filename="escape-events.ics",
+        since=since,
+        today=today,
+    )
 
 
+@require_safe
+def kind_feed(request, kind):
+    if kind not in Kind.values:
+        raise Http404("No such kind of event.")
+    label = Kind(kind).label
+    today = _today()
+    since = selectors.window_start(today)
+    info = CalendarInfo(
+        name=f"ESCAPE events: {label}",
+        description=f"ESCAPE events of the kind “{label}”: {_past_note()}.",
+        url=_absolute(reverse("events:home")),
+        source=_absolute(reverse("feeds:kind", kwargs={"kind": kind})),
+    )
+    return _scope_response(
+        request,
+        scope=selectors.kind_scope(kind, since),
+        info=info,
+        key=f"kind:{kind}",
+        filename=f"escape-{kind}.ics",
+        since=since,
+        today=today,
+    )
+
+
+@require_safe
 def series_feed(request, slug):
     series = get_object_or_404(Series, slug=slug)
-    return _ics(build_calendar(series.occurrences.all(), name=series.title))
+    today = _today()
+    info = CalendarInfo(
+        name=series.title,
+        description=series.summary,
+        url=_absolute(series.get_absolute_url()),
+        source=_absolute(reverse("feeds:series", kwargs={"slug": slug})),
+    )
+    # A series is one rule: its whole history ships, whatever the past window.
+    return _scope_response(
+        request,
+        scope=selectors.series_scope(series),
+        info=info,
+        key=f"series:{series.pk}",
+        filename=f"{slug}.ics",
+        since=datetime.min.replace(tzinfo=UTC),
+        today=today,
+    )
 
 
+@require_safe
 def event_ics(request, slug):
-    event = get_object_or_404(Event, slug=slug)
-    return _ics(build_calendar([event], name=event.title))
+    event = get_object_or_404(Event.objects.select_related("venue", "series"), slug=slug)
+    info = CalendarInfo(
+        name=event.title,
+        description=event.summary,
+        url=_absolute(event.get_absolute_url()),
+        source=_absolute(reverse("feeds:event", kwargs={"slug": slug})),
+    )
+    body = _build(info, today=_today(), events=[event])
+    return _respond(
+        request,
+        etag=_body_etag(body),
+        last_modified=event.updated_at,
+        filename=f"{slug}.ics",
+        body=body,
+    )
+
+
+_REGISTRATION_NOTES = {
+    Registration.Status.CONFIRMED: "Your registration is confirmed",
+    Registration.Status.WAITING: "You are on the waiting list",
+    Registration.Status.PENDING: "Your registration awaits approval",
+}
+
+
+def _attendance(registration: Registration) -> Attendance:
+    """What the registration means for the calendar: tentative until confirmed, link if remote."""
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    remote = registration.mode == Registration.Mode.REMOTE
+    note = f"{_REGISTRATION_NOTES[registration.status]} ({registration.get_mode_display()})."
+    return Attendance(
+        tentative=not confirmed,
+        note=note,
+        remote_url=registration.event.online_url if confirmed and remote else "",
+    )
+
+
+@require_safe
+def personal_feed(request, token):
+    user_id = (
+        FeedToken.objects.filter(token_hash=hash_token(token)).values_list("user_id", flat=True)
+    ).first()
+    if user_id is None:
+        raise Http404("No such feed.")
+    today = _today()
+    registrations = selectors.personal_registrations(
+        user_id=user_id, since=selectors.window_start(today)
+    )
+    info = CalendarInfo(
+        name="My ESCAPE events",
+        description=f"The events you registered for: {_past_note()}.",
+        url=_absolute(reverse("events:home")),
+    )
+    body = _build(
+        info,
+        today=today,
+        events=[registration.event for registration in registrations],
+        attendance={
+            registration.event_id: _attendance(registration) for registration in registrations
+        },
+    )
+    moments = [registration.event.updated_at for registration in registrations]
+    moments += [registration.status_changed_at for registration in registrations]
+    return _respond(
+        request,
+        etag=_body_etag(body),
+        last_modified=max(moments, default=None),
+        filename="my-escape-events.ics",
+        body=body,
+        private=True,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def personal_feed_settings(request):
+    """Create, regenerate or revoke the secret link; the link is shown once, right after."""
+    token = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            revoke_feed_token(user=request.user)
+        else:
+            token = issue_feed_token(user=request.user)
+    context = {
+        "has_feed": FeedToken.objects.filter(user=request.user).exists(),
+        "feed_path": reverse("feeds:personal", kwargs={"token": token}) if token else "",
+        "revoked": request.method == "POST" and token is None,
+    }
+    return render(request, "feeds/personal.html", context)

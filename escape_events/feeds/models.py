@@ -1,0 +1,27 @@
+"""Secret links to personal calendar feeds."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+
+
+def hash_token(token: str) -> str:
+    """Only this digest is stored: a database leak must not reveal anyone's feed URL."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class FeedToken(models.Model):
+    """The current secret of a user's personal feed; regenerating replaces it at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Personal feed of {self.user}"

@@ -1,0 +1,122 @@
+"""Reads for feeds: what a feed holds, in a fixed number of queries, and a cheap fingerprint of it.
+
+The fingerprint (for ETag and the body cache) costs four small aggregate queries and no
+serialising, so a conditional GET of a feed with thousands of events answers 304 quickly.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet
+
+from escape_events.calendars.ics import SeriesEntry
+from escape_events.events.models import Event, Series, Venue
+from escape_events.registrations.models import Registration
+
+# Bump when the output format changes, so cached bodies and client ETags are not reused.
+FORMAT_VERSION = "1"
+
+
+def window_start(today: date) -> datetime:
+    """Feeds keep past events this far back (FEEDS_PAST_MONTHS), from a day boundary."""
+    first_day = today - relativedelta(months=settings.FEEDS_PAST_MONTHS)
+    return datetime.combine(first_day, time.min, UTC)
+
+
+@dataclass(frozen=True)
+class FeedScope:
+    """Which standalone events and which series (with all their stored occurrences) a feed holds."""
+
+    events: QuerySet[Event]
+    series: QuerySet[Series]
+
+
+def all_scope(since: datetime) -> FeedScope:
+    return FeedScope(
+        events=Event.objects.listed().filter(series__isnull=True, end__gte=since),
+        series=Series.objects.filter(is_listed=True),
+    )
+
+
+def kind_scope(kind: str, since: datetime) -> FeedScope:
+    scope = all_scope(since)
+    return FeedScope(events=scope.events.filter(kind=kind), series=scope.series.filter(kind=kind))
+
+
+def series_scope(series: Series) -> FeedScope:
+    return FeedScope(events=Event.objects.none(), series=Series.objects.filter(pk=series.pk))
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    digest: str
+    last_modified: datetime | None
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    present = [moment for moment in moments if moment is not None]
+    return max(present) if present else None
+
+
+def scope_fingerprint(scope: FeedScope, *, today: date, extra: str = "") -> Fingerprint:
+    """Changes whenever anything the feed shows changes: rows added, removed, edited, venues."""
+    occurrences = Event.objects.filter(series__in=scope.series.values("pk"))
+    events = scope.events.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    stored = occurrences.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    series = scope.series.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    # Venues carry no timestamp; they are few, so their content goes into the fingerprint.
+    venues = list(
+        Venue.objects.order_by("pk").values_list(
+            "pk", "name", "room", "address", "latitude", "longitude"
+        )
+    )
+    material = repr(
+        (FORMAT_VERSION, extra, today, settings.SITE_URL, events, stored, series, venues)
+    )
+    return Fingerprint(
+        digest=hashlib.sha256(material.encode()).hexdigest()[:40],
+        last_modified=_latest(events["latest"], stored["latest"], series["latest"]),
+    )
+
+
+def _still_running(series: Series, occurrences: list[Event], since: datetime) -> bool:
+    """Whether a series has anything on or after `since` (an ended rule may drop out)."""
+    local_since = since.astimezone(series.zone).replace(tzinfo=None)
+    if series.rule().after(local_since, inc=True) is not None:
+        return True
+    return any(occurrence.end >= since for occurrence in occurrences)
+
+
+def scope_content(scope: FeedScope, since: datetime) -> tuple[list[Event], list[SeriesEntry]]:
+    """The events and series entries of a feed, in three queries whatever their number."""
+    events = list(scope.events.select_related("venue").order_by("start", "pk"))
+    series_list = list(scope.series.select_related("venue").order_by("pk"))
+    by_series: dict[int, list[Event]] = {item.pk: [] for item in series_list}
+    if series_list:
+        stored = (
+            Event.objects.filter(series__in=list(by_series))
+            .select_related("venue")
+            .order_by("recurrence_id", "pk")
+        )
+        for occurrence in stored:
+            by_series[occurrence.series_id].append(occurrence)
+    entries = [
+        SeriesEntry(series=item, occurrences=by_series[item.pk])
+        for item in series_list
+        if _still_running(item, by_series[item.pk], since)
+    ]
+    return events, entries
+
+
+def personal_registrations(*, user_id: int, since: datetime) -> list[Registration]:
+    """The user's active registrations for events not older than the window, in one query."""
+    return list(
+        Registration.objects.filter(
+            user_id=user_id, status__in=Registration.ACTIVE_STATUSES, event__end__gte=since
+        )
+        .select_related("event__venue", "event__series")
+        .order_by("event__start", "pk")
+    )
