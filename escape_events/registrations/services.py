@@ -195,11 +195,12 @@ def register_together(
     returns the existing one unchanged: a double click or a browser retry makes no second row.
     Nothing is stored when any request is refused.
     """
-    now = now or timezone.now()
     results: list[tuple[Registration, bool]] = []
     try:
         with transaction.atomic():
             _lock_events(request.event.pk for request in requests)
+            # Read the clock inside the lock: the waiting list is ordered by it.
+            now = now or timezone.now()
             for request in requests:
                 results.append(_register_one(user=user, request=request, now=now))
     except IntegrityError:

@@ -1,0 +1,112 @@
+"""Real concurrency on PostgreSQL: threads with their own connections race for the last seats."""
+
+import threading
+import time
+
+import pytest
+from django.db import close_old_connections, connection
+
+from escape_events.registrations import services
+from escape_events.registrations.models import Registration
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+Mode = Registration.Mode
+Status = Registration.Status
+
+
+def race(targets):
+    """Run every callable in its own thread, released together by a barrier."""
+    barrier = threading.Barrier(len(targets))
+    errors = []
+
+    def run(target):
+        try:
+            barrier.wait()
+            target()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    close_old_connections()
+    assert not errors, errors
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """Widen the window between reading availability and inserting, as a busy server would."""
+    original = services.seats_taken
+
+    def slow(**kwargs):
+        taken = original(**kwargs)
+        time.sleep(0.05)
+        return taken
+
+    monkeypatch.setattr(services, "seats_taken", slow)
+
+
+def test_thirty_racers_for_ten_seats_give_ten_confirmed_and_twenty_waiting_in_order(
+    make_registrable, make_user, slow_count
+):
+    event = make_registrable(onsite=10)
+    people = [make_user() for _ in range(30)]
+    race([
+        lambda person=person: services.register(event=event, user=person, mode=Mode.ONSITE)
+        for person in people
+    ])  # fmt: skip
+    rows = list(Registration.objects.filter(event=event))
+    assert sum(r.status == Status.CONFIRMED for r in rows) == 10
+    waiting = sorted(
+        (r for r in rows if r.status == Status.WAITING), key=lambda r: (r.waiting_since, r.pk)
+    )
+    assert len(waiting) == 20
+    # The waiting list is in the order the lock admitted people: by insertion order.
+    assert [r.pk for r in waiting] == sorted(r.pk for r in waiting)
+
+
+def test_the_same_person_submitting_ten_times_at_once_gets_one_registration(
+    make_registrable, make_user
+):
+    event = make_registrable(onsite=10)
+    person = make_user()
+    race([lambda: services.register(event=event, user=person, mode=Mode.ONSITE)] * 10)
+    assert Registration.objects.filter(event=event, user=person).count() == 1
+
+
+def test_concurrent_cancellations_promote_each_waiting_person_exactly_once(
+    make_registrable, make_user, django_capture_on_commit_callbacks
+):
+    event = make_registrable(onsite=10)
+    holders = [make_user() for _ in range(10)]
+    waiters = [make_user() for _ in range(10)]
+    seats = [services.register(event=event, user=p, mode=Mode.ONSITE)[0] for p in holders]
+    for person in waiters:
+        services.register(event=event, user=person, mode=Mode.ONSITE)
+    race([
+        lambda seat=seat, person=person: services.cancel_registration(registration=seat, by=person)
+        for seat, person in zip(seats, holders, strict=True)
+    ])  # fmt: skip
+    confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED)
+    assert sorted(confirmed.values_list("user", flat=True)) == sorted(p.pk for p in waiters)
+    assert not Registration.objects.filter(event=event, status=Status.WAITING).exists()
+
+
+def test_control_without_the_lock_the_same_race_overbooks(
+    make_registrable, make_user, slow_count, monkeypatch
+):
+    """Shows that the race test bites: switch locking off and seats are oversold."""
+    monkeypatch.setattr(services, "LOCKING_ENABLED", False)
+    event = make_registrable(onsite=10)
+    people = [make_user() for _ in range(30)]
+    race([
+        lambda person=person: services.register(event=event, user=person, mode=Mode.ONSITE)
+        for person in people
+    ])  # fmt: skip
+    confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED).count()
+    assert confirmed > 10
