@@ -210,6 +210,30 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 SOCIALACCOUNT_ONLY = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[escape_events] "
+# OpenID Connect (INDIGO IAM, Keycloak, CERN SSO): "Sign in with <OIDC_NAME>" when configured.
+# Group claims (groups, wlcg.groups, entitlements, eduperson_entitlement) become Django groups.
+OIDC_SERVER_URL = os.environ.get("OIDC_SERVER_URL", "")
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [], "OAUTH_PKCE_ENABLED": True}}
+if OIDC_SERVER_URL:
+    if not os.environ.get("OIDC_CLIENT_ID"):
+        raise ImproperlyConfigured("OIDC_CLIENT_ID must be set with OIDC_SERVER_URL")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": "oidc",
+            "name": os.environ.get("OIDC_NAME", "OpenID Connect"),
+            "client_id": os.environ["OIDC_CLIENT_ID"],
+            "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+            "settings": {
+                "server_url": OIDC_SERVER_URL,
+                "scope": os.environ.get("OIDC_SCOPES", "openid email profile").split(),
+            },
+        }
+    )
+SOCIALACCOUNT_STORE_TOKENS = False
+# Never attach a provider login to an existing account just because the e-mail matches.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 # Security: on in production, quiet in development.
 SESSION_COOKIE_SECURE = PRODUCTION

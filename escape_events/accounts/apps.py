@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "escape_events.accounts"
     verbose_name = "Accounts"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (group sync at login)

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 
 
@@ -17,3 +17,20 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email.split("@")[0]
+
+
+class ExternalGroup(models.Model):
+    """A Django group that mirrors a group or entitlement claim of the identity provider.
+
+    Membership of these groups is rewritten at every OpenID Connect login; groups an admin
+    assigns by hand are never touched.
+    """
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="external")
+    claim = models.CharField(max_length=40, help_text="The claim it came from, e.g. wlcg.groups.")
+
+    class Meta:
+        ordering = ["group__name"]
+
+    def __str__(self):
+        return f"{self.group.name} ({self.claim})"

@@ -1,0 +1,15 @@
+"""Every OpenID Connect login refreshes the person's groups from the provider's claims."""
+
+from allauth.account.signals import user_logged_in
+from django.dispatch import receiver
+
+from .services import claims_from_extra_data, sync_groups_from_claims
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_sync_groups_on_login")
+def sync_groups_on_login(sender, *, request, user, sociallogin=None, **kwargs):
+    """Only social (OpenID Connect) logins carry claims; password logins leave groups alone."""
+    if sociallogin is None:
+        return
+    extra_data = sociallogin.account.extra_data or {}
+    sync_groups_from_claims(user=user, claims=claims_from_extra_data(extra_data))
