@@ -27,6 +27,10 @@ def cumulative(per_day: list[tuple[date, int]], days: list[date]) -> list[tuple[
     return points
 
 
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
 def _step_points(line: Line, x, y) -> str:
     """A staircase: the total stays flat until the day it rises."""
     coordinates, previous = [], 0
@@ -67,29 +71,29 @@ def registrations_chart(per_mode: dict[str, list[tuple[date, int]]], labels: dic
 
     grid = format_html_join(
         "",
-        '<line x1="{}" x2="{}" y1="{:.1f}" y2="{:.1f}" class="grid"/>'
-        '<text x="{}" y="{:.1f}" class="tick" text-anchor="end">{}</text>',
+        '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid"/>'
+        '<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>',
         (
-            (LEFT, WIDTH - RIGHT, y(value), y(value), LEFT - 6, y(value) + 4, value)
+            (LEFT, WIDTH - RIGHT, _n(y(value)), _n(y(value)), LEFT - 6, _n(y(value) + 4), value)
             for value in range(0, top + 1, max(top // 5, 1))
         ),
     )
     step = max(len(days) // 6, 1)
     ticks = format_html_join(
         "",
-        '<text x="{:.1f}" y="{}" class="tick" text-anchor="middle">{}</text>',
-        ((x(day), HEIGHT - BOTTOM + 18, f"{day.day} {day:%b}") for day in days[::step]),
+        '<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>',
+        ((_n(x(day)), HEIGHT - BOTTOM + 18, f"{day.day} {day:%b}") for day in days[::step]),
     )
     paths = format_html_join(
         "",
         '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>'
-        '<text x="{:.1f}" y="{:.1f}" class="end-label" fill="{}">{}</text>',
+        '<text x="{}" y="{}" class="end-label" fill="{}">{}</text>',
         (
             (
                 _step_points(line, x, y),
                 COLOURS.get(line.key, "#555"),
-                min(x(line.points[-1][0]) - 4, WIDTH - RIGHT - 4),
-                y(line.points[-1][1]) - 6,
+                _n(min(x(line.points[-1][0]) - 4, WIDTH - RIGHT - 4)),
+                _n(y(line.points[-1][1]) - 6),
                 COLOURS.get(line.key, "#555"),
                 line.points[-1][1],
             )

@@ -64,6 +64,9 @@ def participant_list(request, slug):
         context = {"event": event, "form": form, "page": None, "questions": questions}
         return render(request, "organisers/participants.html", context, status=400)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = [selectors.answer_column(question) for question in questions]
+    for registration in page:
+        registration.answer_values = [getattr(registration, column) for column in columns]
     context = {
         "event": event,
         "form": form,

@@ -1,0 +1,126 @@
+"""Every organiser URL refuses people who do not organise the event (404, revealing nothing)."""
+
+import pytest
+from django.urls import reverse
+
+from escape_events.events.models import Event, MeetingAttendance
+from escape_events.organisers import urls as organiser_urls
+from escape_events.organisers.models import ExportLog, ParticipantMessage
+from escape_events.registrations.models import Registration
+
+ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
+# Not about one event: the dashboard lists only the user's own, creating makes a new one.
+NOT_EVENT_SCOPED = {"dashboard", "event_create"}
+EVENT_SCOPED = [name for name in ALL_NAMES if name not in NOT_EVENT_SCOPED]
+GET_PAGES = {
+    "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
+    "participants", "messages", "message_compose", "check_in", "attendance",
+    "attendance_export", "scan", "check_in_qr",
+}  # fmt: skip
+
+
+@pytest.fixture
+def targets(hands_on, organiser, register):
+    registration = register(hands_on, answer="ATLAS")
+    entry = MeetingAttendance.objects.create(event=hands_on, name="Somebody Present")
+    return {
+        "slug": hands_on.slug,
+        "user_id": organiser.pk,
+        "pk": {"attendance_remove": entry.pk, "check_in_qr": registration.pk},
+        "code": registration.check_in_code,
+    }
+
+
+def url_for(name, targets):
+    pattern = next(item for item in organiser_urls.urlpatterns if item.name == name)
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        value = targets[key]
+        kwargs[key] = value[name] if isinstance(value, dict) else value
+    return reverse(f"organisers:{name}", kwargs=kwargs)
+
+
+def snapshot():
+    return (
+        list(Event.objects.values_list("pk", "title", "status", "sequence").order_by("pk")),
+        list(Registration.objects.values_list("pk", "status", "checked_in_at").order_by("pk")),
+        MeetingAttendance.objects.count(),
+        ExportLog.objects.count(),
+        ParticipantMessage.objects.count(),
+        list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
+    )
+
+
+def test_every_url_is_covered_by_these_tests():
+    assert set(EVENT_SCOPED) | NOT_EVENT_SCOPED == set(ALL_NAMES)
+    assert set(GET_PAGES) <= set(ALL_NAMES)
+
+
+@pytest.mark.parametrize("name", EVENT_SCOPED)
+def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser, targets, name):
+    client.force_login(other_organiser)
+    url = url_for(name, targets)
+    before = snapshot()
+    data = {
+        "email": "otto@example.org", "names": "Intruder", "code": targets["code"],
+        "selected": ["1"], "action": "cancel", "columns": ["name"], "format": "csv",
+        "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
+    }  # fmt: skip
+    statuses = {client.get(url).status_code, client.post(url, data).status_code}
+    assert statuses <= {404, 405}  # 405: a GET on a POST-only address, or the reverse
+    assert 404 in statuses
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_anonymous_visitors_are_sent_to_log_in(client, targets, name):
+    response = client.get(url_for(name, targets))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(GET_PAGES))
+def test_the_organiser_opens_every_page(client, organiser, targets, name):
+    client.force_login(organiser)
+    response = client.get(url_for(name, targets))
+    assert response.status_code in (200, 302), response.content[:500]
+
+
+@pytest.mark.parametrize("name", ["event_overview", "participants", "check_in", "event_edit"])
+def test_staff_and_series_organisers_may_manage(
+    client, make_person, hands_on, wp2_series, targets, name
+):
+    staff = make_person(is_staff=True)
+    client.force_login(staff)
+    assert client.get(url_for(name, targets)).status_code == 200
+
+    series_organiser = make_person()
+    wp2_series.organisers.add(series_organiser)
+    hands_on.series = wp2_series
+    hands_on.recurrence_id = hands_on.start
+    hands_on.save()
+    client.force_login(series_organiser)
+    assert client.get(url_for(name, targets)).status_code == 200
+
+
+def test_dashboard_lists_only_my_events(client, organiser, other_organiser, hands_on):
+    client.force_login(organiser)
+    page = client.get(reverse("organisers:dashboard")).content.decode()
+    assert "SWAN hands-on" in page
+    assert "Otto&#x27;s event" not in page and "Otto's event" not in page
+
+
+def test_ticket_qr_code_is_only_for_its_owner_and_the_organisers(
+    client, hands_on, register, make_person, organiser
+):
+    registration = register(hands_on)
+    url = reverse("organisers:check_in_qr", kwargs={"pk": registration.pk})
+    client.force_login(make_person())
+    assert client.get(url).status_code == 404
+    client.force_login(registration.user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
+    client.force_login(organiser)
+    assert client.get(url).status_code == 200
