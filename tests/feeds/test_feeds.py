@@ -1,0 +1,205 @@
+"""Feeds over HTTP: what each holds, caching validators, cookies, query counts, the past window."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from escape_events.events.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def titles(response) -> str:
+    return response.content.decode()
+
+
+def test_all_feed_holds_listed_events_series_and_the_past_window(client, world):
+    response = client.get(reverse("feeds:all"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.content.decode()
+    assert "Recent lecture" in body  # two months ago: inside the 12-month window
+    assert "Old lecture" not in body  # 500 days ago: outside
+    assert "SWAN users' workshop" in body
+    assert "STATUS:CANCELLED" in body  # the cancelled camp stays, marked
+    assert "Unlisted" not in body
+    assert "RRULE:FREQ=MONTHLY;BYDAY=2WE,4WE" in body
+    assert "X-WR-CALNAME:ESCAPE events" in body
+
+
+def test_past_window_is_a_setting(client, world, settings):
+    settings.FEEDS_PAST_MONTHS = 24
+    assert "Old lecture" in client.get(reverse("feeds:all")).content.decode()
+    settings.FEEDS_PAST_MONTHS = 1
+    assert "Recent lecture" not in client.get(reverse("feeds:all")).content.decode()
+
+
+def test_kind_feed_holds_only_that_kind(client, world):
+    body = client.get(reverse("feeds:kind", kwargs={"kind": "lecture"})).content.decode()
+    assert "Recent lecture" in body
+    assert "SWAN users' workshop" not in body
+    assert "RRULE" not in body
+    meetings = client.get(reverse("feeds:kind", kwargs={"kind": "meeting"})).content.decode()
+    assert "RRULE:FREQ=MONTHLY;BYDAY=2WE,4WE" in meetings
+    assert "X-WR-CALNAME:ESCAPE events: Meeting" in meetings
+
+
+def test_unknown_kind_series_or_event_is_404(client, world):
+    assert client.get(reverse("feeds:kind", kwargs={"kind": "party"})).status_code == 404
+    assert client.get(reverse("feeds:series", kwargs={"slug": "nope"})).status_code == 404
+    assert client.get(reverse("feeds:event", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_series_feed_keeps_its_whole_history(client, world):
+    body = client.get(reverse("feeds:series", kwargs={"slug": world["series"].slug})).content
+    assert b"RDATE;TZID=Europe/Zurich:20190904T140000" in body
+    assert b"EXDATE;TZID=Europe/Zurich:20191113T140000" in body
+    assert b"RECURRENCE-ID;TZID=Europe/Zurich:20191023T140000" in body
+
+
+def test_two_requests_give_identical_bodies_and_etags(client, world):
+    first = client.get(reverse("feeds:all"))
+    cache.clear()  # build again rather than serve the cached body
+    second = client.get(reverse("feeds:all"))
+    assert first.content == second.content
+    assert first["ETag"] == second["ETag"]
+    assert first["Last-Modified"] == second["Last-Modified"]
+
+
+@pytest.mark.parametrize("name", ["all", "kind", "series", "event"])
+def test_conditional_get_answers_304_until_the_data_changes(client, world, name):
+    kwargs = {
+        "all": {},
+        "kind": {"kind": "hands_on"},
+        "series": {"slug": world["series"].slug},
+        "event": {"slug": world["upcoming"].slug},
+    }[name]
+    url = reverse(f"feeds:{name}", kwargs=kwargs)
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    since = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
+
+    event = world["upcoming"] if name != "series" else world["stored"]["moved"]
+    event.title = "Renamed"
+    event.save()
+    changed = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+    assert "Renamed" in changed.content.decode()
+
+
+def test_venue_edit_changes_the_public_feed(client, world):
+    first = client.get(reverse("feeds:all"))
+    venue = world["upcoming"].venue
+    venue.room = "Main Auditorium"
+    venue.save()
+    second = client.get(reverse("feeds:all"), headers={"If-None-Match": first["ETag"]})
+    assert second.status_code == 200
+    assert "Main Auditorium" in second.content.decode()
+
+
+def test_public_feeds_are_public_and_need_no_cookie(client, world):
+    for url in (
+        reverse("feeds:all"),
+        reverse("feeds:kind", kwargs={"kind": "meeting"}),
+        reverse("feeds:series", kwargs={"slug": world["series"].slug}),
+        reverse("feeds:event", kwargs={"slug": world["upcoming"].slug}),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "public" in response["Cache-Control"]
+        assert "max-age=900" in response["Cache-Control"]
+        assert "Cookie" not in response.get("Vary", "")
+        assert not response.cookies
+
+
+def test_signed_in_visitor_gets_the_same_public_feed(client, world):
+    anonymous = client.get(reverse("feeds:all"))
+    client.force_login(world["user"])
+    signed_in = client.get(reverse("feeds:all"))
+    assert signed_in.content == anonymous.content
+    assert "Cookie" not in signed_in.get("Vary", "")
+
+
+def test_public_feed_has_no_personal_data(client, world, register):
+    register(world["upcoming"], world["user"], mode="remote")
+    body = client.get(reverse("feeds:all")).content.decode()
+    for secret in ("ada@example.org", "Ada", "ATTENDEE", "meet.example", "chair@example.org"):
+        assert secret not in body
+
+
+def test_all_feed_is_built_in_a_fixed_number_of_queries(
+    client, world, make_event, django_assert_num_queries
+):
+    # Fingerprint: events, stored occurrences, series, venues. Content: events, series,
+    # stored occurrences.
+    with django_assert_num_queries(7):
+        client.get(reverse("feeds:all"))
+    for number in range(40):
+        make_event(title=f"More {number}", start=timezone.now() + timedelta(days=number))
+    cache.clear()
+    with django_assert_num_queries(7):
+        response = client.get(reverse("feeds:all"))
+    standalone = Event.objects.filter(
+        is_listed=True, series__isnull=True, end__gte=timezone.now() - timedelta(days=365)
+    ).count()
+    assert standalone == 44
+    # The series: its master, the extra 4 Sep meeting and the moved one (the cancelled is EXDATE).
+    assert response.content.decode().count("BEGIN:VEVENT") == standalone + 3
+
+
+def test_cached_body_and_304_skip_the_content_queries(client, world, django_assert_num_queries):
+    first = client.get(reverse("feeds:all"))
+    with django_assert_num_queries(4):
+        assert client.get(reverse("feeds:all")).content == first.content
+    with django_assert_num_queries(4):
+        response = client.get(reverse("feeds:all"), headers={"If-None-Match": first["ETag"]})
+    assert response.status_code == 304
+
+
+def test_event_download_is_one_query(client, world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get(reverse("feeds:event", kwargs={"slug": world["upcoming"].slug}))
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{world["upcoming"].slug}.ics"'
+    )
+
+
+def test_head_is_answered_and_posts_are_refused(client, world):
+    assert client.head(reverse("feeds:all")).status_code == 200
+    assert client.post(reverse("feeds:all")).status_code == 405
+
+
+def test_event_pages_advertise_and_link_their_feeds(client, world):
+    html = client.get(world["upcoming"].get_absolute_url()).content.decode()
+    feed = reverse("feeds:event", kwargs={"slug": world["upcoming"].slug})
+    assert f'<link rel="alternate" type="text/calendar" title="{world["upcoming"].title}"' in html
+    assert f'href="{feed}" download' in html
+    assert f'href="webcal://testserver{feed}"' in html
+    assert "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ftestserver" in html
+    series_html = client.get(world["series"].get_absolute_url()).content.decode()
+    series_feed = reverse("feeds:series", kwargs={"slug": world["series"].slug})
+    assert f'type="text/calendar" title="{world["series"].title}" href="{series_feed}"' in (
+        series_html
+    )
+    assert f'href="webcal://testserver{series_feed}"' in series_html
+
+
+def test_listing_pages_advertise_all_and_kind_feeds(client, world):
+    home = client.get("/?kind=lecture").content.decode()
+    assert f'type="text/calendar" title="All ESCAPE events" href="{reverse("feeds:all")}"' in home
+    assert f'href="{reverse("feeds:kind", kwargs={"kind": "lecture"})}"' in home
+    past = client.get(reverse("events:past")).content.decode()
+    assert 'rel="alternate" type="text/calendar"' in past

@@ -1,0 +1,128 @@
+"""The personal feed: a secret link, stored hashed, showing the user's own registrations."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from escape_events.feeds.models import FeedToken, hash_token
+from escape_events.feeds.services import issue_feed_token
+from escape_events.registrations.models import Registration
+
+pytestmark = pytest.mark.django_db
+
+
+def feed_url(token: str) -> str:
+    return reverse("feeds:personal", kwargs={"token": token})
+
+
+def test_token_is_long_random_and_stored_only_hashed(world):
+    token = issue_feed_token(user=world["user"])
+    assert len(token) >= 43
+    stored = FeedToken.objects.get(user=world["user"])
+    assert stored.token_hash == hash_token(token)
+    assert token not in stored.token_hash
+    assert issue_feed_token(user=world["user"]) != token
+
+
+def test_regenerating_stops_the_old_link_at_once(client, world):
+    old = issue_feed_token(user=world["user"])
+    assert client.get(feed_url(old)).status_code == 200
+    new = issue_feed_token(user=world["user"])
+    assert client.get(feed_url(old)).status_code == 404
+    assert client.get(feed_url(new)).status_code == 200
+
+
+def test_unknown_or_revoked_token_is_404(client, world):
+    assert client.get(feed_url("not-a-real-token")).status_code == 404
+    token = issue_feed_token(user=world["user"])
+    client.force_login(world["user"])
+    client.post(reverse("feeds:personal_settings"), {"action": "revoke"})
+    assert client.get(feed_url(token)).status_code == 404
+
+
+def test_statuses_become_tentative_or_confirmed_and_cancelled_drop_out(client, world, register):
+    user = world["user"]
+    register(world["upcoming"], user, status=Registration.Status.WAITING)
+    register(world["workshop"], user, status=Registration.Status.CONFIRMED)
+    register(world["recent"], user, status=Registration.Status.PENDING)
+    register(world["cancelled"], user, status=Registration.Status.CANCELLED)
+    register(world["stored"]["moved"], user, status=Registration.Status.REJECTED)
+    body = client.get(feed_url(issue_feed_token(user=user))).content.decode()
+    events = body.split("BEGIN:VEVENT")[1:]
+    assert len(events) == 3
+    by_title = {
+        title: event
+        for event in events
+        for title in ("SWAN users' workshop", "Recent lecture", "Réunion")
+        if title in event
+    }
+    assert "STATUS:CONFIRMED" in by_title["SWAN users' workshop"]
+    assert "STATUS:TENTATIVE" in by_title["Recent lecture"]
+    assert "STATUS:TENTATIVE" in by_title["Réunion"]
+    assert "waiting list" in by_title["Réunion"]
+    assert "Cancelled camp" not in body
+    assert "X-WR-CALNAME:My ESCAPE events" in body
+
+
+def test_remote_link_only_for_confirmed_remote_registrants(client, world, register, make_event):
+    user = world["user"]
+    register(world["upcoming"], user, mode=Registration.Mode.REMOTE)
+    other = make_event(title="Waiting remote", online_url="https://meet.example/other")
+    register(other, user, mode=Registration.Mode.REMOTE, status=Registration.Status.WAITING)
+    body = client.get(feed_url(issue_feed_token(user=user))).content
+    remote, waiting = Calendar.from_ical(body).walk("VEVENT")
+    assert "Join remotely: https://meet.example/hands-on" in remote["DESCRIPTION"]
+    assert remote["CONFERENCE"] == "https://meet.example/hands-on"
+    assert b"CONFERENCE;FEATURE=AUDIO,VIDEO;LABEL=Join remotely;VALUE=URI:" in body
+    assert waiting["SUMMARY"] == "Waiting remote"
+    assert "CONFERENCE" not in waiting
+    assert b"meet.example/other" not in body
+
+
+def test_personal_feed_is_private_cookieless_and_answers_304(client, world, register):
+    register(world["upcoming"], world["user"])
+    url = feed_url(issue_feed_token(user=world["user"]))
+    response = client.get(url)
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+    assert "Cookie" not in response.get("Vary", "")
+    assert not response.cookies
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+def test_personal_feed_takes_a_fixed_number_of_queries(
+    client, world, register, make_event, django_assert_num_queries
+):
+    url = feed_url(issue_feed_token(user=world["user"]))
+    for number in range(15):
+        register(make_event(title=f"Talk {number}"), world["user"])
+    with django_assert_num_queries(2):
+        response = client.get(url)
+    assert response.content.count(b"BEGIN:VEVENT") == 15
+
+
+def test_settings_page_shows_the_new_link_once(client, world):
+    assert client.get(reverse("feeds:personal_settings")).status_code == 302  # to log in
+    client.force_login(world["user"])
+    page = client.get(reverse("feeds:personal_settings")).content.decode()
+    assert "You have no personal feed yet." in page
+    response = client.post(reverse("feeds:personal_settings"), {"action": "issue"})
+    html = response.content.decode()
+    assert "Copy it now" in html
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    token_hash = FeedToken.objects.get(user=world["user"]).token_hash
+    token = re.search(r"/feeds/personal/([A-Za-z0-9_-]+)\.ics", html).group(1)
+    assert hash_token(token) == token_hash
+    again = client.get(reverse("feeds:personal_settings")).content.decode()
+    assert token not in again
+
+
+def test_settings_post_needs_csrf(world):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world["user"])
+    assert strict.post(reverse("feeds:personal_settings"), {"action": "issue"}).status_code == 403
