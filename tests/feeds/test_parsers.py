@@ -11,8 +11,8 @@ from django.urls import reverse
 from escape_events.feeds.services import issue_feed_token
 from tests.calendars.parsers import (
     expand_with_recurring_ical_events,
-    read_with_icaljs,
     read_with_icalendar,
+    read_with_icaljs,
     read_with_vobject,
 )
 from tests.calendars.scenarios import EXPECTED_UTC_STARTS, RANGE, utc_iso
