@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("escape_events.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("feeds/", include("escape_events.feeds.urls")),
     path("", include("escape_events.registrations.urls")),
