@@ -124,3 +124,24 @@ def test_ticket_qr_code_is_only_for_its_owner_and_the_organisers(
     assert response.content.startswith(b"<svg")
     client.force_login(organiser)
     assert client.get(url).status_code == 200
+
+
+def test_organise_link_shows_for_organisers_only(client, organiser, make_person, wp2_series):
+    client.force_login(make_person())
+    assert b"Organise</a>" not in client.get("/").content
+    client.force_login(organiser)
+    assert b"Organise</a>" not in client.get("/").content  # organises nothing yet
+    series_organiser = make_person()
+    wp2_series.organisers.add(series_organiser)
+    client.force_login(series_organiser)
+    assert b"Organise</a>" in client.get("/").content
+
+
+def test_event_page_links_its_organisers_to_the_management_pages(
+    client, hands_on, organiser, other_organiser
+):
+    manage = reverse("organisers:event_overview", kwargs={"slug": hands_on.slug}).encode()
+    client.force_login(other_organiser)
+    assert manage not in client.get(hands_on.get_absolute_url()).content
+    client.force_login(organiser)
+    assert manage in client.get(hands_on.get_absolute_url()).content
