@@ -1,0 +1,205 @@
+"""Registering through the pages, and bad input: a clear message, a 4xx, nothing stored."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from escape_events.events.models import Event
+from escape_events.registrations.models import Answer, Question, Registration
+
+Mode = Registration.Mode
+Status = Registration.Status
+
+
+@pytest.fixture
+def person(make_user, client):
+    user = make_user()
+    client.force_login(user)
+    return user
+
+
+def post_register(client, event, **data):
+    return client.post(reverse("registrations:register", args=[event.slug]), data)
+
+
+def test_registering_from_the_event_page_confirms_and_redirects(client, person, make_registrable):
+    event = make_registrable()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "How will you attend?" in page
+    response = post_register(client, event, attend="onsite")
+    assert response.status_code == 302
+    assert Registration.objects.get(event=event, user=person).status == Status.CONFIRMED
+    assert "You are registered" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_full_on_site_offers_remote_now_while_waiting(client, person, make_user, make_registrable):
+    event = make_registrable(onsite=1, remote=10)
+    from escape_events.registrations.services import register
+
+    register(event=event, user=make_user(), mode=Mode.ONSITE)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "On-site is full — join remote now and stay on the on-site waiting list" in page
+    post_register(client, event, attend="remote+wait")
+    registration = Registration.objects.get(event=event, user=person)
+    assert (registration.mode, registration.waiting_for_mode) == (Mode.REMOTE, Mode.ONSITE)
+
+
+def test_remote_link_only_for_confirmed_remote_registrants(client, person, make_registrable):
+    event = make_registrable(event_fields={"online_url": "https://vidyo.example.org/room"})
+    assert "vidyo.example.org" not in client.get(event.get_absolute_url()).content.decode()
+    post_register(client, event, attend="onsite")
+    assert "vidyo.example.org" not in client.get(event.get_absolute_url()).content.decode()
+    registration = Registration.objects.get(event=event, user=person)
+    client.post(reverse("registrations:switch", args=[registration.pk]), {"mode": "remote"})
+    assert "vidyo.example.org" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_my_registrations_shows_status_position_and_overlaps(
+    client, person, make_user, make_registrable
+):
+    from escape_events.registrations.services import register
+
+    first = make_registrable(onsite=1)
+    second = make_registrable()
+    register(event=first, user=make_user(), mode=Mode.ONSITE)
+    register(event=first, user=person, mode=Mode.ONSITE)
+    register(event=second, user=person, mode=Mode.ONSITE)
+    html = client.get(reverse("registrations:mine")).content.decode()
+    assert "waiting list, number 1" in html
+    assert "Overlaps with" in html
+
+
+@pytest.mark.parametrize(
+    ("settings_fields", "event_fields", "status", "message"),
+    [
+        ({"opens_at_delta": timedelta(days=2)}, {}, 409, "Registration opens on"),
+        ({"closes_at_delta": timedelta(seconds=-1)}, {}, 409, "Registration is closed"),
+        ({}, {"status": Event.Status.CANCELLED}, 409, "has been cancelled"),
+    ],
+)
+def test_closed_or_cancelled_registration_is_refused(
+    client, person, make_registrable, settings_fields, event_fields, status, message
+):
+    event = make_registrable(event_fields=event_fields)
+    settings = event.registration_settings
+    now = timezone.now()
+    if "opens_at_delta" in settings_fields:
+        settings.opens_at = now + settings_fields["opens_at_delta"]
+    if "closes_at_delta" in settings_fields:
+        settings.opens_at = now - timedelta(days=3)
+        settings.closes_at = now + settings_fields["closes_at_delta"]
+    settings.save()
+    response = post_register(client, event, attend="onsite")
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_restricted_event_tells_others_why(client, person, make_registrable):
+    event = make_registrable()
+    event.registration_settings.restricted_to_groups.add(Group.objects.create(name="/escape"))
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "open to members of /escape only" in page
+    response = post_register(client, event, attend="onsite")
+    assert response.status_code == 403
+    assert not Registration.objects.exists()
+    person.groups.add(Group.objects.get(name="/escape"))
+    assert post_register(client, event, attend="onsite").status_code == 302
+
+
+def test_unverified_email_cannot_register(client, make_user, make_registrable):
+    client.force_login(make_user(verified=False))
+    response = post_register(client, make_registrable(), attend="onsite")
+    assert response.status_code == 403
+    assert "Confirm your e-mail address" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_anonymous_post_is_sent_to_log_in(client, make_registrable):
+    response = post_register(client, make_registrable(), attend="onsite")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_tampered_mode_and_event_are_refused(client, person, make_registrable):
+    event = make_registrable(allow_remote=False)
+    response = post_register(client, event, attend="remote")
+    assert response.status_code == 400
+    assert "Please check the form" in response.content.decode()
+    assert client.post("/events/no-such-event/register/", {"attend": "onsite"}).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_someone_elses_registration_cannot_be_cancelled(
+    client, person, make_user, make_registrable
+):
+    from escape_events.registrations.services import register
+
+    other, _ = register(event=make_registrable(), user=make_user(), mode=Mode.ONSITE)
+    response = client.post(reverse("registrations:cancel", args=[other.pk]))
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.status == Status.CONFIRMED
+
+
+def test_missing_required_answer_stores_nothing(client, person, make_registrable):
+    event = make_registrable()
+    Question.objects.create(event=event, label="Affiliation", required=True)
+    response = post_register(client, event, attend="onsite")
+    assert response.status_code == 400
+    assert "This field is required" in response.content.decode()
+    assert not Registration.objects.exists() and not Answer.objects.exists()
+
+
+def test_oversized_answer_stores_nothing(client, person, make_registrable):
+    event = make_registrable()
+    question = Question.objects.create(event=event, label="Affiliation")
+    response = post_register(client, event, attend="onsite", **{f"q{question.pk}": "x" * 5000})
+    assert response.status_code == 400
+    assert "at most 2000 characters" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_answers_are_stored_with_the_registration(client, person, make_registrable):
+    event = make_registrable()
+    esfri = Question.objects.create(
+        event=event, label="Experiment / ESFRI", kind=Question.Kind.MULTIPLE_CHOICE,
+        choices=["SKAO", "CTAO", "KM3NeT"],
+    )  # fmt: skip
+    swan = Question.objects.create(event=event, label="SWAN account?", kind=Question.Kind.YES_NO)
+    post_register(client, event, attend="onsite", **{f"q{esfri.pk}": ["SKAO", "CTAO"],
+                                                     f"q{swan.pk}": "yes"})  # fmt: skip
+    answers = dict(Answer.objects.values_list("question__label", "value"))
+    assert answers == {"Experiment / ESFRI": "SKAO\nCTAO", "SWAN account?": "yes"}
+
+
+def test_double_submit_makes_one_registration(client, person, make_registrable):
+    event = make_registrable()
+    post_register(client, event, attend="onsite")
+    response = post_register(client, event, attend="onsite")
+    assert response.status_code == 302
+    assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_colocated_event_can_be_registered_in_the_same_form(client, person, make_registrable):
+    swan = make_registrable()
+    rucio = make_registrable()
+    swan.colocated_with.add(rucio)
+    page = client.get(swan.get_absolute_url()).content.decode()
+    assert f"Also register for {rucio.title}" in page
+    post_register(client, swan, attend="onsite", **{f"also{rucio.pk}": "on"})
+    assert Registration.objects.filter(user=person).count() == 2
+
+
+def test_event_page_query_count_does_not_grow_with_registrations(
+    client, person, make_user, make_registrable, django_assert_max_num_queries
+):
+    from escape_events.registrations.services import register
+
+    event = make_registrable(onsite=5, public_participant_list=True)
+    for _ in range(12):
+        register(event=event, user=make_user(), mode=Mode.ONSITE, consent_to_list=True)
+    with django_assert_max_num_queries(30):
+        assert client.get(event.get_absolute_url()).status_code == 200
