@@ -44,7 +44,7 @@ def other_organiser(make_person, make_event):
 def hands_on(make_event, organiser):
     """A SWAN hands-on a month ahead: 2 on-site seats, unlimited remote, one question."""
     now = timezone.now()
-    start = (now + timedelta(days=30)).replace(microsecond=0)
+    start = (now + timedelta(days=30)).replace(second=0, microsecond=0)
     event = make_event(
         title="SWAN hands-on", slug="swan-hands-on", start=start, end=start + timedelta(hours=3)
     )
