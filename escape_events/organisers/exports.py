@@ -133,7 +133,7 @@ class Export:
         """UTF-8 with a byte-order mark, so Excel opens accents and non-Latin names right."""
         buffer = _LineBuffer()
         writer = csv.writer(buffer)
-        yield "\ufeff".encode() + writer.writerow([column.label for column in self.columns])
+        yield ("\ufeff" + writer.writerow([column.label for column in self.columns])).encode()
         batch: list[str] = []
         for values in self._values():
             batch.append(

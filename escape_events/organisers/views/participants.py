@@ -191,9 +191,9 @@ def _recipients(request, event, data):
 @require_http_methods(["GET", "POST"])
 def message_compose(request, slug):
     event = organised_event_or_404(request.user, slug)
-    data = request.POST if request.method == "POST" else request.GET
     try:
-        rows, filters = _recipients(request, event, data)
+        # Who: always the query string (the form posts back to the same address).
+        rows, filters = _recipients(request, event, request.GET)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("organisers:participants", slug=event.slug)

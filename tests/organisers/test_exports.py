@@ -1,0 +1,186 @@
+"""Exports read back with csv, openpyxl and json: columns, safe cells, logs, flat queries."""
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from escape_events.organisers.exports import defuse
+from escape_events.organisers.models import ExportLog
+from escape_events.registrations.models import Registration
+
+
+@pytest.fixture
+def crowd(hands_on, register, make_person):
+    return [
+        register(
+            hands_on,
+            answer="ATLAS",
+            person=make_person(first_name="Zoë", last_name="Ångström", affiliation="Uppsala"),
+        ),
+        register(
+            hands_on,
+            mode=Registration.Mode.REMOTE,
+            answer='=HYPERLINK("http://evil.example","click")',
+            person=make_person(first_name="=cmd|' /C calc'!A0", last_name="", affiliation="+1-2"),
+        ),
+        register(hands_on, status=Registration.Status.WAITING, answer="@SUM(A1)"),
+    ]
+
+
+def export(client, event, file_format, columns, **filters):
+    url = reverse("organisers:participant_export", args=[event.slug])
+    response = client.post(url, {"format": file_format, "columns": columns, **filters})
+    assert response.status_code == 200, response.content[:300]
+    return response
+
+
+def body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.getvalue()
+
+
+ALL = [
+    "name",
+    "email",
+    "affiliation",
+    "mode",
+    "status",
+    "answers",
+    "registered_at",
+    "checked_in_at",
+]
+
+
+def test_csv_has_a_bom_the_chosen_columns_and_defused_formulas(client, organiser, hands_on, crowd):
+    client.force_login(organiser)
+    response = export(client, hands_on, "csv", ["name", "affiliation", "answers"])
+    assert response["Content-Disposition"].startswith('attachment; filename="swan-hands-on-')
+    raw = body(response)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["Name", "Affiliation", "Experiment"]
+    assert rows[1] == ["Zoë Ångström", "Uppsala", "ATLAS"]
+    assert rows[2] == [
+        "'=cmd|' /C calc'!A0",
+        "'+1-2",
+        '\'=HYPERLINK("http://evil.example","click")',
+    ]
+    assert rows[3][2] == "'@SUM(A1)"
+    assert len(rows) == 4
+
+
+def test_csv_export_follows_the_list_filter(client, organiser, hands_on, crowd):
+    client.force_login(organiser)
+    raw = body(export(client, hands_on, "csv", ["email", "mode", "status"], status="confirmed"))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["Confirmed", "Confirmed"]
+    assert sorted(row[1] for row in rows[1:]) == ["On-site", "Remote"]
+
+
+def test_xlsx_opens_with_openpyxl_with_dates_and_no_formulas(client, organiser, hands_on, crowd):
+    client.force_login(organiser)
+    response = export(client, hands_on, "xlsx", ALL)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = openpyxl.load_workbook(io.BytesIO(body(response)))
+    sheet = workbook["Participants"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "Name", "E-mail", "Affiliation", "Mode", "Status", "Experiment",
+        "Registered at", "Checked in at",
+    )  # fmt: skip
+    assert rows[1][0] == "Zoë Ångström"
+    assert rows[2][0] == "'=cmd|' /C calc'!A0"
+    assert rows[2][5].startswith("'=HYPERLINK")
+    local = crowd[0].created_at.astimezone(hands_on.zone).replace(tzinfo=None)
+    assert abs((rows[1][6] - local).total_seconds()) < 60
+    assert rows[1][7] is None
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_json_export_nests_answers_and_keeps_text_as_typed(client, organiser, hands_on, crowd):
+    client.force_login(organiser)
+    data = json.loads(body(export(client, hands_on, "json", ["name", "answers", "registered_at"])))
+    assert data[0]["name"] == "Zoë Ångström"
+    assert data[0]["answers"] == {"Experiment": "ATLAS"}
+    assert data[0]["registered_at"].endswith(("+01:00", "+02:00"))
+    assert data[1]["answers"]["Experiment"].startswith("=HYPERLINK")  # JSON is no spreadsheet
+
+
+def test_each_export_is_logged_with_who_and_how_many_rows(client, organiser, hands_on, crowd):
+    client.force_login(organiser)
+    export(client, hands_on, "csv", ["name"], status="waiting")
+    log = ExportLog.objects.get()
+    assert (log.user, log.event, log.rows, log.format) == (organiser, hands_on, 1, "csv")
+    assert log.columns == ["Name"] and log.filters == {"status": "waiting"}
+    page = client.get(reverse("organisers:messages", args=[hands_on.slug])).content.decode()
+    assert "CSV (Excel, UTF-8)" in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"format": "pdf", "columns": ["name"]},
+        {"format": "csv", "columns": ["password"]},
+        {"format": "csv"},
+        {"format": "csv", "columns": ["name"], "mode": "teleport"},
+    ],
+)
+def test_bad_export_requests_explain_and_log_nothing(client, organiser, hands_on, crowd, data):
+    client.force_login(organiser)
+    url = reverse("organisers:participant_export", args=[hands_on.slug])
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert "Export not made" in response.content.decode()
+    assert not ExportLog.objects.exists()
+
+
+def test_text_with_control_characters_still_makes_a_valid_xlsx(
+    client, organiser, hands_on, register, make_person
+):
+    register(hands_on, answer="bell\x07 and tab\x0b", person=make_person(first_name="Ctl\x1bA"))
+    client.force_login(organiser)
+    workbook = openpyxl.load_workbook(io.BytesIO(body(export(client, hands_on, "xlsx", ALL))))
+    assert list(workbook.active.iter_rows(values_only=True))[1][5] == "bell and tab"
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])
+def test_exports_use_the_same_number_of_queries_for_few_and_many(
+    client, organiser, hands_on, register, file_format
+):
+    client.force_login(organiser)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            body(export(client, hands_on, file_format, ALL))
+        return len(captured)
+
+    register(hands_on, answer="x")
+    few = queries()
+    for _ in range(30):
+        register(hands_on, answer="y")
+    assert queries() == few
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+41 22 767", "'+41 22 767"),
+        ("-2", "'-2"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Plain", "Plain"),
+        ("", ""),
+        (None, None),
+    ],
+)
+def test_defuse(text, expected):
+    assert defuse(text) == expected

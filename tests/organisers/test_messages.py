@@ -1,0 +1,111 @@
+"""Writing to filtered participants: preview, background sending, log, limits."""
+
+import pytest
+from django.urls import reverse
+
+from escape_events.organisers import services
+from escape_events.organisers.models import MESSAGE_BODY_MAX, ParticipantMessage
+from escape_events.registrations.models import Registration
+
+
+@pytest.fixture
+def attendees(hands_on, register):
+    return [
+        register(hands_on),
+        register(hands_on, mode=Registration.Mode.REMOTE),
+        register(hands_on, status=Registration.Status.WAITING),
+    ]
+
+
+def compose_url(event):
+    return reverse("organisers:message_compose", args=[event.slug])
+
+
+def test_preview_shows_the_mail_and_sends_nothing(
+    client, organiser, hands_on, attendees, mailoutbox
+):
+    client.force_login(organiser)
+    response = client.post(
+        compose_url(hands_on) + "?status=confirmed",
+        {"subject": "Room change", "body": "We moved to 4-3-006.", "preview": ""},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "We moved to 4-3-006." in page and "You receive this because you registered" in page
+    assert "Send to 2 people" in page
+    assert mailoutbox == [] and not ParticipantMessage.objects.exists()
+
+
+def test_sending_mails_each_filtered_person_separately_and_logs_it(
+    client, organiser, hands_on, attendees, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            compose_url(hands_on) + "?status=confirmed",
+            {"subject": "Bring a laptop", "body": "See you.", "send": ""},
+        )
+    assert response.status_code == 302
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(
+        registration.user.email for registration in attendees[:2]
+    )
+    assert all(len(mail.to) == 1 and mail.reply_to == [organiser.email] for mail in mailoutbox)
+    message = ParticipantMessage.objects.get()
+    assert (message.status, message.recipient_count, message.sent_count) == ("sent", 2, 2)
+    assert message.filters == {"status": "confirmed"}
+    log = client.get(reverse("organisers:messages", args=[hands_on.slug])).content.decode()
+    assert "Bring a laptop" in log and "2 / 2" in log
+
+
+def test_bulk_message_goes_to_the_ticked_people_only(
+    client, organiser, hands_on, attendees, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(organiser)
+    response = client.post(
+        reverse("organisers:participant_bulk", args=[hands_on.slug]),
+        {"action": "message", "selected": [attendees[2].pk]},
+    )
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {"subject": "You wait", "body": "Sorry.", "send": ""})
+    assert [mail.to for mail in mailoutbox] == [[attendees[2].user.email]]
+
+
+def test_oversized_message_is_refused_and_nothing_is_sent(
+    client, organiser, hands_on, attendees, mailoutbox
+):
+    client.force_login(organiser)
+    response = client.post(
+        compose_url(hands_on),
+        {"subject": "S" * 300, "body": "x" * (MESSAGE_BODY_MAX + 1), "send": ""},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "at most 200 characters" in page and f"at most {MESSAGE_BODY_MAX:,}" in page
+    assert mailoutbox == [] and not ParticipantMessage.objects.exists()
+
+
+def test_too_many_recipients_are_refused(client, organiser, hands_on, attendees, monkeypatch):
+    monkeypatch.setattr(services, "MESSAGE_RECIPIENTS_MAX", 2)
+    client.force_login(organiser)
+    response = client.post(compose_url(hands_on), {"subject": "Hi", "body": "All", "send": ""})
+    assert response.status_code == 400
+    assert "one message goes to at most 2" in response.content.decode()
+    assert not ParticipantMessage.objects.exists()
+
+
+@pytest.mark.parametrize("ids", ["1,abc", "999999"])
+def test_tampered_recipient_ids_are_refused(client, organiser, hands_on, attendees, ids):
+    client.force_login(organiser)
+    response = client.get(compose_url(hands_on), {"ids": ids}, follow=True)
+    assert "selected" in response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(f"/events/{hands_on.slug}/participants/")
+
+
+def test_an_empty_selection_is_explained(client, organiser, hands_on):
+    client.force_login(organiser)
+    response = client.post(
+        compose_url(hands_on) + "?status=confirmed", {"subject": "Hi", "body": "x", "send": ""}
+    )
+    assert response.status_code == 400
+    assert "No participant matches this filter." in response.content.decode()
