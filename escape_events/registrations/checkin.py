@@ -4,10 +4,14 @@ Only a confirmed registration of this very event is checked in; everything else 
 a warning the organiser reads on the phone and nothing is changed.
 """
 
+import io
 import logging
 from dataclasses import dataclass
 
+import segno
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from escape_events.events.models import Event
@@ -79,3 +83,24 @@ def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResu
 def undo_check_in(*, registration: Registration) -> None:
     """For a tap on the wrong name."""
     Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
+
+
+def ticket_url(registration: Registration) -> str:
+    """What a ticket's QR code holds: an address any phone camera opens. It leads organisers
+    to the check-in page (the organisers app serves it, named "organisers:scan")."""
+    return settings.SITE_URL + reverse(
+        "organisers:scan", kwargs={"code": registration.check_in_code}
+    )
+
+
+def ticket_qr_svg(registration: Registration) -> str:
+    """The QR code as an SVG document, for pages ("My registrations", the ticket route)."""
+    qr = segno.make(ticket_url(registration), error="m")
+    return qr.svg_inline(scale=6, border=2, dark="#1d2433", title="Check-in code")
+
+
+def ticket_qr_png(registration: Registration) -> bytes:
+    """The QR code as PNG, for mails (mail programs rarely show SVG)."""
+    buffer = io.BytesIO()
+    segno.make(ticket_url(registration), error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()

@@ -5,7 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from escape_events.registrations.checkin import check_in, code_from_scan, undo_check_in
+from escape_events.registrations.checkin import (
+    check_in,
+    code_from_scan,
+    ticket_qr_png,
+    ticket_qr_svg,
+    ticket_url,
+    undo_check_in,
+)
 from escape_events.registrations.models import Registration
 
 Status = Registration.Status
@@ -94,3 +101,13 @@ def test_undo_check_in(door):
     undo_check_in(registration=ticket)
     ticket.refresh_from_db()
     assert ticket.checked_in_at is None
+
+
+def test_ticket_qr_code_is_made_from_the_scan_address(door, settings):
+    _event, _staff, registration = door
+    ticket = registration()
+    settings.SITE_URL = "https://events.example.org"
+    svg = ticket_qr_svg(ticket)
+    assert svg.startswith("<svg") and "Check-in code" in svg
+    assert ticket_url(ticket) == f"https://events.example.org/organise/scan/{ticket.check_in_code}/"
+    assert ticket_qr_png(ticket).startswith(b"\x89PNG")

@@ -2,8 +2,6 @@
 
 import csv
 
-import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -13,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.models import MeetingAttendance
-from escape_events.registrations.checkin import check_in, code_from_scan
+from escape_events.registrations.checkin import check_in, code_from_scan, ticket_qr_svg
 from escape_events.registrations.models import Registration
 
 from .. import services
@@ -92,13 +90,6 @@ def scan(request, code):
     return redirect(f"{target}?code={registration.check_in_code}")
 
 
-def check_in_url(registration: Registration) -> str:
-    """What the QR code holds: an address any phone camera opens (for the organisers)."""
-    return settings.SITE_URL + reverse(
-        "organisers:scan", kwargs={"code": registration.check_in_code}
-    )
-
-
 @login_required
 @require_GET
 def check_in_qr(request, pk):
@@ -108,9 +99,7 @@ def check_in_qr(request, pk):
         request.user, registration.event
     ):
         raise Http404("No such ticket.")
-    qr = segno.make(check_in_url(registration), error="m")
-    svg = qr.svg_inline(scale=6, border=2, dark="#1d2433", title="Check-in code")
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    response = HttpResponse(ticket_qr_svg(registration), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
