@@ -273,6 +273,7 @@ class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["label", "kind", "required", "position"]
+        labels = {"label": "Question", "kind": "Answer type", "position": "Order"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -335,7 +336,9 @@ class ParticipantFilterForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    format = forms.ChoiceField(choices=ExportLog.Format.choices, initial="csv")
+    format = forms.ChoiceField(
+        choices=ExportLog.Format.choices, initial="csv", widget=forms.RadioSelect
+    )
     columns = forms.MultipleChoiceField(
         choices=COLUMN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
