@@ -99,6 +99,12 @@ def prepare(clients: int, seats: int) -> tuple[str, list[str]]:
 
 
 def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+    except (urllib.error.URLError, ConnectionError):
+        pass
+    else:
+        raise SystemExit(f"Port {port} is already serving; pick another with --port")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

@@ -1,0 +1,77 @@
+"""An attendee in Chromium: logs in, registers, joins a waiting list, cancels."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from escape_events.events.seeding import load_seeds
+from escape_events.registrations.models import Registration, RegistrationSettings
+from escape_events.registrations.seeding import load_registration_seeds
+from escape_events.registrations.services import register
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+PASSWORD = "a-long-test-password"
+
+
+def person(email):
+    user = get_user_model().objects.create_user(
+        username=email.split("@")[0], email=email, password=PASSWORD, first_name="Ada"
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def test_attendee_registers_joins_a_waiting_list_and_cancels(page, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_seeds()
+    load_registration_seeds()
+    # The coding camp has one seat left, taken by someone else: our attendee will wait.
+    RegistrationSettings.objects.filter(event__slug="rucio-coding-camp-demo").update(
+        onsite_capacity=1
+    )
+    from escape_events.events.models import Event
+
+    camp = Event.objects.get(slug="rucio-coding-camp-demo")
+    register(event=camp, user=person("first@example.org"), mode="onsite",
+             answers={camp.questions.get(label="Affiliation").pk: "CERN"})  # fmt: skip
+    ada = person("ada@example.org")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("ada@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/")
+
+    page.goto("/events/swan-hands-on-demo/")
+    panel = page.locator("#registration")
+    assert "10 of 10 left" in panel.inner_text()
+    panel.get_by_label("On-site (10 of 10 places left)").check()
+    panel.get_by_role("textbox", name="Affiliation", exact=True).fill("INFN")
+    panel.get_by_role("checkbox", name="SKAO").check()
+    panel.get_by_role("radio", name="Yes").check()
+    panel.get_by_role("button", name="Register").click()
+    expect(page.locator(".messages")).to_contain_text("you are registered (on-site)")
+    assert "9 of 10 left" in page.locator("#registration").inner_text()
+
+    page.goto("/events/rucio-coding-camp-demo/")
+    panel = page.locator("#registration")
+    panel.get_by_label("On-site — full, join the waiting list").check()
+    panel.get_by_role("textbox", name="Affiliation", exact=True).fill("INFN")
+    panel.get_by_role("button", name="Register").click()
+    expect(page.locator("#registration")).to_contain_text("on-site waiting list, number 1")
+
+    page.get_by_role("link", name="My registrations").first.click()
+    page.wait_for_url("**/registrations/")
+    expect(page.locator(".reg-list")).to_contain_text("waiting list, number 1")
+    expect(page.locator(".reg-list")).to_contain_text(
+        "Overlaps with"
+    )  # the camp spans the hands-on
+    camp_card = page.locator(".reg-list > li").filter(has_text="Rucio coding camp")
+    camp_card.get_by_role("button", name="Leave the waiting list").click()
+    expect(page.locator(".messages")).to_contain_text("is cancelled")
+
+    statuses = dict(Registration.objects.filter(user=ada).values_list("event__slug", "status"))
+    assert statuses == {"swan-hands-on-demo": "confirmed", "rucio-coding-camp-demo": "cancelled"}
