@@ -10,6 +10,7 @@ which must be 0.
 import argparse
 import os
 import secrets
+import socket
 import statistics
 import subprocess
 import sys
@@ -28,11 +29,11 @@ def parse_args():
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seats", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8101)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument(
         "--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL"
     )
-    parser.add_argument("--database", default="reg_race_bench")
+    parser.add_argument("--database", default=f"race_bench_{os.getpid()}")
     return parser.parse_args()
 
 
@@ -99,12 +100,6 @@ def prepare(clients: int, seats: int) -> tuple[str, list[str]]:
 
 
 def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen:
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-    except (urllib.error.URLError, ConnectionError):
-        pass
-    else:
-        raise SystemExit(f"Port {port} is already serving; pick another with --port")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -119,15 +114,15 @@ def start_server(database_url: str, port: int, workers: int) -> subprocess.Popen
         ],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or still starting up
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("gunicorn did not answer within 30 s")
+    raise SystemExit("gunicorn did not answer within 60 s")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -153,10 +148,12 @@ def race(port: int, slug: str, keys: list[str]) -> tuple[list[float], list[int],
         barrier.wait()
         started = time.perf_counter()
         try:
-            with opener.open(request, timeout=60) as response:
+            with opener.open(request, timeout=30) as response:
                 statuses[index] = response.status
         except urllib.error.HTTPError as error:
             statuses[index] = error.code
+        except OSError:  # timed out or reset: counted as a failed response
+            statuses[index] = -1
         latencies[index] = time.perf_counter() - started
 
     threads = [threading.Thread(target=client, args=item) for item in enumerate(keys)]
@@ -178,8 +175,15 @@ def count(slug: str) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def main() -> None:
     args = parse_args()
+    args.port = args.port or free_port()
     database_url = f"{args.server}/{args.database}"
     os.environ["DATABASE_URL"] = database_url
     recreate_database(args.server, args.database)
@@ -192,7 +196,10 @@ def main() -> None:
     finally:
         if server:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
         from django.db import connections
 
         connections.close_all()
