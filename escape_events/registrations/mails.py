@@ -10,9 +10,10 @@ from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 
-from escape_events.calendars.ics import build_calendar
+from escape_events.calendars.ics import Attendance, build_calendar
 from escape_events.events.models import Event
 
+from .checkin import ticket_qr_png
 from .models import Registration
 
 SUBJECTS = {
@@ -34,7 +35,24 @@ def after_commit(registration: Registration, kind: str) -> None:
     )
 
 
-def _send(*, to: str, subject: str, template: str, context: dict, calendar: Event | None = None):
+def _calendar_for(registration: Registration) -> bytes:
+    """The event as .ics; remote participants also get the online link in it."""
+    event = registration.event
+    attendance = None
+    if registration.mode == Registration.Mode.REMOTE and event.online_url:
+        note = "You are registered to attend remotely."
+        attendance = {event.pk: Attendance(tentative=False, note=note, remote_url=event.online_url)}
+    return build_calendar([event], name=event.title, attendance=attendance)
+
+
+def _send(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict,
+    attachments: list[tuple[str, bytes, str]] = (),
+):
     context = {**context, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
         subject=subject,
@@ -44,12 +62,8 @@ def _send(*, to: str, subject: str, template: str, context: dict, calendar: Even
     message.attach_alternative(
         render_to_string(f"mail/registrations/{template}.html", context), "text/html"
     )
-    if calendar is not None:
-        message.attach(
-            f"{calendar.slug}.ics",
-            build_calendar([calendar], name=calendar.title),
-            "text/calendar",
-        )
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()
 
 
@@ -63,13 +77,18 @@ def send_registration_mail(*, registration_id: int, kind: str) -> None:
     if registration is None:
         return
     event = registration.event
-    with_calendar = kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED
+    attachments = []
+    if kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
+        attachments = [
+            (f"{event.slug}.ics", _calendar_for(registration), "text/calendar"),
+            ("check-in-qr-code.png", ticket_qr_png(registration), "image/png"),
+        ]
     _send(
         to=registration.user.email,
         subject=SUBJECTS[kind].format(event=event.title),
         template=kind,
         context={"registration": registration, "event": event, "user": registration.user},
-        calendar=event if with_calendar else None,
+        attachments=attachments,
     )
 
 
@@ -81,7 +100,7 @@ def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bo
         return
     registrations = Registration.objects.filter(
         event=event, status__in=Registration.ACTIVE_STATUSES
-    ).select_related("user")
+    ).select_related("user", "event__venue")
     subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.title}"
     for registration in registrations:
         _send(
@@ -95,5 +114,5 @@ def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bo
                 "changed": changed,
                 "cancelled": cancelled,
             },
-            calendar=event,
+            attachments=[(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")],
         )

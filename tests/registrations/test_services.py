@@ -65,6 +65,31 @@ def test_confirmation_mail_has_text_html_and_the_event_as_ics(
     assert "BEGIN:VEVENT" in (content.decode() if isinstance(content, bytes) else content)
 
 
+def test_confirmation_mail_carries_the_check_in_qr_code(
+    make_registrable, make_user, django_capture_on_commit_callbacks
+):
+    event = make_registrable()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(event=event, user=make_user(), mode=Mode.ONSITE)
+    (message,) = mail.outbox
+    name, content, mimetype = message.attachments[1]
+    assert (name, mimetype) == ("check-in-qr-code.png", "image/png")
+    assert content.startswith(b"\x89PNG") and "QR code" in message.body
+
+
+def test_remote_participant_gets_the_online_link_in_the_attached_ics(
+    make_registrable, make_user, django_capture_on_commit_callbacks
+):
+    link = "https://vidyo.example.org/swan"
+    event = make_registrable(remote=5, event_fields={"online_url": link})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(event=event, user=make_user(), mode=Mode.REMOTE)
+        services.register(event=event, user=make_user(), mode=Mode.ONSITE)
+    remote_ics, onsite_ics = (str(message.attachments[0][1]) for message in mail.outbox)
+    assert link in remote_ics.replace("\r\n ", "")
+    assert link not in onsite_ics.replace("\r\n ", "")
+
+
 def test_remote_now_while_waiting_on_site_keeps_the_place_in_line(make_registrable, make_user):
     event = make_registrable(onsite=1, remote=5)
     holder, waiter = make_user(), make_user()
