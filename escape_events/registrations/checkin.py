@@ -94,9 +94,12 @@ def ticket_url(registration: Registration) -> str:
 
 
 def ticket_qr_svg(registration: Registration) -> str:
-    """The QR code as an SVG document, for pages ("My registrations", the ticket route)."""
-    qr = segno.make(ticket_url(registration), error="m")
-    return qr.svg_inline(scale=6, border=2, dark="#1d2433", title="Check-in code")
+    """The QR code as a standalone SVG document (with its namespace, so <img> can show it)."""
+    buffer = io.BytesIO()
+    segno.make(ticket_url(registration), error="m").save(
+        buffer, kind="svg", scale=6, border=2, dark="#1d2433", title="Check-in code", xmldecl=False
+    )
+    return buffer.getvalue().decode()
 
 
 def ticket_qr_png(registration: Registration) -> bytes:

@@ -109,5 +109,6 @@ def test_ticket_qr_code_is_made_from_the_scan_address(door, settings):
     settings.SITE_URL = "https://events.example.org"
     svg = ticket_qr_svg(ticket)
     assert svg.startswith("<svg") and "Check-in code" in svg
+    assert 'xmlns="http://www.w3.org/2000/svg"' in svg  # else <img> shows nothing
     assert ticket_url(ticket) == f"https://events.example.org/organise/scan/{ticket.check_in_code}/"
     assert ticket_qr_png(ticket).startswith(b"\x89PNG")
