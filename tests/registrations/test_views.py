@@ -47,6 +47,29 @@ def test_full_on_site_offers_remote_now_while_waiting(client, person, make_user,
     assert (registration.mode, registration.waiting_for_mode) == (Mode.REMOTE, Mode.ONSITE)
 
 
+def test_someone_already_waiting_is_offered_the_other_mode_on_the_event_page(
+    client, person, make_user, make_registrable
+):
+    from escape_events.registrations.services import register
+
+    event = make_registrable(onsite=1, remote=10)
+    register(event=event, user=make_user(), mode=Mode.ONSITE)
+    waiting, _ = register(event=event, user=person, mode=Mode.ONSITE)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Join remote now, stay on the on-site waiting list" in page
+    response = client.post(
+        reverse("registrations:switch", args=[waiting.pk]),
+        {"mode": "remote", "keep_waiting": "on", "next": event.get_absolute_url()},
+    )
+    assert response.status_code == 302 and response.url == event.get_absolute_url()
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.mode, waiting.waiting_for_mode) == (
+        Status.CONFIRMED,
+        Mode.REMOTE,
+        Mode.ONSITE,
+    )
+
+
 def test_remote_link_only_for_confirmed_remote_registrants(client, person, make_registrable):
     event = make_registrable(event_fields={"online_url": "https://vidyo.example.org/room"})
     assert "vidyo.example.org" not in client.get(event.get_absolute_url()).content.decode()

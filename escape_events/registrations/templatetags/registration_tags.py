@@ -22,3 +22,9 @@ def registration_panel(context, event):
         "user": request.user,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def other_offer(panel, offer):
+    """The panel's other way of attending (for the "take the other mode now" button)."""
+    return panel.other_offer(offer)
