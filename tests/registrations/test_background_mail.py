@@ -1,5 +1,6 @@
 """In production mails leave the request: the database queue holds them until a worker runs."""
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
@@ -8,6 +9,9 @@ from escape_events.registrations import services
 from escape_events.registrations.models import Registration
 
 
+# The worker closes "old" connections between tasks, which would close the connection a
+# transaction-wrapped test runs in on PostgreSQL: this test commits for real instead.
+@pytest.mark.django_db(transaction=True)
 def test_registering_queues_the_mail_and_the_worker_sends_it(
     settings, make_registrable, make_user, django_capture_on_commit_callbacks
 ):
