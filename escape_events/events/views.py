@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .attachments import served_inline
 from .forms import EventFilterForm
@@ -19,6 +19,9 @@ from .selectors import (
 )
 
 UPCOMING_WINDOW = timedelta(weeks=8)
+# Meeting pages exist for these years only: beyond them a date is a typo or a probe, and expanding
+# the rule that far would cost seconds (or overflow at year 1 and 9999).
+OCCURRENCE_YEARS = range(1900, 2200)
 
 
 def _filtered(request, queryset):
@@ -29,7 +32,7 @@ def _filtered(request, queryset):
     return form, search_events(queryset, kind=data.get("kind", ""), text=data.get("q", "")), 200
 
 
-@require_GET
+@require_safe
 def home(request):
     now = timezone.now()
     form, events, status = _filtered(request, standalone_events().upcoming(now))
@@ -45,14 +48,14 @@ def home(request):
     return render(request, "events/home.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def past_events(request):
     form, events, status = _filtered(request, listed_events().past())
     context = {"form": form, "events": events[:200]}
     return render(request, "events/past.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def event_detail(request, slug):
     event = get_object_or_404(
         Event.objects.select_related("venue", "series").prefetch_related(
@@ -63,7 +66,7 @@ def event_detail(request, slug):
     return render(request, "events/event_detail.html", {"event": event})
 
 
-@require_GET
+@require_safe
 def series_detail(request, slug):
     series = get_object_or_404(Series.objects.select_related("venue"), slug=slug)
     now = timezone.now()
@@ -77,13 +80,15 @@ def series_detail(request, slug):
     return render(request, "events/series_detail.html", context)
 
 
-@require_GET
+@require_safe
 def occurrence_detail(request, slug, day):
     series = get_object_or_404(Series.objects.select_related("venue"), slug=slug)
     try:
         wanted = date.fromisoformat(day)
     except ValueError:
         raise Http404("Not a date.") from None
+    if wanted.year not in OCCURRENCE_YEARS:
+        raise Http404("This series has no meeting on that day.")
     after = datetime.combine(wanted, datetime.min.time(), series.zone)
     matches = [
         occ
@@ -100,11 +105,15 @@ def occurrence_detail(request, slug, day):
     )
 
 
-@require_GET
+@require_safe
 def attachment(request, slug, pk):
     item = get_object_or_404(Attachment.objects.select_related("event"), pk=pk, event__slug=slug)
+    try:
+        stored = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file of this attachment is missing.") from None
     response = FileResponse(
-        item.file.open("rb"),
+        stored,
         as_attachment=not served_inline(item.filename),
         filename=item.filename,
         content_type=item.content_type,
