@@ -101,6 +101,7 @@ def _load_series(spec: dict, venues: dict[str, Venue]) -> Series:
         Event.objects.filter(pk=event.pk).update(
             title=occurrence.get("title", series.title),
             summary=occurrence.get("summary", series.summary),
+            data_note=occurrence.get("data_note", series.data_note),
         )
         if occurrence.get("minutes_file"):
             _attach_minutes(event, SEEDS_DIR / occurrence["minutes_file"])

@@ -86,3 +86,26 @@ def test_command_prints_counts_and_demo_login(db, capsys):
     assert "organiser@example.org" in out
     organiser = Event.objects.get(slug="swan-hands-on-demo").organisers.get()
     assert organiser.email == "organiser@example.org"
+
+
+def test_every_seeded_entry_says_what_the_minutes_do_not(db):
+    """Nothing beyond the minutes without a label: times, formats, CERN's address, demo dates."""
+    load_seeds(today=date(2026, 11, 25))
+    series = Series.objects.get(slug="escape-wp2-meeting")
+    assert "video conference" in series.remote_note and "video-conference" in series.data_note
+    for event in Event.objects.all():
+        assert event.data_note, event.slug
+        invented = event.data_note.startswith("Demo edition")  # wholly invented, and says so
+        if event.venue and event.venue.address and not invented:
+            assert "address" in event.data_note, event.slug
+    meeting = series.occurrences.get()
+    assert "Jurgen" in meeting.data_note and "placeholder" in meeting.data_note
+
+
+def test_reloading_updates_the_labels_of_a_stored_meeting(db):
+    load_seeds(today=date(2026, 11, 25))
+    meeting = Event.objects.get(series__slug="escape-wp2-meeting")
+    Event.objects.filter(pk=meeting.pk).update(data_note="stale")
+    load_seeds(today=date(2026, 11, 25))
+    meeting.refresh_from_db()
+    assert "Jurgen" in meeting.data_note
