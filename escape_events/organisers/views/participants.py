@@ -170,10 +170,11 @@ def _recipients(request, event, data):
     """Registrations the message goes to: ticked ones (?ids=) or the whole filtered list."""
     raw_ids = data.get("ids", "")
     if raw_ids:
-        try:
-            wanted = {int(part) for part in raw_ids.split(",") if part.strip()}
-        except ValueError:
-            raise ValidationError("The list of selected people is malformed.") from None
+        parts = [part.strip() for part in raw_ids.split(",") if part.strip()]
+        # Digits only and short enough for a database id (a 400-digit number overflows it).
+        if not all(part.isdecimal() and len(part) <= 18 for part in parts):
+            raise ValidationError("The list of selected people is malformed.")
+        wanted = {int(part) for part in parts}
         rows = Registration.objects.filter(event=event, pk__in=wanted)
         if rows.count() != len(wanted):
             raise ValidationError("A selected registration does not belong to this event.")
