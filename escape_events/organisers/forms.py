@@ -35,6 +35,7 @@ SORT_CHOICES = [
 ]
 
 WALL_CLOCK_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+YEARS = (1900, 2999)
 
 
 class WallClockField(forms.DateTimeField):
@@ -50,9 +51,15 @@ class WallClockField(forms.DateTimeField):
         text = str(value).strip()
         for pattern in WALL_CLOCK_FORMATS:
             try:
-                return datetime.strptime(text, pattern)
+                moment = datetime.strptime(text, pattern)
             except ValueError:
                 continue
+            # Far from year 9999, so adding a duration or a year later cannot overflow.
+            if not YEARS[0] <= moment.year <= YEARS[1]:
+                raise ValidationError(
+                    f"Enter a year between {YEARS[0]} and {YEARS[1]}.", code="out_of_range"
+                )
+            return moment
         raise ValidationError("Enter a date and time such as 2030-10-14 14:00.", code="invalid")
 
 

@@ -91,6 +91,8 @@ def test_times_follow_the_chosen_time_zone(client, organiser):
         ({"reg-allow_onsite": None, "reg-allow_remote": None}, "Offer on-site or remote"),
         ({"questions-0-choices_text": "only one"}, "Give at least two options"),
         ({"reg-onsite_capacity": "-3"}, "greater than or equal to 0"),
+        ({"end": "9999-12-31T23:00", "all_day": "on"}, "Enter a year between"),
+        ({"reg-closes_at": "0001-01-01T00:00"}, "Enter a year between"),
     ],
 )
 def test_bad_event_input_is_refused_with_a_message(client, organiser, changes, message):
@@ -174,6 +176,15 @@ def test_repeat_next_year_copies_settings_and_questions(client, organiser, hands
     assert [q.label for q in copy.questions.all()] == ["Experiment"]
     assert copy.registrations.count() == 0
     assert copy.title == f"SWAN hands-on {proposed.year}"
+
+
+def test_repeating_at_a_date_near_year_9999_is_refused(client, organiser, hands_on):
+    client.force_login(organiser)
+    url = reverse("organisers:event_clone", args=[hands_on.slug])
+    response = client.post(url, {"start": "9999-12-31T23:00"})
+    assert response.status_code == 400
+    assert "Enter a year between" in response.content.decode()
+    assert Event.objects.count() == 1
 
 
 def test_co_organiser_added_by_email_and_unknown_email_explained(
