@@ -102,13 +102,24 @@ class _Writer:
         return f"{self.site_url}{path}"
 
     # One VEVENT with everything events and series share.
-    def component(self, item, *, uid: str, status: str, page: str, attendance=None) -> VEvent:
+    def component(
+        self,
+        item,
+        *,
+        uid: str,
+        status: str,
+        page: str,
+        attendance=None,
+        sequence: int | None = None,
+        modified: datetime | None = None,
+    ) -> VEvent:
+        modified = (modified or item.updated_at).astimezone(UTC)
         vevent = VEvent()
         vevent.add("uid", uid)
-        vevent.add("dtstamp", item.updated_at.astimezone(UTC))
+        vevent.add("dtstamp", modified)
         vevent.add("created", item.created_at.astimezone(UTC))
-        vevent.add("last-modified", item.updated_at.astimezone(UTC))
-        vevent.add("sequence", item.sequence)
+        vevent.add("last-modified", modified)
+        vevent.add("sequence", item.sequence if sequence is None else sequence)
         vevent.add("summary", item.title)
         vevent.add("status", status)
         vevent.add("transp", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE")
@@ -167,8 +178,14 @@ class _Writer:
         tzid = series.time_zone
         zone = series.zone
         page = self.absolute(series.get_absolute_url())
+        stored = sorted(entry.occurrences, key=lambda occurrence: occurrence.recurrence_id)
         master = self.component(
-            series, uid=series_uid(series.pk, self.domain), status="CONFIRMED", page=page
+            series,
+            uid=series_uid(series.pk, self.domain),
+            status="CONFIRMED",
+            page=page,
+            sequence=_master_sequence(series, stored),
+            modified=max([series.updated_at, *(occurrence.updated_at for occurrence in stored)]),
         )
         start = self.local(series.first_start, tzid)
         naive_start = start.replace(tzinfo=None)
@@ -182,7 +199,6 @@ class _Writer:
         elif self.today is not None:
             self.note_year(tzid, self.today.year + OPEN_RULE_YEARS)
 
-        stored = sorted(entry.occurrences, key=lambda occurrence: occurrence.recurrence_id)
         local_ids = [self.local(occurrence.recurrence_id, tzid) for occurrence in stored]
         ruled = set()
         if local_ids:
@@ -204,6 +220,14 @@ class _Writer:
         if exdates:
             master.add("exdate", exdates)
         return [master, *overrides]
+
+
+def _master_sequence(series: Series, stored: Sequence[Event]) -> int:
+    """The rule's VEVENT changes with its meetings: a cancelled one adds an EXDATE, an extra one
+    an RDATE (RFC 5546 counts both as significant). Stored meetings only gain rows and their own
+    SEQUENCE only grows, so the series' own plus one more than each meeting's never goes down.
+    """
+    return series.sequence + sum(occurrence.sequence + 1 for occurrence in stored)
 
 
 def _description(item, page: str, attendance: Attendance | None) -> str:

@@ -1,6 +1,6 @@
 """What the calendars module writes: zones, dates, the series rule, identity, metadata."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -14,6 +14,7 @@ from escape_events.calendars.ics import (
 )
 from escape_events.calendars.timezones import vtimezone
 from escape_events.events.models import Event, Venue
+from escape_events.events.services import cancel_event, materialise_occurrence
 
 from .parsers import read_with_icalendar
 from .scenarios import ZURICH, wp2_with_exceptions
@@ -117,6 +118,32 @@ def test_uid_of_an_event_is_the_same_in_feed_and_download(make_event, wp2_series
     (in_feed,) = [v for v in vevents(feed) if v.get("SUMMARY") == stored["moved"].title]
     assert alone["UID"] == in_feed["UID"] == f"series-{wp2_series.pk}@127.0.0.1"
     assert alone["RECURRENCE-ID"].dt == in_feed["RECURRENCE-ID"].dt
+
+
+def test_cancelling_or_adding_a_meeting_grows_the_series_sequence_and_stamps(wp2_series):
+    """An EXDATE or RDATE more changes the rule's VEVENT: clients must see a newer version."""
+
+    def master():
+        entry = SeriesEntry(wp2_series, list(wp2_series.occurrences.all()))
+        return vevents(render_calendar(INFO, series=[entry]))[0]
+
+    before = master()
+    meeting = materialise_occurrence(
+        series=wp2_series, recurrence_id=datetime(2019, 11, 13, 14, tzinfo=ZURICH)
+    )
+    cancel_event(event=meeting)
+    # Saved a second later than the series (auto_now would give the same second here).
+    Event.objects.filter(pk=meeting.pk).update(updated_at=meeting.updated_at + timedelta(hours=1))
+    cancelled = master()
+    assert b"EXDATE" in cancelled.to_ical()
+    assert cancelled["SEQUENCE"] > before["SEQUENCE"]
+    assert cancelled["LAST-MODIFIED"].dt > before["LAST-MODIFIED"].dt
+    assert cancelled["DTSTAMP"].dt == cancelled["LAST-MODIFIED"].dt
+
+    materialise_occurrence(series=wp2_series, recurrence_id=datetime(2019, 9, 4, 14, tzinfo=ZURICH))
+    extra = master()
+    assert b"RDATE" in extra.to_ical()
+    assert extra["SEQUENCE"] > cancelled["SEQUENCE"]
 
 
 def test_cancelled_event_stays_with_status_cancelled_and_its_sequence(make_event):
