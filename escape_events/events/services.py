@@ -85,7 +85,11 @@ def create_event(*, values: dict, organisers=(), colocated_with=()) -> Event:
     """A new standalone event from model fields; a slug is made from the title if absent."""
     event = Event(**values)
     if not event.slug:
-        event.slug = unique_event_slug(f"{event.title} {event.local_start:%Y}")
+        year = f"{event.local_start:%Y}"
+        # "Hackathon 2027" gives hackathon-2027, not hackathon-2027-2027.
+        named = {match.group() for match in _YEAR.finditer(event.title)}
+        text = event.title if year in named else f"{event.title} {year}"
+        event.slug = unique_event_slug(text)
     event.full_clean()
     event.save()
     event.organisers.add(*organisers)

@@ -60,6 +60,7 @@ def test_organiser_creates_an_event_with_registration_and_a_question(client, org
     event = Event.objects.get(title="Rucio coding camp 2031")
     assert response.status_code == 302
     assert response["Location"] == reverse("organisers:event_overview", args=[event.slug])
+    assert event.slug == "rucio-coding-camp-2031"  # the year in the title is not repeated
     assert event.start == datetime(2031, 10, 14, 9, 0, tzinfo=ZURICH)  # read in the event's zone
     assert event.venue.room == "IT Amphitheatre"
     assert list(event.organisers.all()) == [organiser]
