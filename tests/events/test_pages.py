@@ -1,3 +1,5 @@
+import itertools
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -29,6 +31,22 @@ def test_past_page_lists_the_2019_events(client, seeded):
     html = client.get("/past/").content.decode()
     for title in ["SWAN hands-on session", "Rucio coding camp", "task leaders"]:
         assert title in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/past/", "/events/swan-hands-on-2019/", "/series/escape-wp2-meeting/"]
+)
+def test_headings_never_skip_a_level(client, seeded, url):
+    """Screen-reader users jump by heading: one h1, and no h3 without an h2 above it."""
+    levels = [
+        int(level) for level in re.findall(r"<h([1-6])[ >]", client.get(url).content.decode())
+    ]
+    assert levels.count(1) == 1
+    assert all(later - earlier <= 1 for earlier, later in itertools.pairwise(levels)), levels
+
+
+def test_past_events_are_grouped_by_year(client, seeded):
+    assert '<h2 id="year-2019">2019</h2>' in client.get("/past/").content.decode()
 
 
 def test_filter_by_kind_and_search(client, seeded):
