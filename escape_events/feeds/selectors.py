@@ -111,12 +111,29 @@ def scope_content(scope: FeedScope, since: datetime) -> tuple[list[Event], list[
     return events, entries
 
 
-def personal_registrations(*, user_id: int, since: datetime) -> list[Registration]:
-    """The user's active registrations for events not older than the window, in one query."""
-    return list(
-        Registration.objects.filter(
-            user_id=user_id, status__in=Registration.ACTIVE_STATUSES, event__end__gte=since
-        )
+@dataclass(frozen=True)
+class PersonalContent:
+    """The registrations a personal feed shows, and when what it shows last changed."""
+
+    registrations: list[Registration]
+    last_modified: datetime | None
+
+
+def personal_content(*, user_id: int, since: datetime) -> PersonalContent:
+    """The user's active registrations for events not older than the window, in one query.
+
+    Cancelled and rejected ones are read too: they are not shown, but the moment one dropped
+    out is a change of the feed, so Last-Modified must not go back to an older moment (a client
+    asking If-Modified-Since would be told 304 and keep the cancelled event).
+    """
+    rows = list(
+        Registration.objects.filter(user_id=user_id, event__end__gte=since)
         .select_related("event__venue", "event__series")
         .order_by("event__start", "pk")
+    )
+    moments = [row.status_changed_at for row in rows]
+    moments += [row.event.updated_at for row in rows if row.is_active]
+    return PersonalContent(
+        registrations=[row for row in rows if row.is_active],
+        last_modified=max(moments, default=None),
     )

@@ -209,9 +209,8 @@ def personal_feed(request, token):
     if user_id is None:
         raise Http404("No such feed.")
     today = _today()
-    registrations = selectors.personal_registrations(
-        user_id=user_id, since=selectors.window_start(today)
-    )
+    content = selectors.personal_content(user_id=user_id, since=selectors.window_start(today))
+    registrations = content.registrations
     info = CalendarInfo(
         name="My ESCAPE events",
         description=f"The events you registered for: {_past_note()}.",
@@ -225,12 +224,10 @@ def personal_feed(request, token):
             registration.event_id: _attendance(registration) for registration in registrations
         },
     )
-    moments = [registration.event.updated_at for registration in registrations]
-    moments += [registration.status_changed_at for registration in registrations]
     return _respond(
         request,
         etag=_body_etag(body),
-        last_modified=max(moments, default=None),
+        last_modified=content.last_modified,
         filename="my-escape-events.ics",
         body=body,
         private=True,

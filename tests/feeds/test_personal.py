@@ -1,9 +1,11 @@
 """The personal feed: a secret link, stored hashed, showing the user's own registrations."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils.http import parse_http_date
 from icalendar import Calendar
 
 from escape_events.feeds.models import FeedToken, hash_token
@@ -91,6 +93,27 @@ def test_personal_feed_is_private_cookieless_and_answers_304(client, world, regi
     assert not response.cookies
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+def test_a_registration_dropping_out_is_news_to_if_modified_since(client, world, register):
+    """Last-Modified moves on when a registration is cancelled, though its event leaves the feed."""
+    user = world["user"]
+    leaving = register(world["upcoming"], user)
+    register(world["workshop"], user)
+    url = feed_url(issue_feed_token(user=user))
+    first = client.get(url)
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    Registration.objects.filter(pk=leaving.pk).update(
+        status=Registration.Status.CANCELLED,
+        status_changed_at=leaving.status_changed_at + timedelta(minutes=1),
+    )
+    again = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 200
+    summaries = [
+        str(event["SUMMARY"]) for event in Calendar.from_ical(again.content).walk("VEVENT")
+    ]
+    assert summaries == [world["workshop"].title]
+    assert parse_http_date(again["Last-Modified"]) > parse_http_date(first["Last-Modified"])
 
 
 def test_personal_feed_takes_a_fixed_number_of_queries(
