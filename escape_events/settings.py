@@ -196,7 +196,7 @@ if PRODUCTION or os.environ.get("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS = {"default": {"BACKEND": "escape_events.accounts.mail.ConsoleBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "escape_events <events@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

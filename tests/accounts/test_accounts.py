@@ -1,5 +1,6 @@
 """Sign-up, verification, logout, reset and the account page, through allauth as configured."""
 
+import io
 import re
 
 import pytest
@@ -7,6 +8,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+
+from escape_events.accounts.mail import ConsoleBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +90,37 @@ def test_login_is_rate_limited(client, settings):
         client.post(reverse("account_login"), {"login": "x@example.org", "password": "wrong"})
     response = client.post(reverse("account_login"), {"login": "x@example.org", "password": "no"})
     assert response.status_code == 429 or "Too many" in response.content.decode()
+
+
+def test_verification_link_printed_on_the_console_works_as_copied(client):
+    """`make run` prints mails on the console; the link must survive being copied from there."""
+    sign_up(client)
+    (message,) = mail.outbox
+    printed = io.StringIO()
+    ConsoleBackend(stream=printed).send_messages([message])
+    output = printed.getvalue()
+    assert "Hello from escape_events!" in output
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", output).group(0)
+    path = link.split("testserver")[-1]
+    assert client.get(path).status_code == 200
+    client.post(path)
+    assert EmailAddress.objects.get(email="ada@example.org").verified
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        username="ada", email="ada@example.org", password="the-old-password-1"
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    client.post(reverse("account_reset_password"), {"email": "ada@example.org"})
+    (message,) = mail.outbox
+    link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+)", message.body)
+    form_page = client.get(link.group(1), follow=True)
+    assert form_page.status_code == 200
+    set_password = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
+    done = client.post(
+        set_password, {"password1": "a-brand-new-password-2", "password2": "a-brand-new-password-2"}
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-brand-new-password-2")
