@@ -87,3 +87,31 @@ def test_admin_stores_a_valid_upload_with_its_type_and_size(admin_client, make_e
     assert response.status_code == 302
     stored = Attachment.objects.get()
     assert (stored.event, stored.content_type, stored.size) == (event, "application/pdf", 15)
+
+
+def test_attachment_admin_refuses_an_unsafe_upload(admin_client, make_event):
+    event = make_event()
+    url = reverse("admin:events_attachment_add")
+    page = admin_client.post(
+        url,
+        {
+            "event": event.pk,
+            "kind": Attachment.Kind.OTHER,
+            "title": "Page",
+            "file": SimpleUploadedFile("page.html", b"<script>alert(1)</script>"),
+        },
+    )
+    assert "are not accepted" in page.content.decode()
+    ok = admin_client.post(
+        url,
+        {
+            "event": event.pk,
+            "kind": Attachment.Kind.MINUTES,
+            "title": "Minutes",
+            "file": SimpleUploadedFile("minutes.txt", b"Present: Simone"),
+        },
+    )
+    assert ok.status_code == 302
+    assert Attachment.objects.get().content_type == "text/plain; charset=utf-8"
+    listing = admin_client.get(reverse("admin:events_attachment_changelist"), {"kind": "minutes"})
+    assert "Minutes" in listing.content.decode()

@@ -54,3 +54,25 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["venue", "organisers", "colocated_with", "series"]
     inlines = [AttachmentInline, AttendanceInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Every file in one list, e.g. to find all minutes; uploads are validated as in the inline."""
+
+    form = AttachmentForm
+    fields = ["event", "kind", "title", "file"]
+    list_display = ["title", "kind", "event", "content_type", "size", "uploaded_at"]
+    list_filter = ["kind", "content_type", "uploaded_at"]
+    search_fields = ["title", "event__title", "event__slug"]
+    list_select_related = ["event"]
+    autocomplete_fields = ["event"]
+
+
+@admin.register(MeetingAttendance)
+class MeetingAttendanceAdmin(admin.ModelAdmin):
+    list_display = ["name", "event", "user"]
+    list_filter = ["event__series"]
+    search_fields = ["name", "event__title", "user__email"]
+    list_select_related = ["event", "user"]
+    autocomplete_fields = ["event", "user"]
