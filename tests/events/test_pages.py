@@ -174,3 +174,13 @@ def test_series_page_uses_a_fixed_number_of_queries(
         )
     with django_assert_num_queries(4):  # series, overrides, past meetings, their attachments
         assert client.get("/series/escape-wp2-meeting/").status_code == 200
+
+
+def test_description_markdown_is_rendered_without_script(client, make_event):
+    event = make_event(
+        description="**Bring a laptop.**\n\n<script>alert(1)</script> [x](javascript:alert(2)) "
+        '<img src=x onerror="alert(3)">'
+    )
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "<strong>Bring a laptop.</strong>" in html
+    assert "alert(" not in html
