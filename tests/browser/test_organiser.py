@@ -121,3 +121,27 @@ def test_organiser_checks_someone_in_on_a_phone(browser, live_server, organiser,
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing sticks out sideways on a phone
     context.close()
+
+
+def test_a_scanned_ticket_with_a_long_name_fits_a_phone(
+    browser, live_server, organiser, running_event, django_user_model
+):
+    person = django_user_model.objects.create_user(
+        username="long", email="long@example.org", first_name="Maximiliane-Josephine",
+        last_name="von Wolkenstein-Trostburg",
+    )  # fmt: skip
+    ticket = Registration.objects.create(
+        event=running_event, user=person, mode="onsite", status="confirmed"
+    )
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True
+    )
+    page = context.new_page()
+    sign_in(page, live_server, organiser)
+    page.goto(f"/organise/scan/{ticket.check_in_code}/")
+    button = page.get_by_role("button", name="Check in Maximiliane-Josephine")
+    overflow = button.evaluate("button => button.scrollWidth - button.clientWidth")
+    assert overflow <= 0  # the whole name shows, wrapped inside the button
+    button.click()
+    assert page.get_by_text("is checked in (On-site)").is_visible()
+    context.close()
