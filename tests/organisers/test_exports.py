@@ -121,6 +121,7 @@ def test_each_export_is_logged_with_who_and_how_many_rows(client, organiser, han
     assert log.columns == ["Name"] and log.filters == {"status": "waiting"}
     page = client.get(reverse("organisers:messages", args=[hands_on.slug])).content.decode()
     assert "CSV (Excel, UTF-8)" in page
+    assert "<td>status: waiting</td>" in page  # which list was exported, not only how many
 
 
 @pytest.mark.parametrize(
