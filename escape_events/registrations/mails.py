@@ -5,6 +5,7 @@ production (django_tasks_db) and inline in development and tests.
 """
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
@@ -28,21 +29,47 @@ WITH_CALENDAR = {"registered", "promoted", "approved"}
 
 
 def after_commit(registration: Registration, kind: str) -> None:
-    """Queue the mail once the surrounding transaction commits (never for a rolled-back row)."""
+    """Queue the mail once the surrounding transaction commits (never for a rolled-back row).
+
+    The mail tells the state the registration had when it happened: a worker may send it after
+    later changes (a waiting person promoted, a registration cancelled at once)."""
     registration_id = registration.pk
+    state = {
+        "status": registration.status,
+        "mode": registration.mode,
+        "waiting_for_mode": registration.waiting_for_mode,
+    }
     transaction.on_commit(
-        lambda: send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
+        lambda: send_registration_mail.enqueue(
+            registration_id=registration_id, kind=kind, state=state
+        )
     )
 
 
 def _calendar_for(registration: Registration) -> bytes:
-    """The event as .ics; remote participants also get the online link in it."""
+    """The event as .ics; remote participants also get the online link in it. Someone without a
+    place yet (waiting list, pending) gets it as tentative, as in their personal feed."""
     event = registration.event
-    attendance = None
-    if registration.mode == Registration.Mode.REMOTE and event.online_url:
+    if registration.status != Registration.Status.CONFIRMED:
+        note = f"You are {registration.get_status_display().lower()} ({registration.mode})."
+        attendance = {event.pk: Attendance(tentative=True, note=note)}
+    elif registration.mode == Registration.Mode.REMOTE and event.online_url:
         note = "You are registered to attend remotely."
         attendance = {event.pk: Attendance(tentative=False, note=note, remote_url=event.online_url)}
+    else:
+        attendance = None
     return build_calendar([event], name=event.title, attendance=attendance)
+
+
+def _field_labels(names: list[str]) -> list[str]:
+    """What changed, in words people read ("online participation link", not "online_url")."""
+    labels = []
+    for name in names:
+        try:
+            labels.append(str(Event._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            labels.append(name.replace("_", " "))
+    return labels
 
 
 def _send(
@@ -68,7 +95,7 @@ def _send(
 
 
 @task
-def send_registration_mail(*, registration_id: int, kind: str) -> None:
+def send_registration_mail(*, registration_id: int, kind: str, state: dict | None = None) -> None:
     registration = (
         Registration.objects.select_related("event", "event__venue", "user")
         .filter(pk=registration_id)
@@ -76,6 +103,8 @@ def send_registration_mail(*, registration_id: int, kind: str) -> None:
     )
     if registration is None:
         return
+    for name, value in (state or {}).items():
+        setattr(registration, name, value)
     event = registration.event
     attachments = []
     if kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
@@ -102,6 +131,7 @@ def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bo
         event=event, status__in=Registration.ACTIVE_STATUSES
     ).select_related("user", "event__venue")
     subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.title}"
+    changed_labels = _field_labels(changed)
     for registration in registrations:
         _send(
             to=registration.user.email,
@@ -111,7 +141,7 @@ def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bo
                 "registration": registration,
                 "event": event,
                 "user": registration.user,
-                "changed": changed,
+                "changed": changed_labels,
                 "cancelled": cancelled,
             },
             attachments=[(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")],

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import icalendar
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -223,3 +224,78 @@ def test_event_changed_signal_mails_every_active_registrant(make_registrable, ma
     event_changed.send(sender=Event, event=event, changed=["start"], cancelled=True)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
     assert all(m.subject.startswith("Cancelled:") for m in mail.outbox)
+
+
+def _ics_events(message):
+    """The VEVENTs of the message's .ics attachment, read back with icalendar."""
+    (content,) = [content for name, content, _ in message.attachments if name.endswith(".ics")]
+    return icalendar.Calendar.from_ical(content).walk("VEVENT")
+
+
+def test_every_registration_mail_kind_has_text_html_and_a_parsable_ics_when_placed(
+    make_registrable, make_user, django_capture_on_commit_callbacks
+):
+    event = make_registrable(onsite=1, needs_approval=True)
+    organiser = make_user()
+    event.organisers.add(organiser)
+    first, second = make_user(), make_user()
+    with django_capture_on_commit_callbacks(execute=True):
+        pending, _ = services.register(event=event, user=first, mode=Mode.ONSITE)
+        waiting, _ = services.register(event=event, user=second, mode=Mode.ONSITE)
+        services.approve(registration=pending, by=organiser)
+        services.reject(registration=waiting, by=organiser)
+        services.cancel_registration(registration=pending, by=first)
+    received = {(message.to[0], message.subject): message for message in mail.outbox}
+    title = event.title
+    expected = {
+        (first.email, f"Your registration for {title}"): ("received your registration", False),
+        (second.email, f"Your registration for {title}"): ("on the waiting list", False),
+        (first.email, f"Your registration for {title} is confirmed"): ("approved", True),
+        (second.email, f"Your registration for {title} was declined"): ("could not accept", False),
+        (first.email, f"Your registration for {title} is cancelled"): ("is cancelled", False),
+    }
+    assert set(received) == set(expected)
+    for key, (words, with_ics) in expected.items():
+        message = received[key]
+        html, mimetype = message.alternatives[0]
+        assert words in message.body and words in html and mimetype == "text/html"
+        if with_ics:
+            (vevent,) = _ics_events(message)
+            assert str(vevent["SUMMARY"]) == title and vevent["STATUS"] == "CONFIRMED"
+        else:
+            assert not message.attachments
+
+
+def test_changing_an_event_mails_registrants_in_words_with_the_updated_ics(
+    make_registrable, make_user, django_capture_on_commit_callbacks
+):
+    from escape_events.events.services import update_event
+
+    event = make_registrable(onsite=1)
+    confirmed, waiting = make_user(), make_user()
+    services.register(event=event, user=confirmed, mode=Mode.ONSITE)
+    services.register(event=event, user=waiting, mode=Mode.ONSITE)
+    mail.outbox.clear()
+    new_start = event.start + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_event(
+            event=event,
+            values={
+                "start": new_start,
+                "end": event.end + timedelta(hours=1),
+                "online_url": "https://vidyo.example.org/new",
+            },
+        )
+    by_person = {message.to[0]: message for message in mail.outbox}
+    assert set(by_person) == {confirmed.email, waiting.email}
+    message = by_person[confirmed.email]
+    assert message.subject == f"Changed: {event.title}"
+    assert "online participation link" in message.body and "online_url" not in message.body
+    assert "online participation link" in message.alternatives[0][0]
+    (vevent,) = _ics_events(message)
+    assert (
+        vevent["DTSTART"].dt == new_start.replace(microsecond=0) and vevent["STATUS"] == "CONFIRMED"
+    )
+    # Someone on the waiting list has no place yet: the calendar entry is tentative.
+    (vevent,) = _ics_events(by_person[waiting.email])
+    assert vevent["STATUS"] == "TENTATIVE"
