@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -40,6 +41,19 @@ def test_check_in_by_name_search_and_second_scan_warning(
     second = client.post(check_in_url(hands_on), {"code": ticket.check_in_code}, follow=True)
     assert "already checked in" in second.content.decode()
     assert "1</strong> of 1 confirmed present" in second.content.decode()
+
+
+def test_check_in_times_are_shown_in_the_events_time_zone(client, organiser, hands_on, register):
+    hands_on.time_zone = "America/Chicago"  # the site's own zone is Europe/Zurich
+    hands_on.save()
+    ticket = register(hands_on)
+    ticket.checked_in_at = datetime(2031, 10, 14, 14, 5, tzinfo=UTC)  # 09:05 in Chicago
+    ticket.save()
+    client.force_login(organiser)
+    scanned = client.get(check_in_url(hands_on), {"code": ticket.check_in_code}).content.decode()
+    assert "already checked in at 09:05" in scanned
+    listed = client.get(check_in_url(hands_on), {"q": ticket.user.last_name}).content.decode()
+    assert "In at 09:05" in listed
 
 
 def test_another_events_code_on_this_check_in_page_warns(
