@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from django.core import mail
 from django.db import close_old_connections, connection
 
 from escape_events.registrations import services
@@ -80,7 +81,7 @@ def test_the_same_person_submitting_ten_times_at_once_gets_one_registration(
 
 
 def test_concurrent_cancellations_promote_each_waiting_person_exactly_once(
-    make_registrable, make_user, django_capture_on_commit_callbacks
+    make_registrable, make_user, slow_count
 ):
     event = make_registrable(onsite=10)
     holders = [make_user() for _ in range(10)]
@@ -95,6 +96,9 @@ def test_concurrent_cancellations_promote_each_waiting_person_exactly_once(
     confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED)
     assert sorted(confirmed.values_list("user", flat=True)) == sorted(p.pk for p in waiters)
     assert not Registration.objects.filter(event=event, status=Status.WAITING).exists()
+    # ... and each is told exactly once.
+    promotions = [m.to[0] for m in mail.outbox if m.subject.startswith("A place opened up")]
+    assert sorted(promotions) == sorted(p.email for p in waiters)
 
 
 def test_control_without_the_lock_the_same_race_overbooks(
