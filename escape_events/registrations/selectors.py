@@ -183,31 +183,52 @@ def colocated_open_events(event: Event, now=None) -> list[Event]:
 
 
 def my_registrations(user) -> list[Registration]:
-    """The person's registrations, newest first, with waiting-list positions, in 2 queries."""
+    """The person's registrations, newest first, with waiting-list positions and the mode each
+    could switch to now (`switch_to`, "" when none has room), in 3 queries."""
     registrations = list(
         Registration.objects.filter(user=user)
         .select_related("event", "event__venue", "event__registration_settings")
         .order_by("-event__start", "-created_at")
     )
-    waiting = [item for item in registrations if item.waiting_since is not None]
+    active_events = {item.event_id for item in registrations if item.is_active}
+    counts: dict[tuple[int, str, str], int] = defaultdict(int)
     queues: dict[tuple[int, str], list[int]] = defaultdict(list)
-    if waiting:
+    if active_events:
         lines = Registration.objects.filter(
-            Q(status=Status.WAITING) | ~Q(waiting_for_mode=""),
-            event_id__in={item.event_id for item in waiting},
-            status__in=Registration.ACTIVE_STATUSES,
+            event_id__in=active_events, status__in=Registration.ACTIVE_STATUSES
         ).order_by("waiting_since", "pk")
         for pk, event_id, mode, status, waiting_for in lines.values_list(
             "pk", "event_id", "mode", "status", "waiting_for_mode"
         ):
-            queues[(event_id, mode if status == Status.WAITING else waiting_for)].append(pk)
+            counts[(event_id, mode, status)] += 1
+            if status == Status.WAITING or waiting_for:
+                queues[(event_id, mode if status == Status.WAITING else waiting_for)].append(pk)
     for item in registrations:
         item.waiting_position = None
-        if item.waiting_since is not None and item.is_active:
+        item.switch_to = ""
+        if not item.is_active:
+            continue
+        if item.waiting_since is not None:
             mode = item.mode if item.status == Status.WAITING else item.waiting_for_mode
             line = queues[(item.event_id, mode)]
             item.waiting_position = line.index(item.pk) + 1 if item.pk in line else None
+        item.switch_to = _switch_target(item, counts)
     return registrations
+
+
+def _switch_target(item: Registration, counts) -> str:
+    """The other mode when it has room now (as `services.has_room` decides), else "".
+
+    Someone holding a place while waiting for the other mode moves over by themselves."""
+    settings = getattr(item.event, "registration_settings", None)
+    if settings is None or item.waiting_for_mode:
+        return ""
+    other = Mode.REMOTE if item.mode == Mode.ONSITE else Mode.ONSITE
+    if not settings.allows(other) or counts[(item.event_id, other, Status.WAITING)]:
+        return ""
+    capacity = settings.capacity_for(other)
+    taken = sum(counts[(item.event_id, other, status)] for status in Registration.SEAT_STATUSES)
+    return other if capacity is None or taken < capacity else ""
 
 
 def participants(event: Event) -> list[Registration]:

@@ -100,6 +100,25 @@ def test_my_registrations_shows_status_position_and_overlaps(
     assert qr.status_code == 200 and qr["Content-Type"].startswith("image/svg+xml")
 
 
+def test_my_registrations_offers_a_switch_only_where_the_other_mode_has_room(
+    client, person, make_user, make_registrable, django_assert_num_queries
+):
+    from escape_events.registrations.services import register
+
+    full_onsite = make_registrable(onsite=1, remote=5)
+    register(event=full_onsite, user=make_user(), mode=Mode.ONSITE)
+    register(event=full_onsite, user=person, mode=Mode.REMOTE)
+    roomy = make_registrable(onsite=5, remote=5)
+    register(event=roomy, user=person, mode=Mode.REMOTE)
+    switch = f'action="{reverse("registrations:switch", args=[0])}"'.replace("/0/", "/{}/")
+    with django_assert_num_queries(5):  # session, user, registrations, their queues, nav
+        html = client.get(reverse("registrations:mine")).content.decode()
+    mine = {r.event_id: r.pk for r in Registration.objects.filter(user=person)}
+    assert switch.format(mine[roomy.pk]) in html
+    assert switch.format(mine[full_onsite.pk]) not in html
+    assert html.count("Switch to on-site") == 1
+
+
 @pytest.mark.parametrize(
     ("settings_fields", "event_fields", "status", "message"),
     [
