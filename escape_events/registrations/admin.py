@@ -1,0 +1,77 @@
+"""Admin for registration settings and registrations; seats change only through the services.
+
+Capacities saved here promote from the waiting list like the organiser pages do, and who holds a
+seat is changed only by the actions (approve, reject, promote, cancel), never by editing a row.
+"""
+
+from django.contrib import admin, messages
+
+from . import services
+from .models import Question, Registration, RegistrationSettings
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "event", "kind", "required", "position"]
+    search_fields = ["label", "event__title"]
+    autocomplete_fields = ["event"]
+
+
+@admin.register(RegistrationSettings)
+class RegistrationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["event", "opens_at", "closes_at", "onsite_capacity", "remote_capacity"]
+    search_fields = ["event__title"]
+    autocomplete_fields = ["event"]
+    filter_horizontal = ["restricted_to_groups"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        capacities = {"onsite_capacity", "remote_capacity"}
+        if change and capacities & set(form.changed_data):
+            promoted = services.set_capacity(
+                settings=obj,
+                onsite_capacity=obj.onsite_capacity,
+                remote_capacity=obj.remote_capacity,
+            )
+            if promoted:
+                self.message_user(request, f"{len(promoted)} moved up from the waiting list.")
+
+
+def _action(verb: str, service, description: str):
+    def run(modeladmin, request, queryset):
+        done = 0
+        for registration in queryset.select_related("event"):
+            try:
+                service(registration=registration, by=request.user)
+                done += 1
+            except services.RegistrationRefused as refused:
+                modeladmin.message_user(
+                    request, f"{registration}: {refused.message}", level=messages.WARNING
+                )
+        modeladmin.message_user(request, f"{done} {verb}.")
+
+    run.__name__ = verb
+    run.short_description = description
+    return run
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["user", "event", "mode", "status", "waiting_for_mode", "created_at"]
+    list_filter = ["status", "mode"]
+    search_fields = ["user__email", "user__last_name", "event__title"]
+    list_select_related = ["user", "event"]
+    readonly_fields = [field.name for field in Registration._meta.fields]
+    actions = [
+        _action("approved", services.approve, "Approve"),
+        _action("rejected", services.reject, "Reject"),
+        _action("promoted", services.promote_by_hand, "Promote from the waiting list"),
+        _action("cancelled", services.cancel_registration, "Cancel"),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleting a row would free a seat without promoting anyone: cancel instead."""
+        return False
