@@ -36,7 +36,7 @@ run: $(STAMP)
 	@echo ""
 	@echo "  escape_events is running: open http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	@bash scripts/test.sh $(PYTEST_ARGS)
