@@ -1,6 +1,6 @@
 """Reads for feeds: what a feed holds, in a fixed number of queries, and a cheap fingerprint of it.
 
-The fingerprint (for ETag and the body cache) costs four small aggregate queries and no
+The fingerprint (for ETag and the body cache) costs three small aggregate queries and no
 serialising, so a conditional GET of a feed with thousands of events answers 304 quickly.
 """
 
@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from escape_events.calendars.ics import SeriesEntry
 from escape_events.events.models import Event, Series, Venue
@@ -62,23 +62,43 @@ def _latest(*moments: datetime | None) -> datetime | None:
 
 
 def scope_fingerprint(scope: FeedScope, *, today: date, extra: str = "") -> Fingerprint:
-    """Changes whenever anything the feed shows changes: rows added, removed, edited, venues."""
-    occurrences = Event.objects.filter(series__in=scope.series.values("pk"))
-    events = scope.events.aggregate(count=Count("pk"), latest=Max("updated_at"))
-    stored = occurrences.aggregate(count=Count("pk"), latest=Max("updated_at"))
-    series = scope.series.aggregate(count=Count("pk"), latest=Max("updated_at"))
-    # Venues carry no timestamp; they are few, so their content goes into the fingerprint.
+    """Changes whenever anything the feed shows changes: rows added, removed, edited, venues.
+
+    Last-Modified is the newest edit anywhere (an event unlisted or moved out of this feed
+    still counts), never before the day began, since the window moves daily: clients that send
+    only If-Modified-Since then refetch whenever the ETag would have changed (hard deletions
+    aside; organisers cancel events, they do not delete them).
+    """
+    in_feed = Q(pk__in=scope.events.values("pk"))
+    stored = Q(series__in=scope.series.values("pk"))
+    events = Event.objects.aggregate(
+        count=Count("pk", filter=in_feed),
+        latest=Max("updated_at", filter=in_feed),
+        stored_count=Count("pk", filter=stored),
+        stored_latest=Max("updated_at", filter=stored),
+        anywhere=Max("updated_at"),
+    )
+    in_scope = Q(pk__in=scope.series.values("pk"))
+    series = Series.objects.aggregate(
+        count=Count("pk", filter=in_scope),
+        latest=Max("updated_at", filter=in_scope),
+        anywhere=Max("updated_at"),
+    )
+    # Venues are few, so their content goes into the fingerprint.
     venues = list(
         Venue.objects.order_by("pk").values_list(
-            "pk", "name", "room", "address", "latitude", "longitude"
+            "pk", "name", "room", "address", "latitude", "longitude", "updated_at"
         )
     )
-    material = repr(
-        (FORMAT_VERSION, extra, today, settings.SITE_URL, events, stored, series, venues)
-    )
+    material = repr((FORMAT_VERSION, extra, today, settings.SITE_URL, events, series, venues))
     return Fingerprint(
         digest=hashlib.sha256(material.encode()).hexdigest()[:40],
-        last_modified=_latest(events["latest"], stored["latest"], series["latest"]),
+        last_modified=_latest(
+            events["anywhere"],
+            series["anywhere"],
+            *(venue[-1] for venue in venues),
+            datetime.combine(today, time.min, UTC),
+        ),
     )
 
 

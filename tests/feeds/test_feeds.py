@@ -1,13 +1,15 @@
 """Feeds over HTTP: what each holds, caching validators, cookies, query counts, the past window."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
-from escape_events.events.models import Event
+from escape_events.events.models import Event, Series, Venue
+from escape_events.feeds import views as feed_views
 
 pytestmark = pytest.mark.django_db
 
@@ -143,14 +145,14 @@ def test_public_feed_has_no_personal_data(client, world, register):
 def test_all_feed_is_built_in_a_fixed_number_of_queries(
     client, world, make_event, django_assert_num_queries
 ):
-    # Fingerprint: events, stored occurrences, series, venues. Content: events, series,
+    # Fingerprint: events (with stored occurrences), series, venues. Content: events, series,
     # stored occurrences.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("feeds:all"))
     for number in range(40):
         make_event(title=f"More {number}", start=timezone.now() + timedelta(days=number))
     cache.clear()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("feeds:all"))
     standalone = Event.objects.filter(
         is_listed=True, series__isnull=True, end__gte=timezone.now() - timedelta(days=365)
@@ -162,11 +164,35 @@ def test_all_feed_is_built_in_a_fixed_number_of_queries(
 
 def test_cached_body_and_304_skip_the_content_queries(client, world, django_assert_num_queries):
     first = client.get(reverse("feeds:all"))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(reverse("feeds:all")).content == first.content
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("feeds:all"), headers={"If-None-Match": first["ETag"]})
     assert response.status_code == 304
+
+
+@pytest.mark.parametrize("change", ["unlist", "venue", "new day"])
+def test_if_modified_since_alone_sees_what_the_etag_sees(client, world, change, monkeypatch):
+    """Clients that send only If-Modified-Since must refetch when an event leaves the feed,
+    a venue changes or the past window moves on, though no row in the feed was edited."""
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    for model in (Event, Series, Venue):
+        model.objects.update(updated_at=an_hour_ago)
+    url = reverse("feeds:all")
+    first = client.get(url)
+    if change == "unlist":
+        world["upcoming"].is_listed = False
+        world["upcoming"].save()
+    elif change == "venue":
+        world["upcoming"].venue.address = "Esplanade des Particules 1"
+        world["upcoming"].venue.save()
+    else:
+        tomorrow = timezone.now().astimezone(UTC).date() + timedelta(days=1)
+        monkeypatch.setattr(feed_views, "_today", lambda: tomorrow)
+    again = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert parse_http_date(again["Last-Modified"]) > parse_http_date(first["Last-Modified"])
 
 
 def test_event_download_is_one_query(client, world, django_assert_num_queries):
