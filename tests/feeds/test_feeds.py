@@ -135,6 +135,17 @@ def test_signed_in_visitor_gets_the_same_public_feed(client, world):
     assert "Cookie" not in signed_in.get("Vary", "")
 
 
+def test_stale_or_malformed_cookies_never_put_a_cookie_on_a_public_feed(client, world):
+    client.cookies["sessionid"] = "not-a-session"
+    client.cookies["csrftoken"] = "malformed"
+    response = client.get(reverse("feeds:all"))
+    assert response.status_code == 200 and "public" in response["Cache-Control"]
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+    page = client.get(reverse("events:home"))  # ordinary pages still clear a stale session
+    assert "sessionid" in page.cookies or "Cookie" in page.get("Vary", "")
+
+
 def test_public_feed_has_no_personal_data(client, world, register):
     register(world["upcoming"], world["user"], mode="remote")
     body = client.get(reverse("feeds:all")).content.decode()
