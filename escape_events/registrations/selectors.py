@@ -132,6 +132,8 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     )
     panel = Panel(event=event, settings=settings)
     if settings is None or not settings.registration_required:
+        # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
+        panel.show_remote_link = bool(event.online_url) and user.is_authenticated
         return panel
     panel.is_organiser = is_organiser(event=event, user=user)
     if user.is_authenticated:

@@ -250,3 +250,14 @@ def test_event_page_query_count_does_not_grow_with_registrations(
         register(event=event, user=make_user(), mode=Mode.ONSITE, consent_to_list=True)
     with django_assert_max_num_queries(30):
         assert client.get(event.get_absolute_url()).status_code == 200
+
+
+def test_open_event_shows_its_remote_link_to_signed_in_people_only(client, make_event, make_user):
+    event = make_event(online_url="https://vidyo.example.org/wp2")
+    anonymous = client.get(event.get_absolute_url()).content.decode()
+    assert "vidyo.example.org" not in anonymous
+    assert "Log in to see the link for remote participation" in anonymous
+    client.force_login(make_user())
+    signed_in = client.get(event.get_absolute_url()).content.decode()
+    assert 'href="https://vidyo.example.org/wp2"' in signed_in
+    assert "No registration needed" in signed_in
