@@ -19,6 +19,8 @@ import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
+from scratch_db import ensure_database
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_export"
 
@@ -28,17 +30,6 @@ def parse():
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--url", default=os.environ.get("BENCH_EXPORT_URL", DEFAULT_URL))
     return parser.parse_args()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
 
 
 ARGS = parse()

@@ -20,10 +20,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from scratch_db import ensure_database
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "escape_events.settings")
 _scratch = tempfile.TemporaryDirectory()
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_scratch.name}/bench.sqlite3")
+if os.environ["DATABASE_URL"].startswith("postgres"):
+    ensure_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 
