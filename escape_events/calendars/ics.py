@@ -280,7 +280,7 @@ def render_calendar(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("name", info.name)
+    calendar.add("name", vText(info.name))  # vText escapes line breaks; a bare str does not
     calendar.add("x-wr-calname", vText(info.name))
     if info.description:
         calendar.add("description", info.description)

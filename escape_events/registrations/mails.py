@@ -82,7 +82,8 @@ def _send(
 ):
     context = {**context, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
-        subject=subject,
+        # One line: a title typed with a line break would otherwise make the header invalid.
+        subject=" ".join(subject.split()),
         body=render_to_string(f"mail/registrations/{template}.txt", context),
         to=[to],
     )
