@@ -183,6 +183,9 @@ def queue_participant_message(
     """Store the message and its recipients, then send it in the background after commit."""
     if not registration_ids:
         raise ValidationError("No participant matches this filter.")
+    if "\r" in subject or "\n" in subject:
+        # A mail header cannot hold a line break: the send would fail later, silently.
+        raise ValidationError("The subject must be a single line.")
     if len(registration_ids) > MESSAGE_RECIPIENTS_MAX:
         raise ValidationError(
             f"This would reach {len(registration_ids)} people; one message goes to at most "

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,7 +27,7 @@ from ..forms import (
     RegistrationSettingsForm,
     wall_clock,
 )
-from ..permissions import organised_event_or_404
+from ..permissions import organised_event_or_404, organised_events
 
 
 @login_required
@@ -57,6 +58,7 @@ def _forms(request, event=None):
     stored = selectors.registration_settings(event) if event else None
     data = request.POST if request.method == "POST" else None
     event_form = EventForm(data, event=event)
+    _limit_colocation(event_form, request.user, event)
     settings_form = RegistrationSettingsForm(
         data,
         prefix="reg",
@@ -70,6 +72,16 @@ def _forms(request, event=None):
         queryset=Question.objects.filter(event=event) if event else Question.objects.none(),
     )
     return event_form, settings_form, questions
+
+
+def _limit_colocation(form, user, event) -> None:
+    """Link only to listed events or your own: an unlisted event stays hidden from other
+    organisers, and nobody attaches their event to a stranger's unlisted page."""
+    allowed = Q(is_listed=True) | Q(pk__in=organised_events(user).values("pk"))
+    if event is not None:
+        allowed |= Q(pk__in=event.colocated_with.values("pk"))
+    field = form.fields["colocated_with"]
+    field.queryset = field.queryset.filter(allowed)
 
 
 def _save_registration(event, settings_form, questions) -> int:

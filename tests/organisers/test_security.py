@@ -1,0 +1,44 @@
+"""Attacks from a signed-in organiser on things that are not theirs, and on mail headers."""
+
+from django.urls import reverse
+
+from escape_events.organisers.models import ParticipantMessage
+
+from .test_events import event_form
+
+
+def test_another_organisers_unlisted_event_is_neither_shown_nor_linkable(
+    client, organiser, hands_on, make_event, make_person
+):
+    hidden = make_event(title="Hidden board meeting", is_listed=False)
+    hidden.organisers.add(make_person())
+    mine_hidden = make_event(title="My draft", is_listed=False)
+    mine_hidden.organisers.add(organiser)
+    client.force_login(organiser)
+    edit = reverse("organisers:event_edit", args=[hands_on.slug])
+    page = client.get(edit).content.decode()
+    assert "Hidden board meeting" not in page and "My draft" in page
+
+    data = event_form(status="scheduled", colocated_with=[str(hidden.pk)])
+    response = client.post(edit, data)
+    assert response.status_code == 400
+    assert not hidden.colocated_with.exists()
+
+    data = event_form(status="scheduled", colocated_with=[str(mine_hidden.pk)])
+    assert client.post(edit, data).status_code == 302
+    assert list(hands_on.colocated_with.all()) == [mine_hidden]
+
+
+def test_a_message_subject_with_a_line_break_is_refused_before_anything_is_queued(
+    client, organiser, hands_on, register, mailoutbox, django_capture_on_commit_callbacks
+):
+    register(hands_on)
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("organisers:message_compose", args=[hands_on.slug]),
+            {"subject": "Hi\r\nBcc: everyone@example.org", "body": "Hello", "send": ""},
+        )
+    assert response.status_code == 400
+    assert "The subject must be a single line." in response.content.decode()
+    assert not ParticipantMessage.objects.exists() and mailoutbox == []
