@@ -1,0 +1,42 @@
+"""Forms of the organiser's side: they validate and hand plain values to services.
+
+One module per page family, as in views/: events, registration_settings, participants and
+checkin; fields holds the wall-clock date field they share and is the only one they import.
+Import the forms from here.
+"""
+
+from .checkin import AttendanceForm, CheckInForm
+from .events import CloneEventForm, CoOrganiserForm, EventForm
+from .fields import WALL_CLOCK_FORMATS, YEARS, WallClockField, wall_clock
+from .participants import (
+    SORT_CHOICES,
+    BulkActionForm,
+    ExportForm,
+    MessageForm,
+    Mode,
+    ParticipantFilterForm,
+    Status,
+)
+from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
+
+__all__ = [
+    "SORT_CHOICES",
+    "WALL_CLOCK_FORMATS",
+    "YEARS",
+    "AttendanceForm",
+    "BulkActionForm",
+    "CheckInForm",
+    "CloneEventForm",
+    "CoOrganiserForm",
+    "EventForm",
+    "ExportForm",
+    "MessageForm",
+    "Mode",
+    "ParticipantFilterForm",
+    "QuestionForm",
+    "QuestionFormSet",
+    "RegistrationSettingsForm",
+    "Status",
+    "WallClockField",
+    "wall_clock",
+]

@@ -1,0 +1,39 @@
+"""Date and time typed as on the wall in the event's time zone, shared by the organiser's forms."""
+
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+WALL_CLOCK_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+YEARS = (1900, 2999)
+
+
+class WallClockField(forms.DateTimeField):
+    """A date and time as typed, without a zone: the event's own time zone is applied later."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        text = str(value).strip()
+        for pattern in WALL_CLOCK_FORMATS:
+            try:
+                moment = datetime.strptime(text, pattern)
+            except ValueError:
+                continue
+            # Far from year 9999, so adding a duration or a year later cannot overflow.
+            if not YEARS[0] <= moment.year <= YEARS[1]:
+                raise ValidationError(
+                    f"Enter a year between {YEARS[0]} and {YEARS[1]}.", code="out_of_range"
+                )
+            return moment
+        raise ValidationError("Enter a date and time such as 2030-10-14 14:00.", code="invalid")
+
+
+def wall_clock(moment: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
+    return moment.astimezone(zone).replace(tzinfo=None)

@@ -1,0 +1,115 @@
+"""The participant list and what is done to a selection of it: filter, export, act, write."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from escape_events.registrations.models import Question, Registration
+
+from ..exports import COLUMN_CHOICES
+from ..models import (
+    MESSAGE_BODY_MAX,
+    MESSAGE_RECIPIENTS_MAX,
+    MESSAGE_SUBJECT_MAX,
+    ExportLog,
+)
+from ..selectors import ParticipantFilter
+
+Mode = Registration.Mode
+Status = Registration.Status
+SORT_CHOICES = [
+    ("registered", "Registration time, oldest first"),
+    ("-registered", "Registration time, newest first"),
+    ("name", "Name"),
+    ("-name", "Name, Z to A"),
+    ("email", "E-mail"),
+    ("status", "Status"),
+    ("mode", "Mode"),
+    ("-checked_in", "Check-in time, latest first"),
+]
+
+
+class ParticipantFilterForm(forms.Form):
+    """The participant list's query string; the export and messages reuse it as hidden fields."""
+
+    q = forms.CharField(label="Search", max_length=100, required=False)
+    mode = forms.ChoiceField(choices=[("", "Any mode"), *Mode.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    checked_in = forms.ChoiceField(
+        label="Checked in",
+        choices=[("", "Either"), ("yes", "Checked in"), ("no", "Not checked in")],
+        required=False,
+    )
+    question = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    answer = forms.CharField(label="Answer contains", max_length=100, required=False)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {question.pk: question for question in questions}
+        self.fields["question"].choices = [("", "Any answers")] + [
+            (question.pk, question.label) for question in questions
+        ]
+
+    def to_filter(self) -> ParticipantFilter:
+        data = self.cleaned_data
+        return ParticipantFilter(
+            mode=data["mode"],
+            status=data["status"],
+            checked_in=data["checked_in"],
+            q=data["q"].strip(),
+            question=self.questions.get(data["question"]),
+            answer=data["answer"].strip(),
+            sort=data["sort"] or "registered",
+        )
+
+    def as_query(self) -> dict:
+        """The filter as plain values, for logs and for links that keep it."""
+        return {key: str(value) for key, value in self.cleaned_data.items() if value}
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        choices=ExportLog.Format.choices, initial="csv", widget=forms.RadioSelect
+    )
+    columns = forms.MultipleChoiceField(
+        choices=COLUMN_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["name", "email", "affiliation", "mode", "status"],
+        error_messages={"required": "Pick at least one column."},
+    )
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("approve", "Approve"),
+            ("reject", "Reject"),
+            ("promote", "Promote from the waiting list"),
+            ("cancel", "Cancel"),
+            ("message", "Write to them"),
+        ]
+    )
+    selected = forms.TypedMultipleChoiceField(
+        coerce=int,
+        error_messages={"required": "Tick at least one participant."},
+    )
+
+    def __init__(self, *args, registration_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["selected"].choices = [(pk, pk) for pk in registration_ids]
+
+    def clean_selected(self):
+        selected = self.cleaned_data["selected"]
+        if len(selected) > MESSAGE_RECIPIENTS_MAX:
+            raise ValidationError(f"Select at most {MESSAGE_RECIPIENTS_MAX} people at once.")
+        return selected
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(max_length=MESSAGE_SUBJECT_MAX)
+    body = forms.CharField(
+        label="Message",
+        max_length=MESSAGE_BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=f"Plain text, at most {MESSAGE_BODY_MAX:,} characters.",
+    )

@@ -1,0 +1,89 @@
+"""What a registered person does with their place: cancel it or switch mode.
+
+Organisers may do both on their behalf; a freed place goes to the next in line.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import mails
+from ..models import Registration
+from .promotion import promote_waiting_list
+from .rules import RegistrationRefused, is_organiser
+from .seats import Mode, Status, has_room, locked, set_status, settings_for
+
+
+def _can_cancel(*, registration: Registration, by, now) -> None:
+    if is_organiser(event=registration.event, user=by):
+        return
+    if by.pk != registration.user_id:
+        raise RegistrationRefused("This is not your registration.", code="forbidden", status=403)
+    settings = settings_for(registration.event)
+    deadline = (settings and settings.cancellation_deadline) or registration.event.start
+    if now >= deadline:
+        raise RegistrationRefused(
+            "The cancellation deadline has passed; please write to the organisers.",
+            code="deadline",
+            status=409,
+        )
+
+
+def cancel_registration(*, registration: Registration, by, now=None) -> Registration:
+    """Cancel (attendee before the deadline, or an organiser) and give the place to the next."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = locked(registration)
+        if registration.status == Status.CANCELLED:
+            return registration
+        if registration.status == Status.REJECTED:
+            raise RegistrationRefused("This registration was declined.", code="rejected")
+        _can_cancel(registration=registration, by=by, now=now)
+        set_status(registration, Status.CANCELLED, now)
+        mails.after_commit(registration, "cancelled")
+        promote_waiting_list(event=registration.event, now=now)
+    return registration
+
+
+def switch_mode(
+    *, registration: Registration, mode: str, by, keep_waiting: bool = False, now=None
+) -> Registration:
+    """Move to the other mode when it has room; the freed place goes to the next in line.
+
+    With `keep_waiting`, someone on a waiting list takes the other mode now and keeps their
+    place in the line they leave ("join remotely now, stay on the on-site waiting list").
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = locked(registration)
+        if registration.user_id != by.pk and not is_organiser(event=registration.event, user=by):
+            raise RegistrationRefused(
+                "This is not your registration.", code="forbidden", status=403
+            )
+        settings = settings_for(registration.event)
+        if not registration.is_active or settings is None:
+            raise RegistrationRefused("This registration is not active.", code="inactive")
+        if mode not in Mode.values or not settings.allows(mode):
+            raise RegistrationRefused("This way of attending is not offered.", code="tampered")
+        if mode == registration.mode:
+            return registration
+        if not has_room(event=registration.event, settings=settings, mode=mode):
+            raise RegistrationRefused(
+                f"{Mode(mode).label} is full; you keep your current place.",
+                code="full",
+                status=409,
+            )
+        was_waiting = registration.status == Status.WAITING
+        if was_waiting and keep_waiting:
+            registration.waiting_for_mode = registration.mode
+        else:
+            registration.waiting_for_mode = ""
+            registration.waiting_since = None
+        registration.mode = mode
+        if was_waiting:
+            registration.status = Status.PENDING if settings.needs_approval else Status.CONFIRMED
+        registration.status_changed_at = now
+        registration.save()
+        if was_waiting:
+            mails.after_commit(registration, "promoted")
+        promote_waiting_list(event=registration.event, now=now)
+    return registration

@@ -1,0 +1,80 @@
+"""What only organisers do: change capacities, approve, reject, promote by hand."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import mails
+from ..models import Registration, RegistrationSettings
+from .promotion import promote_waiting_list
+from .rules import RegistrationRefused, is_organiser
+from .seats import Status, lock_events, locked, set_status
+
+
+def set_capacity(
+    *, settings: RegistrationSettings, onsite_capacity: int | None, remote_capacity: int | None
+) -> list[Registration]:
+    """Change capacities; raising one promotes people from its waiting list at once."""
+    with transaction.atomic():
+        lock_events([settings.event_id])
+        settings.onsite_capacity = onsite_capacity
+        settings.remote_capacity = remote_capacity
+        settings.save(update_fields=["onsite_capacity", "remote_capacity"])
+        return promote_waiting_list(event=settings.event)
+
+
+def approve(*, registration: Registration, by, now=None) -> Registration:
+    """Organiser confirms a pending registration (its seat was already held)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = locked(registration)
+        _require_organiser(registration, by)
+        if registration.status != Status.PENDING:
+            raise RegistrationRefused("Only pending registrations can be approved.", code="state")
+        set_status(registration, Status.CONFIRMED, now)
+        mails.after_commit(registration, "approved")
+    return registration
+
+
+def reject(*, registration: Registration, by, now=None) -> Registration:
+    """Organiser declines a registration; a held seat goes to the next in line."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = locked(registration)
+        _require_organiser(registration, by)
+        if not registration.is_active:
+            raise RegistrationRefused("This registration is not active.", code="state")
+        set_status(registration, Status.REJECTED, now)
+        mails.after_commit(registration, "rejected")
+        promote_waiting_list(event=registration.event, now=now)
+    return registration
+
+
+def promote_by_hand(*, registration: Registration, by, now=None) -> Registration:
+    """Organiser confirms someone from the waiting list even when the mode is full: their call."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = locked(registration)
+        _require_organiser(registration, by)
+        if registration.status not in (Status.WAITING, Status.PENDING) and not (
+            registration.waiting_for_mode
+        ):
+            raise RegistrationRefused(
+                "Only waiting or pending people can be promoted.", code="state"
+            )
+        freed = registration.mode if registration.waiting_for_mode else ""
+        if registration.waiting_for_mode:
+            registration.mode = registration.waiting_for_mode
+        registration.waiting_for_mode = ""
+        registration.waiting_since = None
+        registration.status = Status.CONFIRMED
+        registration.status_changed_at = now
+        registration.save()
+        mails.after_commit(registration, "promoted")
+        if freed:
+            promote_waiting_list(event=registration.event, modes=[freed], now=now)
+    return registration
+
+
+def _require_organiser(registration: Registration, by) -> None:
+    if not is_organiser(event=registration.event, user=by):
+        raise RegistrationRefused("Only the organisers can do this.", code="forbidden", status=403)

@@ -1,0 +1,134 @@
+"""Registering for one event, or for several co-located ones in one go."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from escape_events.events.models import Event
+
+from .. import mails
+from ..models import Answer, Registration, RegistrationSettings
+from .rules import RegistrationRefused, clean_answers, refusal_reason
+from .seats import Mode, Status, has_room, lock_events, settings_for
+
+
+@dataclass
+class RegistrationRequest:
+    """One event of a (possibly co-located) registration: mode, answers, consent."""
+
+    event: Event
+    mode: str
+    answers: Mapping[int, str] = field(default_factory=dict)
+    consent_to_list: bool = False
+    wait_for_mode: str = ""
+
+
+def _place(
+    *, event: Event, settings: RegistrationSettings, mode: str, wait_for_mode: str, now
+) -> dict:
+    """Status fields for a new registration in `mode`, from the rows as they are now."""
+    if has_room(event=event, settings=settings, mode=mode):
+        status = Status.PENDING if settings.needs_approval else Status.CONFIRMED
+        waiting_since = now if wait_for_mode else None
+        return {"status": status, "waiting_since": waiting_since, "waiting_for_mode": wait_for_mode}
+    return {"status": Status.WAITING, "waiting_since": now, "waiting_for_mode": ""}
+
+
+def register_together(
+    *, user: AbstractBaseUser, requests: Sequence[RegistrationRequest], now=None
+) -> list[tuple[Registration, bool]]:
+    """Register one person for one or several (co-located) events in one transaction.
+
+    Returns (registration, created) per request. Submitting again while a registration is active
+    returns the existing one unchanged: a double click or a browser retry makes no second row.
+    Nothing is stored when any request is refused.
+    """
+    results: list[tuple[Registration, bool]] = []
+    try:
+        with transaction.atomic():
+            lock_events(request.event.pk for request in requests)
+            # Read the clock inside the lock: the waiting list is ordered by it.
+            now = now or timezone.now()
+            for request in requests:
+                results.append(_register_one(user=user, request=request, now=now))
+    except IntegrityError:
+        # Only reachable without the lock (or a concurrent request for the same person):
+        # the database's one-active-registration rule held, so hand back what exists.
+        return [
+            (
+                Registration.objects.get(
+                    event=request.event, user=user, status__in=Registration.ACTIVE_STATUSES
+                ),
+                False,
+            )
+            for request in requests
+        ]
+    for registration, created in results:
+        if created:
+            mails.after_commit(registration, "registered")
+    return results
+
+
+def register(
+    *,
+    event: Event,
+    user: AbstractBaseUser,
+    mode: str,
+    answers: Mapping[int, str] | None = None,
+    consent_to_list: bool = False,
+    wait_for_mode: str = "",
+    now=None,
+) -> tuple[Registration, bool]:
+    """Register for one event; see `register_together`."""
+    request = RegistrationRequest(
+        event=event,
+        mode=mode,
+        answers=answers or {},
+        consent_to_list=consent_to_list,
+        wait_for_mode=wait_for_mode,
+    )
+    return register_together(user=user, requests=[request], now=now)[0]
+
+
+def _register_one(*, user, request: RegistrationRequest, now) -> tuple[Registration, bool]:
+    event = Event.objects.get(pk=request.event.pk)
+    settings = settings_for(event)
+    reason = refusal_reason(event=event, settings=settings, user=user, now=now)
+    if reason:
+        raise reason
+    existing = Registration.objects.filter(
+        event=event, user=user, status__in=Registration.ACTIVE_STATUSES
+    ).first()
+    if existing:
+        return existing, False
+    if request.mode not in Mode.values or not settings.allows(request.mode):
+        raise RegistrationRefused("This way of attending is not offered.", code="tampered")
+    if request.wait_for_mode and (
+        request.wait_for_mode == request.mode
+        or request.wait_for_mode not in Mode.values
+        or not settings.allows(request.wait_for_mode)
+    ):
+        raise RegistrationRefused("This waiting list is not offered.", code="tampered")
+    answers = clean_answers(questions=list(event.questions.all()), answers=request.answers)
+    registration = Registration.objects.create(
+        event=event,
+        user=user,
+        mode=request.mode,
+        consent_to_list=request.consent_to_list,
+        status_changed_at=now,
+        **_place(
+            event=event,
+            settings=settings,
+            mode=request.mode,
+            wait_for_mode=request.wait_for_mode,
+            now=now,
+        ),
+    )
+    Answer.objects.bulk_create(
+        Answer(registration=registration, question_id=pk, value=value)
+        for pk, value in answers.items()
+    )
+    return registration, True

@@ -1,0 +1,112 @@
+"""Who may register now, which answers are acceptable, who counts as an organiser.
+
+The rules every write asks before it touches a seat; they read, never write.
+"""
+
+from collections.abc import Mapping, Sequence
+
+from django.utils import timezone
+
+from escape_events.accounts.selectors import has_verified_email
+from escape_events.events.models import Event
+
+from ..models import Question, RegistrationSettings
+
+MAX_ANSWER_LENGTH = 2000
+
+
+class RegistrationRefused(Exception):
+    """A registration rule said no; `message` is shown to the person as it is."""
+
+    def __init__(self, message: str, *, code: str = "refused", status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+
+
+def refusal_reason(
+    *, event: Event, settings: RegistrationSettings | None, user, now=None
+) -> RegistrationRefused | None:
+    """Why this person may not register for this event now, or None when they may."""
+    now = now or timezone.now()
+    if settings is None or not settings.registration_required:
+        return RegistrationRefused(
+            "This event does not take registrations.", code="no_registration", status=404
+        )
+    if event.is_cancelled:
+        return RegistrationRefused("This event has been cancelled.", code="cancelled", status=409)
+    if event.end <= now:
+        return RegistrationRefused("This event is over.", code="over", status=409)
+    if now < settings.opens_at:
+        opens = timezone.localtime(settings.opens_at, event.zone)
+        return RegistrationRefused(
+            f"Registration opens on {opens:%d %b %Y at %H:%M} ({event.time_zone}).",
+            code="not_open",
+            status=409,
+        )
+    closes_at = settings.closes_at or event.start
+    if now >= closes_at:
+        return RegistrationRefused("Registration is closed.", code="closed", status=409)
+    if not user.is_authenticated:
+        return RegistrationRefused("Log in to register.", code="login", status=403)
+    if not has_verified_email(user):
+        return RegistrationRefused(
+            "Confirm your e-mail address first: follow the link we sent you.",
+            code="unverified",
+            status=403,
+        )
+    groups = list(settings.restricted_to_groups.all())
+    if groups and not user.groups.filter(pk__in=[group.pk for group in groups]).exists():
+        names = ", ".join(group.name for group in groups)
+        return RegistrationRefused(
+            f"Registration is open to members of {names} only.", code="restricted", status=403
+        )
+    return None
+
+
+def clean_answers(*, questions: Sequence[Question], answers: Mapping[int, str]) -> dict[int, str]:
+    """Check answers against the questions; raises RegistrationRefused naming the problem."""
+    cleaned: dict[int, str] = {}
+    known = {question.pk: question for question in questions}
+    for key in answers:
+        if key not in known:
+            raise RegistrationRefused("An answer refers to an unknown question.", code="tampered")
+    for question in questions:
+        value = (answers.get(question.pk) or "").strip()
+        if len(value) > MAX_ANSWER_LENGTH:
+            raise RegistrationRefused(
+                f'The answer to "{question.label}" is too long '
+                f"(at most {MAX_ANSWER_LENGTH} characters).",
+                code="too_long",
+            )
+        if not value:
+            if question.required:
+                raise RegistrationRefused(
+                    f'Please answer "{question.label}".', code="missing_answer"
+                )
+            continue
+        if question.kind == Question.Kind.YES_NO and value not in {"yes", "no"}:
+            raise RegistrationRefused(f'Answer "{question.label}" with yes or no.', code="invalid")
+        if question.kind == Question.Kind.SINGLE_CHOICE and value not in question.choices:
+            raise RegistrationRefused(
+                f'Pick one of the options for "{question.label}".', code="invalid"
+            )
+        if question.kind == Question.Kind.MULTIPLE_CHOICE and not set(value.splitlines()) <= set(
+            question.choices
+        ):
+            raise RegistrationRefused(
+                f'Pick among the options for "{question.label}".', code="invalid"
+            )
+        cleaned[question.pk] = value
+    return cleaned
+
+
+def is_organiser(*, event: Event, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    if event.organisers.filter(pk=user.pk).exists():
+        return True
+    return bool(event.series_id and event.series.organisers.filter(pk=user.pk).exists())
