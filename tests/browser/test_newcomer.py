@@ -26,7 +26,11 @@ def test_newcomer_opens_home_and_follows_an_event(page):
     assert "14:00–17:30 CE" in when  # the event's own zone, CET or CEST
     # The visitor's browser is in New York: the page adds their local time.
     assert "Your time:" in page.locator(".local-time").first.inner_text()
-    assert re.search(r"E[SD]T", page.locator(".local-time").first.inner_text())
+    local = page.locator(".local-time").first.inner_text()
+    assert re.search(r"E[SD]T", local)
+    # 14:00 in Zurich is 08:00 in New York (09:00 in the weeks the two switch DST apart),
+    # written on the 24-hour clock like the rest of the page.
+    assert re.search(r"\b0[89]:00\b", local) and not re.search(r"AM|PM", local)
     assert page.get_by_text("Held alongside").is_visible()
     assert page.get_by_text("Demo edition: invented date, not a real event.").is_visible()
     feed = page.locator('link[rel="alternate"][type="text/calendar"]').first.get_attribute("href")
