@@ -9,6 +9,7 @@ from django.db import close_old_connections, connection
 
 from escape_events.registrations import services
 from escape_events.registrations.models import Registration
+from escape_events.registrations.services import seats
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -42,14 +43,14 @@ def race(targets):
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the window between reading availability and inserting, as a busy server would."""
-    original = services.seats_taken
+    original = seats.seats_taken
 
     def slow(**kwargs):
         taken = original(**kwargs)
         time.sleep(0.05)
         return taken
 
-    monkeypatch.setattr(services, "seats_taken", slow)
+    monkeypatch.setattr(seats, "seats_taken", slow)
 
 
 def test_thirty_racers_for_ten_seats_give_ten_confirmed_and_twenty_waiting_in_order(
@@ -105,7 +106,7 @@ def test_control_without_the_lock_the_same_race_overbooks(
     make_registrable, make_user, slow_count, monkeypatch
 ):
     """Shows that the race test bites: switch locking off and seats are oversold."""
-    monkeypatch.setattr(services, "LOCKING_ENABLED", False)
+    monkeypatch.setattr(seats, "LOCKING_ENABLED", False)
     event = make_registrable(onsite=10)
     people = [make_user() for _ in range(30)]
     race([
