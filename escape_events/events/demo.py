@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from .models import Event, Series
 
@@ -10,7 +11,8 @@ DEMO_PASSWORD = "escape-demo-organiser"  # noqa: S105 - development only, printe
 
 
 def ensure_demo_organiser() -> tuple[str, str]:
-    """Create (once) a verified organiser of every seeded event and series."""
+    """Create (once) a verified organiser of every seeded event and series, allowed to create
+    events of their own."""
     user, created = get_user_model().objects.get_or_create(
         email=DEMO_EMAIL,
         defaults={"username": "demo-organiser", "first_name": "Demo", "last_name": "Organiser"},
@@ -18,6 +20,9 @@ def ensure_demo_organiser() -> tuple[str, str]:
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="events", codename="add_event")
+    )
     EmailAddress.objects.update_or_create(
         user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
     )

@@ -26,6 +26,13 @@ def organised_series(user) -> QuerySet[Series]:
     return Series.objects.filter(organisers=user)
 
 
+def can_create_events(user) -> bool:
+    """Creating events is for site staff and for people given the right to: the
+    `events.add_event` permission, e.g. through a group that the identity provider's claims
+    map people into. Everyone else organises only what they were made organiser of."""
+    return user.is_authenticated and (user.is_staff or user.has_perm("events.add_event"))
+
+
 def organises_anything(user) -> bool:
     """One query: is the user an organiser of any event or series (through either table)?"""
     own = Event.organisers.through.objects.filter(user=user).values("pk")

@@ -7,6 +7,7 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
@@ -28,9 +29,13 @@ def sign_in(page, live_server, user):
 
 @pytest.fixture
 def organiser(django_user_model):
-    return django_user_model.objects.create_user(
+    person = django_user_model.objects.create_user(
         username="olga", email="olga@example.org", first_name="Olga", last_name="Organiser"
     )
+    person.user_permissions.add(
+        Permission.objects.get(content_type__app_label="events", codename="add_event")
+    )
+    return person
 
 
 @pytest.fixture

@@ -86,6 +86,7 @@ def test_command_prints_counts_and_demo_login(db, capsys):
     assert "organiser@example.org" in out
     organiser = Event.objects.get(slug="swan-hands-on-demo").organisers.get()
     assert organiser.email == "organiser@example.org"
+    assert organiser.has_perm("events.add_event")  # may create events of their own
 
 
 def test_every_seeded_entry_says_what_the_minutes_do_not(db):

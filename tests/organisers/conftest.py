@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
@@ -29,7 +30,12 @@ def make_person(db):
 
 @pytest.fixture
 def organiser(make_person):
-    return make_person(first_name="Olga", last_name="Organiser", email="olga@example.org")
+    """Allowed to create events (the `events.add_event` right), like the demo organiser."""
+    person = make_person(first_name="Olga", last_name="Organiser", email="olga@example.org")
+    person.user_permissions.add(
+        Permission.objects.get(content_type__app_label="events", codename="add_event")
+    )
+    return person
 
 
 @pytest.fixture

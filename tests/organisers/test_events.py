@@ -94,6 +94,7 @@ def test_times_follow_the_chosen_time_zone(client, organiser):
         ({"reg-onsite_capacity": "-3"}, "greater than or equal to 0"),
         ({"end": "9999-12-31T23:00", "all_day": "on"}, "Enter a year between"),
         ({"reg-closes_at": "0001-01-01T00:00"}, "Enter a year between"),
+        ({"title": "SWAN\r\nBcc: everyone@example.org"}, "Keep this on one line"),
     ],
 )
 def test_bad_event_input_is_refused_with_a_message(client, organiser, changes, message):
@@ -216,3 +217,15 @@ def test_removing_a_tampered_user_id_is_a_404(client, organiser, hands_on):
     client.force_login(organiser)
     url = reverse("organisers:co_organiser_remove", args=[hands_on.slug, 999_999])
     assert client.post(url).status_code == 404
+
+
+def test_only_people_with_the_right_may_create_events(client, make_person):
+    """Signing up does not make anyone an organiser: creating events needs staff or the right."""
+    someone = make_person()
+    client.force_login(someone)
+    assert client.get(reverse("organisers:event_create")).status_code == 403
+    response = client.post(reverse("organisers:event_create"), event_form())
+    assert response.status_code == 403
+    assert "ask the site staff" in response.content.decode()
+    assert not Event.objects.exists()
+    assert "New event" not in client.get(reverse("organisers:dashboard")).content.decode()

@@ -10,15 +10,15 @@ from django.utils import timezone
 
 from escape_events.events.models import TIME_ZONE_CHOICES, Event, Kind, Venue
 
-from .fields import WallClockField, wall_clock
+from .fields import WallClockField, single_line, wall_clock
 
 
 class EventForm(forms.Form):
     """Create or edit an event. Times are read in the event's own time zone."""
 
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, validators=[single_line])
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.HANDS_ON)
-    summary = forms.CharField(max_length=300, required=False)
+    summary = forms.CharField(max_length=300, required=False, validators=[single_line])
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), required=False, help_text="Markdown."
     )

@@ -1,4 +1,4 @@
-"""Date and time typed as on the wall in the event's time zone, shared by the organiser's forms."""
+"""Fields and validators shared by the organiser's forms: wall-clock dates, one-line text."""
 
 import zoneinfo
 from datetime import datetime
@@ -37,3 +37,9 @@ class WallClockField(forms.DateTimeField):
 
 def wall_clock(moment: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
     return moment.astimezone(zone).replace(tzinfo=None)
+
+
+def single_line(value: str) -> None:
+    """Titles and short notes end up in mail subjects and calendar names: one line, no controls."""
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise ValidationError("Keep this on one line, without tabs or control characters.")

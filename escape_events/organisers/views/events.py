@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +27,7 @@ from ..forms import (
     RegistrationSettingsForm,
     wall_clock,
 )
-from ..permissions import organised_event_or_404, organised_events
+from ..permissions import can_create_events, organised_event_or_404, organised_events
 
 
 @login_required
@@ -38,6 +38,7 @@ def dashboard(request):
         "upcoming": selectors.my_events(request.user).filter(end__gte=now).order_by("start"),
         "past": selectors.my_events(request.user).filter(end__lt=now).order_by("-start")[:30],
         "series_list": selectors.my_series(request.user),
+        "can_create": can_create_events(request.user),
     }
     return render(request, "organisers/dashboard.html", context)
 
@@ -98,6 +99,11 @@ def _save_registration(event, settings_form, questions) -> int:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request):
+    if not can_create_events(request.user):
+        raise PermissionDenied(
+            "Creating events needs the right to do so: ask the site staff. "
+            "You can still run the events you were made an organiser of."
+        )
     event_form, settings_form, questions = _forms(request)
     forms_valid = all([event_form.is_valid(), settings_form.is_valid(), questions.is_valid()])
     if request.method == "POST" and forms_valid:
