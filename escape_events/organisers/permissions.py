@@ -1,6 +1,7 @@
 """Who may run an event: its organisers, the organisers of its series, and site staff."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
@@ -33,11 +34,21 @@ def can_create_events(user) -> bool:
     return user.is_authenticated and (user.is_staff or user.has_perm("events.add_event"))
 
 
-def organises_anything(user) -> bool:
-    """One query: is the user an organiser of any event or series (through either table)?"""
+def uses_organiser_side(user) -> bool:
+    """One query, for the menu: organises an event or series, or may create events."""
+    if user.is_staff or user.is_superuser:
+        return True
     own = Event.organisers.through.objects.filter(user=user).values("pk")
     series = Series.organisers.through.objects.filter(user=user).values("pk")
-    return get_user_model().objects.filter(pk=user.pk).filter(Exists(own) | Exists(series)).exists()
+    may_create = Permission.objects.filter(
+        content_type__app_label="events", codename="add_event"
+    ).filter(Q(user=user) | Q(group__user=user))
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(Exists(own) | Exists(series) | Exists(may_create))
+        .exists()
+    )
 
 
 def can_organise(user, event: Event) -> bool:

@@ -1,6 +1,7 @@
 """Every organiser URL refuses people who do not organise the event (404, revealing nothing)."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from escape_events.events.models import Event, MeetingAttendance
@@ -126,11 +127,19 @@ def test_ticket_qr_code_is_only_for_its_owner_and_the_organisers(
     assert client.get(url).status_code == 200
 
 
-def test_organise_link_shows_for_organisers_only(client, organiser, make_person, wp2_series):
+def test_organise_link_shows_for_organisers_and_event_creators_only(
+    client, organiser, make_person, wp2_series
+):
     client.force_login(make_person())
     assert b"Organise</a>" not in client.get("/").content
     client.force_login(organiser)
-    assert b"Organise</a>" not in client.get("/").content  # organises nothing yet
+    assert b"Organise</a>" in client.get("/").content  # organises nothing yet, but may create
+    creators = Group.objects.create(name="Event creators")
+    creators.permissions.add(Permission.objects.get(codename="add_event"))
+    member = make_person()
+    member.groups.add(creators)
+    client.force_login(member)
+    assert b"Organise</a>" in client.get("/").content  # the right through a group
     series_organiser = make_person()
     wp2_series.organisers.add(series_organiser)
     client.force_login(series_organiser)

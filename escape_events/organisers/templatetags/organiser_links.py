@@ -2,15 +2,15 @@
 
 from django import template
 
-from ..permissions import can_organise, organises_anything
+from ..permissions import can_organise, uses_organiser_side
 
 register = template.Library()
 
 
 @register.filter
 def organises_something(user) -> bool:
-    """For the "Organise" link in the main menu."""
-    return user.is_authenticated and (user.is_staff or organises_anything(user))
+    """For the "Organise" link in the main menu: organisers, and people who may create events."""
+    return user.is_authenticated and uses_organiser_side(user)
 
 
 @register.filter
