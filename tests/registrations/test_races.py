@@ -9,7 +9,7 @@ from django.db import close_old_connections, connection
 
 from escape_events.registrations import services
 from escape_events.registrations.models import Registration
-from escape_events.registrations.services import seats
+from escape_events.registrations.services import seats as seat_rules
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -43,25 +43,31 @@ def race(targets):
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the window between reading availability and inserting, as a busy server would."""
-    original = seats.seats_taken
+    original = seat_rules.seats_taken
 
     def slow(**kwargs):
         taken = original(**kwargs)
         time.sleep(0.05)
         return taken
 
-    monkeypatch.setattr(seats, "seats_taken", slow)
+    monkeypatch.setattr(seat_rules, "seats_taken", slow)
 
 
-def test_thirty_racers_for_ten_seats_give_ten_confirmed_and_twenty_waiting_in_order(
-    make_registrable, make_user, slow_count
-):
+def thirty_racers_for_ten_seats(make_registrable, make_user):
+    """Thirty people press "register" at the same instant for ten on-site seats."""
     event = make_registrable(onsite=10)
     people = [make_user() for _ in range(30)]
     race([
         lambda person=person: services.register(event=event, user=person, mode=Mode.ONSITE)
         for person in people
     ])  # fmt: skip
+    return event
+
+
+def test_thirty_racers_for_ten_seats_give_ten_confirmed_and_twenty_waiting_in_order(
+    make_registrable, make_user, slow_count
+):
+    event = thirty_racers_for_ten_seats(make_registrable, make_user)
     rows = list(Registration.objects.filter(event=event))
     assert sum(r.status == Status.CONFIRMED for r in rows) == 10
     waiting = sorted(
@@ -106,12 +112,7 @@ def test_control_without_the_lock_the_same_race_overbooks(
     make_registrable, make_user, slow_count, monkeypatch
 ):
     """Shows that the race test bites: switch locking off and seats are oversold."""
-    monkeypatch.setattr(seats, "LOCKING_ENABLED", False)
-    event = make_registrable(onsite=10)
-    people = [make_user() for _ in range(30)]
-    race([
-        lambda person=person: services.register(event=event, user=person, mode=Mode.ONSITE)
-        for person in people
-    ])  # fmt: skip
+    monkeypatch.setattr(seat_rules, "LOCKING_ENABLED", False)
+    event = thirty_racers_for_ten_seats(make_registrable, make_user)
     confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED).count()
     assert confirmed > 10
