@@ -256,7 +256,7 @@ def test_open_event_shows_its_remote_link_to_signed_in_people_only(client, make_
     event = make_event(online_url="https://vidyo.example.org/wp2")
     anonymous = client.get(event.get_absolute_url()).content.decode()
     assert "vidyo.example.org" not in anonymous
-    assert "Log in to see the link for remote participation" in anonymous
+    assert "Sign in to see the link for remote participation" in anonymous
     client.force_login(make_user())
     signed_in = client.get(event.get_absolute_url()).content.decode()
     assert 'href="https://vidyo.example.org/wp2"' in signed_in
