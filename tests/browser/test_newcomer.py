@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from escape_events.events.seeding import load_seeds
 
@@ -44,3 +45,21 @@ def test_newcomer_reads_the_minutes_of_the_first_meeting(page):
     page.get_by_text("Show the minutes").click()
     assert page.get_by_text("hands-on session for SWAN Mon 14/10/2019").is_visible()
     assert page.get_by_role("heading", name="Present (22)").is_visible()
+
+
+def test_on_a_phone_the_event_page_links_down_to_registration(browser, live_server):
+    from escape_events.registrations.seeding import load_registration_seeds
+
+    load_seeds()
+    load_registration_seeds()
+    phone = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 800})
+    page = phone.new_page()
+    page.goto("/events/swan-hands-on-demo/")
+    jump = page.get_by_role("link", name="Registration ↓")
+    jump.click()
+    page.wait_for_url("**#registration")
+    assert page.evaluate("window.scrollY") > 400  # the box lies below the description
+    expect(page.get_by_role("heading", name="Registration", exact=True)).to_be_in_viewport()
+    page.goto("/events/swan-hands-on-2019/")  # takes no registrations: no link
+    assert not page.get_by_role("link", name="Registration ↓").is_visible()
+    phone.close()
