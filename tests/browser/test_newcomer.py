@@ -33,7 +33,8 @@ def test_newcomer_opens_home_and_follows_an_event(page):
     # written on the 24-hour clock like the rest of the page.
     assert re.search(r"\b0[89]:00\b", local) and not re.search(r"AM|PM", local)
     assert page.get_by_text("Held alongside").is_visible()
-    assert page.get_by_text("Demo edition: invented date, not a real event.").is_visible()
+    assert page.get_by_text("Demo edition: invented date and video-conference link").is_visible()
+    assert not page.get_by_text("meet.example.org").count()  # the link is for remote registrants
     feed = page.locator('link[rel="alternate"][type="text/calendar"]').first.get_attribute("href")
     assert feed == "/feeds/events/swan-hands-on-demo.ics"
 
