@@ -24,10 +24,33 @@ def add_attachment(*, event: Event, uploaded_file, title: str, kind: str) -> Att
         content_type=content_type,
         size=uploaded_file.size,
     )
+    attachment.full_clean(exclude=["file"])  # refuse a bad title or kind before writing the file
     attachment.file.save(uploaded_file.name, uploaded_file, save=False)
     attachment.full_clean()
     attachment.save()
     return attachment
+
+
+def remove_attachment(*, attachment: Attachment) -> None:
+    """Delete the row and its stored file; the file goes only once the deletion is committed,
+    so a rolled-back transaction never leaves a row pointing at nothing."""
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def set_minutes(*, event: Event, text: str) -> bool:
+    """Replace the meeting minutes (Markdown); False when nothing changed.
+
+    Minutes are not in calendars, so no SEQUENCE bump and no notice to registrants.
+    """
+    text = text.replace("\r\n", "\n").strip()
+    if text == event.minutes:
+        return False
+    event.minutes = text
+    event.save(update_fields=["minutes", "updated_at"])
+    return True
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkin, events, participants
+from .views import checkin, events, files, participants
 
 app_name = "organisers"
 
@@ -43,6 +43,9 @@ urlpatterns = [
         name="attendance_remove",
     ),
     path("events/<slug:slug>/attendance.csv", checkin.attendance_export, name="attendance_export"),
+    path("events/<slug:slug>/files/", files.files, name="files"),
+    path("events/<slug:slug>/files/<int:pk>/delete/", files.file_delete, name="file_delete"),
+    path("events/<slug:slug>/minutes/", files.minutes, name="minutes"),
     path("scan/<str:code>/", checkin.scan, name="scan"),
     path("tickets/<int:pk>/qr.svg", checkin.check_in_qr, name="check_in_qr"),
 ]

@@ -1,10 +1,15 @@
 """Every organiser URL refuses people who do not organise the event (404, revealing nothing)."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from escape_events.events.models import Event, MeetingAttendance
+from escape_events.events.models import Attachment, Event, MeetingAttendance
+from escape_events.events.services import add_attachment
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
 from escape_events.registrations.models import Registration
@@ -16,7 +21,7 @@ EVENT_SCOPED = [name for name in ALL_NAMES if name not in NOT_EVENT_SCOPED]
 GET_PAGES = {
     "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
     "participants", "messages", "message_compose", "check_in", "attendance",
-    "attendance_export", "scan", "check_in_qr",
+    "attendance_export", "scan", "check_in_qr", "files",
 }  # fmt: skip
 
 
@@ -24,10 +29,16 @@ GET_PAGES = {
 def targets(hands_on, organiser, register):
     registration = register(hands_on, answer="ATLAS")
     entry = MeetingAttendance.objects.create(event=hands_on, name="Somebody Present")
+    upload = SimpleUploadedFile("agenda.txt", b"1. Welcome")
+    file = add_attachment(event=hands_on, uploaded_file=upload, title="Agenda", kind="agenda")
     return {
         "slug": hands_on.slug,
         "user_id": organiser.pk,
-        "pk": {"attendance_remove": entry.pk, "check_in_qr": registration.pk},
+        "pk": {
+            "attendance_remove": entry.pk,
+            "check_in_qr": registration.pk,
+            "file_delete": file.pk,
+        },
         "code": registration.check_in_code,
     }
 
@@ -46,6 +57,9 @@ def snapshot():
         list(Event.objects.values_list("pk", "title", "status", "sequence").order_by("pk")),
         list(Registration.objects.values_list("pk", "status", "checked_in_at").order_by("pk")),
         MeetingAttendance.objects.count(),
+        list(Attachment.objects.values_list("pk", "title", "file").order_by("pk")),
+        list(Event.objects.values_list("pk", "minutes").order_by("pk")),
+        sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
         list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
@@ -66,6 +80,8 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "email": "otto@example.org", "names": "Intruder", "code": targets["code"],
         "selected": ["1"], "action": "cancel", "columns": ["name"], "format": "csv",
         "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
+        "minutes": "Hijacked minutes", "kind": "slides",
+        "file": SimpleUploadedFile("evil.txt", b"planted"),
     }  # fmt: skip
     statuses = {client.get(url).status_code, client.post(url, data).status_code}
     assert statuses <= {404, 405}  # 405: a GET on a POST-only address, or the reverse

@@ -1,13 +1,15 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
-One module per page family, as in views/: events, registration_settings, participants and
-checkin; fields holds the wall-clock date field they share and is the only one they import.
+One module per page family, as in views/: events, registration_settings, participants,
+checkin and files; fields holds the wall-clock date field they share and is the only one they
+import.
 Import the forms from here.
 """
 
 from .checkin import AttendanceForm, CheckInForm
 from .events import CloneEventForm, CoOrganiserForm, EventForm
 from .fields import WALL_CLOCK_FORMATS, YEARS, WallClockField, wall_clock
+from .files import AttachmentForm, MinutesForm
 from .participants import (
     SORT_CHOICES,
     BulkActionForm,
@@ -23,6 +25,7 @@ __all__ = [
     "SORT_CHOICES",
     "WALL_CLOCK_FORMATS",
     "YEARS",
+    "AttachmentForm",
     "AttendanceForm",
     "BulkActionForm",
     "CheckInForm",
@@ -31,6 +34,7 @@ __all__ = [
     "EventForm",
     "ExportForm",
     "MessageForm",
+    "MinutesForm",
     "Mode",
     "ParticipantFilterForm",
     "QuestionForm",

@@ -1,0 +1,37 @@
+"""Files and minutes of an event: the upload is checked again by events.services.add_attachment."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from escape_events.events.attachments import ALLOWED_TYPES
+from escape_events.events.models import Attachment
+
+ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED_TYPES))
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200, help_text="As people will see it.")
+    kind = forms.ChoiceField(label="Kind", choices=Attachment.Kind.choices)
+    file = forms.FileField(
+        label="File",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"Up to {filesizeformat(settings.ATTACHMENT_MAX_BYTES)}: "
+            + ", ".join(f".{extension}" for extension in sorted(ALLOWED_TYPES))
+            + "."
+        )
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label="Minutes",
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
+        help_text="Markdown or plain text, shown on the public event page. Empty removes them.",
+    )

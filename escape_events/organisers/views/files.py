@@ -1,0 +1,70 @@
+"""Files (minutes, slides, agenda) and the minutes text of an event, without the admin."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from escape_events.events.models import Attachment
+from escape_events.events.services import add_attachment, remove_attachment, set_minutes
+
+from ..forms import AttachmentForm, MinutesForm
+from ..permissions import organised_event_or_404
+
+
+def _page(request, event, *, upload=None, minutes=None, status=200):
+    context = {
+        "event": event,
+        "files": Attachment.objects.filter(event=event).order_by("-uploaded_at", "-pk"),
+        "upload": upload or AttachmentForm(),
+        "minutes_form": minutes or MinutesForm(initial={"minutes": event.minutes}),
+    }
+    return render(request, "organisers/files.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def files(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    if request.method == "GET":
+        return _page(request, event)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = add_attachment(
+                event=event,
+                uploaded_file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"“{attachment.title}” is attached to the event.")
+            return redirect("organisers:files", slug=event.slug)
+    return _page(request, event, upload=form, status=400)
+
+
+@login_required
+@require_POST
+def file_delete(request, slug, pk):
+    event = organised_event_or_404(request.user, slug)
+    attachment = get_object_or_404(Attachment, event=event, pk=pk)
+    remove_attachment(attachment=attachment)
+    messages.success(request, f"“{attachment.title}” was deleted.")
+    return redirect("organisers:files", slug=event.slug)
+
+
+@login_required
+@require_POST
+def minutes(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    form = MinutesForm(request.POST)
+    if not form.is_valid():
+        return _page(request, event, minutes=form, status=400)
+    if set_minutes(event=event, text=form.cleaned_data["minutes"]):
+        messages.success(request, "Minutes saved; they show on the event page.")
+    else:
+        messages.info(request, "The minutes were already like this.")
+    return redirect("organisers:files", slug=event.slug)
