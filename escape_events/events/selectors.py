@@ -142,6 +142,21 @@ def next_occurrences(series: Series, count: int, now: datetime | None = None) ->
     return occurrences_between(now, horizon, [series])[:count]
 
 
+def find_occurrence(series: Series, recurrence_id: datetime) -> Occurrence | None:
+    """The meeting that originally starts at `recurrence_id`, or None if the series has none
+    there (neither the rule nor a stored extra date): URLs and forms carry this value."""
+    override = (
+        Event.objects.filter(series=series, recurrence_id=recurrence_id)
+        .select_related("venue")
+        .first()
+    )
+    if override is not None:
+        return Occurrence(series, recurrence_id, override.start, override.end, override)
+    if series.rule_includes(recurrence_id):
+        return Occurrence(series, recurrence_id, recurrence_id, recurrence_id + series.duration)
+    return None
+
+
 def standalone_events() -> QuerySet[Event]:
     """Listed events that are not occurrences of a series, with what listings show."""
     return Event.objects.listed().filter(series__isnull=True).select_related("venue")

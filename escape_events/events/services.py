@@ -3,11 +3,13 @@
 import re
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
 from .attachments import validate_upload
-from .models import Attachment, Event, Series
+from .models import Attachment, Event, Series, Venue
+from .selectors import find_occurrence
 from .signals import event_changed
 
 # Fields whose change calendars and registrants must notice (they bump iCalendar SEQUENCE).
@@ -190,3 +192,43 @@ def clone_event(*, event: Event, start: datetime, organisers=()) -> Event:
     clone.save()
     clone.organisers.set(list(event.organisers.all()) + list(organisers))
     return clone
+
+
+def _require_occurrence(series: Series, recurrence_id: datetime) -> None:
+    """A row for a date the series does not have would invent a meeting: refuse it."""
+    if find_occurrence(series, recurrence_id) is None:
+        local = recurrence_id.astimezone(series.zone)
+        raise ValidationError(f"“{series.title}” has no meeting on {local:%a %d %b %Y, %H:%M}.")
+
+
+@transaction.atomic
+def cancel_occurrence(*, series: Series, recurrence_id: datetime) -> bool:
+    """Call off one meeting (a holiday) without touching the rule: its stored row is cancelled,
+    so feeds get an EXDATE and registrants are told. False if it already was."""
+    _require_occurrence(series, recurrence_id)
+    event = materialise_occurrence(series=series, recurrence_id=recurrence_id)
+    return cancel_event(event=event)
+
+
+@transaction.atomic
+def move_occurrence(
+    *, series: Series, recurrence_id: datetime, start: datetime, end: datetime, venue: Venue | None
+) -> list[str]:
+    """Hold one meeting at another time or place; it keeps its original start as RECURRENCE-ID
+    so calendars replace that meeting instead of adding one. No venue: the series' usual place.
+    Returns the calendar fields that changed."""
+    _require_occurrence(series, recurrence_id)
+    event = materialise_occurrence(series=series, recurrence_id=recurrence_id)
+    if event.is_cancelled:
+        raise ValidationError("This meeting is cancelled: restore it before moving it.")
+    values = {"start": start, "end": end, "venue": venue or series.venue}
+    return update_event(event=event, values=values)
+
+
+def restore_occurrence(*, series: Series, recurrence_id: datetime) -> bool:
+    """Undo a cancellation: the meeting takes place after all (registrants are told).
+    False if no such meeting was cancelled."""
+    event = Event.objects.filter(series=series, recurrence_id=recurrence_id).first()
+    if event is None or not event.is_cancelled:
+        return False
+    return bool(update_event(event=event, values={"status": Event.Status.SCHEDULED}))
