@@ -14,9 +14,10 @@ from ..permissions import organised_event_or_404
 
 
 def _page(request, event, *, upload=None, minutes=None, status=200):
+    newest_first = Attachment.objects.filter(event=event).order_by("-uploaded_at", "-pk")
     context = {
         "event": event,
-        "files": Attachment.objects.filter(event=event).order_by("-uploaded_at", "-pk"),
+        "files": newest_first.select_related("event"),  # each download link needs its slug
         "upload": upload or AttachmentForm(),
         "minutes_form": minutes or MinutesForm(initial={"minutes": event.minutes}),
     }
