@@ -20,6 +20,7 @@ from .participants import (
     Status,
 )
 from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
+from .series import MoveMeetingForm
 
 __all__ = [
     "SORT_CHOICES",
@@ -36,6 +37,7 @@ __all__ = [
     "MessageForm",
     "MinutesForm",
     "Mode",
+    "MoveMeetingForm",
     "ParticipantFilterForm",
     "QuestionForm",
     "QuestionFormSet",
