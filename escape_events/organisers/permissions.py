@@ -61,3 +61,11 @@ def organised_event_or_404(user, slug: str) -> Event:
     if event is None:
         raise Http404("No event you organise has this address.")
     return event
+
+
+def organised_series_or_404(user, slug: str) -> Series:
+    """The series if the user organises it (or is staff); otherwise 404, revealing nothing."""
+    series = organised_series(user).select_related("venue").filter(slug=slug).first()
+    if series is None:
+        raise Http404("No series you organise has this address.")
+    return series

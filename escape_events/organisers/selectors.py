@@ -2,12 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower, TruncDate
 
 from escape_events.events.models import Event, Series
+from escape_events.events.selectors import Occurrence, occurrences_between
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
 
 from .permissions import organised_events, organised_series
@@ -31,6 +32,28 @@ def my_events(user) -> QuerySet[Event]:
 
 def my_series(user) -> QuerySet[Series]:
     return organised_series(user).select_related("venue")
+
+
+UPCOMING_MEETINGS = 12
+PAST_MEETINGS = 6
+PAST_MEETINGS_WINDOW = timedelta(days=120)
+
+
+@dataclass(frozen=True)
+class SeriesMeetings:
+    upcoming: list[Occurrence]
+    past: list[Occurrence]  # most recent first
+
+
+def series_meetings(series: Series, now: datetime) -> SeriesMeetings:
+    """The next meetings and the recent past ones, moves and cancellations applied, in one
+    query. The horizon is long enough for twelve meetings of a monthly rule."""
+    found = occurrences_between(
+        now - PAST_MEETINGS_WINDOW, now + timedelta(days=31 * UPCOMING_MEETINGS), [series]
+    )
+    upcoming = [meeting for meeting in found if meeting.end > now]
+    past = [meeting for meeting in found if meeting.end <= now]
+    return SeriesMeetings(upcoming=upcoming[:UPCOMING_MEETINGS], past=past[::-1][:PAST_MEETINGS])
 
 
 def registration_settings(event: Event) -> RegistrationSettings | None:

@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from .views import checkin, events, files, participants
+from .converters import OccurrenceConverter
+from .views import checkin, events, files, participants, series
 
 app_name = "organisers"
+register_converter(OccurrenceConverter, "occurrence")
 
 urlpatterns = [
     path("", events.dashboard, name="dashboard"),
@@ -46,6 +48,27 @@ urlpatterns = [
     path("events/<slug:slug>/files/", files.files, name="files"),
     path("events/<slug:slug>/files/<int:pk>/delete/", files.file_delete, name="file_delete"),
     path("events/<slug:slug>/minutes/", files.minutes, name="minutes"),
+    path("series/<slug:series_slug>/", series.series_meetings, name="series_meetings"),
+    path(
+        "series/<slug:series_slug>/<occurrence:recurrence_id>/cancel/",
+        series.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path(
+        "series/<slug:series_slug>/<occurrence:recurrence_id>/restore/",
+        series.meeting_restore,
+        name="meeting_restore",
+    ),
+    path(
+        "series/<slug:series_slug>/<occurrence:recurrence_id>/move/",
+        series.meeting_move,
+        name="meeting_move",
+    ),
+    path(
+        "series/<slug:series_slug>/<occurrence:recurrence_id>/open/",
+        series.meeting_open,
+        name="meeting_open",
+    ),
     path("scan/<str:code>/", checkin.scan, name="scan"),
     path("tickets/<int:pk>/qr.svg", checkin.check_in_qr, name="check_in_qr"),
 ]

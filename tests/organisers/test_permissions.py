@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from escape_events.events.models import Attachment, Event, MeetingAttendance
-from escape_events.events.services import add_attachment
+from escape_events.events.selectors import next_occurrences
+from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
 from escape_events.registrations.models import Registration
@@ -22,15 +23,19 @@ GET_PAGES = {
     "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
     "participants", "messages", "message_compose", "check_in", "attendance",
     "attendance_export", "scan", "check_in_qr", "files",
+    "series_meetings", "meeting_move",
 }  # fmt: skip
 
 
 @pytest.fixture
-def targets(hands_on, organiser, register):
+def targets(hands_on, organiser, register, wp2_series):
     registration = register(hands_on, answer="ATLAS")
     entry = MeetingAttendance.objects.create(event=hands_on, name="Somebody Present")
     upload = SimpleUploadedFile("agenda.txt", b"1. Welcome")
     file = add_attachment(event=hands_on, uploaded_file=upload, title="Agenda", kind="agenda")
+    wp2_series.organisers.add(organiser)
+    meeting, cancelled = (item.recurrence_id for item in next_occurrences(wp2_series, 2))
+    cancel_occurrence(series=wp2_series, recurrence_id=cancelled)
     return {
         "slug": hands_on.slug,
         "user_id": organiser.pk,
@@ -40,6 +45,13 @@ def targets(hands_on, organiser, register):
             "file_delete": file.pk,
         },
         "code": registration.check_in_code,
+        "series_slug": wp2_series.slug,
+        "recurrence_id": {
+            "meeting_cancel": meeting,
+            "meeting_move": meeting,
+            "meeting_open": meeting,
+            "meeting_restore": cancelled,
+        },
     }
 
 
@@ -82,6 +94,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
         "minutes": "Hijacked minutes", "kind": "slides",
         "file": SimpleUploadedFile("evil.txt", b"planted"),
+        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00",
     }  # fmt: skip
     statuses = {client.get(url).status_code, client.post(url, data).status_code}
     assert statuses <= {404, 405}  # 405: a GET on a POST-only address, or the reverse

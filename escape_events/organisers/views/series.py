@@ -1,0 +1,115 @@
+"""Organiser pages for a meeting series: its meetings, and cancelling, moving, restoring or
+opening one of them. A meeting gets its own Event row only when one of these asks for it."""
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from escape_events.events.models import Series
+from escape_events.events.selectors import Occurrence, find_occurrence
+from escape_events.events.services import (
+    cancel_occurrence,
+    materialise_occurrence,
+    move_occurrence,
+    restore_occurrence,
+)
+
+from .. import selectors
+from ..forms import MoveMeetingForm
+from ..permissions import organised_series_or_404
+
+
+def _day(moment: datetime, series: Series) -> str:
+    return f"{moment.astimezone(series.zone):%a %d %b %Y, %H:%M}"
+
+
+def _meeting_or_404(series: Series, recurrence_id: datetime) -> Occurrence:
+    """Only a real meeting of the series: a hand-made address stores nothing."""
+    meeting = find_occurrence(series, recurrence_id)
+    if meeting is None:
+        raise Http404(f"“{series.title}” has no meeting on {_day(recurrence_id, series)}.")
+    return meeting
+
+
+@login_required
+@require_GET
+def series_meetings(request, series_slug):
+    series = organised_series_or_404(request.user, series_slug)
+    meetings = selectors.series_meetings(series, timezone.now())
+    context = {"series": series, "upcoming": meetings.upcoming, "past": meetings.past}
+    return render(request, "organisers/series_meetings.html", context)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, series_slug, recurrence_id):
+    series = organised_series_or_404(request.user, series_slug)
+    meeting = _meeting_or_404(series, recurrence_id)
+    day = _day(meeting.start, series)
+    if cancel_occurrence(series=series, recurrence_id=recurrence_id):
+        messages.success(
+            request, f"The meeting on {day} is cancelled; anyone registered is told by e-mail."
+        )
+    else:
+        messages.info(request, f"The meeting on {day} was already cancelled.")
+    return redirect("organisers:series_meetings", series_slug=series.slug)
+
+
+@login_required
+@require_POST
+def meeting_restore(request, series_slug, recurrence_id):
+    series = organised_series_or_404(request.user, series_slug)
+    meeting = _meeting_or_404(series, recurrence_id)
+    day = _day(meeting.start, series)
+    if restore_occurrence(series=series, recurrence_id=recurrence_id):
+        messages.success(request, f"The meeting on {day} takes place again.")
+    else:
+        messages.info(request, f"The meeting on {day} was not cancelled.")
+    return redirect("organisers:series_meetings", series_slug=series.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_move(request, series_slug, recurrence_id):
+    series = organised_series_or_404(request.user, series_slug)
+    meeting = _meeting_or_404(series, recurrence_id)
+    form = MoveMeetingForm(request.POST or None, series=series, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = move_occurrence(
+                series=series,
+                recurrence_id=recurrence_id,
+                start=data["start"],
+                end=data["end"],
+                venue=data["venue"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            if changed:
+                note = f"The meeting of {_day(recurrence_id, series)} is now on "
+                note += f"{_day(data['start'], series)}; anyone registered is told by e-mail."
+                messages.success(request, note)
+            else:
+                messages.info(request, "Nothing changed.")
+            return redirect("organisers:series_meetings", series_slug=series.slug)
+    context = {"series": series, "meeting": meeting, "form": form}
+    status = 400 if form.is_bound else 200
+    return render(request, "organisers/meeting_move.html", context, status=status)
+
+
+@login_required
+@require_POST
+def meeting_open(request, series_slug, recurrence_id):
+    """Give the meeting its own row, so minutes, attendance and registration can be added."""
+    series = organised_series_or_404(request.user, series_slug)
+    _meeting_or_404(series, recurrence_id)
+    event = materialise_occurrence(series=series, recurrence_id=recurrence_id)
+    return redirect("organisers:event_overview", slug=event.slug)
