@@ -45,7 +45,7 @@ def test_organiser_uploads_slides_that_the_event_page_then_offers(
     assert [path.read_bytes() for path in stored_files(settings)] == [PDF]
     page = client.get(response["Location"]).content.decode()
     assert "“Intro slides” is attached to the event." in page
-    assert "Slides" in page and f"{len(PDF)}\xa0bytes" in page
+    assert f"Slides · {len(PDF)}\xa0bytes · uploaded" in page
     assert attachment.get_absolute_url() in client.get(hands_on.get_absolute_url()).content.decode()
 
 
@@ -61,11 +61,12 @@ def test_organiser_uploads_slides_that_the_event_page_then_offers(
         ({"title": ""}, "This field is required."),
         ({"title": "x" * 201}, "at most 200 characters"),
         ({"kind": "virus"}, "Select a valid choice"),
+        ({"kind": ""}, "This field is required."),
         ({"file": None}, "This field is required."),
     ],
     ids=[
         "html", "exe", "html-renamed-pdf", "empty", "too-big", "binary-text",
-        "no-title", "long-title", "bad-kind", "no-file",
+        "no-title", "long-title", "bad-kind", "no-kind", "no-file",
     ],
 )  # fmt: skip
 def test_bad_uploads_are_refused_with_a_message_and_store_nothing(
@@ -161,4 +162,4 @@ def test_files_page_query_count_does_not_grow_with_files(
     # session, user, event, files, the menu's "Organise" check.
     with django_assert_num_queries(5):
         response = client.get(files_url(hands_on))
-    assert response.content.decode().count("Delete…</summary>") == how_many
+    assert response.content.decode().count("Yes, delete</button>") == how_many

@@ -12,7 +12,7 @@ ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED_TYPES))
 
 class AttachmentForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200, help_text="As people will see it.")
-    kind = forms.ChoiceField(label="Kind", choices=Attachment.Kind.choices)
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose…"), *Attachment.Kind.choices])
     file = forms.FileField(
         label="File",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
@@ -29,7 +29,7 @@ class AttachmentForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
-        label="Minutes",
+        label="Text of the minutes",
         required=False,
         max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
