@@ -33,5 +33,5 @@ class MinutesForm(forms.Form):
         required=False,
         max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
-        help_text="Markdown or plain text, shown on the public event page. Empty removes them.",
+        help_text="Plain text, line breaks kept, shown on the event page. Empty removes them.",
     )
