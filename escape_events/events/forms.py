@@ -8,3 +8,8 @@ class EventFilterForm(forms.Form):
 
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
     q = forms.CharField(label="Search", max_length=100, required=False, strip=True)
+
+    def kind_label(self) -> str:
+        """The chosen kind in words ("Hands-on / tutorial"), for feed titles."""
+        kind = self.cleaned_data.get("kind", "") if self.is_valid() else ""
+        return Kind(kind).label if kind else ""

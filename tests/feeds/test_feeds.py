@@ -235,8 +235,10 @@ def test_event_pages_advertise_and_link_their_feeds(client, world):
 
 
 def test_listing_pages_advertise_all_and_kind_feeds(client, world):
-    home = client.get("/?kind=lecture").content.decode()
+    home = client.get("/?kind=hands_on").content.decode()
     assert f'type="text/calendar" title="All ESCAPE events" href="{reverse("feeds:all")}"' in home
+    assert 'title="ESCAPE events: Hands-on / tutorial"' in home  # the kind in words
+    home = client.get("/?kind=lecture").content.decode()
     assert f'href="{reverse("feeds:kind", kwargs={"kind": "lecture"})}"' in home
     past = client.get(reverse("events:past")).content.decode()
     assert 'rel="alternate" type="text/calendar"' in past
