@@ -125,20 +125,29 @@ def test_bulk_promote_from_the_waiting_list(client, organiser, hands_on, people)
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "message"),
     [
-        {"action": "cancel"},
-        {"action": "explode", "selected": ["1"]},
-        {"action": "cancel", "selected": ["not-a-number"]},
+        ({"action": "cancel"}, "Tick at least one participant."),
+        ({"action": "explode", "selected": ["ada"]}, "Unknown action; nothing was changed."),
+        ({"action": "cancel", "selected": ["not-a-number"]}, "does not belong to this event"),
     ],
 )
-def test_bad_bulk_requests_change_nothing(client, organiser, hands_on, people, data):
+def test_bad_bulk_requests_say_what_is_wrong_and_change_nothing(
+    client, organiser, hands_on, people, data, message
+):
     client.force_login(organiser)
+    # "ada" stands for a real registration of this event, so only the action is wrong.
+    selected = [people[item].pk if item in people else item for item in data.get("selected", [])]
+    data = {**data, "selected": selected}
     before = list(Registration.objects.values_list("pk", "status").order_by("pk"))
     response = client.post(
         reverse("organisers:participant_bulk", args=[hands_on.slug]), data, follow=True
     )
     assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    if data["action"] == "explode":
+        assert "does not belong" not in page
     assert list(Registration.objects.values_list("pk", "status").order_by("pk")) == before
 
 

@@ -87,11 +87,17 @@ class BulkActionForm(forms.Form):
             ("promote", "Promote from the waiting list"),
             ("cancel", "Cancel"),
             ("message", "Write to them"),
-        ]
+        ],
+        error_messages={"invalid_choice": "Unknown action; nothing was changed."},
     )
     selected = forms.TypedMultipleChoiceField(
         coerce=int,
-        error_messages={"required": "Tick at least one participant."},
+        error_messages={
+            "required": "Tick at least one participant.",
+            "invalid_choice": (
+                "A selected registration does not belong to this event; nothing was changed."
+            ),
+        },
     )
 
     def __init__(self, *args, registration_ids=(), **kwargs):

@@ -95,7 +95,7 @@ def participant_bulk(request, slug):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, _bulk_error(error))
+                messages.error(request, error)
         return _back_to_list(event, query)
     selected = form.cleaned_data["selected"]
     action = form.cleaned_data["action"]
@@ -113,12 +113,6 @@ def participant_bulk(request, slug):
     for reason, count in outcome.refused.items():
         messages.warning(request, f"Skipped {count}: {reason}")
     return _back_to_list(event, query)
-
-
-def _bulk_error(error: str) -> str:
-    if "valid choice" in error:
-        return "A selected registration does not belong to this event; nothing was changed."
-    return error
 
 
 @login_required
