@@ -80,7 +80,8 @@ def test_page_lists_the_next_twelve_and_recent_meetings_with_their_marks(
     original = meetings[1].astimezone(series.zone)
     assert f"Instead of {original:%a} {original.day} {original:%b %Y, %H:%M}" in page
     assert page.count(">Restore</button>") == 1
-    assert page.count(">Cancel this meeting</button>") == 11
+    assert page.count(">Cancel this meeting…</summary>") == 11  # asks before it cancels
+    assert page.count(">Yes, cancel it</button>") == 11
     assert "2nd and 4th Wednesday" in page
 
 
