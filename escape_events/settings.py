@@ -106,10 +106,15 @@ TEMPLATES = [
     },
 ]
 
+# Production keeps each worker's database connection open between requests (a new PostgreSQL
+# connection costs more than a whole page's queries) and checks it is alive before reusing it
+# after an error or a restart of the server. Sync workers serve one request at a time, so a
+# persistent connection per worker is all a pool would give.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -166,6 +171,9 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "escape_events"),
         }
     }
+    # Sessions are read from Redis on every signed-in request and kept in the database too, so
+    # a flushed or restarted cache signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
