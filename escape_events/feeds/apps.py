@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_version_triggers(sender, using, **kwargs):
+    from .triggers import install
+
+    install(using)
 
 
 class FeedsConfig(AppConfig):
     name = "escape_events.feeds"
     verbose_name = "Feeds"
+
+    def ready(self):
+        post_migrate.connect(_install_version_triggers, sender=self)
