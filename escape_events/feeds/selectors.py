@@ -24,6 +24,18 @@ from .models import ContentVersion
 FORMAT_VERSION = "2"
 
 
+# Public feeds never show these: not even loaded, so a link or an address cannot leak into
+# them, and thousands of rows load faster.
+NOT_IN_PUBLIC_FEEDS = (
+    "minutes",
+    "online_url",
+    "contact_name",
+    "contact_email",
+    "audience_note",
+    "data_note",
+)
+
+
 def window_start(today: date) -> datetime:
     """Feeds keep past events this far back (FEEDS_PAST_MONTHS), from a day boundary."""
     first_day = today - relativedelta(months=settings.FEEDS_PAST_MONTHS)
@@ -138,13 +150,16 @@ def _still_running(series: Series, occurrences: list[Event], since: datetime) ->
 
 def scope_content(scope: FeedScope, since: datetime) -> tuple[list[Event], list[SeriesEntry]]:
     """The events and series entries of a feed, in three queries whatever their number."""
-    events = list(scope.events.select_related("venue").order_by("start", "pk"))
+    events = list(
+        scope.events.select_related("venue").defer(*NOT_IN_PUBLIC_FEEDS).order_by("start", "pk")
+    )
     series_list = list(scope.series.select_related("venue").order_by("pk"))
     by_series: dict[int, list[Event]] = {item.pk: [] for item in series_list}
     if series_list:
         stored = (
             Event.objects.filter(series__in=list(by_series))
             .select_related("venue")
+            .defer(*NOT_IN_PUBLIC_FEEDS)
             .order_by("recurrence_id", "pk")
         )
         for occurrence in stored:

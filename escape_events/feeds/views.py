@@ -79,11 +79,12 @@ def _respond_kept(request, *, fingerprint, filename, build, private=False):
 
 
 def _scope_response(request, *, scope, info, key, filename, since, today):
+    """`scope` makes the feed's querysets, only when the body must be built."""
     state = selectors.content_state()  # before the content, see content_state
     fingerprint = selectors.fingerprint(state, today=today, since=since, extra=repr((key, info)))
 
     def build():
-        events, series = selectors.scope_content(scope, since)
+        events, series = selectors.scope_content(scope(), since)
         return _build(info, today=today, events=events, series=series)
 
     return _respond_kept(request, fingerprint=fingerprint, filename=filename, build=build)
@@ -109,7 +110,7 @@ def all_events(request):
     )
     return _scope_response(
         request,
-        scope=selectors.all_scope(since),
+        scope=lambda: selectors.all_scope(since),
         info=info,
         key="all",
         filename="escape-events.ics",
@@ -133,7 +134,7 @@ def kind_feed(request, kind):
     )
     return _scope_response(
         request,
-        scope=selectors.kind_scope(kind, since),
+        scope=lambda: selectors.kind_scope(kind, since),
         info=info,
         key=f"kind:{kind}",
         filename=f"escape-{kind}.ics",
@@ -155,7 +156,7 @@ def series_feed(request, slug):
     # A series is one rule: its whole history ships, whatever the past window.
     return _scope_response(
         request,
-        scope=selectors.series_scope(series),
+        scope=lambda: selectors.series_scope(series),
         info=info,
         key=f"series:{series.pk}",
         filename=f"{slug}.ics",
