@@ -51,7 +51,7 @@ def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResu
             registration = query.filter(check_in_code=code).first() if code else None
         if registration is None:
             return CheckInResult(None, False, "Unknown code: no registration has it.")
-        person = registration.user
+        person = registration.person
         if registration.event_id != event.pk:
             return CheckInResult(
                 None,
