@@ -6,7 +6,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.utils import timezone
 
-from .models import PrivacyNotice
+from .models import PrivacyNotice, User
 from .signals import account_deletion_preview, personal_data_requested
 
 
@@ -57,7 +57,7 @@ def personal_data(user, now=None) -> dict:
             for account in SocialAccount.objects.filter(user=user).order_by("pk")
         ],
     }
-    for _receiver, sections in personal_data_requested.send(sender=type(user), user=user):
+    for _receiver, sections in personal_data_requested.send(sender=User, user=user):
         data.update(sections or {})
     return data
 
@@ -66,6 +66,6 @@ def deletion_preview(user, now=None) -> list[str]:
     """What deleting the account would do, in each app's words (account_deletion_preview)."""
     now = now or timezone.now()
     lines = []
-    for _receiver, said in account_deletion_preview.send(sender=type(user), user=user, now=now):
+    for _receiver, said in account_deletion_preview.send(sender=User, user=user, now=now):
         lines.extend(said or [])
     return lines

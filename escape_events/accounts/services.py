@@ -17,7 +17,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import ExternalGroup, PrivacyNotice
+from .models import ExternalGroup, PrivacyNotice, User
 from .signals import account_deleting
 
 # INDIGO IAM and WLCG tokens use wlcg.groups, Keycloak and CERN SSO groups, eduGAIN/AARC
@@ -128,10 +128,10 @@ def delete_account(*, user, by, now=None) -> DeletedAccount:
         raise PermissionDenied("Only the person themselves or a site administrator can do this.")
     now = now or timezone.now()
     with transaction.atomic():
-        user = type(user).objects.select_for_update().get(pk=user.pk)
+        user = User.objects.select_for_update().get(pk=user.pk)
         email, by_self = user.email, by.pk == user.pk
         done = []
-        for _receiver, lines in account_deleting.send(sender=type(user), user=user, by=by, now=now):
+        for _receiver, lines in account_deleting.send(sender=User, user=user, by=by, now=now):
             done.extend(lines or [])
         user.delete()
         transaction.on_commit(

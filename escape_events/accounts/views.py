@@ -71,7 +71,7 @@ def my_data(request):
 def delete_my_account(request):
     """Confirm who you are (allauth asks for the password or the identity provider), read what
     will happen, tick the box, delete."""
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         deleted = delete_account(user=request.user, by=request.user)
         logout(request)

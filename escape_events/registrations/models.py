@@ -199,12 +199,7 @@ class Registration(models.Model):
             f"{self.get_status_display()})"
         )
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        """Remember the state as loaded, so that saving a change adds it to the history."""
-        registration = super().from_db(db, field_names, values, **kwargs)
-        registration.recorded_state = registration.history_state()
-        return registration
+    HISTORY_FIELDS = ("status", "mode", "waiting_for_mode")
 
     def history_state(self) -> tuple[str, str, str]:
         return (self.status, self.mode, self.waiting_for_mode)
@@ -222,8 +217,8 @@ class Registration(models.Model):
 class StatusChange(models.Model):
     """One step in a registration's history: its status, mode and waiting line from `at` on.
 
-    Recorded whenever a registration row is saved with a new state (see receivers), so no write
-    path can forget it; shown to the person in their data export."""
+    Recorded whenever a registration row is saved with a new state (registrations.receivers),
+    so no write path can forget it; shown to the person in their data export."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField()

@@ -27,13 +27,20 @@ def notify_registrants(sender, *, event, changed=(), cancelled=False, **kwargs):
 
 
 @receiver(post_save, sender=Registration, dispatch_uid="registrations_status_history")
-def record_status_change(sender, *, instance, created, raw=False, **kwargs):
-    """Whichever service saved it, a new status, mode or waiting line becomes a history step."""
-    if raw:
+def record_status_change(sender, *, instance, created, raw=False, update_fields=None, **kwargs):
+    """Whichever service saved it, a state other than the last step recorded becomes a new step
+    (compared with the stored history, so a stale copy of the row cannot fool it)."""
+    if raw or (update_fields and not set(update_fields) & set(Registration.HISTORY_FIELDS)):
         return
-    state = instance.history_state()
-    if not created and getattr(instance, "recorded_state", None) == state:
-        return
+    if not created:
+        last = (
+            StatusChange.objects.filter(registration=instance)
+            .order_by("-at", "-pk")
+            .values_list(*Registration.HISTORY_FIELDS)
+            .first()
+        )
+        if last == instance.history_state():
+            return
     StatusChange.objects.create(
         registration=instance,
         at=instance.status_changed_at,
@@ -41,7 +48,6 @@ def record_status_change(sender, *, instance, created, raw=False, **kwargs):
         mode=instance.mode,
         waiting_for_mode=instance.waiting_for_mode,
     )
-    instance.recorded_state = state
 
 
 @receiver(personal_data_requested, dispatch_uid="registrations_personal_data")

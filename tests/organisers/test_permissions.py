@@ -13,12 +13,13 @@ from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Registration, RegistrationSettings
 
 ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
 # Not about one event: the dashboard lists only the user's own, creating makes a new one.
 NOT_EVENT_SCOPED = {"dashboard", "event_create"}
 EVENT_SCOPED = [name for name in ALL_NAMES if name not in NOT_EVENT_SCOPED]
+# POST-only: event_retention (the form sits on the overview).
 GET_PAGES = {
     "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
     "participants", "messages", "message_compose", "check_in", "attendance",
@@ -74,6 +75,7 @@ def snapshot():
         sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
+        list(RegistrationSettings.objects.values_list("pk", "retention_months").order_by("pk")),
         list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
     )
 
@@ -94,7 +96,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
         "minutes": "Hijacked minutes", "kind": "slides",
         "file": SimpleUploadedFile("evil.txt", b"planted"),
-        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00",
+        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "months": "0",
     }  # fmt: skip
     statuses = {client.get(url).status_code, client.post(url, data).status_code}
     assert statuses <= {404, 405}  # 405: a GET on a POST-only address, or the reverse
