@@ -63,9 +63,10 @@ def sync_groups_from_claims(*, user, claims: Mapping) -> list[Group]:
     return groups
 
 
-def default_privacy_notice_text() -> str:
-    """The notice file named in settings, with the site's own figures filled in."""
-    template = string.Template(Path(settings.PRIVACY_NOTICE_FILE).read_text(encoding="utf-8"))
+def default_privacy_notice_text(path=None) -> str:
+    """The notice file (PRIVACY_NOTICE_FILE unless given), with the site's figures filled in."""
+    path = Path(path or settings.PRIVACY_NOTICE_FILE)
+    template = string.Template(path.read_text(encoding="utf-8"))
     return template.safe_substitute(
         site_url=settings.SITE_URL,
         contact=privacy_contact(),

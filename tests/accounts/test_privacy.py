@@ -348,3 +348,18 @@ def test_a_bare_delete_of_someone_with_registrations_is_refused(ada, waiting):
     with pytest.raises(ProtectedError):
         get_user_model().objects.get(pk=ada.pk).delete()
     assert Registration.objects.get(user=waiting[0]).status == Status.WAITING
+
+
+def test_the_command_publishes_the_file_once(tmp_path, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    privacy_notice_in_force()
+    notice = tmp_path / "notice.md"
+    notice.write_text("Our notice, kept $retention_months months.", encoding="utf-8")
+    out = StringIO()
+    call_command("publish_privacy_notice", "--file", str(notice), "--changes", "Short", stdout=out)
+    call_command("publish_privacy_notice", "--file", str(notice), stdout=out)
+    assert privacy_notice_in_force().text == "Our notice, kept 12 months."
+    assert out.getvalue().count("version 2") == 2
