@@ -301,3 +301,13 @@ def test_people_change_their_listing_consent_later(client, make_registrable, mak
     assert client.post(url, {"consent": "yes"}).status_code == 404
     registration.refresh_from_db()
     assert not registration.consent_to_list
+
+
+def test_a_ticket_whose_person_was_removed_still_scans_without_a_name(make_registrable, make_user):
+    from escape_events.registrations.checkin import check_in
+
+    event = make_registrable()
+    registration, _ = services.register(event=event, user=make_user(), mode=Mode.ONSITE)
+    Registration.objects.filter(pk=registration.pk).update(user=None)
+    result = check_in(code_or_registration=registration.check_in_code, event=event, by=make_user())
+    assert result.checked_in and result.message == "Removed person is checked in (On-site)."
