@@ -11,12 +11,16 @@ from .agenda import Agenda, lay_out
 from .models import Convener, Entry, Material, Speaker
 
 
-def _entries() -> QuerySet[Entry]:
-    """Entries with what every view of them shows: session and its conveners, speakers."""
-    return Entry.objects.select_related("session").prefetch_related(
-        Prefetch("speakers", queryset=Speaker.objects.order_by("position", "pk")),
-        Prefetch("session__conveners", queryset=Convener.objects.order_by("position", "pk")),
+def _entries(*, conveners: bool = True) -> QuerySet[Entry]:
+    """Entries with what views of them show: session (and its conveners), speakers."""
+    entries = Entry.objects.select_related("session").prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.order_by("position", "pk"))
     )
+    if conveners:
+        entries = entries.prefetch_related(
+            Prefetch("session__conveners", queryset=Convener.objects.order_by("position", "pk"))
+        )
+    return entries
 
 
 def agenda_for(event: Event, *, with_materials: bool = True) -> Agenda:
@@ -28,7 +32,9 @@ def agenda_for(event: Event, *, with_materials: bool = True) -> Agenda:
     return lay_out(event, list(entries))
 
 
-def agendas_for(events: Iterable[Event], event_ids: QuerySet | None = None) -> dict[int, Agenda]:
+def agendas_for(
+    events: Iterable[Event], event_ids: QuerySet | None = None, *, conveners: bool = True
+) -> dict[int, Agenda]:
     """Agendas of many events (calendar feeds) in at most three queries.
 
     `event_ids` is a queryset of the same events' primary keys, so that a feed of thousands of
@@ -39,7 +45,7 @@ def agendas_for(events: Iterable[Event], event_ids: QuerySet | None = None) -> d
         return {}
     wanted = event_ids if event_ids is not None else list(events)
     by_event: dict[int, list[Entry]] = defaultdict(list)
-    for entry in _entries().filter(event__in=wanted):
+    for entry in _entries(conveners=conveners).filter(event__in=wanted):
         if entry.event_id in events:
             by_event[entry.event_id].append(entry)
     return {pk: lay_out(events[pk], entries) for pk, entries in by_event.items()}
@@ -50,10 +56,11 @@ def has_agenda(event: Event) -> bool:
 
 
 def recent_agendas(series: Series, limit: int = 5) -> list[Agenda]:
-    """The latest meetings of a series that have an agenda, newest first, in three queries."""
+    """The latest meetings of a series that have an agenda, newest first, in three queries
+    (their titles and speakers; conveners are for the meeting's own page)."""
     with_entries = Exists(Entry.objects.filter(event=OuterRef("pk")))
     meetings = list(
         Event.objects.filter(series=series).filter(with_entries).order_by("-start")[:limit]
     )
-    agendas = agendas_for(meetings)
+    agendas = agendas_for(meetings, conveners=False)
     return [agendas[meeting.pk] for meeting in meetings if meeting.pk in agendas]
