@@ -39,21 +39,34 @@ def programme(world):
     )
     welcome = services.add_entry(
         event=event,
-        values={"start": start, "end": start + timedelta(minutes=15), "title": "Welcome",
-                "description": "Hello **everyone**."},
+        values={
+            "start": start,
+            "end": start + timedelta(minutes=15),
+            "title": "Welcome",
+            "description": "Hello **everyone**.",
+        },
         speakers=[services.Person("Simone", "CERN"), services.Person("Aris", "PIC")],
-    )  # fmt: skip
+    )
     exercise = services.add_entry(
         event=event,
-        values={"start": start + timedelta(minutes=15), "end": start + timedelta(minutes=75),
-                "title": "First notebook", "kind": "hands_on", "session": session},
-    )  # fmt: skip
+        values={
+            "start": start + timedelta(minutes=15),
+            "end": start + timedelta(minutes=75),
+            "title": "First notebook",
+            "kind": "hands_on",
+            "session": session,
+        },
+    )
     services.add_material_link(entry=exercise, url="https://swan.cern.ch", title="SWAN")
     coffee = services.add_entry(
         event=event,
-        values={"start": start + timedelta(minutes=75), "end": start + timedelta(minutes=90),
-                "title": "Coffee", "kind": "break"},
-    )  # fmt: skip
+        values={
+            "start": start + timedelta(minutes=75),
+            "end": start + timedelta(minutes=90),
+            "title": "Coffee",
+            "kind": "break",
+        },
+    )
     event.refresh_from_db()
     return {"event": event, "welcome": welcome, "exercise": exercise, "coffee": coffee}
 
@@ -148,8 +161,11 @@ def test_timetable_feed_is_byte_stable_and_answers_304(client, programme):
 
 
 def test_agenda_changes_refresh_every_feed_that_shows_them(client, world, programme):
-    urls = [reverse("feeds:all"), reverse("feeds:event", kwargs={"slug": world["upcoming"].slug}),
-            timetable_url(programme["event"])]  # fmt: skip
+    urls = [
+        reverse("feeds:all"),
+        reverse("feeds:event", kwargs={"slug": world["upcoming"].slug}),
+        timetable_url(programme["event"]),
+    ]
     before = {url: client.get(url) for url in urls}
     services.update_entry(entry=programme["coffee"], values={"title": "Coffee and tea"})
     for url, old in before.items():
@@ -173,8 +189,10 @@ def test_uids_stay_and_sequence_grows_when_entries_or_the_event_change(client, p
     assert after["Coffee"]["SEQUENCE"] == before["Coffee"]["SEQUENCE"] + 1
     assert after["Welcome"]["SEQUENCE"] == before["Welcome"]["SEQUENCE"]
 
-    update_event(event=event, values={"start": event.start + timedelta(days=1),
-                                      "end": event.end + timedelta(days=1)})  # fmt: skip
+    update_event(
+        event=event,
+        values={"start": event.start + timedelta(days=1), "end": event.end + timedelta(days=1)},
+    )
     moved = read()
     assert moved["Welcome"]["SEQUENCE"] > after["Welcome"]["SEQUENCE"]
     assert moved["Welcome"]["DTSTART"].dt == after["Welcome"]["DTSTART"].dt + timedelta(days=1)
@@ -189,9 +207,12 @@ def test_a_meetings_entries_relate_to_the_series(client, world):
     meeting = world["stored"]["moved"]
     services.add_entry(
         event=meeting,
-        values={"start": meeting.start, "end": meeting.start + timedelta(minutes=10),
-                "title": "Coordination"},
-    )  # fmt: skip
+        values={
+            "start": meeting.start,
+            "end": meeting.start + timedelta(minutes=10),
+            "title": "Coordination",
+        },
+    )
     (vevent,) = read_with_icalendar(client.get(timetable_url(meeting)).content).walk("VEVENT")
     assert vevent["RELATED-TO"] == f"series-{world['series'].pk}@{settings.CALENDAR_UID_DOMAIN}"
 

@@ -57,8 +57,13 @@ def targets(hands_on, organiser, register, wp2_series):
             "check_in_qr": registration.pk,
             "file_delete": file.pk,
             **dict.fromkeys(
-                ["agenda_entry_edit", "agenda_entry_duplicate", "agenda_entry_move",
-                 "agenda_entry_delete", "agenda_material_add"],
+                [
+                    "agenda_entry_edit",
+                    "agenda_entry_duplicate",
+                    "agenda_entry_move",
+                    "agenda_entry_delete",
+                    "agenda_material_add",
+                ],
                 entry.pk,
             ),  # fmt: skip
             "agenda_material_delete": material.pk,

@@ -67,9 +67,12 @@ def test_speakers_keep_their_order_and_a_participant_fills_in_the_blanks(
     hands_on, django_user_model
 ):
     ada = django_user_model.objects.create_user(
-        username="ada", email="ada@example.org", first_name="Ada", last_name="Lovelace",
+        username="ada",
+        email="ada@example.org",
+        first_name="Ada",
+        last_name="Lovelace",
         affiliation="PIC",
-    )  # fmt: skip
+    )
     entry = services.add_entry(
         event=hands_on,
         values={"start": at(1, "14:00"), "end": at(1, "14:30"), "title": "Welcome"},
