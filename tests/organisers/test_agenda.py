@@ -21,7 +21,7 @@ def url(name, event, **kwargs):
 
 def entry_data(event, start="10:00", end="10:30", title="Welcome", **extra):
     day = event.local_start.date().isoformat()
-    data = {  # fmt: skip
+    data = {
         "day": day,
         "start_time": start,
         "end_time": end,

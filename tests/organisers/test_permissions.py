@@ -65,7 +65,7 @@ def targets(hands_on, organiser, register, wp2_series):
                     "agenda_material_add",
                 ],
                 entry.pk,
-            ),  # fmt: skip
+            ),
             "agenda_material_delete": material.pk,
             "agenda_session_edit": session.pk,
             "agenda_session_delete": session.pk,
