@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from escape_events.timetable.models import Entry
 from tests.conftest import ZURICH
@@ -38,14 +39,14 @@ def add_entry(page, day_label, start, end, title, *, kind="Talk", session=None, 
         page.locator("#id_speakers-0-name").fill(speaker[0])
         page.locator("#id_speakers-0-affiliation").fill(speaker[1])
     page.get_by_role("button", name="Add to the agenda").click()
-    assert page.get_by_text(f"“{title}” is added to the agenda.").is_visible()
+    expect(page.get_by_text(f"“{title}” is added to the agenda.")).to_be_visible()
 
 
 def test_organiser_builds_a_three_day_agenda(page, live_server, organiser, camp):  # noqa: F811
     sign_in(page, live_server, organiser)
     page.goto(f"/organise/events/{camp.slug}/")
     page.get_by_role("link", name="Agenda", exact=True).click()
-    assert page.get_by_text("No entries yet.").is_visible()
+    expect(page.get_by_text("No entries yet.")).to_be_visible()
 
     page.get_by_role("link", name="Add a session").click()
     page.get_by_label("Title").fill("Day 2 — Rucio internals")
@@ -76,7 +77,7 @@ def test_organiser_builds_a_three_day_agenda(page, live_server, organiser, camp)
     page.get_by_label("Title").fill("Transfers")
     page.get_by_label("Session").select_option(label="Day 2 — Rucio internals")
     page.get_by_role("button", name="Add to the agenda").click()
-    assert page.get_by_text("It overlaps “Daemons”").is_visible()
+    expect(page.get_by_text("It overlaps “Daemons”")).to_be_visible()
     page.get_by_role("link", name="Cancel").click()
 
     # The coffee break runs 15 minutes late; duplicate it to Tuesday.
@@ -88,18 +89,19 @@ def test_organiser_builds_a_three_day_agenda(page, live_server, organiser, camp)
     page.get_by_label("Start").fill("15:00")
     page.get_by_role("button", name="Make the copy").click()
     page.get_by_role("link", name="Agenda", exact=True).click()
-    assert page.locator(".agenda-day").count() == 3
+    expect(page.locator(".agenda-day")).to_have_count(3)
     assert Entry.objects.filter(event=camp).count() == 5
 
     page.get_by_role("link", name="See it on the event page").click()
-    days = page.locator("h3.agenda-day").all_inner_texts()
-    assert days == [
-        "Monday 13 October 2031",
-        "Tuesday 14 October 2031",
-        "Wednesday 15 October 2031",
-    ]
+    expect(page.locator("h3.agenda-day")).to_have_text(
+        [
+            "Monday 13 October 2031",
+            "Tuesday 14 October 2031",
+            "Wednesday 15 October 2031",
+        ]
+    )
     assert page.get_by_role("heading", name="Day 2 — Rucio internals").is_visible()
-    assert page.get_by_text("conveners: Martin (CERN)").is_visible()
+    expect(page.get_by_text("conveners: Martin (CERN)")).to_be_visible()
     coffee = page.locator(".agenda-entry", has_text="Coffee").first
     assert "10:45–11:15" in coffee.inner_text()
     assert "Your time:" in coffee.inner_text()  # the visitor is in New York
@@ -125,5 +127,5 @@ def test_on_a_phone_the_timetable_fits_the_screen(browser, live_server, camp):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
-    assert page.get_by_text("A rather long title").is_visible()
+    expect(page.get_by_text("A rather long title")).to_be_visible()
     phone.close()
