@@ -14,3 +14,4 @@ class FeedsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_install_version_triggers, sender=self)
+        from . import receivers  # noqa: F401  (answers accounts about a person)

@@ -12,8 +12,9 @@ import hashlib
 from django.apps import apps
 from django.db import connections, transaction
 
-# Apps whose tables hold what public feeds show (events, series, venues, occurrences).
-FEED_SOURCE_APPS = ("events",)
+# Apps whose tables hold what feeds show (events, series, venues, occurrences; agendas). Every
+# app whose data reaches a feed must be here, or a change there would not reach cached feeds.
+FEED_SOURCE_APPS = ("events", "timetable")
 TABLE = "feeds_contentversion"
 PREFIX = "feeds_version_"
 

@@ -19,9 +19,15 @@ from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from escape_events.calendars.ics import Attendance, CalendarInfo, render_calendar
+from escape_events.calendars.ics import (
+    Attendance,
+    CalendarInfo,
+    render_calendar,
+    render_timetable,
+)
 from escape_events.events.models import Event, Kind, Series
 from escape_events.registrations.models import Registration
+from escape_events.timetable.selectors import agenda_for, agendas_for
 
 from . import selectors
 from .bodies import body_for
@@ -84,8 +90,10 @@ def _scope_response(request, *, scope, info, key, filename, since, today):
     fingerprint = selectors.fingerprint(state, today=today, since=since, extra=repr((key, info)))
 
     def build():
-        events, series = selectors.scope_content(scope(), since)
-        return _build(info, today=today, events=events, series=series)
+        current = scope()
+        events, series = selectors.scope_content(current, since)
+        agendas = selectors.scope_agendas(current, events, series)
+        return _build(info, today=today, events=events, series=series, agendas=agendas)
 
     return _respond_kept(request, fingerprint=fingerprint, filename=filename, build=build)
 
@@ -174,12 +182,33 @@ def event_ics(request, slug):
         url=_absolute(event.get_absolute_url()),
         source=_absolute(reverse("feeds:event", kwargs={"slug": slug})),
     )
-    body = _build(info, today=_today(), events=[event])
+    body = _build(info, today=_today(), events=[event], agendas=agendas_for([event]))
     return _respond(
         request,
         etag=_body_etag(body),
         last_modified=event.updated_at,
         filename=f"{slug}.ics",
+        body=lambda: body,
+    )
+
+
+@require_safe
+def timetable_feed(request, slug):
+    """Every agenda entry of one event as its own calendar item (opt-in, for whole programmes).
+    Any agenda change touches the event, so its `updated_at` is the Last-Modified."""
+    event = get_object_or_404(Event.objects.select_related("venue", "series"), slug=slug)
+    info = CalendarInfo(
+        name=f"{event.title}: timetable",
+        description=f"Every item of the timetable of {event.title}.",
+        url=_absolute(event.get_absolute_url()),
+        source=_absolute(reverse("feeds:timetable", kwargs={"slug": slug})),
+    )
+    body = render_timetable(info, agenda=agenda_for(event))
+    return _respond(
+        request,
+        etag=_body_etag(body),
+        last_modified=event.updated_at,
+        filename=f"{slug}-timetable.ics",
         body=lambda: body,
     )
 
@@ -225,10 +254,12 @@ def personal_feed(request, token):
 
     def build():
         registrations = content.registrations
+        events = [registration.event for registration in registrations]
         return _build(
             info,
             today=today,
-            events=[registration.event for registration in registrations],
+            events=events,
+            agendas=agendas_for(events),
             attendance={
                 registration.event_id: _attendance(registration) for registration in registrations
             },

@@ -161,7 +161,7 @@ def test_home_uses_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("count", [2, 30])
 def test_series_page_uses_a_fixed_number_of_queries(
-    client, make_event, wp2_series, count, django_assert_num_queries
+    client, make_event, wp2_series, count, django_assert_num_queries, give_agenda
 ):
     for number in range(count):
         past = datetime(2020, 1, 8, 13, tzinfo=UTC) + timedelta(weeks=number)
@@ -172,7 +172,10 @@ def test_series_page_uses_a_fixed_number_of_queries(
             title="Minutes",
             kind="minutes",
         )
-    with django_assert_num_queries(4):  # series, overrides, past meetings, their attachments
+        give_agenda(meeting, number % 5 + 1)
+    # series, overrides, past meetings, their attachments; recent agendas: meetings, entries,
+    # speakers
+    with django_assert_num_queries(7):
         assert client.get("/series/escape-wp2-meeting/").status_code == 200
 
 
@@ -209,9 +212,9 @@ def test_event_page_costs_one_query_plus_one_per_list_it_shows(
     meeting, partner = _meeting_with_everything(make_event, django_user_model)
     if signed_in:  # an attendee: session, user, whether they organise anything
         client.force_login(django_user_model.objects.create_user("ada", "ada@example.org"))
-    # Beside the event: the registration box's settings (none here); signed in, the session,
-    # the user and whether they organise anything.
-    extra = 4 if signed_in else 1
+    # Beside the event: its agenda (empty here), the registration box's settings (none here);
+    # signed in, the session, the user and whether they organise anything.
+    extra = 5 if signed_in else 2
     with django_assert_num_queries(1 + extra):  # the event, knowing its lists are empty
         page = client.get(plain.get_absolute_url())
     assert "Held alongside" not in page.content.decode()

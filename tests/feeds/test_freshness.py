@@ -129,11 +129,41 @@ def test_a_deletion_is_news_to_if_modified_since(client, world):
     assert parse_http_date(again["Last-Modified"]) > parse_http_date(first["Last-Modified"])
 
 
-def test_every_table_of_the_events_app_bumps_the_version():
+@pytest.mark.parametrize("what", ["talk title", "speaker", "convener"])
+def test_an_agenda_change_by_update_changes_the_feeds_that_show_it(
+    client, world, register, give_agenda, what
+):
+    entry = give_agenda(world["upcoming"], 1)[0]
+    register(world["upcoming"], world["user"])
+    urls = [reverse("feeds:all"), _personal(client, world["user"])]
+    first = [client.get(url) for url in urls]
+    if what == "talk title":
+        type(entry).objects.filter(pk=entry.pk).update(title="Rucio in depth")
+        text = "Rucio in depth"
+    elif what == "speaker":
+        entry.speakers.update(name="Grace Hopper")
+        text = "Grace Hopper"
+    else:
+        entry.session.conveners.update(name="Barbara Liskov")
+        text = "Barbara Liskov"
+    for url, before in zip(urls, first, strict=True):
+        again = client.get(url, headers={"If-None-Match": before["ETag"]})
+        assert again.status_code == 200
+        assert text in again.content.decode().replace("\r\n ", "")
+
+
+def test_every_table_of_the_apps_feeds_show_bumps_the_version():
     tables = triggers.feed_tables()
-    assert {"events_event", "events_series", "events_venue", "events_event_colocated_with"} <= (
-        set(tables)
-    )
+    assert {
+        "events_event",
+        "events_series",
+        "events_venue",
+        "events_event_colocated_with",
+        "timetable_entry",
+        "timetable_session",
+        "timetable_speaker",
+        "timetable_convener",
+    } <= set(tables)
     assert set(tables) <= triggers.installed_on()
 
 
