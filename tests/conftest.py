@@ -89,6 +89,7 @@ def feed_version_changes_within_the_test(request):
         with connection.cursor() as cursor:
             cursor.execute(f"SET CONSTRAINTS {', '.join(constraint_names())} IMMEDIATE")
 
+
 @pytest.fixture
 def give_agenda(db):
     """Fill an event's agenda: `count` talks of 10 minutes from its start, each with a speaker,
