@@ -242,6 +242,8 @@ def race(port: int, slug: str, keys: list[str]) -> Race:
     get_status, post_status = [0] * len(keys), [0] * len(keys)
     page = f"http://127.0.0.1:{port}/events/{slug}/"
     form = re.compile(rb'name="csrfmiddlewaretoken"')
+    hidden = re.compile(rb'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+    required_box = re.compile(rb'<input type="checkbox" name="([^"]+)" required')
 
     def send(request) -> tuple[int, float, bytes]:
         started = time.perf_counter()
@@ -260,8 +262,12 @@ def race(port: int, slug: str, keys: list[str]) -> Race:
         together.wait()
         status, gets[index], body = send(urllib.request.Request(page, headers=cookie))
         get_status[index] = status if form.search(body) else -2  # the page must offer the form
+        # What a browser sends: the form's hidden fields, the boxes it must tick, on-site.
+        fields = {name.decode(): value.decode() for name, value in hidden.findall(body)}
+        fields.update({name.decode(): "on" for name in required_box.findall(body)})
+        fields.update({"attend": "onsite", "csrfmiddlewaretoken": token})
         together.wait()
-        data = urlencode({"attend": "onsite", "csrfmiddlewaretoken": token}).encode()
+        data = urlencode(fields).encode()
         request = urllib.request.Request(f"{page}register/", data=data, headers=cookie)  # noqa: S310
         post_status[index], posts[index], _ = send(request)
 
