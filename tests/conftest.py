@@ -117,3 +117,28 @@ def give_agenda(db):
         ]
 
     return give
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The shared cache on a real Redis (REDIS_TEST_URL), emptied before and after; skipped
+    with a note when no Redis answers. Gives a client to look at the keys."""
+    import redis
+
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"needs Redis at {url} (set REDIS_TEST_URL)")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "escape-events-test",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield redis.Redis.from_url(url)
+    cache.clear()

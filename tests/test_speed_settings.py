@@ -1,11 +1,9 @@
 """Settings that carry load: persistent checked database connections, sessions read from Redis."""
 
-import os
 import runpy
 from pathlib import Path
 
 import pytest
-import redis
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.core.cache import cache
 from django.urls import reverse
@@ -13,7 +11,6 @@ from django.urls import reverse
 import escape_events
 
 SETTINGS = Path(escape_events.__file__).with_name("settings.py")
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 PRODUCTION = {
     "ESCAPE_PRODUCTION": "1",
     "SECRET_KEY": "x" * 60,
@@ -55,22 +52,8 @@ def test_sessions_are_cached_in_redis_when_it_is_configured(monkeypatch):
 
 
 @pytest.fixture
-def redis_sessions(settings):
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"needs Redis at {REDIS_URL} (set REDIS_TEST_URL)")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "escape-events-session-test",
-        }
-    }
+def redis_sessions(redis_cache, settings):
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.django_db
