@@ -131,14 +131,10 @@ class Product(Server):
 
         from allauth.account.models import EmailAddress
         from django.conf import settings
-        from django.contrib.auth import (
-            BACKEND_SESSION_KEY,
-            HASH_SESSION_KEY,
-            SESSION_KEY,
-            get_user_model,
-        )
+        from django.contrib.auth import get_user_model
         from django.core.management import call_command
         from django.utils import timezone
+        from floor.sessions import signed_in_session
 
         from escape_events.events.models import Event
         from escape_events.registrations.models import RegistrationSettings
@@ -163,13 +159,7 @@ class Product(Server):
             EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users
         )
         store = import_module(settings.SESSION_ENGINE).SessionStore
-        for user in users:
-            session = store()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.create()
-            self.keys.append(session.session_key)
+        self.keys = [signed_in_session(store, user) for user in users]
 
     def reset(self) -> None:
         from django_tasks_db.models import DBTaskResult

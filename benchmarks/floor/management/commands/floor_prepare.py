@@ -2,13 +2,13 @@
 
 import json
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from floor.models import Event
+from floor.sessions import signed_in_session
 
 
 class Command(BaseCommand):
@@ -25,12 +25,5 @@ class Command(BaseCommand):
             User(username=f"racer{i}", email=f"racer{i}@example.org", password="!")  # noqa: S106 - unusable
             for i in range(clients)
         )
-        keys = []
-        for user in users:
-            session = SessionStore()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.create()
-            keys.append(session.session_key)
+        keys = [signed_in_session(SessionStore, user) for user in users]
         self.stdout.write(json.dumps(keys))
