@@ -70,13 +70,14 @@ _PLAIN = ParserConfig(
 )
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=20_000)
 def markdown_to_text(text: str) -> str:
     """Markdown as plain text for calendars: no `**`, lists as bullets, links with their address.
 
     The same safe HTML as the pages, laid out as text by inscriptis (paragraphs, lists, tables).
-    A pure function of the text, so the latest results are kept: rebuilding a feed after one
-    event changed converts one description, not thousands.
+    A pure function of the text, so the latest results are kept (more than a feed holds: an LRU
+    smaller than the feed it serves keeps nothing): rebuilding a feed after one event changed
+    converts one description, not thousands.
     """
     if not (text or "").strip():
         return ""
