@@ -8,6 +8,5 @@ urlpatterns = [
     path("feeds/", include("escape_events.feeds.urls")),
     path("", include("escape_events.registrations.urls")),
     path("organise/", include("escape_events.organisers.urls")),
-    path("", include("escape_events.organisers.public_urls")),
     path("", include("escape_events.events.urls")),
 ]

@@ -1,7 +1,7 @@
 """Events, meeting series and the places they happen."""
 
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from dateutil.rrule import rrulestr
 from django.conf import settings
@@ -246,18 +246,6 @@ class Event(Scheduling):
     @property
     def local_end(self) -> datetime:
         return self.end.astimezone(self.zone)
-
-    @property
-    def last_day(self) -> date:
-        """The last calendar day the event covers (inclusive), in its own zone."""
-        end = self.local_end
-        if self.all_day or end.time() == datetime.min.time():
-            return (end - timedelta(days=1)).date()
-        return end.date()
-
-    @property
-    def is_multi_day(self) -> bool:
-        return self.last_day > self.local_start.date()
 
     @property
     def is_moved(self) -> bool:

@@ -43,7 +43,7 @@ def remove_attachment(*, attachment: Attachment) -> None:
 
 
 def set_minutes(*, event: Event, text: str) -> bool:
-    """Replace the meeting minutes (Markdown); False when nothing changed.
+    """Replace the meeting minutes (plain text, line breaks kept); False when nothing changed.
 
     Minutes are not in calendars, so no SEQUENCE bump and no notice to registrants.
     """

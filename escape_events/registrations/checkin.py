@@ -29,10 +29,6 @@ class CheckInResult:
     checked_in: bool
     message: str
 
-    @property
-    def is_warning(self) -> bool:
-        return not self.checked_in
-
 
 def code_from_scan(text: str) -> str:
     """The code alone, whether a scanner typed the code or the whole check-in address."""

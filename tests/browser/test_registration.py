@@ -24,8 +24,7 @@ def person(email):
     return user
 
 
-def test_attendee_registers_joins_a_waiting_list_and_cancels(page, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_attendee_registers_joins_a_waiting_list_and_cancels(page):
     load_seeds()
     load_registration_seeds()
     # The coding camp has one seat left, taken by someone else: our attendee will wait.

@@ -89,9 +89,3 @@ def register(make_person):
         return registration
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Many users per test: a fast hasher keeps the suite quick (never in production)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

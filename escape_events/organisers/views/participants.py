@@ -6,13 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from escape_events.events.models import Event
 from escape_events.registrations.models import Registration
 
 from .. import selectors, services
@@ -242,22 +241,3 @@ def message_log(request, slug):
         "exports": ExportLog.objects.filter(event=event).select_related("user")[:100],
     }
     return render(request, "organisers/message_log.html", context)
-
-
-@require_GET
-def public_participants(request, slug):
-    """People who agreed to be listed, if the organisers publish the list; 404 otherwise."""
-    event = get_object_or_404(Event.objects.select_related("registration_settings"), slug=slug)
-    stored = getattr(event, "registration_settings", None)
-    if stored is None or not stored.public_participant_list:
-        raise Http404("This event has no public participant list.")
-    people = (
-        Registration.objects.filter(
-            event=event, status=Registration.Status.CONFIRMED, consent_to_list=True
-        )
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
-    return render(
-        request, "organisers/public_participants.html", {"event": event, "people": people}
-    )
