@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from .attachments import validate_upload
+from .locking import lock_events, lock_with_partners
 from .models import Attachment, Event, Series, Venue
+from .permissions import organises
 from .selectors import find_occurrence
 from .signals import event_changed
 
@@ -105,8 +107,26 @@ def _announce(event: Event, changed: list[str]) -> None:
     )
 
 
+def _check_partners(event: Event | None, partners, by) -> list[Event]:
+    """Co-location shows each event's registration on the other's page, so it needs both
+    sides: a new partner must be an event `by` organises too (None: a trusted caller such as
+    seeding). Partners already linked may stay or go."""
+    partners = [other for other in partners if event is None or other.pk != event.pk]
+    if by is None:
+        return partners
+    current = set(event.colocated_with.values_list("pk", flat=True)) if event else set()
+    foreign = [other for other in partners if other.pk not in current and not organises(by, other)]
+    if foreign:
+        titles = ", ".join(f"“{other.title}”" for other in foreign)
+        raise ValidationError(
+            f"{titles}: you can only hold this event alongside events you organise too. "
+            "Ask its organisers to add you as a co-organiser, or to link the events themselves."
+        )
+    return partners
+
+
 @transaction.atomic
-def create_event(*, values: dict, organisers=(), colocated_with=()) -> Event:
+def create_event(*, values: dict, organisers=(), colocated_with=(), by=None) -> Event:
     """A new standalone event from model fields; a slug is made from the title if absent."""
     event = Event(**values)
     if not event.slug:
@@ -115,10 +135,12 @@ def create_event(*, values: dict, organisers=(), colocated_with=()) -> Event:
         named = {match.group() for match in _YEAR.finditer(event.title)}
         text = event.title if year in named else f"{event.title} {year}"
         event.slug = unique_event_slug(text)
+    partners = _check_partners(None, colocated_with, by)
     event.full_clean()
+    lock_events(other.pk for other in partners)
     event.save()
     event.organisers.add(*organisers)
-    event.colocated_with.set(colocated_with)
+    event.colocated_with.set(partners)
     return event
 
 
@@ -129,13 +151,19 @@ def _differs(current: Event, name: str, value) -> bool:
 
 
 @transaction.atomic
-def update_event(*, event: Event, values: dict, colocated_with=None) -> list[str]:
+def update_event(*, event: Event, values: dict, colocated_with=None, by=None) -> list[str]:
     """Apply field changes; returns the calendar-relevant fields that changed.
 
     Such a change bumps `sequence` (calendar clients replace their copy) and, after commit,
-    sends `event_changed` so that registrants are told.
+    sends `event_changed` so that registrants are told. With `colocated_with`, the event and
+    all its partners, old and new, are locked first, in one sorted pass (see events.locking).
     """
-    current = Event.objects.select_for_update().get(pk=event.pk)
+    if colocated_with is None:
+        lock_events([event.pk])
+    else:
+        partners = _check_partners(event, colocated_with, by)
+        lock_with_partners(event.pk, also=[other.pk for other in partners])
+    current = Event.objects.get(pk=event.pk)
     changed = [
         name for name in CALENDAR_FIELDS if name in values and _differs(current, name, values[name])
     ]
@@ -146,7 +174,7 @@ def update_event(*, event: Event, values: dict, colocated_with=None) -> list[str
     current.full_clean()
     current.save()
     if colocated_with is not None:
-        current.colocated_with.set([other for other in colocated_with if other.pk != current.pk])
+        current.colocated_with.set(partners)
     if changed:
         _announce(current, changed)
     return changed

@@ -65,6 +65,17 @@ PERSON_COLUMNS = {
     ),
     "mode": Column("mode", "Mode", ("mode",), lambda row: MODE_LABELS[row["mode"]], 10),
     "status": Column("status", "Status", ("status",), lambda row: STATUS_LABELS[row["status"]], 16),
+    "waiting_list": Column(
+        "waiting_list",
+        "Waiting list",
+        ("waiting_line", "waiting_position"),
+        lambda row: (
+            f"{MODE_LABELS[row['waiting_line']]}, number {row['waiting_position']}"
+            if row["waiting_position"]
+            else ""
+        ),
+        20,
+    ),
     "registered_at": Column(
         "registered_at", "Registered at", ("created_at",), lambda row: row["created_at"]
     ),
@@ -78,6 +89,7 @@ COLUMN_CHOICES = [
     ("affiliation", "Affiliation"),
     ("mode", "Mode"),
     ("status", "Status"),
+    ("waiting_list", "Place on a waiting list"),
     ("answers", "Answers to the questions"),
     ("registered_at", "Registration time"),
     ("checked_in_at", "Check-in time"),

@@ -9,6 +9,13 @@ from django.db.models.functions import Lower, TruncDate
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
+from escape_events.registrations.availability import (
+    Availability,
+    ModeAvailability,
+    count_rows,
+    in_line,
+    with_waiting_positions,
+)
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
 
 from .permissions import organised_events, organised_series
@@ -24,7 +31,8 @@ def my_events(user) -> QuerySet[Event]:
         .select_related("venue", "series")
         .annotate(
             confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
-            waiting=Count("registrations", filter=Q(registrations__status=Status.WAITING)),
+            # In any line: on a waiting list, or holding the other mode while waiting.
+            waiting=Count("registrations", filter=in_line(prefix="registrations__")),
             pending=Count("registrations", filter=Q(registrations__status=Status.PENDING)),
         )
     )
@@ -60,52 +68,47 @@ def registration_settings(event: Event) -> RegistrationSettings | None:
     return RegistrationSettings.objects.filter(event=event).first()
 
 
-@dataclass
+@dataclass(frozen=True)
 class ModeCounts:
-    mode: str
-    label: str
-    offered: bool
-    capacity: int | None
-    by_status: dict[str, int]
+    """One mode on the overview: its places (the services' own availability) plus the history
+    the organisers follow (cancelled, declined, checked in)."""
+
+    places: ModeAvailability
+    cancelled: int
+    rejected: int
     checked_in: int
 
     @property
-    def seats_taken(self) -> int:
-        return sum(self.by_status.get(status, 0) for status in Registration.SEAT_STATUSES)
+    def mode(self) -> str:
+        return self.places.mode
 
     @property
-    def places_left(self) -> int | None:
-        if self.capacity is None:
-            return None
-        return max(self.capacity - self.seats_taken, 0)
-
-    def count(self, status: str) -> int:
-        return self.by_status.get(status, 0)
+    def label(self) -> str:
+        return self.places.label
 
 
 def registration_counts(event: Event, settings: RegistrationSettings | None) -> list[ModeCounts]:
-    """Counts per mode and status plus check-ins, from one grouped query."""
-    rows = (
-        Registration.objects.filter(event=event)
-        .values("mode", "status")
-        .annotate(total=Count("pk"), checked=Count("pk", filter=Q(checked_in_at__isnull=False)))
-        .order_by()
+    """Places, waiting lines and history per mode, from one grouped query."""
+    rows = count_rows(
+        [event.pk], extra={"checked": Count("pk", filter=Q(checked_in_at__isnull=False))}
     )
-    by_mode: dict[str, dict[str, int]] = defaultdict(dict)
-    checked: dict[str, int] = defaultdict(int)
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    history: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
-        by_mode[row["mode"]][row["status"]] = row["total"]
-        checked[row["mode"]] += row["checked"]
+        counts[(row["mode"], row["status"], row["waiting_for_mode"])] += row["total"]
+        history[(row["mode"], row["status"])] += row["total"]
+        history[(row["mode"], "checked_in")] += row["checked"]
+    places = Availability.from_counts(
+        settings or RegistrationSettings(event=event, registration_required=False), counts
+    )
     return [
         ModeCounts(
-            mode=mode,
-            label=label,
-            offered=bool(settings and settings.allows(mode)),
-            capacity=settings.capacity_for(mode) if settings else None,
-            by_status=by_mode[mode],
-            checked_in=checked[mode],
+            places=places[mode],
+            cancelled=history[(mode, Status.CANCELLED)],
+            rejected=history[(mode, Status.REJECTED)],
+            checked_in=history[(mode, "checked_in")],
         )
-        for mode, label in Mode.choices
+        for mode in Mode.values
     ]
 
 
@@ -171,11 +174,16 @@ def participants(
     event: Event, wanted: ParticipantFilter, event_questions: list[Question]
 ) -> QuerySet[Registration]:
     """The filtered registrations with their person and each answer as a column (one query)."""
-    rows = Registration.objects.filter(event=event).select_related("user")
-    if wanted.mode:
-        rows = rows.filter(mode=wanted.mode)
-    if wanted.status:
-        rows = rows.filter(status=wanted.status)
+    rows = with_waiting_positions(Registration.objects.filter(event=event).select_related("user"))
+    if wanted.status == Status.WAITING:
+        # Everyone in a line, including people holding the other mode while they wait; with a
+        # mode, the line for that mode (as the services promote from it).
+        rows = rows.filter(in_line(wanted.mode or None))
+    else:
+        if wanted.mode:
+            rows = rows.filter(mode=wanted.mode)
+        if wanted.status:
+            rows = rows.filter(status=wanted.status)
     if wanted.checked_in:
         rows = rows.filter(checked_in_at__isnull=wanted.checked_in == "no")
     if wanted.q:

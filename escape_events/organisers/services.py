@@ -14,12 +14,13 @@ from escape_events.events.models import Event, MeetingAttendance, Venue
 from escape_events.events.services import clone_event
 from escape_events.registrations.models import Question, RegistrationSettings
 from escape_events.registrations.services import (
+    SETTING_FIELDS,
     RegistrationRefused,
     approve,
     cancel_registration,
     promote_by_hand,
     reject,
-    set_capacity,
+    save_registration_settings,
 )
 
 from .models import MESSAGE_RECIPIENTS_MAX, ExportLog, ParticipantMessage
@@ -62,23 +63,17 @@ def repeat_event(*, event: Event, start, by) -> Event:
     old = RegistrationSettings.objects.filter(event=event).first()
     if old is not None:
         shift = copy.start - event.start
-        groups = list(old.restricted_to_groups.all())
-        new = RegistrationSettings.objects.create(
-            event=copy,
-            registration_required=old.registration_required,
+        values = {name: getattr(old, name) for name in SETTING_FIELDS}
+        values.update(
             opens_at=min(old.opens_at + shift, copy.start - timedelta(minutes=1)),
             closes_at=old.closes_at + shift if old.closes_at else None,
-            allow_onsite=old.allow_onsite,
-            allow_remote=old.allow_remote,
-            onsite_capacity=old.onsite_capacity,
-            remote_capacity=old.remote_capacity,
-            needs_approval=old.needs_approval,
             cancellation_deadline=(
                 old.cancellation_deadline + shift if old.cancellation_deadline else None
             ),
-            public_participant_list=old.public_participant_list,
         )
-        new.restricted_to_groups.set(groups)
+        save_registration_settings(
+            event=copy, values=values, groups=list(old.restricted_to_groups.all())
+        )
     Question.objects.bulk_create(
         Question(
             event=copy,
@@ -94,36 +89,12 @@ def repeat_event(*, event: Event, start, by) -> Event:
 
 
 @transaction.atomic
-def save_registration_settings(
+def save_registration_form(
     *, event: Event, values: dict | None, groups=(), questions_formset=None
 ) -> list:
-    """Store how people register (None: no registration); returns people promoted when a
-    capacity grew, since a bigger room serves the waiting list at once."""
-    current = RegistrationSettings.objects.filter(event=event).first()
-    promoted: list = []
-    if values is None:
-        if current is not None and current.registration_required:
-            current.registration_required = False
-            current.save(update_fields=["registration_required"])
-    else:
-        stored = current or RegistrationSettings(event=event)
-        old_capacities = (
-            (current.onsite_capacity, current.remote_capacity) if current else (None, None)
-        )
-        for name, value in values.items():
-            setattr(stored, name, value)
-        stored.full_clean()
-        stored.save()
-        stored.restricted_to_groups.set(groups)
-        if current is not None and old_capacities != (
-            stored.onsite_capacity,
-            stored.remote_capacity,
-        ):
-            promoted = set_capacity(
-                settings=stored,
-                onsite_capacity=stored.onsite_capacity,
-                remote_capacity=stored.remote_capacity,
-            )
+    """The organiser's registration settings (through the registrations service, which promotes
+    people when a capacity grew) and the questions asked; returns the people promoted."""
+    _stored, promoted = save_registration_settings(event=event, values=values, groups=groups)
     if questions_formset is not None:
         for question in questions_formset.save(commit=False):
             question.event = event

@@ -5,6 +5,7 @@ from django.dispatch import receiver
 from escape_events.events.signals import event_changed
 
 from .mails import send_event_changed_mails
+from .services import promote_waiting_list
 
 
 @receiver(event_changed, dispatch_uid="registrations_notify_event_changed")
@@ -13,3 +14,11 @@ def notify_registrants(sender, *, event, changed=(), cancelled=False, **kwargs):
     send_event_changed_mails.enqueue(
         event_id=event.pk, changed=list(changed), cancelled=bool(cancelled)
     )
+
+
+@receiver(event_changed, dispatch_uid="registrations_promote_after_event_changed")
+def serve_waiting_lists(sender, *, event, cancelled=False, **kwargs):
+    """A restored or moved event may give places again (seats freed while it was cancelled or
+    over): serve its waiting lists. A cancelled one stays inert (the service says so)."""
+    if not cancelled:
+        promote_waiting_list(event=event)

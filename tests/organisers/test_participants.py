@@ -203,8 +203,8 @@ def test_overview_shows_counts_places_left_and_a_chart(client, organiser, hands_
     response = client.get(reverse("organisers:event_overview", args=[hands_on.slug]))
     page = response.content.decode()
     onsite = response.context["counts"][0]
-    assert (onsite.mode, onsite.count("confirmed"), onsite.places_left) == ("onsite", 1, 0)
-    assert onsite.seats_taken == 2  # confirmed + pending hold a seat
+    assert (onsite.mode, onsite.places.confirmed, onsite.places.free) == ("onsite", 1, 0)
+    assert onsite.places.taken == 2  # confirmed + pending hold a seat
     assert "<svg" in page and "Registrations over time" in page
     assert "On-site (3)" in page and "Remote (1)" in page  # legend with totals
 

@@ -43,14 +43,14 @@ def race(targets):
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the window between reading availability and inserting, as a busy server would."""
-    original = seat_rules.seats_taken
+    original = seat_rules.load_availability
 
-    def slow(**kwargs):
-        taken = original(**kwargs)
+    def slow(settings):
+        availability = original(settings)
         time.sleep(0.05)
-        return taken
+        return availability
 
-    monkeypatch.setattr(seat_rules, "seats_taken", slow)
+    monkeypatch.setattr(seat_rules, "load_availability", slow)
 
 
 def thirty_racers_for_ten_seats(make_registrable, make_user):

@@ -74,7 +74,7 @@ class ExportForm(forms.Form):
     columns = forms.MultipleChoiceField(
         choices=COLUMN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        initial=["name", "email", "affiliation", "mode", "status"],
+        initial=["name", "email", "affiliation", "mode", "status", "waiting_list"],
         error_messages={"required": "Pick at least one column."},
     )
 

@@ -87,7 +87,7 @@ def _limit_colocation(form, user, event) -> None:
 
 def _save_registration(event, settings_form, questions) -> int:
     return len(
-        services.save_registration_settings(
+        services.save_registration_form(
             event=event,
             values=settings_form.clean_for(event.zone),
             groups=settings_form.cleaned_data["restricted_to_groups"],
