@@ -114,14 +114,16 @@ def switch(request, pk):
 
 def _back_with_status(request, status: int):
     """A refused action shows "My registrations" with the message and a 4xx status."""
-    response = mine(request)
-    response.status_code = status
-    return response
+    return _my_registrations_page(request, status=status)
 
 
 @require_GET
 @login_required
 def mine(request):
+    return _my_registrations_page(request)
+
+
+def _my_registrations_page(request, *, status: int = 200):
     registrations = my_registrations(request.user)
     active = [item for item in registrations if item.is_active]
     for item in registrations:
@@ -137,4 +139,4 @@ def mine(request):
         "upcoming": [item for item in registrations if item.is_active],
         "inactive": [item for item in registrations if not item.is_active],
     }
-    return render(request, "registrations/mine.html", context)
+    return render(request, "registrations/mine.html", context, status=status)

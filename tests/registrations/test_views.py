@@ -261,3 +261,31 @@ def test_open_event_shows_its_remote_link_to_signed_in_people_only(client, make_
     signed_in = client.get(event.get_absolute_url()).content.decode()
     assert 'href="https://vidyo.example.org/wp2"' in signed_in
     assert "No registration needed" in signed_in
+
+
+def test_a_refused_cancel_shows_the_page_with_the_reason(client, person, make_registrable):
+    from escape_events.registrations.services import register
+
+    event = make_registrable(cancellation_deadline=timezone.now() - timedelta(minutes=1))
+    registration, _ = register(event=event, user=person, mode=Mode.ONSITE)
+    response = client.post(reverse("registrations:cancel", args=[registration.pk]))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "The cancellation deadline has passed" in page and "My registrations" in page
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+
+
+def test_a_refused_switch_shows_the_page_with_the_reason(
+    client, person, make_user, make_registrable
+):
+    from escape_events.registrations.services import register
+
+    event = make_registrable(onsite=1, remote=5)
+    register(event=event, user=make_user(), mode=Mode.ONSITE)
+    registration, _ = register(event=event, user=person, mode=Mode.REMOTE)
+    response = client.post(
+        reverse("registrations:switch", args=[registration.pk]), {"mode": "onsite"}
+    )
+    assert response.status_code == 409
+    assert "On-site is full; you keep your current place." in response.content.decode()
