@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Attachment, Event, MeetingAttendance, Series, Venue
-from .services import add_attachment, materialise_occurrence
+from .services import add_attachment, materialise_occurrence, update_event
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
 SEED_FILE = SEEDS_DIR / "escape.json"
@@ -138,6 +138,10 @@ def load_seeds(path: Path = SEED_FILE, today: date | None = None) -> dict[str, i
         zone = zoneinfo.ZoneInfo(spec["time_zone"])
         events[spec["slug"]] = _load_event(spec, venues, _demo_span(spec, zone, today))
     for spec in data.get("events", []) + data.get("demo_events", []):
-        partners = [events[slug] for slug in spec.get("colocated_with", [])]
-        events[spec["slug"]].colocated_with.add(*partners)
+        if spec.get("colocated_with"):
+            event = events[spec["slug"]]
+            partners = [events[slug] for slug in spec["colocated_with"]]
+            update_event(
+                event=event, values={}, colocated_with=[*event.colocated_with.all(), *partners]
+            )
     return {"venues": len(venues), "series": len(series), "events": len(events)}

@@ -12,10 +12,13 @@ from .locking import lock_events, lock_with_partners
 from .models import Attachment, Event, Series, Venue
 from .permissions import organises
 from .selectors import find_occurrence
-from .signals import event_changed
+from .signals import event_changed, series_changed
 
 # Fields whose change calendars and registrants must notice (they bump iCalendar SEQUENCE).
 CALENDAR_FIELDS = ("start", "end", "all_day", "time_zone", "venue", "status", "title", "online_url")
+SERIES_CALENDAR_FIELDS = (
+    "first_start", "duration", "rrule", "time_zone", "venue", "title", "online_url",
+)  # fmt: skip
 
 
 def add_attachment(*, event: Event, uploaded_file, title: str, kind: str) -> Attachment:
@@ -144,9 +147,10 @@ def create_event(*, values: dict, organisers=(), colocated_with=(), by=None) -> 
     return event
 
 
-def _differs(current: Event, name: str, value) -> bool:
-    if name == "venue":
-        return current.venue_id != (value.pk if value else None)
+def _differs(current: Event | Series, name: str, value) -> bool:
+    field = current._meta.get_field(name)
+    if field.many_to_one:
+        return getattr(current, field.attname) != (value.pk if value else None)
     return getattr(current, name) != value
 
 
@@ -164,19 +168,44 @@ def update_event(*, event: Event, values: dict, colocated_with=None, by=None) ->
         partners = _check_partners(event, colocated_with, by)
         lock_with_partners(event.pk, also=[other.pk for other in partners])
     current = Event.objects.get(pk=event.pk)
-    changed = [
-        name for name in CALENDAR_FIELDS if name in values and _differs(current, name, values[name])
-    ]
-    for name, value in values.items():
-        setattr(current, name, value)
+    differing = [name for name, value in values.items() if _differs(current, name, value)]
+    changed = [name for name in CALENDAR_FIELDS if name in differing]
+    for name in differing:
+        setattr(current, name, values[name])
     if changed:
         current.sequence += 1
-    current.full_clean()
-    current.save()
+    if differing:  # an unchanged save keeps updated_at, so calendars see no change
+        current.full_clean()
+        current.save()
     if colocated_with is not None:
         current.colocated_with.set(partners)
     if changed:
         _announce(current, changed)
+    return changed
+
+
+@transaction.atomic
+def update_series(*, series: Series, values: dict) -> list[str]:
+    """Apply field changes to a series; returns the calendar-relevant fields that changed.
+
+    As for an event, such a change bumps the series' `sequence` (subscribed calendars replace
+    the rule's VEVENT) and, after commit, sends `series_changed` so that the people registered
+    for its coming meetings are told.
+    """
+    current = Series.objects.select_for_update().get(pk=series.pk)
+    differing = [name for name, value in values.items() if _differs(current, name, value)]
+    changed = [name for name in SERIES_CALENDAR_FIELDS if name in differing]
+    for name in differing:
+        setattr(current, name, values[name])
+    if changed:
+        current.sequence += 1
+    if differing:
+        current.full_clean()
+        current.save()
+    if changed:
+        transaction.on_commit(
+            lambda: series_changed.send(sender=Series, series=current, changed=changed)
+        )
     return changed
 
 

@@ -12,7 +12,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 
 from escape_events.calendars.ics import Attendance, build_calendar
-from escape_events.events.models import Event
+from escape_events.events.models import Event, Series
 
 from .checkin import ticket_qr_png
 from .models import Registration
@@ -62,12 +62,17 @@ def _calendar_for(registration: Registration) -> bytes:
 
 
 def _field_labels(names: list[str]) -> list[str]:
-    """What changed, in words people read ("online participation link", not "online_url")."""
+    """What changed, in words people read ("online participation link", not "online_url");
+    the names are an event's or its series' ("recurrence rule")."""
     labels = []
     for name in names:
-        try:
-            labels.append(str(Event._meta.get_field(name).verbose_name))
-        except FieldDoesNotExist:
+        for model in (Event, Series):
+            try:
+                labels.append(str(model._meta.get_field(name).verbose_name))
+                break
+            except FieldDoesNotExist:
+                continue
+        else:
             labels.append(name.replace("_", " "))
     return labels
 
