@@ -58,6 +58,9 @@ class ParticipantMessage(models.Model):
     recipient_count = models.PositiveIntegerField()
     sent_count = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    failure = models.CharField(
+        max_length=500, blank=True, help_text="Why some mails could not be sent, if any."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

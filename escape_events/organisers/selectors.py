@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower, TruncDate
 
 from escape_events.events.models import Event, Series
@@ -209,3 +209,35 @@ def participants(
         }
     )
     return rows.order_by(*_ordering(wanted.sort))
+
+
+def message_recipients(
+    rows: QuerySet[Registration], *, include_inactive: bool = False, limit: int | None = None
+) -> list[int]:
+    """The registrations a message goes to: one per person (their active registration, else
+    their latest), and nobody who cancelled or was declined unless `include_inactive`."""
+    if not include_inactive:
+        rows = rows.filter(status__in=Registration.ACTIVE_STATUSES)
+    active_first = Case(
+        When(status__in=Registration.ACTIVE_STATUSES, then=Value(0)), default=Value(1)
+    )
+    chosen: dict[int, int] = {}
+    ordered = rows.order_by("user_id", active_first, "-created_at", "-pk")
+    for pk, user_id in ordered.values_list("pk", "user_id").iterator(chunk_size=2_000):
+        if user_id not in chosen:
+            chosen[user_id] = pk
+            if limit is not None and len(chosen) >= limit:
+                break
+    return list(chosen.values())
+
+
+def inactive_people_count(rows: QuerySet[Registration]) -> int:
+    """People in `rows` with no active registration there: those a message leaves out."""
+    active = rows.filter(status__in=Registration.ACTIVE_STATUSES).values("user_id")
+    return (
+        rows.exclude(status__in=Registration.ACTIVE_STATUSES)
+        .exclude(user_id__in=active)
+        .values("user_id")
+        .distinct()
+        .count()
+    )

@@ -1,5 +1,6 @@
 """Writes of the organiser's side: venues, co-organisers, repeating events, logs, messages."""
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,9 +11,10 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from escape_events.core.headers import header_text, single_line
 from escape_events.events.models import Event, MeetingAttendance, Venue
 from escape_events.events.services import clone_event
-from escape_events.registrations.models import Question, RegistrationSettings
+from escape_events.registrations.models import Question, Registration, RegistrationSettings
 from escape_events.registrations.services import (
     SETTING_FIELDS,
     RegistrationRefused,
@@ -23,7 +25,11 @@ from escape_events.registrations.services import (
     save_registration_settings,
 )
 
+from . import selectors
 from .models import MESSAGE_RECIPIENTS_MAX, ExportLog, ParticipantMessage
+
+logger = logging.getLogger(__name__)
+INACTIVE_STATUSES = {Registration.Status.CANCELLED, Registration.Status.REJECTED}
 
 
 def venue_for(*, venue: Venue | None, name: str = "", room: str = "", address: str = ""):
@@ -149,56 +155,91 @@ def message_text(*, event: Event, body: str) -> str:
 
 @transaction.atomic
 def queue_participant_message(
-    *, event: Event, sender, subject: str, body: str, registration_ids: list[int], filters: dict
+    *,
+    event: Event,
+    sender,
+    subject: str,
+    body: str,
+    registrations,
+    filters: dict,
+    include_inactive: bool = False,
 ) -> ParticipantMessage:
-    """Store the message and its recipients, then send it in the background after commit."""
-    if not registration_ids:
+    """Store the message and its recipients, then send it in the background after commit.
+
+    It goes to people, not registrations: one mail per person, and nobody who cancelled or was
+    declined unless `include_inactive` (or the filter asked for them).
+    """
+    single_line(subject)  # a mail header cannot hold a line break: the send would fail later
+    recipient_ids = selectors.message_recipients(
+        registrations.filter(event=event),
+        include_inactive=include_inactive or filters.get("status") in INACTIVE_STATUSES,
+        limit=MESSAGE_RECIPIENTS_MAX + 1,
+    )
+    if not recipient_ids:
         raise ValidationError("No participant matches this filter.")
-    if "\r" in subject or "\n" in subject:
-        # A mail header cannot hold a line break: the send would fail later, silently.
-        raise ValidationError("The subject must be a single line.")
-    if len(registration_ids) > MESSAGE_RECIPIENTS_MAX:
+    if len(recipient_ids) > MESSAGE_RECIPIENTS_MAX:
         raise ValidationError(
-            f"This would reach {len(registration_ids)} people; one message goes to at most "
-            f"{MESSAGE_RECIPIENTS_MAX}. Narrow the filter."
+            f"This would reach more than {MESSAGE_RECIPIENTS_MAX} people; one message goes to "
+            f"at most {MESSAGE_RECIPIENTS_MAX}. Narrow the filter."
         )
     message = ParticipantMessage(
         event=event,
         sender=sender,
         subject=subject,
         body=body,
-        filters=filters,
-        recipient_count=len(registration_ids),
+        filters={**filters, **({"include_inactive": "yes"} if include_inactive else {})},
+        recipient_count=len(recipient_ids),
     )
     message.full_clean(exclude=["recipients"])
     message.save()
-    message.recipients.set(registration_ids)
+    message.recipients.set(recipient_ids)
     transaction.on_commit(lambda: send_participant_message.enqueue(message_id=message.pk))
     return message
 
 
 @task
 def send_participant_message(*, message_id: int) -> None:
-    """One mail per person (nobody sees the others' addresses), reply-to the sender."""
+    """One mail per person (nobody sees the others' addresses), reply-to the sender. What could
+    not be sent is recorded on the message, so the log shows it instead of "queued" for ever."""
     message = ParticipantMessage.objects.select_related("event", "sender").get(pk=message_id)
     if message.status != ParticipantMessage.Status.QUEUED:
         return
     text = message_text(event=message.event, body=message.body)
     reply_to = [message.sender.email] if message.sender else []
-    mails = [
-        EmailMessage(subject=message.subject, body=text, to=[email], reply_to=reply_to)
-        for email in message.recipients.values_list("user__email", flat=True).iterator()
-    ]
+    addresses = dict.fromkeys(
+        message.recipients.values_list("user__email", flat=True).iterator()
+    )  # one mail per address, in order
+    sent, failures = 0, []
+    connection = mailers.default
     try:
-        sent = mailers.default.send_messages(mails) or 0
-    except OSError:
-        ParticipantMessage.objects.filter(pk=message.pk).update(
-            status=ParticipantMessage.Status.FAILED
-        )
-        raise
+        connection.open()
+    except Exception as error:  # the mail server is unreachable: nothing goes out
+        failures = [f"mail server: {error}"] * len(addresses)
+        addresses = {}
+    try:
+        for email in addresses:
+            mail = EmailMessage(
+                subject=header_text(message.subject), body=text, to=[email], reply_to=reply_to
+            )
+            try:
+                sent += connection.send_messages([mail]) or 0
+            except Exception as error:  # recorded; the others still go out
+                logger.warning("message %s to %s not sent: %s", message.pk, email, error)
+                failures.append(f"{email}: {error}")
+    finally:
+        connection.close()
     ParticipantMessage.objects.filter(pk=message.pk).update(
-        status=ParticipantMessage.Status.SENT, sent_count=sent, sent_at=timezone.now()
+        status=ParticipantMessage.Status.FAILED if failures else ParticipantMessage.Status.SENT,
+        sent_count=sent,
+        sent_at=timezone.now(),
+        failure=_failure_summary(failures, sent + len(failures)),
     )
+
+
+def _failure_summary(failures: list[str], total: int) -> str:
+    if not failures:
+        return ""
+    return f"{len(failures)} of {total} not sent. First: {failures[0]}"[:500]
 
 
 def record_attendance(*, event: Event, name: str, user=None) -> MeetingAttendance:

@@ -40,5 +40,5 @@ def test_a_message_subject_with_a_line_break_is_refused_before_anything_is_queue
             {"subject": "Hi\r\nBcc: everyone@example.org", "body": "Hello", "send": ""},
         )
     assert response.status_code == 400
-    assert "The subject must be a single line." in response.content.decode()
+    assert "Keep this on one line, without tabs or control characters" in response.content.decode()
     assert not ParticipantMessage.objects.exists() and mailoutbox == []

@@ -13,6 +13,7 @@ from ..models import (
     ExportLog,
 )
 from ..selectors import ParticipantFilter
+from .fields import single_line
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -112,10 +113,13 @@ class BulkActionForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(max_length=MESSAGE_SUBJECT_MAX)
+    subject = forms.CharField(max_length=MESSAGE_SUBJECT_MAX, validators=[single_line])
     body = forms.CharField(
         label="Message",
         max_length=MESSAGE_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=f"Plain text, at most {MESSAGE_BODY_MAX:,} characters.",
+    )
+    include_inactive = forms.BooleanField(
+        label="Also write to people who cancelled or were declined", required=False
     )

@@ -192,7 +192,11 @@ def message_compose(request, slug):
         messages.error(request, " ".join(error.messages))
         return redirect("organisers:participants", slug=event.slug)
     form = MessageForm(request.POST if request.method == "POST" else None)
-    recipient_ids = list(rows.values_list("pk", flat=True)[: services.MESSAGE_RECIPIENTS_MAX + 1])
+    asked = request.method == "POST" and bool(request.POST.get("include_inactive"))
+    include_inactive = asked or filters.get("status") in services.INACTIVE_STATUSES
+    recipient_ids = selectors.message_recipients(
+        rows, include_inactive=include_inactive, limit=services.MESSAGE_RECIPIENTS_MAX + 1
+    )
     preview = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -203,8 +207,9 @@ def message_compose(request, slug):
                     sender=request.user,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
-                    registration_ids=recipient_ids,
+                    registrations=rows,
                     filters=filters,
+                    include_inactive=form.cleaned_data["include_inactive"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -223,9 +228,10 @@ def message_compose(request, slug):
         "form": form,
         "filters": filters,
         "recipient_count": len(recipient_ids),
+        "left_out": 0 if include_inactive else selectors.inactive_people_count(rows),
         "too_many": len(recipient_ids) > services.MESSAGE_RECIPIENTS_MAX,
         "limit": services.MESSAGE_RECIPIENTS_MAX,
-        "sample": rows.select_related("user")[:10],
+        "sample": Registration.objects.filter(pk__in=recipient_ids[:10]).select_related("user"),
         "preview": preview,
     }
     return render(request, "organisers/message_form.html", context, status=status)
