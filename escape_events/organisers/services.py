@@ -110,9 +110,17 @@ def save_registration_form(
     return promoted
 
 
-def log_export(*, event: Event, user, format: str, rows: int, columns, filters) -> ExportLog:
+def start_export(*, event: Event, user, format: str, columns, filters) -> ExportLog:
+    """Log a download as it starts: who takes which columns of which list."""
     return ExportLog.objects.create(
-        event=event, user=user, format=format, rows=rows, columns=list(columns), filters=filters
+        event=event, user=user, format=format, rows=0, columns=list(columns), filters=filters
+    )
+
+
+def end_export(*, log: ExportLog, rows: int, completed: bool) -> None:
+    """Log how a download ended: the rows that went out, and whether it was cut off."""
+    ExportLog.objects.filter(pk=log.pk).update(
+        rows=rows, completed_at=timezone.now() if completed else None
     )
 
 

@@ -16,7 +16,7 @@ from escape_events.registrations.models import Registration
 
 from .. import selectors, services
 from ..charts import registrations_chart
-from ..exports import Export, columns_for
+from ..exports import Export, columns_for, watch
 from ..forms import BulkActionForm, ExportForm, MessageForm, ParticipantFilterForm
 from ..models import ExportLog, ParticipantMessage
 from ..permissions import organised_event_or_404
@@ -128,11 +128,10 @@ def participant_export(request, slug):
         return redirect("organisers:participants", slug=event.slug)
     columns = columns_for(export_form.cleaned_data["columns"], questions)
     file_format = export_form.cleaned_data["format"]
-    services.log_export(
+    log = services.start_export(
         event=event,
         user=request.user,
         format=file_format,
-        rows=rows.count(),
         columns=[column.label for column in columns],
         filters=form.as_query(),
     )
@@ -140,19 +139,31 @@ def participant_export(request, slug):
     stamp = timezone.localtime(timezone.now(), event.zone).strftime("%Y-%m-%d")
     filename = f"{event.slug}-participants-{stamp}.{file_format}"
     if file_format == ExportLog.Format.XLSX:
-        return FileResponse(
+        response = FileResponse(
             export.xlsx_file(),
             as_attachment=True,
             filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        # A cut-off workbook is unreadable (its index comes last): all its rows or none.
+        response.streaming_content = watch(
+            response.streaming_content,
+            lambda completed: services.end_export(
+                log=log, rows=export.rows_in_file if completed else 0, completed=completed
+            ),
+        )
+        return response
+
+    def ended(completed: bool) -> None:
+        services.end_export(log=log, rows=export.rows_sent, completed=completed)
+
     if file_format == ExportLog.Format.JSON:
         response = StreamingHttpResponse(
-            export.json_chunks(), content_type="application/json; charset=utf-8"
+            watch(export.json_chunks(), ended), content_type="application/json; charset=utf-8"
         )
     else:
         response = StreamingHttpResponse(
-            export.csv_chunks(), content_type="text/csv; charset=utf-8"
+            watch(export.csv_chunks(), ended), content_type="text/csv; charset=utf-8"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
