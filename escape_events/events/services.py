@@ -254,8 +254,11 @@ def clone_event(*, event: Event, start: datetime, organisers=()) -> Event:
 def _require_occurrence(series: Series, recurrence_id: datetime) -> None:
     """A row for a date the series does not have would invent a meeting: refuse it."""
     if find_occurrence(series, recurrence_id) is None:
-        local = recurrence_id.astimezone(series.zone)
-        raise ValidationError(f"“{series.title}” has no meeting on {local:%a %d %b %Y, %H:%M}.")
+        try:
+            day = f"{recurrence_id.astimezone(series.zone):%a %d %b %Y, %H:%M}"
+        except OverflowError:  # near year 1 or 9999
+            day = recurrence_id.isoformat()
+        raise ValidationError(f"“{series.title}” has no meeting on {day}.")
 
 
 @transaction.atomic

@@ -184,3 +184,13 @@ def test_description_markdown_is_rendered_without_script(client, make_event):
     html = client.get(event.get_absolute_url()).content.decode()
     assert "<strong>Bring a laptop.</strong>" in html
     assert "alert(" not in html
+
+
+def test_meeting_pages_far_ahead_are_404_without_expanding_the_rule(client, seeded, monkeypatch):
+    from escape_events.events.models import Series
+
+    def expanded(self):
+        raise AssertionError("the rule was expanded for a date far outside the series")
+
+    monkeypatch.setattr(Series, "rule", expanded)
+    assert client.get("/series/escape-wp2-meeting/2199-12-11/").status_code == 404
