@@ -69,7 +69,8 @@ def test_attendee_registers_joins_a_waiting_list_and_cancels(page):
         "Overlaps with"
     )  # the camp spans the hands-on
     camp_card = page.locator(".reg-list > li").filter(has_text="Rucio coding camp")
-    camp_card.get_by_role("button", name="Leave the waiting list").click()
+    camp_card.get_by_text("Leave the waiting list…").click()  # asks first
+    camp_card.get_by_role("button", name="Yes, cancel it").click()
     expect(page.locator(".messages")).to_contain_text("is cancelled")
 
     statuses = dict(Registration.objects.filter(user=ada).values_list("event__slug", "status"))

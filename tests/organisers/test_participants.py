@@ -111,7 +111,7 @@ def test_bulk_approve_and_cancel_call_the_registration_services(
     assert people["dee"].status == Status.CONFIRMED
     assert any("confirmed" in mail.subject for mail in mailoutbox)
 
-    client.post(url, {"action": "cancel", "selected": [people["ada"].pk]})
+    client.post(url, {"action": "cancel", "selected": [people["ada"].pk], "confirmed": "yes"})
     people["ada"].refresh_from_db()
     assert people["ada"].status == Status.CANCELLED
 
@@ -228,3 +228,28 @@ def test_public_participant_list_shows_only_consenting_confirmed_people(
     hands_on.registration_settings.public_participant_list = False
     hands_on.registration_settings.save()
     assert "Listed" not in client.get(hands_on.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("action", ["cancel", "reject"])
+def test_bulk_cancel_and_reject_ask_first_and_change_nothing_until_confirmed(
+    client, organiser, hands_on, people, mailoutbox, action
+):
+    client.force_login(organiser)
+    url = reverse("organisers:participant_bulk", args=[hands_on.slug])
+    chosen = [people["ada"].pk, people["bob"].pk]
+    before = list(Registration.objects.values_list("pk", "status").order_by("pk"))
+    response = client.post(url, {"action": action, "selected": chosen, "query": "status=confirmed"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ada Lovelace" in page and "Bob Zwicky" in page and "Cyd Ames" not in page
+    assert "They are told by e-mail" in page
+    assert list(Registration.objects.values_list("pk", "status").order_by("pk")) == before
+    assert mailoutbox == []
+    done = client.post(
+        url, {"action": action, "selected": chosen, "query": "status=confirmed", "confirmed": "yes"}
+    )
+    assert done.status_code == 302 and done["Location"].endswith("?status=confirmed")
+    expected = Status.CANCELLED if action == "cancel" else Status.REJECTED
+    assert set(Registration.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {
+        expected
+    }

@@ -289,3 +289,23 @@ def test_a_refused_switch_shows_the_page_with_the_reason(
     )
     assert response.status_code == 409
     assert "On-site is full; you keep your current place." in response.content.decode()
+
+
+def test_cancelling_asks_first_on_my_registrations_and_on_the_event_page(
+    client, person, make_registrable
+):
+    """The Cancel button opens a confirmation (no script needed); only its "Yes" posts."""
+    import re
+
+    from escape_events.registrations.services import register
+
+    event = make_registrable()
+    registration, _ = register(event=event, user=person, mode=Mode.ONSITE)
+    cancel = reverse("registrations:cancel", args=[registration.pk])
+    for page in (client.get(reverse("registrations:mine")), client.get(event.get_absolute_url())):
+        html = page.content.decode()
+        ask = re.search(r'<details class="confirm-cancel">(.*?)</details>', html, re.S)
+        assert ask, "no confirmation around the cancel form"
+        assert "<summary" in ask.group(1) and f'action="{cancel}"' in ask.group(1)
+        assert ">Yes, cancel it</button>" in ask.group(1)
+        assert html.count(f'action="{cancel}"') == 1  # no other, unconfirmed form

@@ -75,7 +75,7 @@ class ExportForm(forms.Form):
     columns = forms.MultipleChoiceField(
         choices=COLUMN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        initial=["name", "email", "affiliation", "mode", "status", "waiting_list"],
+        initial=["name", "email", "affiliation", "mode", "status"],
         error_messages={"required": "Pick at least one column."},
     )
 
@@ -101,9 +101,19 @@ class BulkActionForm(forms.Form):
         },
     )
 
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    # Actions that take places away and mail people: the page asks before doing them.
+    ASK_FIRST = {"cancel": "Cancel", "reject": "Decline"}
+
     def __init__(self, *args, registration_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["selected"].choices = [(pk, pk) for pk in registration_ids]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        data = self.cleaned_data
+        return data["action"] in self.ASK_FIRST and not data["confirmed"]
 
     def clean_selected(self):
         selected = self.cleaned_data["selected"]

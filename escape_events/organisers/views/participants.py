@@ -104,6 +104,15 @@ def participant_bulk(request, slug):
     registrations = Registration.objects.filter(event=event, pk__in=selected).select_related(
         "event", "user"
     )
+    if form.needs_confirmation:
+        context = {
+            "event": event,
+            "action": action,
+            "verb": BulkActionForm.ASK_FIRST[action],
+            "registrations": registrations.order_by("user__last_name", "user__first_name"),
+            "query": query,
+        }
+        return render(request, "organisers/bulk_confirm.html", context)
     outcome = services.apply_bulk_action(
         action=action, registrations=registrations, by=request.user
     )
