@@ -1,7 +1,9 @@
-"""Attendee pages: register from the event page, "My registrations", cancel, switch mode."""
+"""Attendee pages: register from the event page, "My registrations", cancel, switch mode, the
+ticket's QR code."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from escape_events.events.models import Event
 
 from . import services
+from .checkin import ticket_qr_svg
 from .forms import RegistrationForm, SwitchModeForm
 from .models import Registration
 from .selectors import my_registrations, registration_panel
@@ -140,3 +143,18 @@ def _my_registrations_page(request, *, status: int = 200):
         "inactive": [item for item in registrations if not item.is_active],
     }
     return render(request, "registrations/mine.html", context, status=status)
+
+
+@require_GET
+@login_required
+def ticket_qr(request, pk):
+    """The ticket's QR code as SVG, for its owner (and the event's organisers)."""
+    registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk)
+    if registration.user_id != request.user.pk and not services.is_organiser(
+        event=registration.event, user=request.user
+    ):
+        raise Http404("No such ticket.")
+    response = HttpResponse(ticket_qr_svg(registration), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

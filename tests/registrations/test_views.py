@@ -94,7 +94,7 @@ def test_my_registrations_shows_status_position_and_overlaps(
     assert "waiting list, number 1" in html
     assert "Overlaps with" in html
     confirmed = Registration.objects.get(event=second, user=person)
-    qr_url = reverse("organisers:check_in_qr", args=[confirmed.pk])
+    qr_url = reverse("registrations:ticket_qr", args=[confirmed.pk])
     assert f'src="{qr_url}"' in html
     qr = client.get(qr_url)
     assert qr.status_code == 200 and qr["Content-Type"].startswith("image/svg+xml")
