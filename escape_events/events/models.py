@@ -1,9 +1,9 @@
 """Events, meeting series and the places they happen."""
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from dateutil.rrule import DAILY, rrulestr
+from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -25,10 +25,11 @@ def validate_rrule(value: str) -> None:
     if not value or "\n" in value or value.upper().startswith(("RRULE", "DTSTART")):
         raise ValidationError("Give a recurrence rule such as FREQ=MONTHLY;BYDAY=2WE,4WE.")
     try:
-        rule = rrulestr(value, dtstart=datetime(2000, 1, 1))
+        rrulestr(value, dtstart=datetime(2000, 1, 1))
     except (ValueError, TypeError) as error:
         raise ValidationError(f"Not a valid recurrence rule: {error}") from error
-    if rule._freq > DAILY:  # dateutil orders YEARLY=0 ... DAILY=3, HOURLY=4 ...
+    parts = dict(part.split("=", 1) for part in value.upper().split(";") if "=" in part)
+    if parts.get("FREQ") in {"HOURLY", "MINUTELY", "SECONDLY"}:
         raise ValidationError("Meetings repeat at most daily: use FREQ=DAILY or less often.")
 
 
@@ -260,6 +261,18 @@ class Event(Scheduling):
     @property
     def local_end(self) -> datetime:
         return self.end.astimezone(self.zone)
+
+    @property
+    def last_day(self) -> date:
+        """The last calendar day the event covers (inclusive), in its own zone."""
+        end = self.local_end
+        if self.all_day or end.time() == datetime.min.time():
+            return (end - timedelta(days=1)).date()
+        return end.date()
+
+    @property
+    def is_multi_day(self) -> bool:
+        return self.last_day > self.local_start.date()
 
     @property
     def is_moved(self) -> bool:

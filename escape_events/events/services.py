@@ -12,7 +12,7 @@ from .locking import lock_events, lock_with_partners
 from .models import Attachment, Event, Series, Venue
 from .permissions import organises
 from .selectors import find_occurrence
-from .signals import event_changed, series_changed
+from .signals import event_changed, event_rescheduled, series_changed
 
 # Fields whose change calendars and registrants must notice (they bump iCalendar SEQUENCE).
 CALENDAR_FIELDS = ("start", "end", "all_day", "time_zone", "venue", "status", "title", "online_url")
@@ -168,6 +168,7 @@ def update_event(*, event: Event, values: dict, colocated_with=None, by=None) ->
         partners = _check_partners(event, colocated_with, by)
         lock_with_partners(event.pk, also=[other.pk for other in partners])
     current = Event.objects.get(pk=event.pk)
+    previous = (current.start, current.end, current.time_zone)
     differing = [name for name, value in values.items() if _differs(current, name, value)]
     changed = [name for name in CALENDAR_FIELDS if name in differing]
     for name in differing:
@@ -177,6 +178,10 @@ def update_event(*, event: Event, values: dict, colocated_with=None, by=None) ->
     if differing:  # an unchanged save keeps updated_at, so calendars see no change
         current.full_clean()
         current.save()
+    if previous != (current.start, current.end, current.time_zone):
+        event_rescheduled.send(
+            sender=Event, event=current, previous_start=previous[0], previous_time_zone=previous[2]
+        )
     if colocated_with is not None:
         current.colocated_with.set(partners)
     if changed:

@@ -7,9 +7,15 @@ cancelled=<bool>. registrations listens and tells the registrants.
 series_changed: sent (after commit) by events.services when a series' rule, times, place or title
 changed. Arguments: sender=Series, series=<Series>, changed=<list of field names>.
 registrations tells the people registered for its coming meetings.
+
+event_rescheduled: sent by events.services inside the transaction that changes an event's start,
+end or time zone, before it commits. Arguments: sender=Event, event=<Event, new times saved>,
+previous_start=<datetime>, previous_time_zone=<str>. The timetable moves the agenda along; a
+receiver that raises ValidationError refuses the change (it is rolled back).
 """
 
 from django.dispatch import Signal
 
 event_changed = Signal()
+event_rescheduled = Signal()
 series_changed = Signal()

@@ -86,6 +86,16 @@ class ModeCounts:
     def label(self) -> str:
         return self.places.label
 
+    def count(self, status: str) -> int:
+        """Registrations in this mode with this status."""
+        return {
+            Status.CONFIRMED: self.places.confirmed,
+            Status.PENDING: self.places.pending,
+            Status.WAITING: self.places.waiting_listed,
+            Status.CANCELLED: self.cancelled,
+            Status.REJECTED: self.rejected,
+        }[status]
+
 
 def registration_counts(event: Event, settings: RegistrationSettings | None) -> list[ModeCounts]:
     """Places, waiting lines and history per mode, from one grouped query."""
@@ -173,8 +183,11 @@ class ParticipantFilter:
 def participants(
     event: Event, wanted: ParticipantFilter, event_questions: list[Question]
 ) -> QuerySet[Registration]:
-    """The filtered registrations with their person and each answer as a column (one query)."""
-    rows = with_waiting_positions(Registration.objects.filter(event=event).select_related("user"))
+    """The filtered registrations with their person and each answer as a column (one query).
+    Rows whose person was removed (purge, deleted account) only count; they are not listed."""
+    rows = with_waiting_positions(
+        Registration.objects.filter(event=event, user__isnull=False).select_related("user")
+    )
     if wanted.status == Status.WAITING:
         # Everyone in a line, including people holding the other mode while they wait; with a
         # mode, the line for that mode (as the services promote from it).
@@ -216,6 +229,7 @@ def message_recipients(
 ) -> list[int]:
     """The registrations a message goes to: one per person (their active registration, else
     their latest), and nobody who cancelled or was declined unless `include_inactive`."""
+    rows = rows.filter(user__isnull=False)  # a removed person gets no mail
     if not include_inactive:
         rows = rows.filter(status__in=Registration.ACTIVE_STATUSES)
     active_first = Case(

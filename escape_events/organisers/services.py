@@ -215,8 +215,10 @@ def send_participant_message(*, message_id: int) -> None:
     text = message_text(event=message.event, body=message.body)
     reply_to = [message.sender.email] if message.sender else []
     addresses = dict.fromkeys(
-        message.recipients.values_list("user__email", flat=True).iterator()
-    )  # one mail per address, in order
+        message.recipients.filter(user__isnull=False)
+        .values_list("user__email", flat=True)
+        .iterator()
+    )  # one mail per address, in order; nobody whose account is gone
     sent, failures = 0, []
     connection = mailers.default
     try:
@@ -265,9 +267,8 @@ def attendance_from_check_ins(*, event: Event) -> int:
     """Add everyone checked in to the attendance list; returns how many were new."""
     existing = set(event.attendance.values_list("name", flat=True))
     new = []
-    for registration in event.registrations.filter(checked_in_at__isnull=False).select_related(
-        "user"
-    ):
+    checked_in = event.registrations.filter(checked_in_at__isnull=False, user__isnull=False)
+    for registration in checked_in.select_related("user"):
         name = str(registration.user)
         if name not in existing:
             existing.add(name)

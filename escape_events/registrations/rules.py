@@ -5,7 +5,10 @@ possible; they read, never write (services and selectors both import them).
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings as site_settings
 from django.utils import timezone
 
 from escape_events.accounts.selectors import has_verified_email
@@ -130,6 +133,19 @@ def clean_answers(*, questions: Sequence[Question], answers: Mapping[int, str]) 
             )
         cleaned[question.pk] = value
     return cleaned
+
+
+def retention_months(settings: RegistrationSettings | None) -> int:
+    """The event's period, never longer than the site's (which may have been lowered since)."""
+    site = site_settings.REGISTRATION_RETENTION_MONTHS
+    if settings is None or settings.retention_months is None:
+        return site
+    return min(settings.retention_months, site)
+
+
+def purge_due_at(*, event: Event, settings: RegistrationSettings | None) -> datetime:
+    """When the registration data of the event are purged (the retention period is over)."""
+    return event.end + relativedelta(months=retention_months(settings))
 
 
 def is_organiser(*, event: Event, user) -> bool:

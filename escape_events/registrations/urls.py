@@ -9,5 +9,6 @@ urlpatterns = [
     path("events/<slug:slug>/register/", views.register, name="register"),
     path("registrations/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("registrations/<int:pk>/switch/", views.switch, name="switch"),
+    path("registrations/<int:pk>/listing/", views.listing_consent, name="listing"),
     path("registrations/<int:pk>/ticket-qr.svg", views.ticket_qr, name="ticket_qr"),
 ]

@@ -43,6 +43,13 @@ def test_one_stored_row_per_occurrence(wp2_series):
     assert first.slug == "escape-wp2-meeting-2019-09-25"
 
 
+def test_multi_day_all_day_event_knows_its_last_day(make_event):
+    event = make_event(all_day=True)
+    event.end = event.start + timedelta(days=3)
+    assert event.is_multi_day
+    assert (event.last_day - event.local_start.date()).days == 2
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

@@ -40,8 +40,7 @@ def test_seed_holds_the_events_the_minutes_mention(db):
         "rucio-coding-camp-2019"
     ]
     workshop = Event.objects.get(slug="swan-users-workshop-2019")
-    # All day on Fri 11 Oct 2019: the end is the (exclusive) midnight after it.
-    assert workshop.all_day and workshop.local_end.date() == date(2019, 10, 12)
+    assert workshop.all_day and workshop.last_day == date(2019, 10, 11)
     assert workshop.data_note  # assumptions are labelled
     leaders = Event.objects.get(slug="escape-wp2-task-leaders-2019-09-11")
     assert leaders.local_start.date() == date(2019, 9, 11)

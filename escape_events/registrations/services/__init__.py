@@ -8,9 +8,10 @@ registrations.rules, which the pages read too.
 
 Each module imports only the ones listed before it: seats (the lock and derived availability),
 promotion (waiting lists), then registering, attendee_actions (cancel, switch mode),
-organiser_actions (approve, reject, promote by hand) and registration_settings (capacities,
-window, groups). Import the names from here; the race tests switch the lock off on the module
-that holds it (`services.seats.LOCKING_ENABLED`).
+organiser_actions (approve, reject, promote by hand), registration_settings (capacities,
+window, groups, retention) and privacy (retention purge, a person leaving), which cancels
+through attendee_actions and stores the retention period through registration_settings. Import the names from here; the race tests switch the lock off on the
+module that holds it (`services.seats.LOCKING_ENABLED`).
 """
 
 from ..rules import (
@@ -18,10 +19,19 @@ from ..rules import (
     RegistrationRefused,
     clean_answers,
     is_organiser,
+    purge_due_at,
     refusal_reason,
+    retention_months,
 )
 from .attendee_actions import cancel_registration, switch_mode
 from .organiser_actions import approve, promote_by_hand, reject
+from .privacy import (
+    forget_person,
+    purge_due_registrations,
+    purge_event_registrations,
+    set_listing_consent,
+    set_retention_period,
+)
 from .promotion import promote_waiting_list
 from .registering import RegistrationRequest, register, register_together
 from .registration_settings import SETTING_FIELDS, save_registration_settings, set_capacity
@@ -37,14 +47,21 @@ __all__ = [
     "approve",
     "cancel_registration",
     "clean_answers",
+    "forget_person",
     "is_organiser",
     "promote_by_hand",
     "promote_waiting_list",
+    "purge_due_at",
+    "purge_due_registrations",
+    "purge_event_registrations",
     "refusal_reason",
     "register",
     "register_together",
     "reject",
+    "retention_months",
     "save_registration_settings",
     "set_capacity",
+    "set_listing_consent",
+    "set_retention_period",
     "switch_mode",
 ]
