@@ -175,7 +175,12 @@ def held_alongside_race(make_registrable, make_user, monkeypatch):
         saved, partner = (second, first) if saved_is_second else (first, second)
 
         def save():
-            update_event(event=saved, values={}, colocated_with=[partner], by=organiser)
+            update_event(
+                event=saved,
+                values={"summary": "Held alongside the other one"},
+                colocated_with=[partner],
+                by=organiser,
+            )
 
         def register_both():
             services.register_together(
