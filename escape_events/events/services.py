@@ -147,6 +147,22 @@ def create_event(*, values: dict, organisers=(), colocated_with=(), by=None) -> 
     return event
 
 
+def _apply(current: Event | Series, values: dict, calendar_fields) -> list[str]:
+    """Set the values that differ on the (locked) row and save it; returns the ones calendars
+    must notice, which bump `sequence`. An unchanged save keeps updated_at, so calendars see no
+    change."""
+    differing = [name for name, value in values.items() if _differs(current, name, value)]
+    changed = [name for name in calendar_fields if name in differing]
+    for name in differing:
+        setattr(current, name, values[name])
+    if changed:
+        current.sequence += 1
+    if differing:
+        current.full_clean()
+        current.save()
+    return changed
+
+
 def _differs(current: Event | Series, name: str, value) -> bool:
     field = current._meta.get_field(name)
     if field.many_to_one:
@@ -169,15 +185,7 @@ def update_event(*, event: Event, values: dict, colocated_with=None, by=None) ->
         lock_with_partners(event.pk, also=[other.pk for other in partners])
     current = Event.objects.get(pk=event.pk)
     previous = (current.start, current.end, current.time_zone)
-    differing = [name for name, value in values.items() if _differs(current, name, value)]
-    changed = [name for name in CALENDAR_FIELDS if name in differing]
-    for name in differing:
-        setattr(current, name, values[name])
-    if changed:
-        current.sequence += 1
-    if differing:  # an unchanged save keeps updated_at, so calendars see no change
-        current.full_clean()
-        current.save()
+    changed = _apply(current, values, CALENDAR_FIELDS)
     if previous != (current.start, current.end, current.time_zone):
         event_rescheduled.send(
             sender=Event, event=current, previous_start=previous[0], previous_time_zone=previous[2]
@@ -198,15 +206,7 @@ def update_series(*, series: Series, values: dict) -> list[str]:
     for its coming meetings are told.
     """
     current = Series.objects.select_for_update().get(pk=series.pk)
-    differing = [name for name, value in values.items() if _differs(current, name, value)]
-    changed = [name for name in SERIES_CALENDAR_FIELDS if name in differing]
-    for name in differing:
-        setattr(current, name, values[name])
-    if changed:
-        current.sequence += 1
-    if differing:
-        current.full_clean()
-        current.save()
+    changed = _apply(current, values, SERIES_CALENDAR_FIELDS)
     if changed:
         transaction.on_commit(
             lambda: series_changed.send(sender=Series, series=current, changed=changed)

@@ -21,27 +21,34 @@ Mode = Registration.Mode
 Status = Registration.Status
 
 
-def race(targets):
-    """Run every callable in its own thread, released together by a barrier."""
+def race(targets, *, delays=None, errors_expected=False):
+    """Run every callable in its own thread, released together by a barrier (each then waits
+    its delay in seconds, if given); returns the errors raised, and asserts there are none
+    unless `errors_expected`."""
     barrier = threading.Barrier(len(targets))
     errors = []
 
-    def run(target):
+    def run(target, delay):
         try:
             barrier.wait()
+            time.sleep(delay)
             target()
         except Exception as error:
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+    delays = delays or [0] * len(targets)
+    threads = [
+        threading.Thread(target=run, args=pair) for pair in zip(targets, delays, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     close_old_connections()
-    assert not errors, errors
+    assert errors_expected or not errors, errors
+    return errors
 
 
 @pytest.fixture
@@ -122,31 +129,6 @@ def test_control_without_the_lock_the_same_race_overbooks(
     assert confirmed > 10
 
 
-def race_with_delays(targets):
-    """Like `race`, but each (delay, callable) starts `delay` seconds after the others are
-    ready; returns the errors raised instead of asserting there are none."""
-    barrier = threading.Barrier(len(targets))
-    errors = []
-
-    def run(delay, target):
-        try:
-            barrier.wait()
-            time.sleep(delay)
-            target()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=target) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    close_old_connections()
-    return errors
-
-
 @pytest.fixture
 def held_alongside_race(make_registrable, make_user, monkeypatch):
     """An organiser saves one event's "held alongside" list (adding the other) while someone
@@ -192,7 +174,7 @@ def held_alongside_race(make_registrable, make_user, monkeypatch):
             )
 
         delays = (0, 0.1) if organiser_first else (0.1, 0)
-        errors = race_with_delays([(delays[0], save), (delays[1], register_both)])
+        errors = race([save, register_both], delays=delays, errors_expected=True)
         return errors, first, second, person
 
     return run

@@ -10,8 +10,9 @@ Each module imports only the ones listed before it: seats (the lock and derived 
 promotion (waiting lists), then registering, attendee_actions (cancel, switch mode),
 organiser_actions (approve, reject, promote by hand), registration_settings (capacities,
 window, groups, retention) and privacy (retention purge, a person leaving), which cancels
-through attendee_actions and stores the retention period through registration_settings. Import the names from here; the race tests switch the lock off on the
-module that holds it (`services.seats.LOCKING_ENABLED`).
+through attendee_actions and stores the retention period through registration_settings.
+Import the names from here; the race tests switch the lock off on the module that holds it
+(`services.seats.LOCKING_ENABLED`).
 """
 
 from ..rules import (
