@@ -42,7 +42,7 @@ def test_overview_and_dashboard_count_her_as_waiting(
     page = client.get(reverse("organisers:event_overview", args=[hands_on.slug])).content.decode()
     onsite_card = page[page.index('id="mode-onsite"') : page.index('id="mode-remote"')]
     assert re.search(r"<dt>Waiting</dt><dd>1\b", onsite_card)
-    assert "1 with a place in the other mode" in onsite_card
+    assert "Of the 1 waiting, 1 holds a remote place meanwhile." in onsite_card
     dashboard = client.get(reverse("organisers:dashboard")).content.decode()
     row = dashboard[dashboard.index("SWAN hands-on") :]
     cells = re.findall(r'<td class="num">(\d+)</td>', row)[:3]
