@@ -195,6 +195,9 @@ def test_the_csv_header_row_is_defused_too(client, organiser, hands_on, crowd):
     assert header == ["Name", '\'=HYPERLINK("http://evil.example","click")']
 
 
+# Committed data: closing the response by hand ends the request, and Django then closes the
+# database connection, which inside a test transaction would take the test's data with it.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("file_format", ["csv", "json", "xlsx"])
 def test_a_download_cut_off_is_logged_as_such_and_a_finished_one_as_complete(
     client, organiser, hands_on, crowd, file_format
