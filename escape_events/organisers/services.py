@@ -12,6 +12,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from escape_events.core.headers import header_text, single_line
+from escape_events.events.locking import lock_events
 from escape_events.events.models import Event, MeetingAttendance, Venue
 from escape_events.events.services import clone_event
 from escape_events.registrations.models import Question, Registration, RegistrationSettings
@@ -53,7 +54,7 @@ def add_co_organiser(*, event: Event, user) -> bool:
 @transaction.atomic
 def remove_co_organiser(*, event: Event, user) -> None:
     """Remove an organiser, but never the last one: an event must keep someone to run it."""
-    Event.objects.select_for_update().filter(pk=event.pk).first()
+    lock_events([event.pk])  # two removals at once cannot both leave it without anyone
     organisers = list(event.organisers.values_list("pk", flat=True))
     if user.pk not in organisers:
         raise ValidationError("This person is not an organiser of this event.")
