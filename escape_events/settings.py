@@ -52,7 +52,7 @@ FEEDS_MAX_AGE_SECONDS = int(os.environ.get("FEEDS_MAX_AGE_SECONDS", "900"))
 FEEDS_CACHE_SECONDS = int(os.environ.get("FEEDS_CACHE_SECONDS", "86400"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "escape_events.core.apps.EscapeAdminConfig",  # django.contrib.admin, branded as the site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -132,6 +132,8 @@ SITE_ID = 1
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
+# Our wording of texts from the libraries (allauth headings in sentence case): locale/en.
+LOCALE_PATHS = [BASE_DIR / "escape_events" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
