@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Event, Series
+from .models import Event, Series, dated_title
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,15 @@ class Occurrence:
     @property
     def is_moved(self) -> bool:
         return self.start != self.recurrence_id
+
+    @property
+    def is_extra(self) -> bool:
+        """Added by hand outside the rule (an RDATE in calendars)."""
+        return self.override is not None and not self.series.rule_includes(self.recurrence_id)
+
+    @property
+    def display_title(self) -> str:
+        return dated_title(self.title, self.local_start)
 
     @property
     def venue(self):

@@ -197,6 +197,19 @@ SITE_PAGES = [
     SitePage("meeting-overview", ORGANISER, _org("event_overview", _meeting)),
     SitePage("series-meetings", ORGANISER, _org("series_meetings", _series)),
     SitePage("meeting-move", ORGANISER, _org("meeting_move", _series, _meeting_id)),
+    SitePage("meeting-add", ORGANISER, _org("meeting_add", _series)),
+    SitePage("meeting-edit", ORGANISER, _org("event_edit", _meeting)),
+    SitePage("meeting-cancel", ORGANISER, _org("event_cancel", _meeting)),
+    SitePage("series-new", ORGANISER, _org("series_create")),
+    SitePage("series-edit", ORGANISER, _org("series_edit", _series)),
+    SitePage("series-organisers", ORGANISER, _org("series_organisers", _series)),
+    SitePage(
+        "series-new-refused",
+        ORGANISER,
+        _org("series_create"),
+        lambda page: page.get_by_role("button", name="Create the series").click(),
+        status=200,
+    ),
     # Site staff
     SitePage("admin", STAFF, "/admin/"),
 ]

@@ -1,8 +1,8 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
-One module per page family, as in views/: events, registration_settings, participants,
-checkin and files; fields holds the wall-clock date field they share and is the only one they
-import.
+One module per page family, as in views/: events, series, registration_settings,
+participants, checkin and files; fields holds what they share (the wall-clock date field,
+the venue fields) and is the only one they import.
 Import the forms from here.
 """
 
@@ -20,7 +20,7 @@ from .participants import (
     Status,
 )
 from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
-from .series import MoveMeetingForm
+from .series import ExtraMeetingForm, MoveMeetingForm, SeriesForm, extra_meeting_initial
 
 __all__ = [
     "SORT_CHOICES",
@@ -34,6 +34,7 @@ __all__ = [
     "CoOrganiserForm",
     "EventForm",
     "ExportForm",
+    "ExtraMeetingForm",
     "MessageForm",
     "MinutesForm",
     "Mode",
@@ -42,7 +43,9 @@ __all__ = [
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",
+    "SeriesForm",
     "Status",
     "WallClockField",
+    "extra_meeting_initial",
     "wall_clock",
 ]
