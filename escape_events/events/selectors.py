@@ -166,6 +166,17 @@ def find_occurrence(series: Series, recurrence_id: datetime) -> Occurrence | Non
     return None
 
 
+def colocated_pairs(event_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(event, partner) pairs of events held alongside each other, among these events."""
+    ids = list(event_ids)
+    through = Event.colocated_with.through.objects
+    return set(
+        through.filter(from_event_id__in=ids, to_event_id__in=ids).values_list(
+            "from_event_id", "to_event_id"
+        )
+    )
+
+
 def standalone_events() -> QuerySet[Event]:
     """Listed events that are not occurrences of a series, with what listings show."""
     return Event.objects.listed().filter(series__isnull=True).select_related("venue")

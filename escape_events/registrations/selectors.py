@@ -107,7 +107,8 @@ def mode_offers(event: Event, settings: RegistrationSettings) -> list[ModeOffer]
 
 
 def overlapping_registrations(user, event: Event) -> list[Registration]:
-    """The person's other active registrations whose events overlap this one in time."""
+    """The person's other active registrations whose events overlap this one in time; events
+    held alongside it are meant to be attended together and are no clash."""
     if not user.is_authenticated:
         return []
     return list(
@@ -118,6 +119,7 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
             event__end__gt=event.start,
         )
         .exclude(event=event)
+        .exclude(event__in=event.colocated_with.values("pk"))
         .select_related("event")
     )
 

@@ -153,6 +153,16 @@ SITE_PAGES = [
     # An attendee's pages
     SitePage("event-registered", ATTENDEE, lambda site: site.hands_on.get_absolute_url()),
     SitePage("event-register-form", ATTENDEE, lambda site: site.camp.get_absolute_url()),
+    SitePage(
+        "event-register-errors",
+        ATTENDEE,
+        lambda site: site.camp.get_absolute_url(),
+        lambda page: (
+            page.get_by_label("Also register for").check(),
+            page.get_by_role("button", name="Register").click(),
+        ),
+        status=200,
+    ),
     SitePage("my-registrations", ATTENDEE, "/registrations/"),
     SitePage("my-calendar", ATTENDEE, "/feeds/personal/"),
     SitePage("my-calendar-with-link", ATTENDEE, "/feeds/personal/", _click("Create my feed link")),

@@ -195,7 +195,7 @@ def test_an_extra_meeting_is_stored_once_and_becomes_an_rdate(client, weekly):
         start + timedelta(hours=2),
         start,
     )
-    master, events = master_of(client, weekly)
+    master, _ = master_of(client, weekly)
     assert [moment.dt for moment in master["RDATE"].dts] == [start]
     with pytest.raises(ValidationError, match="already has a meeting"):
         add_extra_meeting(series=weekly, start=start, end=start + timedelta(hours=1))
