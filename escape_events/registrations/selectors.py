@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Q
 from django.utils import timezone
@@ -9,7 +10,13 @@ from django.utils import timezone
 from escape_events.events.models import Event
 
 from .models import Registration, RegistrationSettings
-from .services import RegistrationRefused, is_organiser, refusal_reason
+from .services import (
+    RegistrationRefused,
+    cancellation_deadline,
+    is_organiser,
+    refusal_reason,
+    registration_closes,
+)
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -43,6 +50,9 @@ class Panel:
     colocated: list[Event] = field(default_factory=list)
     overlapping: list[Registration] = field(default_factory=list)
     participants: list[Registration] = field(default_factory=list)
+    closes_at: datetime | None = None  # when registering ends
+    cancel_until: datetime | None = None  # until when attendees cancel by themselves
+    cancel_passed: bool = False
 
     @property
     def full_offer(self) -> ModeOffer | None:
@@ -55,6 +65,11 @@ class Panel:
         if second.is_full and not first.is_full:
             return second
         return None
+
+    @property
+    def registration_open(self) -> bool:
+        """Open for registering now, even if this visitor must sign in or may not take part."""
+        return self.refusal is None or self.refusal.code in ("login", "unverified", "restricted")
 
     def other_offer(self, offer: ModeOffer) -> ModeOffer:
         return next(item for item in self.offers if item.mode != offer.mode)
@@ -137,6 +152,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
         panel.show_remote_link = bool(event.online_url) and user.is_authenticated
         return panel
+    panel.closes_at = registration_closes(event=event, settings=settings)
+    panel.cancel_until = cancellation_deadline(event=event, settings=settings)
+    panel.cancel_passed = now >= panel.cancel_until
     panel.is_organiser = is_organiser(event=event, user=user)
     if user.is_authenticated:
         panel.registration = (

@@ -265,3 +265,35 @@ def test_open_event_shows_its_remote_link_to_signed_in_people_only(client, make_
     signed_in = client.get(event.get_absolute_url()).content.decode()
     assert 'href="https://vidyo.example.org/wp2"' in signed_in
     assert "No registration needed" in signed_in
+
+
+def test_event_page_says_when_registration_closes_and_until_when_one_may_cancel(
+    client, make_user, make_registrable
+):
+    from zoneinfo import ZoneInfo
+
+    event = make_registrable()
+    settings = event.registration_settings
+    zurich = ZoneInfo("Europe/Zurich")
+    settings.closes_at = event.start - timedelta(days=3)
+    settings.cancellation_deadline = event.start - timedelta(days=1)
+    settings.save()
+    page = client.get(event.get_absolute_url()).content.decode()  # a visitor, not signed in
+    closes = settings.closes_at.astimezone(zurich)
+    deadline = settings.cancellation_deadline.astimezone(zurich)
+    assert "Registration closes" in page
+    assert f"{closes:%a} {closes.day} {closes:%b %Y}, {closes:%H:%M %Z}" in page
+    assert "Free cancellation until" in page
+    assert f"{deadline:%a} {deadline.day} {deadline:%b %Y}, {deadline:%H:%M %Z}" in page
+
+    settings.closes_at = settings.cancellation_deadline = None
+    settings.save()
+    start = event.start.astimezone(zurich)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert page.count(f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M %Z}") == 2  # both
+
+    settings.closes_at = timezone.now() - timedelta(minutes=1)
+    settings.opens_at = timezone.now() - timedelta(days=2)
+    settings.save()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Registration is closed" in page and "Registration closes" not in page
