@@ -54,6 +54,10 @@ class Occurrence:
         return self.series.time_zone
 
     @property
+    def summary(self) -> str:
+        return self.override.summary if self.override else self.series.summary
+
+    @property
     def kind(self) -> str:
         return self.series.kind
 
@@ -187,9 +191,22 @@ def listed_events() -> QuerySet[Event]:
     return Event.objects.listed().select_related("venue")
 
 
-def search_events(queryset: QuerySet[Event], *, kind: str = "", text: str = "") -> QuerySet[Event]:
+def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> QuerySet:
+    """Events or series of a kind, or with the text in their title or summary."""
     if kind:
         queryset = queryset.filter(kind=kind)
     if text:
         queryset = queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text))
     return queryset
+
+
+def upcoming_matches(
+    *, now: datetime, until: datetime, kind: str = "", text: str = "", limit: int = 50
+) -> list[Event | Occurrence]:
+    """What a search on the home page finds: upcoming events, and the meetings of matching
+    series until `until`, in the order they happen (three queries)."""
+    events = list(search_events(standalone_events().upcoming(now), kind=kind, text=text)[:limit])
+    series = search_events(Series.objects.filter(is_listed=True), kind=kind, text=text)
+    meetings = occurrences_between(now, until, series.select_related("venue"))
+    found = sorted([*events, *meetings], key=lambda item: item.start)
+    return found[:limit]
