@@ -9,6 +9,7 @@ from django.db.models.functions import Lower, TruncDate
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
+from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
 
 from .permissions import organised_events, organised_series
@@ -88,7 +89,7 @@ def registration_counts(event: Event, settings: RegistrationSettings | None) -> 
     rows = (
         Registration.objects.filter(event=event)
         .values("mode", "status")
-        .annotate(total=Count("pk"), checked=Count("pk", filter=Q(checked_in_at__isnull=False)))
+        .annotate(total=Count("pk"), checked=Count("pk", filter=PRESENT))
         .order_by()
     )
     by_mode: dict[str, dict[str, int]] = defaultdict(dict)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from escape_events.events.models import Event, MeetingAttendance, Series, Venue
 from escape_events.events.services import clone_event
+from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Question, RegistrationSettings
 from escape_events.registrations.services import (
     RegistrationRefused,
@@ -246,9 +247,7 @@ def attendance_from_check_ins(*, event: Event) -> int:
     """Add everyone checked in to the attendance list; returns how many were new."""
     existing = set(event.attendance.values_list("name", flat=True))
     new = []
-    for registration in event.registrations.filter(checked_in_at__isnull=False).select_related(
-        "user"
-    ):
+    for registration in event.registrations.filter(PRESENT).select_related("user"):
         name = str(registration.user)
         if name not in existing:
             existing.add(name)
