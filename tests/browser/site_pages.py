@@ -8,11 +8,13 @@ form shows (e.g. the one-time feed link), what to click once the address is open
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from escape_events.events.demo import ensure_demo_organiser
 from escape_events.events.models import Event, Series
@@ -74,6 +76,10 @@ def build_site() -> Site:
         for number, other in enumerate(others)
     ]  # fmt: skip
     remote = placed[1]
+    for days_ago, registration in enumerate([onsite, *placed]):  # a chart with some history
+        Registration.objects.filter(pk=registration.pk).update(
+            created_at=timezone.now() - timedelta(days=3 * (len(placed) - days_ago) + 1)
+        )
     camp_answers = {question.pk: "CERN" for question in camp.questions.filter(kind="text")}
     register(event=camp, user=others[0], mode="onsite", answers=camp_answers)
     meeting = materialise_occurrence(
