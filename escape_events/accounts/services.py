@@ -1,8 +1,14 @@
-"""Writes on accounts: mirror the identity provider's group claims onto Django groups."""
+"""Writes on accounts: mirror the identity provider's group claims onto Django groups, make a
+site admin."""
 
 from collections.abc import Mapping
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from .models import ExternalGroup
@@ -48,3 +54,36 @@ def sync_groups_from_claims(*, user, claims: Mapping) -> list[Group]:
     user.groups.remove(*stale)
     user.groups.add(*groups)
     return groups
+
+
+@transaction.atomic
+def make_site_admin(*, email: str, password: str | None = None):
+    """Staff and superuser rights for this address, with the e-mail confirmed so the site's
+    login (e-mail and password) lets them in at once; an existing account is promoted and
+    keeps its password unless one is given. Returns the user."""
+    email = email.strip().lower()
+    validate_email(email)
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is None:
+        user = get_user_model()(email=email, username=_free_username(email))
+    if password is not None:
+        validate_password(password, user)
+        user.set_password(password)
+    elif user.pk is None or not user.has_usable_password():
+        raise ValidationError("A new admin account needs a password.")
+    user.is_staff = user.is_superuser = user.is_active = True
+    user.save()
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _free_username(email: str) -> str:
+    base = email.split("@")[0][:140] or "admin"
+    name, number = base, 1
+    while get_user_model().objects.filter(username=name).exists():
+        number += 1
+        name = f"{base}{number}"
+    return name
