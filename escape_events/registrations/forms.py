@@ -129,6 +129,8 @@ class RegistrationForm(forms.Form):
             # Needed only when the partner is ticked: clean() checks that, at the field.
             field = question_field(question, required=False)
             field.needed = question.required
+            if question.required and question.kind == Question.Kind.TEXT:
+                field.widget.attrs["aria-required"] = "true"  # groups have it on their legend
             self.fields[name] = field
             part.own[question.pk] = name
         return part
