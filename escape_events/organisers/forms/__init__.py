@@ -1,11 +1,22 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
 One module per page family, as in views/: events, series, registration_settings,
-participants, checkin and files; fields holds what they share (the wall-clock date field,
-the venue fields) and is the only one they import.
+participants, checkin, files and agenda; fields holds what they share (the wall-clock date
+field, the venue fields) and is the only one they import (agenda also takes the accepted file
+types from files).
 Import the forms from here.
 """
 
+from .agenda import (
+    AgendaConfirmForm,
+    AgendaImportForm,
+    DuplicateEntryForm,
+    EntryForm,
+    MaterialForm,
+    MoveEntryForm,
+    SessionForm,
+    people_formset,
+)
 from .checkin import AttendanceForm, CheckInForm
 from .events import CloneEventForm, CoOrganiserForm, EventForm
 from .fields import WALL_CLOCK_FORMATS, YEARS, WallClockField, wall_clock
@@ -26,26 +37,34 @@ __all__ = [
     "SORT_CHOICES",
     "WALL_CLOCK_FORMATS",
     "YEARS",
+    "AgendaConfirmForm",
+    "AgendaImportForm",
     "AttachmentForm",
     "AttendanceForm",
     "BulkActionForm",
     "CheckInForm",
     "CloneEventForm",
     "CoOrganiserForm",
+    "DuplicateEntryForm",
+    "EntryForm",
     "EventForm",
     "ExportForm",
     "ExtraMeetingForm",
+    "MaterialForm",
     "MessageForm",
     "MinutesForm",
     "Mode",
+    "MoveEntryForm",
     "MoveMeetingForm",
     "ParticipantFilterForm",
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",
     "SeriesForm",
+    "SessionForm",
     "Status",
     "WallClockField",
     "extra_meeting_initial",
+    "people_formset",
     "wall_clock",
 ]
