@@ -18,12 +18,6 @@ ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
 
 
 @pytest.fixture
-def signed_in(client, organiser):
-    client.force_login(organiser)
-    return client
-
-
-@pytest.fixture
 def series(wp2_series, organiser):
     wp2_series.organisers.add(organiser)
     return wp2_series

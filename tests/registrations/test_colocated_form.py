@@ -15,13 +15,6 @@ Mode = Registration.Mode
 
 
 @pytest.fixture
-def person(make_user, client):
-    user = make_user()
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def pair(make_registrable):
     """A hands-on (on-site or remote) next to a coding camp that is on-site only; both ask
     for the affiliation, each asks one question of its own."""

@@ -14,13 +14,6 @@ Mode = Registration.Mode
 Status = Registration.Status
 
 
-@pytest.fixture
-def person(make_user, client):
-    user = make_user()
-    client.force_login(user)
-    return user
-
-
 def post_register(client, event, **data):
     return client.post(reverse("registrations:register", args=[event.slug]), data)
 

@@ -5,12 +5,12 @@ its own Event row only when one of these asks for it."""
 from datetime import datetime
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,16 +26,15 @@ from escape_events.events.services import (
     update_series,
 )
 
-from .. import selectors, services
+from .. import selectors
 from ..forms import (
-    CoOrganiserForm,
     ExtraMeetingForm,
     MoveMeetingForm,
     SeriesForm,
     extra_meeting_initial,
 )
 from ..permissions import can_create_events, organised_series_or_404
-from .events import venue_from
+from .events import organiser_removal, organisers_page, venue_from
 
 
 def _day(moment: datetime, series: Series) -> str:
@@ -127,30 +126,16 @@ def meeting_add(request, series_slug):
 @require_http_methods(["GET", "POST"])
 def series_organisers(request, series_slug):
     series = organised_series_or_404(request.user, series_slug)
-    form = CoOrganiserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if services.add_co_organiser(of=series, user=form.user):
-            messages.success(request, f"{form.user} now organises this series.")
-        else:
-            messages.info(request, f"{form.user} already organises this series.")
-        return redirect("organisers:series_organisers", series_slug=series.slug)
-    context = {"series": series, "form": form, "organisers": series.organisers.all()}
-    status = 400 if form.is_bound else 200
-    return render(request, "organisers/co_organisers.html", context, status=status)
+    back = reverse("organisers:series_organisers", kwargs={"series_slug": series.slug})
+    return organisers_page(request, of=series, back=back, context={"series": series})
 
 
 @login_required
 @require_POST
 def series_organiser_remove(request, series_slug, user_id):
     series = organised_series_or_404(request.user, series_slug)
-    user = get_object_or_404(get_user_model(), pk=user_id)
-    try:
-        services.remove_co_organiser(of=series, user=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{user} no longer organises this series.")
-    return redirect("organisers:series_organisers", series_slug=series.slug)
+    back = reverse("organisers:series_organisers", kwargs={"series_slug": series.slug})
+    return organiser_removal(request, of=series, user_id=user_id, back=back)
 
 
 @login_required
