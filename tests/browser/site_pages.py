@@ -204,6 +204,12 @@ SITE_PAGES = [
         ),
     ),
     SitePage(
+        "check-in-remote-ticket",
+        ORGANISER,
+        lambda site: reverse("organisers:check_in", args=[site.hands_on.slug])
+        + f"?code={site.remote.check_in_code}",
+    ),
+    SitePage(
         "check-in-search",
         ORGANISER,
         lambda site: reverse("organisers:check_in", args=[site.hands_on.slug]) + "?q=Person",
