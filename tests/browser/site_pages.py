@@ -206,8 +206,10 @@ SITE_PAGES = [
     SitePage(
         "check-in-remote-ticket",
         ORGANISER,
-        lambda site: reverse("organisers:check_in", args=[site.hands_on.slug])
-        + f"?code={site.remote.check_in_code}",
+        lambda site: (
+            reverse("organisers:check_in", args=[site.hands_on.slug])
+            + f"?code={site.remote.check_in_code}"
+        ),
     ),
     SitePage(
         "check-in-search",

@@ -13,7 +13,7 @@ from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Registration, RegistrationSettings
 from escape_events.timetable import services as agenda_services
 from escape_events.timetable.models import Entry, Material, Session
 
@@ -21,6 +21,7 @@ ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
 # Not about one event: the dashboard lists only the user's own, creating makes a new one.
 NOT_EVENT_SCOPED = {"dashboard", "event_create", "series_create"}
 EVENT_SCOPED = [name for name in ALL_NAMES if name not in NOT_EVENT_SCOPED]
+# POST-only: event_retention (the form sits on the overview).
 GET_PAGES = {
     "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
     "participants", "messages", "message_compose", "check_in", "attendance",
@@ -101,6 +102,7 @@ def snapshot():
         sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
+        list(RegistrationSettings.objects.values_list("pk", "retention_months").order_by("pk")),
         list(Entry.objects.values_list("pk", "title", "start", "end", "sequence").order_by("pk")),
         list(Session.objects.values_list("pk", "title").order_by("pk")),
         list(Material.objects.values_list("pk", "title", "url").order_by("pk")),
@@ -126,7 +128,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
         "minutes": "Hijacked minutes", "kind": "slides",
         "file": SimpleUploadedFile("evil.txt", b"planted"),
-        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00",
+        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "months": "0",
         "repeat": "weekly", "weekdays": ["0"], "interval": "1", "first_day": "2031-01-06",
         "time_zone": "Europe/Zurich",
         "day": "2031-01-08", "start_time": "10:00", "end_time": "11:00", "by": "15",

@@ -9,6 +9,8 @@ from django.urls import reverse
 from escape_events.registrations.models import Answer, Question, Registration
 from escape_events.registrations.services import register
 
+from .test_views import post_register
+
 pytestmark = pytest.mark.django_db
 
 Mode = Registration.Mode
@@ -33,7 +35,7 @@ def questions(event):
 
 
 def post(client, event, data):
-    return client.post(reverse("registrations:register", args=[event.slug]), data)
+    return post_register(client, event, **data)  # with the privacy notice ticked
 
 
 def test_a_question_both_events_ask_is_asked_once_and_answers_both(client, person, pair):

@@ -1,9 +1,9 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
 One module per page family, as in views/: events, series, registration_settings,
-participants, checkin, files and agenda; fields holds what they share (the wall-clock date
-field, the venue fields) and is the only one they import (agenda also takes the accepted file
-types from files).
+participants, checkin, files, agenda and retention; fields holds what they share (the
+wall-clock date field, the venue fields) and is the only one they import (agenda also takes
+the accepted file types from files).
 Import the forms from here.
 """
 
@@ -31,6 +31,7 @@ from .participants import (
     Status,
 )
 from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
+from .retention import RetentionForm
 from .series import ExtraMeetingForm, MoveMeetingForm, SeriesForm, extra_meeting_initial
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",
+    "RetentionForm",
     "SeriesForm",
     "SessionForm",
     "Status",
