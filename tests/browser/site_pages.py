@@ -156,6 +156,7 @@ SITE_PAGES = [
     SitePage("password-reset", VISITOR, "/accounts/password/reset/"),
     SitePage("password-reset-done", VISITOR, "/accounts/password/reset/done/"),
     SitePage("admin-sign-in", VISITOR, "/admin/login/?next=/admin/"),
+    SitePage("privacy-notice", VISITOR, lambda site: reverse("privacy:notice")),
     # An attendee's pages
     SitePage("event-registered", ATTENDEE, lambda site: site.hands_on.get_absolute_url()),
     SitePage("event-register-form", ATTENDEE, lambda site: site.camp.get_absolute_url()),
@@ -175,6 +176,8 @@ SITE_PAGES = [
     SitePage("account", ATTENDEE, "/accounts/profile/"),
     SitePage("account-emails", ATTENDEE, "/accounts/email/"),
     SitePage("account-password", ATTENDEE, "/accounts/password/change/"),
+    SitePage("my-data", ATTENDEE, lambda site: reverse("accounts:my_data")),
+    SitePage("delete-account", ATTENDEE, lambda site: reverse("accounts:delete")),
     SitePage("sign-out", ATTENDEE, "/accounts/logout/"),
     SitePage("admin-refused", ATTENDEE, "/admin/", status=403),
     # The organiser's side
