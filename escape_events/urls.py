@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from escape_events.core.views import favicon
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("escape_events.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -185,9 +185,12 @@ def test_changing_a_series_rule_in_the_admin_bumps_sequence_and_tells_registrant
     assert response.status_code == 302
     wp2_series.refresh_from_db()
     assert (wp2_series.rrule, wp2_series.sequence) == ("FREQ=MONTHLY;BYDAY=2TH,4TH", 1)
+    # Its coming Wednesday meeting is no longer a day of the rule: it is called off (a new
+    # SEQUENCE for it too) and the person registered is told.
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled and meeting.sequence == 1
     (message,) = mail.outbox
-    assert message.to == [person.email] and message.subject == f"Changed: {meeting.title}"
-    assert "recurrence rule" in message.body
+    assert message.to == [person.email] and message.subject.startswith("Cancelled: ESCAPE WP2")
 
 
 def test_saving_an_unchanged_event_in_the_admin_changes_nothing(admin_client, make_event):

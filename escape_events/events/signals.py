@@ -4,10 +4,6 @@ event_changed: sent (after commit) by events.services when an event moved, chang
 cancelled. Arguments: sender=Event, event=<Event>, changed=<list of field names>,
 cancelled=<bool>. registrations listens and tells the registrants.
 
-series_changed: sent (after commit) by events.services when a series' rule, times, place or title
-changed. Arguments: sender=Series, series=<Series>, changed=<list of field names>.
-registrations tells the people registered for its coming meetings.
-
 event_rescheduled: sent by events.services inside the transaction that changes an event's start,
 end or time zone, before it commits. Arguments: sender=Event, event=<Event, new times saved>,
 previous_start=<datetime>, previous_time_zone=<str>. The timetable moves the agenda along; a
@@ -18,4 +14,3 @@ from django.dispatch import Signal
 
 event_changed = Signal()
 event_rescheduled = Signal()
-series_changed = Signal()

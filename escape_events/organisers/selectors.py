@@ -16,6 +16,7 @@ from escape_events.registrations.availability import (
     in_line,
     with_waiting_positions,
 )
+from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
 
 from .permissions import organised_events, organised_series
@@ -86,6 +87,10 @@ class ModeCounts:
     def label(self) -> str:
         return self.places.label
 
+    @property
+    def offered(self) -> bool:
+        return self.places.offered
+
     def count(self, status: str) -> int:
         """Registrations in this mode with this status."""
         return {
@@ -99,9 +104,7 @@ class ModeCounts:
 
 def registration_counts(event: Event, settings: RegistrationSettings | None) -> list[ModeCounts]:
     """Places, waiting lines and history per mode, from one grouped query."""
-    rows = count_rows(
-        [event.pk], extra={"checked": Count("pk", filter=Q(checked_in_at__isnull=False))}
-    )
+    rows = count_rows([event.pk], extra={"checked": Count("pk", filter=PRESENT)})
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
     history: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
@@ -122,19 +125,25 @@ def registration_counts(event: Event, settings: RegistrationSettings | None) -> 
     ]
 
 
-def registrations_per_day(event: Event) -> dict[str, list[tuple[date, int]]]:
-    """New registrations per local day and mode (one query), for the dashboard chart."""
+def registrations_per_day(event: Event, modes) -> dict[str, list[tuple[date, int]]]:
+    """Registrations still held (confirmed, waiting, pending) per local day they came in, for
+    the given modes and any other that has some (one query), for the dashboard chart."""
     rows = (
-        Registration.objects.filter(event=event)
+        Registration.objects.filter(event=event, status__in=Registration.ACTIVE_STATUSES)
         .annotate(day=TruncDate("created_at", tzinfo=event.zone))
         .values("day", "mode")
         .annotate(total=Count("pk"))
         .order_by("day")
     )
-    series: dict[str, list[tuple[date, int]]] = {mode: [] for mode in Mode.values}
+    series: dict[str, list[tuple[date, int]]] = {mode: [] for mode in modes}
     for row in rows:
-        series[row["mode"]].append((row["day"], row["total"]))
-    return series
+        series.setdefault(row["mode"], []).append((row["day"], row["total"]))
+    return {mode: series[mode] for mode in Mode.values if mode in series}
+
+
+def chart_end(event: Event, now: datetime) -> date:
+    """The chart's axis ends today, or on the event's last day once it is over."""
+    return min(now.astimezone(event.zone).date(), event.last_day)
 
 
 def questions(event: Event) -> list[Question]:

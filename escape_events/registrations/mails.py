@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from escape_events.calendars.ics import Attendance, build_calendar
 from escape_events.core.headers import header_text
-from escape_events.events.models import Event, Series
+from escape_events.events.models import Event
 
 from .checkin import ticket_qr_png
 from .models import Registration
@@ -63,17 +63,12 @@ def _calendar_for(registration: Registration) -> bytes:
 
 
 def _field_labels(names: list[str]) -> list[str]:
-    """What changed, in words people read ("online participation link", not "online_url");
-    the names are an event's or its series' ("recurrence rule")."""
+    """What changed, in words people read ("online participation link", not "online_url")."""
     labels = []
     for name in names:
-        for model in (Event, Series):
-            try:
-                labels.append(str(model._meta.get_field(name).verbose_name))
-                break
-            except FieldDoesNotExist:
-                continue
-        else:
+        try:
+            labels.append(str(Event._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
             labels.append(name.replace("_", " "))
     return labels
 
@@ -137,7 +132,7 @@ def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bo
     registrations = Registration.objects.filter(
         event=event, status__in=Registration.ACTIVE_STATUSES, user__isnull=False
     ).select_related("user", "event__venue")
-    subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.title}"
+    subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.display_title}"
     changed_labels = _field_labels(changed)
     for registration in registrations:
         _send(

@@ -1,19 +1,17 @@
-"""Reactions to signals: events tells us an event or a series changed (we tell registrants, and a
-restored event serves its waiting lists), accounts asks for a person's data or is deleting them
+"""Reactions to signals: events tells us an event changed (we tell registrants, and a restored
+event serves its waiting lists), accounts asks for a person's data or is deleting them
 (we answer for registrations), and every saved change of a registration's state goes into its
 history."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
 from escape_events.accounts.signals import (
     account_deleting,
     account_deletion_preview,
     personal_data_requested,
 )
-from escape_events.events.models import Event
-from escape_events.events.signals import event_changed, series_changed
+from escape_events.events.signals import event_changed
 
 from .mails import send_event_changed_mails
 from .models import Registration, StatusChange
@@ -36,22 +34,6 @@ def serve_waiting_lists(sender, *, event, cancelled=False, **kwargs):
     over): serve its waiting lists. A cancelled one stays inert (the service says so)."""
     if not cancelled:
         promote_waiting_list(event=event)
-
-
-@receiver(series_changed, dispatch_uid="registrations_notify_series_changed")
-def notify_series_registrants(sender, *, series, changed=(), **kwargs):
-    """People registered for a coming meeting of the series hear that its schedule changed."""
-    meetings = (
-        Event.objects.filter(
-            series=series,
-            end__gt=timezone.now(),
-            registrations__status__in=Registration.ACTIVE_STATUSES,
-        )
-        .distinct()
-        .values_list("pk", flat=True)
-    )
-    for event_id in meetings:
-        send_event_changed_mails.enqueue(event_id=event_id, changed=list(changed), cancelled=False)
 
 
 @receiver(post_save, sender=Registration, dispatch_uid="registrations_status_history")

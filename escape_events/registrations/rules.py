@@ -30,6 +30,16 @@ class RegistrationRefused(Exception):
         self.status = status
 
 
+def registration_closes(*, event: Event, settings: RegistrationSettings) -> datetime:
+    """When registering ends: the closing time the organisers set, or the start."""
+    return settings.closes_at or event.start
+
+
+def cancellation_deadline(*, event: Event, settings: RegistrationSettings | None) -> datetime:
+    """Until when attendees cancel by themselves: the deadline set, or the start."""
+    return (settings and settings.cancellation_deadline) or event.start
+
+
 def place_refusal(
     *, event: Event, settings: RegistrationSettings | None, now=None, by_organiser: bool = False
 ) -> RegistrationRefused | None:
@@ -58,15 +68,9 @@ def place_refusal(
             code="not_open",
             status=409,
         )
-    closes_at = settings.closes_at or event.start
-    if now >= closes_at:
+    if now >= registration_closes(event=event, settings=settings):
         return RegistrationRefused("Registration is closed.", code="closed", status=409)
     return None
-
-
-def allowed_group_ids(settings: RegistrationSettings) -> set[int]:
-    """The groups registration is restricted to (empty: everyone); prefetch to save a query."""
-    return {group.pk for group in settings.restricted_to_groups.all()}
 
 
 def membership_refusal(*, settings: RegistrationSettings, user) -> RegistrationRefused | None:

@@ -21,10 +21,12 @@ from .availability import (
 from .models import Registration, RegistrationPurge, RegistrationSettings
 from .rules import (
     RegistrationRefused,
+    cancellation_deadline,
     is_organiser,
     place_refusal,
     purge_due_at,
     refusal_reason,
+    registration_closes,
     retention_months,
 )
 
@@ -45,6 +47,9 @@ class Panel:
     colocated: list[Event] = field(default_factory=list)
     overlapping: list[Registration] = field(default_factory=list)
     participants: list[Registration] = field(default_factory=list)
+    closes_at: datetime | None = None  # when registering ends
+    cancel_until: datetime | None = None  # until when attendees cancel by themselves
+    cancel_passed: bool = False
 
     @property
     def full_offer(self) -> ModeAvailability | None:
@@ -57,6 +62,11 @@ class Panel:
         if second.is_full and first.has_room:
             return second
         return None
+
+    @property
+    def registration_open(self) -> bool:
+        """Open for registering now, even if this visitor must sign in or may not take part."""
+        return self.refusal is None or self.refusal.code in ("login", "unverified", "restricted")
 
     def other_offer(self, offer: ModeAvailability) -> ModeAvailability:
         return next(item for item in self.offers if item.mode != offer.mode)
@@ -72,7 +82,8 @@ def waiting_position(registration: Registration) -> int | None:
 
 
 def overlapping_registrations(user, event: Event) -> list[Registration]:
-    """The person's other active registrations whose events overlap this one in time."""
+    """The person's other active registrations whose events overlap this one in time; events
+    held alongside it are meant to be attended together and are no clash."""
     if not user.is_authenticated:
         return []
     return list(
@@ -83,6 +94,7 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
             event__end__gt=event.start,
         )
         .exclude(event=event)
+        .exclude(event__in=event.colocated_with.values("pk"))
         .select_related("event")
     )
 
@@ -100,6 +112,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
         panel.show_remote_link = bool(event.online_url) and user.is_authenticated
         return panel
+    panel.closes_at = registration_closes(event=event, settings=settings)
+    panel.cancel_until = cancellation_deadline(event=event, settings=settings)
+    panel.cancel_passed = now >= panel.cancel_until
     panel.is_organiser = is_organiser(event=event, user=user)
     if user.is_authenticated:
         panel.registration = (

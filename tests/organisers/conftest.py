@@ -89,3 +89,10 @@ def register(make_person):
         return registration
 
     return make
+
+
+@pytest.fixture
+def signed_in(client, organiser):
+    """The test client, signed in as `organiser`."""
+    client.force_login(organiser)
+    return client

@@ -18,10 +18,12 @@ Import the names from here; the race tests switch the lock off on the module tha
 from ..rules import (
     MAX_ANSWER_LENGTH,
     RegistrationRefused,
+    cancellation_deadline,
     clean_answers,
     is_organiser,
     purge_due_at,
     refusal_reason,
+    registration_closes,
     retention_months,
 )
 from .attendee_actions import cancel_registration, switch_mode
@@ -47,6 +49,7 @@ __all__ = [
     "Status",
     "approve",
     "cancel_registration",
+    "cancellation_deadline",
     "clean_answers",
     "forget_person",
     "is_organiser",
@@ -58,6 +61,7 @@ __all__ = [
     "refusal_reason",
     "register",
     "register_together",
+    "registration_closes",
     "reject",
     "retention_months",
     "save_registration_settings",
