@@ -11,19 +11,32 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .recurrence_text import describe_rule
+from .recurrence_text import describe_rule, local_rule
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
+# A series has meetings from its first start until this far ahead of today. Beyond, a date is a
+# typo or a probe: expanding the rule that far would cost seconds (or overflow near year 9999).
+MEETINGS_AHEAD = timedelta(days=366 * 30)
 
 
 def validate_rrule(value: str) -> None:
-    """Accept only an RFC 5545 RRULE value, e.g. FREQ=MONTHLY;BYDAY=2WE,4WE."""
+    """Accept only an RFC 5545 RRULE value, e.g. FREQ=MONTHLY;BYDAY=2WE,4WE, repeating at most
+    daily (a meeting every hour or minute is a typo, and would make expansions huge)."""
     if not value or "\n" in value or value.upper().startswith(("RRULE", "DTSTART")):
         raise ValidationError("Give a recurrence rule such as FREQ=MONTHLY;BYDAY=2WE,4WE.")
     try:
-        rrulestr(value, dtstart=datetime(2000, 1, 1))
+        rrulestr(value, dtstart=datetime(2000, 1, 1), ignoretz=True)
     except (ValueError, TypeError) as error:
         raise ValidationError(f"Not a valid recurrence rule: {error}") from error
+    parts = dict(part.split("=", 1) for part in value.upper().split(";") if "=" in part)
+    if parts.get("FREQ") in {"HOURLY", "MINUTELY", "SECONDLY"}:
+        raise ValidationError("Meetings repeat at most daily: use FREQ=DAILY or less often.")
+
+
+def dated_title(title: str, local_start: datetime) -> str:
+    """A meeting of a series shares its series' title: the date tells it apart (once)."""
+    day = f"{local_start.day} {local_start:%b %Y}"
+    return title if day in title else f"{title}, {day}"
 
 
 class Kind(models.TextChoices):
@@ -143,8 +156,7 @@ class Series(Scheduling):
 
     def rule(self):
         """The recurrence expanded on local wall-clock time, so 14:00 stays 14:00 across DST."""
-        local_start = self.first_start.astimezone(self.zone).replace(tzinfo=None)
-        return rrulestr(self.rrule, dtstart=local_start)
+        return local_rule(self.rrule, self.first_start.astimezone(self.zone))
 
     def describe_schedule(self) -> str:
         """E.g. '2nd and 4th Wednesday of each month, 14:00-15:30 CEST'."""
@@ -152,8 +164,16 @@ class Series(Scheduling):
         end = start + self.duration
         return f"{describe_rule(self.rrule, start)}, {start:%H:%M}–{end:%H:%M} ({self.time_zone})"
 
+    def meeting_window(self, now: datetime | None = None) -> tuple[datetime, datetime]:
+        """Where the rule is ever expanded: from the first start to MEETINGS_AHEAD from now."""
+        return self.first_start, (now or timezone.now()) + MEETINGS_AHEAD
+
     def rule_includes(self, moment: datetime) -> bool:
-        """Whether the rule itself yields this start (False for an extra date, an RDATE)."""
+        """Whether the rule itself yields this start (False for an extra date, an RDATE, and
+        for any date outside the meeting window, without expanding the rule)."""
+        first, last = self.meeting_window()
+        if not first <= moment <= last:
+            return False
         local = moment.astimezone(self.zone).replace(tzinfo=None)
         return self.rule().after(local - timedelta(seconds=1)) == local
 
@@ -267,6 +287,11 @@ class Event(Scheduling):
     @property
     def is_moved(self) -> bool:
         return self.recurrence_id is not None and self.recurrence_id != self.start
+
+    @property
+    def display_title(self) -> str:
+        """The title, with the date for a meeting of a series."""
+        return self.title if self.series_id is None else dated_title(self.title, self.local_start)
 
 
 class Attachment(models.Model):

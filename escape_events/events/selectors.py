@@ -9,7 +9,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_r
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Attachment, Event, MeetingAttendance, Series
+from .models import Attachment, Event, MeetingAttendance, Series, dated_title
+
+# Dates a meeting address may carry: beyond them a date is a typo or a probe, and turning it into
+# local time would overflow near years 1 and 9999. The rule itself is expanded only inside each
+# series' meeting window (Series.meeting_window).
+OCCURRENCE_YEARS = range(1900, 2200)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,15 @@ class Occurrence:
         return self.start != self.recurrence_id
 
     @property
+    def is_extra(self) -> bool:
+        """Added by hand outside the rule (an RDATE in calendars)."""
+        return self.override is not None and not self.series.rule_includes(self.recurrence_id)
+
+    @property
+    def display_title(self) -> str:
+        return dated_title(self.title, self.local_start)
+
+    @property
     def venue(self):
         return (
             self.override.venue if self.override and self.override.venue_id else self.series.venue
@@ -43,6 +57,10 @@ class Occurrence:
     @property
     def time_zone(self) -> str:
         return self.series.time_zone
+
+    @property
+    def summary(self) -> str:
+        return self.override.summary if self.override else self.series.summary
 
     @property
     def kind(self) -> str:
@@ -83,11 +101,15 @@ def expand_series(
     """
     by_recurrence_id = {event.recurrence_id: event for event in overrides}
     zone = series.zone
-    rule = series.rule()
-    local_after = (after - series.duration).astimezone(zone).replace(tzinfo=None)
-    local_before = before.astimezone(zone).replace(tzinfo=None)
+    first, last = series.meeting_window()
+    start, end = max(after - series.duration, first), min(before, last)
+    ruled = []
+    if start <= end:  # the rule is only ever expanded inside the series' meeting window
+        local_after = start.astimezone(zone).replace(tzinfo=None)
+        local_before = end.astimezone(zone).replace(tzinfo=None)
+        ruled = series.rule().between(local_after, local_before, inc=True)
     found: list[Occurrence] = []
-    for naive in rule.between(local_after, local_before, inc=True):
+    for naive in ruled:
         recurrence_id = _localise(naive, series)
         override = by_recurrence_id.pop(recurrence_id, None)
         if override:
@@ -157,6 +179,17 @@ def find_occurrence(series: Series, recurrence_id: datetime) -> Occurrence | Non
     return None
 
 
+def colocated_pairs(event_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(event, partner) pairs of events held alongside each other, among these events."""
+    ids = list(event_ids)
+    through = Event.colocated_with.through.objects
+    return set(
+        through.filter(from_event_id__in=ids, to_event_id__in=ids).values_list(
+            "from_event_id", "to_event_id"
+        )
+    )
+
+
 def standalone_events() -> QuerySet[Event]:
     """Listed events that are not occurrences of a series, with what listings show."""
     return Event.objects.listed().filter(series__isnull=True).select_related("venue")
@@ -167,7 +200,8 @@ def listed_events() -> QuerySet[Event]:
     return Event.objects.listed().select_related("venue")
 
 
-def search_events(queryset: QuerySet[Event], *, kind: str = "", text: str = "") -> QuerySet[Event]:
+def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> QuerySet:
+    """Events or series of a kind, or with the text in their title or summary."""
     if kind:
         queryset = queryset.filter(kind=kind)
     if text:
@@ -204,3 +238,15 @@ def event_for_page(slug: str) -> Event | None:
             ),
         )
     return event
+
+
+def upcoming_matches(
+    *, now: datetime, until: datetime, kind: str = "", text: str = "", limit: int = 50
+) -> list[Event | Occurrence]:
+    """What a search on the home page finds: upcoming events, and the meetings of matching
+    series until `until`, in the order they happen (three queries)."""
+    events = list(search_events(standalone_events().upcoming(now), kind=kind, text=text)[:limit])
+    series = search_events(Series.objects.filter(is_listed=True), kind=kind, text=text)
+    meetings = occurrences_between(now, until, series.select_related("venue"))
+    found = sorted([*events, *meetings], key=lambda item: item.start)
+    return found[:limit]

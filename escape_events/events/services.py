@@ -1,19 +1,32 @@
 """Writes on events and series. Views, the admin, commands and seeds all call these."""
 
+import copy
 import re
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .attachments import validate_upload
+from .locking import lock_events, lock_with_partners
 from .models import Attachment, Event, Series, Venue
+from .permissions import organises
 from .selectors import find_occurrence
 from .signals import event_changed, event_rescheduled
 
 # Fields whose change calendars and registrants must notice (they bump iCalendar SEQUENCE).
 CALENDAR_FIELDS = ("start", "end", "all_day", "time_zone", "venue", "status", "title", "online_url")
+# The same for a series: its rule and times, and what its meetings take over from it.
+SERIES_SCHEDULE_FIELDS = ("rrule", "first_start", "duration", "time_zone")
+SERIES_CALENDAR_FIELDS = (*SERIES_SCHEDULE_FIELDS, "title", "venue", "online_url")
+# What a stored meeting copies from its series, and keeps following until changed on its own.
+SERIES_SHARED_FIELDS = (
+    "title", "kind", "summary", "time_zone", "venue", "online_url", "remote_note",
+    "contact_name", "contact_email", "audience_note", "data_note", "is_listed",
+)  # fmt: skip
 
 
 def add_attachment(*, event: Event, uploaded_file, title: str, kind: str) -> Attachment:
@@ -43,7 +56,7 @@ def remove_attachment(*, attachment: Attachment) -> None:
 
 
 def set_minutes(*, event: Event, text: str) -> bool:
-    """Replace the meeting minutes (Markdown); False when nothing changed.
+    """Replace the meeting minutes (plain text, line breaks kept); False when nothing changed.
 
     Minutes are not in calendars, so no SEQUENCE bump and no notice to registrants.
     """
@@ -62,24 +75,17 @@ def materialise_occurrence(*, series: Series, recurrence_id: datetime) -> Event:
     An occurrence gets a row only when it has something of its own: it moved, was cancelled,
     carries minutes, attachments or registrations.
     """
+    event = Event.objects.filter(series=series, recurrence_id=recurrence_id).first()
+    if event is not None:
+        return event
     local = recurrence_id.astimezone(series.zone)
     event, _ = Event.objects.get_or_create(
         series=series,
         recurrence_id=recurrence_id,
         defaults={
-            "title": series.title,
-            "slug": f"{series.slug}-{local:%Y-%m-%d}",
-            "kind": series.kind,
-            "summary": series.summary,
-            "time_zone": series.time_zone,
-            "venue": series.venue,
-            "online_url": series.online_url,
-            "remote_note": series.remote_note,
-            "contact_name": series.contact_name,
-            "contact_email": series.contact_email,
-            "audience_note": series.audience_note,
-            "data_note": series.data_note,
-            "is_listed": series.is_listed,
+            **{name: getattr(series, name) for name in SERIES_SHARED_FIELDS},
+            # Two meetings on one day (an extra one in the evening) get -2.
+            "slug": unique_slug(Event, f"{series.slug}-{local:%Y-%m-%d}"),
             "start": recurrence_id,
             "end": recurrence_id + series.duration,
         },
@@ -87,11 +93,11 @@ def materialise_occurrence(*, series: Series, recurrence_id: datetime) -> Event:
     return event
 
 
-def unique_event_slug(text: str) -> str:
-    """A free slug made from `text`, with -2, -3... appended when taken."""
-    base = slugify(text)[:180] or "event"
+def unique_slug(model: type[Model], text: str) -> str:
+    """A free slug for `model` made from `text`, with -2, -3... appended when taken."""
+    base = slugify(text)[:180] or model._meta.model_name
     slug, number = base, 1
-    while Event.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -105,8 +111,26 @@ def _announce(event: Event, changed: list[str]) -> None:
     )
 
 
+def _check_partners(event: Event | None, partners, by) -> list[Event]:
+    """Co-location shows each event's registration on the other's page, so it needs both
+    sides: a new partner must be an event `by` organises too (None: a trusted caller such as
+    seeding). Partners already linked may stay or go."""
+    partners = [other for other in partners if event is None or other.pk != event.pk]
+    if by is None:
+        return partners
+    current = set(event.colocated_with.values_list("pk", flat=True)) if event else set()
+    foreign = [other for other in partners if other.pk not in current and not organises(by, other)]
+    if foreign:
+        titles = ", ".join(f"“{other.title}”" for other in foreign)
+        raise ValidationError(
+            f"{titles}: you can only hold this event alongside events you organise too. "
+            "Ask its organisers to add you as a co-organiser, or to link the events themselves."
+        )
+    return partners
+
+
 @transaction.atomic
-def create_event(*, values: dict, organisers=(), colocated_with=()) -> Event:
+def create_event(*, values: dict, organisers=(), colocated_with=(), by=None) -> Event:
     """A new standalone event from model fields; a slug is made from the title if absent."""
     event = Event(**values)
     if not event.slug:
@@ -114,44 +138,53 @@ def create_event(*, values: dict, organisers=(), colocated_with=()) -> Event:
         # "Hackathon 2027" gives hackathon-2027, not hackathon-2027-2027.
         named = {match.group() for match in _YEAR.finditer(event.title)}
         text = event.title if year in named else f"{event.title} {year}"
-        event.slug = unique_event_slug(text)
+        event.slug = unique_slug(Event, text)
+    partners = _check_partners(None, colocated_with, by)
     event.full_clean()
+    lock_events(other.pk for other in partners)
     event.save()
     event.organisers.add(*organisers)
-    event.colocated_with.set(colocated_with)
+    event.colocated_with.set(partners)
     return event
 
 
 def _differs(current: Event, name: str, value) -> bool:
-    if name == "venue":
-        return current.venue_id != (value.pk if value else None)
+    field = current._meta.get_field(name)
+    if field.many_to_one:
+        return getattr(current, field.attname) != (value.pk if value else None)
     return getattr(current, name) != value
 
 
 @transaction.atomic
-def update_event(*, event: Event, values: dict, colocated_with=None) -> list[str]:
+def update_event(*, event: Event, values: dict, colocated_with=None, by=None) -> list[str]:
     """Apply field changes; returns the calendar-relevant fields that changed.
 
     Such a change bumps `sequence` (calendar clients replace their copy) and, after commit,
-    sends `event_changed` so that registrants are told.
+    sends `event_changed` so that registrants are told. With `colocated_with`, the event and
+    all its partners, old and new, are locked first, in one sorted pass (see events.locking).
     """
-    current = Event.objects.select_for_update().get(pk=event.pk)
+    if colocated_with is None:
+        lock_events([event.pk])
+    else:
+        partners = _check_partners(event, colocated_with, by)
+        lock_with_partners(event.pk, also=[other.pk for other in partners])
+    current = Event.objects.get(pk=event.pk)
     previous = (current.start, current.end, current.time_zone)
-    changed = [
-        name for name in CALENDAR_FIELDS if name in values and _differs(current, name, values[name])
-    ]
-    for name, value in values.items():
-        setattr(current, name, value)
+    differing = [name for name, value in values.items() if _differs(current, name, value)]
+    changed = [name for name in CALENDAR_FIELDS if name in differing]
+    for name in differing:
+        setattr(current, name, values[name])
     if changed:
         current.sequence += 1
-    current.full_clean()
-    current.save()
+    if differing:  # an unchanged save keeps updated_at, so calendars see no change
+        current.full_clean()
+        current.save()
     if previous != (current.start, current.end, current.time_zone):
         event_rescheduled.send(
             sender=Event, event=current, previous_start=previous[0], previous_time_zone=previous[2]
         )
     if colocated_with is not None:
-        current.colocated_with.set([other for other in colocated_with if other.pk != current.pk])
+        current.colocated_with.set(partners)
     if changed:
         _announce(current, changed)
     return changed
@@ -189,7 +222,7 @@ def clone_event(*, event: Event, start: datetime, organisers=()) -> Event:
     clone = Event(
         **{name: getattr(event, name) for name in copy_fields},
         title=title,
-        slug=unique_event_slug(f"{title} {start.astimezone(event.zone):%Y-%m-%d}"),
+        slug=unique_slug(Event, f"{title} {start.astimezone(event.zone):%Y-%m-%d}"),
         start=start,
         end=start + (event.end - event.start),
     )
@@ -202,8 +235,11 @@ def clone_event(*, event: Event, start: datetime, organisers=()) -> Event:
 def _require_occurrence(series: Series, recurrence_id: datetime) -> None:
     """A row for a date the series does not have would invent a meeting: refuse it."""
     if find_occurrence(series, recurrence_id) is None:
-        local = recurrence_id.astimezone(series.zone)
-        raise ValidationError(f"“{series.title}” has no meeting on {local:%a %d %b %Y, %H:%M}.")
+        try:
+            day = f"{recurrence_id.astimezone(series.zone):%a %d %b %Y, %H:%M}"
+        except OverflowError:  # near year 1 or 9999
+            day = recurrence_id.isoformat()
+        raise ValidationError(f"“{series.title}” has no meeting on {day}.")
 
 
 @transaction.atomic
@@ -237,3 +273,121 @@ def restore_occurrence(*, series: Series, recurrence_id: datetime) -> bool:
     if event is None or not event.is_cancelled:
         return False
     return bool(update_event(event=event, values={"status": Event.Status.SCHEDULED}))
+
+
+def first_meeting(*, rrule: str, start: datetime) -> datetime:
+    """The first start the rule gives on or after `start` (same wall-clock time, same zone).
+
+    Calendars treat DTSTART as the first meeting whether or not the rule yields it, so a
+    series always starts on a day its own rule gives."""
+    zone = start.tzinfo
+    probe = Series(rrule=rrule, first_start=start, time_zone=str(zone))
+    local = start.replace(tzinfo=None)
+    found = probe.rule().after(local - timedelta(seconds=1))
+    if found is None:
+        raise ValidationError({"rrule": "This rule gives no meeting on or after the first day."})
+    return found.replace(tzinfo=zone)
+
+
+@transaction.atomic
+def create_series(*, values: dict, organisers=()) -> Series:
+    """A new meeting series from model fields; a slug is made from the title if absent and
+    the first meeting is moved onto the first day the rule gives."""
+    series = Series(**values)
+    series.slug = series.slug or unique_slug(Series, series.title)
+    series.first_start = first_meeting(rrule=series.rrule, start=series.first_start)
+    series.full_clean()
+    series.save()
+    series.organisers.add(*organisers)
+    return series
+
+
+@transaction.atomic
+def update_series(*, series: Series, values: dict, now: datetime | None = None) -> list[str]:
+    """Change a series; returns the calendar-relevant fields that changed.
+
+    Such a change bumps the series' SEQUENCE. Its upcoming stored meetings follow: a meeting
+    on a day the new rule still has takes the new time (unless it was moved by hand), one on a
+    day the rule no longer has is cancelled, and what a meeting copied from the series (title,
+    place, link...) follows unless it was changed for that meeting alone. Their registrants are
+    told (`event_changed`). Past meetings keep the date and time they had.
+    """
+    now = now or timezone.now()
+    current = Series.objects.select_for_update().get(pk=series.pk)
+    before = copy.copy(current)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.first_start = first_meeting(rrule=current.rrule, start=current.first_start)
+    changed = [
+        name for name in SERIES_CALENDAR_FIELDS if _value(before, name) != _value(current, name)
+    ]
+    if changed:
+        current.sequence += 1
+    current.full_clean()
+    current.save()
+    upcoming = Event.objects.filter(series=current, end__gte=now)
+    lock_events(upcoming.values_list("pk", flat=True))  # the one lock order (events.locking)
+    for meeting in upcoming.order_by("recurrence_id"):
+        _follow_series(meeting, before=before, after=current)
+    return changed
+
+
+def _follow_series(meeting: Event, *, before: Series, after: Series) -> None:
+    """Bring one stored upcoming meeting in line with its changed series (see update_series)."""
+    values = {
+        name: getattr(after, name)
+        for name in SERIES_SHARED_FIELDS
+        if _value(meeting, name) == _value(before, name) != _value(after, name)
+    }
+    schedule_changed = any(
+        getattr(before, name) != getattr(after, name) for name in SERIES_SCHEDULE_FIELDS
+    )
+    ruled_before = before.rule_includes(meeting.recurrence_id)  # False: an extra meeting
+    if schedule_changed and ruled_before:
+        day = meeting.recurrence_id.astimezone(before.zone).date()
+        new_id = _meeting_on(after, day)
+        taken = new_id is not None and (
+            Event.objects.filter(series=after, recurrence_id=new_id).exclude(pk=meeting.pk).exists()
+        )
+        if new_id is None or taken:
+            values["status"] = Event.Status.CANCELLED
+        elif new_id != meeting.recurrence_id:
+            values["recurrence_id"] = new_id
+            if not meeting.is_moved and meeting.end == meeting.start + before.duration:
+                values.update(start=new_id, end=new_id + after.duration)  # it takes the new time
+    if values:
+        update_event(event=meeting, values=values)
+
+
+def _value(item: Event | Series, name: str):
+    """A field's value for comparing, the venue by its id (no query)."""
+    return item.venue_id if name == "venue" else getattr(item, name)
+
+
+def _meeting_on(series: Series, day) -> datetime | None:
+    """The start the series' rule gives on that local day, if any."""
+    midnight = datetime.combine(day, datetime.min.time())
+    found = series.rule().between(
+        midnight, midnight + timedelta(days=1) - timedelta(seconds=1), inc=True
+    )
+    return found[0].replace(tzinfo=series.zone) if found else None
+
+
+@transaction.atomic
+def add_extra_meeting(
+    *, series: Series, start: datetime, end: datetime, venue: Venue | None = None
+) -> Event:
+    """One more meeting outside the rule (calendars get it as an RDATE); refused where the
+    series already has a meeting starting then."""
+    Series.objects.select_for_update().filter(pk=series.pk).first()
+    if find_occurrence(series, start) is not None:
+        local = start.astimezone(series.zone)
+        raise ValidationError(
+            f"“{series.title}” already has a meeting on {local:%a %d %b %Y, %H:%M}."
+        )
+    meeting = materialise_occurrence(series=series, recurrence_id=start)
+    meeting.end = end
+    meeting.venue = venue or series.venue
+    meeting.full_clean()
+    meeting.save(update_fields=["end", "venue", "updated_at"])
+    return meeting

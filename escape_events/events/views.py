@@ -11,18 +11,17 @@ from .attachments import file_response
 from .forms import EventFilterForm
 from .models import Attachment, Series
 from .selectors import (
+    OCCURRENCE_YEARS,
     event_for_page,
     listed_events,
     next_occurrences,
     occurrences_between,
     search_events,
     standalone_events,
+    upcoming_matches,
 )
 
 UPCOMING_WINDOW = timedelta(weeks=8)
-# Meeting pages exist for these years only: beyond them a date is a typo or a probe, and expanding
-# the rule that far would cost seconds (or overflow at year 1 and 9999).
-OCCURRENCE_YEARS = range(1900, 2200)
 
 
 def _filtered(request, queryset):
@@ -35,18 +34,28 @@ def _filtered(request, queryset):
 
 @require_safe
 def home(request):
+    """Upcoming events beside the next meetings; a search or a kind finds both at once."""
     now = timezone.now()
-    form, events, status = _filtered(request, standalone_events().upcoming(now))
-    filtering = form.is_bound
-    occurrences = [] if filtering else occurrences_between(now, now + UPCOMING_WINDOW)
+    form = EventFilterForm(request.GET or None)
+    if form.is_bound:
+        if not form.is_valid():
+            context = {"form": form, "events": [], "filtering": True}
+            return render(request, "events/home.html", context, status=400)
+        data = form.cleaned_data
+        found = upcoming_matches(
+            now=now, until=now + UPCOMING_WINDOW, kind=data["kind"], text=data["q"]
+        )
+        return render(
+            request, "events/home.html", {"form": form, "events": found, "filtering": True}
+        )
     context = {
         "form": form,
-        "events": events[:50],
-        "occurrences": occurrences[:8],
-        "filtering": filtering,
+        "events": standalone_events().upcoming(now)[:50],
+        "occurrences": occurrences_between(now, now + UPCOMING_WINDOW)[:8],
+        "filtering": False,
         "series_list": Series.objects.filter(is_listed=True),
     }
-    return render(request, "events/home.html", context, status=status)
+    return render(request, "events/home.html", context)
 
 
 @require_safe

@@ -6,12 +6,13 @@ a warning the organiser reads on the phone and nothing is changed.
 
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from escape_events.events.models import Event
@@ -21,6 +22,30 @@ from .models import Registration
 logger = logging.getLogger(__name__)
 
 Status = Registration.Status
+Mode = Registration.Mode
+
+# Who was there: confirmed and checked in. A registration cancelled after its check-in was not.
+PRESENT = Q(status=Status.CONFIRMED, checked_in_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class DoorCount:
+    """The check-in page's headline: on-site people present of those expected, and remote
+    registrants who turned up at the door anyway."""
+
+    onsite_present: int
+    onsite_expected: int
+    remote_present: int
+
+
+def door_count(event: Event) -> DoorCount:
+    """One query."""
+    counts = Registration.objects.filter(event=event, status=Status.CONFIRMED).aggregate(
+        onsite_present=Count("pk", filter=PRESENT & Q(mode=Mode.ONSITE)),
+        onsite_expected=Count("pk", filter=Q(mode=Mode.ONSITE)),
+        remote_present=Count("pk", filter=PRESENT & Q(mode=Mode.REMOTE)),
+    )
+    return DoorCount(**counts)
 
 
 @dataclass(frozen=True)
@@ -29,18 +54,19 @@ class CheckInResult:
     checked_in: bool
     message: str
 
-    @property
-    def is_warning(self) -> bool:
-        return not self.checked_in
-
 
 def code_from_scan(text: str) -> str:
     """The code alone, whether a scanner typed the code or the whole check-in address."""
     return text.strip().rstrip("/").rsplit("/", 1)[-1].rsplit("=", 1)[-1]
 
 
-def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResult:
-    """Mark a confirmed registration of `event` present, once; warn on anything else."""
+def check_in(
+    *, code_or_registration, event: Event, by, accept_remote: bool = False, now=None
+) -> CheckInResult:
+    """Mark a confirmed registration of `event` present, once; warn on anything else.
+
+    A ticket of someone registered to take part remotely is not checked in unless the
+    organiser accepts it (`accept_remote`): they hold no seat in the room."""
     now = now or timezone.now()
     with transaction.atomic():
         # Only the registration row is locked: its person may be gone (an outer join PostgreSQL
@@ -72,6 +98,13 @@ def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResu
             return CheckInResult(
                 registration, False, f"{person} was already checked in at {at:%H:%M} ({at:%d %b})."
             )
+        if registration.mode == Mode.REMOTE and not accept_remote:
+            return CheckInResult(
+                registration,
+                False,
+                f"{person} registered to take part remotely and holds no seat here: "
+                "not checked in. Check them in anyway if there is room.",
+            )
         registration.checked_in_at = now
         registration.save(update_fields=["checked_in_at"])
     logger.info(
@@ -87,12 +120,24 @@ def undo_check_in(*, registration: Registration) -> None:
     Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
 
 
+# Where a scanned ticket leads: the check-in page belongs to a front room (the organisers app),
+# which registers how to reach it; registrations never names a higher app's URLs.
+_scan_page: Callable[[str], str] | None = None
+
+
+def register_scan_page(path_for_code: Callable[[str], str]) -> None:
+    """Called once by the app that serves the check-in page (OrganisersConfig.ready)."""
+    global _scan_page
+    _scan_page = path_for_code
+
+
 def ticket_url(registration: Registration) -> str:
-    """What a ticket's QR code holds: an address any phone camera opens. It leads organisers
-    to the check-in page (the organisers app serves it, named "organisers:scan")."""
-    return settings.SITE_URL + reverse(
-        "organisers:scan", kwargs={"code": registration.check_in_code}
-    )
+    """What a ticket's QR code holds: an address any phone camera opens, leading organisers to
+    the check-in page. Without a check-in page registered, the code alone (the door still
+    types or scans it)."""
+    if _scan_page is None:
+        return registration.check_in_code
+    return settings.SITE_URL + _scan_page(registration.check_in_code)
 
 
 def ticket_qr_svg(registration: Registration) -> str:

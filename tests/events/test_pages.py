@@ -221,3 +221,46 @@ def test_event_page_costs_one_query_plus_one_per_list_it_shows(
     with django_assert_num_queries(4 + extra):  # the event, files, people present, partners
         page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Minutes" in page and "Ada Lovelace" in page and partner.title in page
+
+
+def test_meeting_pages_far_ahead_are_404_without_expanding_the_rule(client, seeded, monkeypatch):
+    from escape_events.events.models import Series
+
+    def expanded(self):
+        raise AssertionError("the rule was expanded for a date far outside the series")
+
+    monkeypatch.setattr(Series, "rule", expanded)
+    assert client.get("/series/escape-wp2-meeting/2199-12-11/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query", [{"kind": "meeting"}, {"q": "WP2"}, {"q": "wp2", "kind": "meeting"}]
+)
+def test_home_search_and_kind_find_the_meetings_of_a_series(client, seeded, query):
+    response = client.get("/", query)
+    assert response.status_code == 200
+    found = response.context["events"]
+    meetings = [item for item in found if getattr(item, "series", None)]
+    assert len(meetings) >= 3  # a fortnightly meeting: three or four in the next eight weeks
+    assert all(item.start >= timezone.now() - timedelta(hours=2) for item in found)
+    assert [item.start for item in found] == sorted(item.start for item in found)
+    html = response.content.decode()
+    assert "ESCAPE WP2 fortnightly meeting" in html
+    assert "Matching events and meetings" in html
+
+
+def test_home_search_finds_events_and_meetings_together_or_nothing(client, seeded):
+    found = client.get("/", {"q": "SWAN"}).context["events"]
+    assert [item.title for item in found] == ["SWAN hands-on session (demo edition)"]
+    assert not client.get("/", {"kind": "meeting", "q": "SWAN"}).context["events"]
+    html = client.get("/", {"q": "no such thing"}).content.decode()
+    assert "No upcoming event, and no meeting in the next weeks, matches your filter" in html
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_home_search_uses_a_fixed_number_of_queries(
+    client, make_event, wp2_series, count, django_assert_num_queries
+):
+    _many(make_event, wp2_series, count)
+    with django_assert_num_queries(3):  # events, matching series, their meetings' overrides
+        assert client.get("/", {"q": "e"}).status_code == 200

@@ -10,12 +10,6 @@ from django.utils import timezone
 from escape_events.registrations.models import RegistrationSettings
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Racing thirty people should not spend its time hashing their passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_user(db):
     counter = iter(range(1, 1_000_000))
@@ -54,3 +48,11 @@ def make_registrable(make_event):
         return event
 
     return make
+
+
+@pytest.fixture
+def person(make_user, client):
+    """Someone with a confirmed address, signed in on the test client."""
+    user = make_user()
+    client.force_login(user)
+    return user
