@@ -5,13 +5,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import mailers
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from escape_events.core.tasks import enqueue_with_transaction
 from escape_events.events.models import Event, MeetingAttendance, Venue
 from escape_events.events.services import clone_event
+from escape_events.outbox.messages import EventMail
 from escape_events.registrations.models import Question, RegistrationSettings
 from escape_events.registrations.services import (
     RegistrationRefused,
@@ -202,7 +204,7 @@ def queue_participant_message(
     message.full_clean(exclude=["recipients"])
     message.save()
     message.recipients.set(registration_ids)
-    transaction.on_commit(lambda: send_participant_message.enqueue(message_id=message.pk))
+    enqueue_with_transaction(send_participant_message, message_id=message.pk)
     return message
 
 
@@ -215,7 +217,13 @@ def send_participant_message(*, message_id: int) -> None:
     text = message_text(event=message.event, body=message.body)
     reply_to = [message.sender.email] if message.sender else []
     mails = [
-        EmailMessage(subject=message.subject, body=text, to=[email], reply_to=reply_to)
+        EventMail(
+            subject=message.subject,
+            body=text,
+            to=[email],
+            reply_to=reply_to,
+            event_id=message.event_id,
+        )
         for email in message.recipients.values_list("user__email", flat=True).iterator()
     ]
     try:
