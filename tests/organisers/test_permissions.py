@@ -13,6 +13,7 @@ from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
+from escape_events.outbox.models import OutgoingMail
 from escape_events.registrations.models import Registration
 
 ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
@@ -36,6 +37,11 @@ def targets(hands_on, organiser, register, wp2_series):
     wp2_series.organisers.add(organiser)
     meeting, cancelled = (item.recurrence_id for item in next_occurrences(wp2_series, 2))
     cancel_occurrence(series=wp2_series, recurrence_id=cancelled)
+    undelivered = OutgoingMail.objects.create(
+        key="undelivered", event=hands_on, from_email="events@example.org",
+        recipients=[registration.user.email], subject="Your registration", message=b"",
+        status=OutgoingMail.Status.FAILED, attempts=8, last_error="550 No such user",
+    )  # fmt: skip
     return {
         "slug": hands_on.slug,
         "user_id": organiser.pk,
@@ -43,6 +49,7 @@ def targets(hands_on, organiser, register, wp2_series):
             "attendance_remove": entry.pk,
             "check_in_qr": registration.pk,
             "file_delete": file.pk,
+            "mail_retry": undelivered.pk,
         },
         "code": registration.check_in_code,
         "series_slug": wp2_series.slug,
@@ -74,6 +81,7 @@ def snapshot():
         sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
+        list(OutgoingMail.objects.values_list("pk", "status", "attempts").order_by("pk")),
         list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
     )
 
