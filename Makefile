@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test venv lint format check-python
+.PHONY: run test venv lint format check-python prod
 
 check-python:
 	@if [ ! -x "$(PY)" ] && [ -z "$(PYTHON)" ]; then \
@@ -37,6 +37,10 @@ run: $(STAMP)
 	@echo "  escape_events is running: open http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	@echo ""
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production stack: HAProxy, two gunicorn app servers, task and mail workers (README: Production).
+prod: $(STAMP)
+	@bash scripts/prod
 
 test: $(STAMP)
 	@bash scripts/test.sh $(PYTEST_ARGS)

@@ -22,6 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="run what is due, then exit")
 
     def handle(self, *, interval, batch, **options):
+        # The library's loop logs each empty pass ("No more tasks..."): once a second here.
+        logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         worker = Worker(
             queue_names=["*"],
             interval=0,
