@@ -1,4 +1,4 @@
-"""The HAProxy configuration scripts/prod and the load benchmarks use is valid for HAProxy itself."""
+"""The HAProxy configuration of scripts/prod and the load benchmarks is valid for HAProxy."""
 
 import shutil
 import subprocess
