@@ -14,7 +14,7 @@ needs_haproxy = pytest.mark.skipif(
 def config(tmp_path, **options):
     path = tmp_path / "haproxy.cfg"
     with path.open("w") as out:
-        call_command("haproxy_config", stdout=out, **options)
+        call_command("haproxy_config", stdout=out, error_page=str(tmp_path / "503.http"), **options)
     return path
 
 
@@ -41,3 +41,5 @@ def test_every_app_server_is_health_checked(tmp_path):
     ).read_text()
     assert text.count(" check") == 3 and "uri /health/" in text
     assert "option forwardfor" in text and "retry-on conn-failure" in text
+    page = (tmp_path / "503.http").read_bytes()
+    assert page.startswith(b"HTTP/1.1 503 ") and b"Back in a moment" in page

@@ -2,7 +2,10 @@
 health checks on /health/, failed connections retried on another server, the client's address
 appended to X-Forwarded-For (the app's rate limits count it), optional TLS."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
+from django.template import loader
 
 TEMPLATE = """\
 # Written by `manage.py haproxy_config`; change that command, not this file.
@@ -22,6 +25,7 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout http-request 10s
+    errorfile 503 {error_page}   # every app server down: the site's own "back in a moment"
 
 frontend site
     {bind}
@@ -53,12 +57,22 @@ class Command(BaseCommand):
         parser.add_argument("--stats-port", type=int, required=True)
         parser.add_argument("--tls-cert", default="", help="PEM file: terminate TLS here")
         parser.add_argument("--check-interval-ms", type=int, default=1000)
+        parser.add_argument(
+            "--error-page", required=True, help="where to write the 503 page HAProxy serves"
+        )
 
-    def handle(self, *, bind, servers, host, stats_port, tls_cert, check_interval_ms, **options):
+    def handle(
+        self, *, bind, servers, host, stats_port, tls_cert, check_interval_ms, error_page, **options
+    ):
+        body = loader.get_template("503.html").render().encode()
+        Path(error_page).write_bytes(
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
+            b"Cache-Control: no-store\r\nRetry-After: 10\r\nConnection: close\r\n"
+            b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        )
         ports = [int(port) for port in servers.split(",") if port.strip()]
         lines = [
-            f"    server web{number} 127.0.0.1:{port} check"
-            for number, port in enumerate(ports, 1)
+            f"    server web{number} 127.0.0.1:{port} check" for number, port in enumerate(ports, 1)
         ]
         self.stdout.write(
             TEMPLATE.format(
@@ -73,6 +87,7 @@ class Command(BaseCommand):
                 check_interval_ms=check_interval_ms,
                 servers="\n".join(lines),
                 stats_port=stats_port,
+                error_page=Path(error_page).resolve(),
             ),
             ending="",
         )
