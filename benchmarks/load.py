@@ -31,7 +31,7 @@ def parse_args():
     parser.add_argument("--spawn-rate", type=float, default=30, help="new people per second")
     parser.add_argument("--duration", type=int, default=60, help="seconds of load per layout")
     parser.add_argument("--layouts", nargs="+", default=["1x2", "2x2"], help="SERVERSxWORKERS")
-    parser.add_argument("--seats", type=int, default=40, help="seats of the rush hands-on")
+    parser.add_argument("--seats", type=int, default=20, help="seats of the rush hands-on")
     parser.add_argument("--export-rows", type=int, default=2000)
     parser.add_argument("--base-port", type=int, default=int(os.environ.get("BASE_PORT", 8300)))
     parser.add_argument("--keep", action="store_true", help="keep the stack's folder (logs)")
@@ -45,6 +45,7 @@ def run_locust(stack: Stack, args, prefix: Path, users: int, duration: int) -> s
          f"{duration}s", "--host", stack.site, "--csv", str(prefix), "--only-summary",
          "--stop-timeout", "5", "--loglevel", "ERROR"],
         cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "LOAD_SESSIONS": str(stack.folder / "sessions.txt")},
     )  # fmt: skip
 
 
@@ -112,7 +113,8 @@ def run_layout(args, layout: str) -> dict:
     try:
         stack.start()
         stack.use_in_this_process()
-        fill(registrants=args.users, seats=args.seats, export_rows=args.export_rows)
+        sessions = fill(registrants=args.users, seats=args.seats, export_rows=args.export_rows)
+        (stack.folder / "sessions.txt").write_text("\n".join(sessions))
         prefix = stack.folder / "locust"
         started = time.monotonic()
         locust = run_locust(stack, args, prefix, args.users, args.duration)

@@ -25,6 +25,9 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout http-request 10s
+    # A busy server answers its health check late (the check waits behind requests); only a dead
+    # or hung one (connection refused, no answer in 10 s) is taken out.
+    timeout check 10s
     errorfile 503 {error_page}   # every app server down: the site's own "back in a moment"
 
 frontend site
@@ -37,7 +40,7 @@ backend app
     option httpchk
     http-check send meth GET uri /health/ ver HTTP/1.1 hdr Host {host}
     http-check expect status 200
-    default-server inter {check_interval_ms}ms fall 2 rise 2
+    default-server inter {check_interval_ms}ms fall 3 rise 2
 {servers}
 listen stats
     bind 127.0.0.1:{stats_port}
