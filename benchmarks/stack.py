@@ -7,6 +7,7 @@ this process) that records every mail it takes. Ports: --base-port (HAProxy), +1
 +50 (PostgreSQL), +51 (Redis), +52 (SMTP), +90 (HAProxy statistics). All stopped at the end.
 """
 
+import asyncio
 import contextlib
 import csv
 import glob
@@ -85,7 +86,13 @@ class MailCounter:
         from aiosmtpd.controller import Controller
 
         self.received: list[tuple[str, str, str]] = []  # (message id, to, subject)
+        self.delay = 0.0  # seconds before accepting a recipient: a slow mail server
         self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await asyncio.sleep(self.delay)  # before the message is sent: killing here loses nothing
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content)
