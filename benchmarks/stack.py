@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import csv
 import glob
+import http.client
 import io
 import os
 import shutil
@@ -263,7 +264,7 @@ class Stack:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
-        except OSError:
+        except (OSError, http.client.HTTPException):
             return 0, b""
 
 

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 worker.run()  # until no task is ready
             except (OperationalError, InterfaceError) as error:
                 # The database is restarting: wait and carry on, nothing is lost (tasks are rows).
-                logger.warning("Database unavailable (%s); retrying in %.0f s.", error, interval)
+                logger.warning("Database unavailable (%s); retrying in %.1f s.", error, interval)
                 close_old_connections()
             if batch:
                 return

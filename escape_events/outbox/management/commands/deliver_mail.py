@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 if delivered := deliver_due():
                     logger.info("Tried %d mail(s).", delivered)
             except (OperationalError, InterfaceError) as error:
-                logger.warning("Database unavailable (%s); retrying in %.0f s.", error, interval)
+                logger.warning("Database unavailable (%s); retrying in %.1f s.", error, interval)
                 close_old_connections()
             if batch:
                 return
