@@ -2,13 +2,12 @@
 task loop, plus recovery of tasks whose worker died, and it outlives a database restart."""
 
 import logging
-import time
 
 from django.core.management.base import BaseCommand
-from django.db import InterfaceError, OperationalError, close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from escape_events.core.polling import poll
 from escape_events.core.tasks import requeue_stale_tasks
 
 logger = logging.getLogger("escape_events.worker")
@@ -35,15 +34,10 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         worker.configure_signals()  # SIGTERM: finish the running task, then exit
-        while worker.running:
-            try:
-                if recovered := requeue_stale_tasks():
-                    logger.warning("Recovered %d task(s) whose worker stopped.", recovered)
-                worker.run()  # until no task is ready
-            except (OperationalError, InterfaceError) as error:
-                # The database is restarting: wait and carry on, nothing is lost (tasks are rows).
-                logger.warning("Database unavailable (%s); retrying in %.1f s.", error, interval)
-                close_old_connections()
-            if batch:
-                return
-            time.sleep(interval)
+
+        def step():
+            if recovered := requeue_stale_tasks():
+                logger.warning("Recovered %d task(s) whose worker stopped.", recovered)
+            worker.run()  # until no task is ready
+
+        poll(step, interval=interval, batch=batch, logger=logger, running=lambda: worker.running)

@@ -2,11 +2,10 @@
 
 import logging
 import signal
-import time
 
 from django.core.management.base import BaseCommand
-from django.db import InterfaceError, OperationalError, close_old_connections
 
+from escape_events.core.polling import poll
 from escape_events.outbox.services import deliver_due
 
 logger = logging.getLogger("escape_events.outbox")
@@ -27,13 +26,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        while self.running:
-            try:
-                if delivered := deliver_due():
-                    logger.info("Tried %d mail(s).", delivered)
-            except (OperationalError, InterfaceError) as error:
-                logger.warning("Database unavailable (%s); retrying in %.1f s.", error, interval)
-                close_old_connections()
-            if batch:
-                return
-            time.sleep(interval)
+
+        def step():
+            if tried := deliver_due():
+                logger.info("Tried %d mail(s).", tried)
+
+        poll(step, interval=interval, batch=batch, logger=logger, running=lambda: self.running)
