@@ -39,7 +39,13 @@ def test_every_app_server_is_health_checked(tmp_path):
     text = config(
         tmp_path, bind="127.0.0.1:8080", servers="8081,8082,8083", host="h", stats_port=8090
     ).read_text()
-    assert text.count(" check") == 3 and "uri /health/" in text
+    servers = [line.split() for line in text.splitlines() if line.startswith("    server ")]
+    assert [(name, address, check) for _, name, address, check in servers] == [
+        ("web1", "127.0.0.1:8081", "check"),
+        ("web2", "127.0.0.1:8082", "check"),
+        ("web3", "127.0.0.1:8083", "check"),
+    ]
+    assert "uri /health/" in text
     assert "option forwardfor" in text and "retry-on conn-failure" in text
     page = (tmp_path / "503.http").read_bytes()
     assert page.startswith(b"HTTP/1.1 503 ") and b"Back in a moment" in page
