@@ -262,6 +262,8 @@ OUTBOX_MAILER = "delivery"
 # OUTBOX_LEASE_SECONDS and another worker sends the mail.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+# Sent mails are forgotten after this many days (`manage.py prune_outbox`, a scheduled job).
+OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "30"))
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", str(3 * SMTP_TIMEOUT + 30)))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "escape_events <events@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

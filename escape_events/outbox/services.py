@@ -179,3 +179,13 @@ def retry(*, mail: OutgoingMail) -> None:
     OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.FAILED).update(
         status=OutgoingMail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
     )
+
+
+def prune_delivered(*, older_than: timedelta) -> int:
+    """Forget sent mails after a while: the rows hold addresses (personal data), and their keys
+    only matter while a task might run again (hours). Failed mails stay until dealt with."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.SENT, sent_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -162,3 +162,23 @@ def test_a_lost_sender_on_the_last_try_ends_failed(outbox_locmem, settings):
     stored = OutgoingMail.objects.get()
     assert stored.status == OutgoingMail.Status.FAILED and "stopped" in stored.last_error
     assert mail.outbox == []
+
+
+def test_sent_mails_are_forgotten_after_the_retention_time_failed_ones_stay(outbox_locmem):
+    from django.core.management import call_command
+
+    for to in ("old@example.org", "new@example.org", "failed@example.org"):
+        send(to=to)
+    services.deliver_due()
+    OutgoingMail.objects.filter(recipients=["old@example.org"]).update(
+        sent_at=timezone.now() - timedelta(days=31)
+    )
+    OutgoingMail.objects.filter(recipients=["failed@example.org"]).update(
+        status=OutgoingMail.Status.FAILED, sent_at=None
+    )
+    call_command("prune_outbox", days=30)
+    call_command("prune_outbox", days=30)  # twice: nothing more, no error
+    assert sorted(mail.recipients[0] for mail in OutgoingMail.objects.all()) == [
+        "failed@example.org",
+        "new@example.org",
+    ]
