@@ -219,6 +219,10 @@ class Stack:
         process.wait()
 
     def stop(self):
+        if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
+            from django.db import connections
+
+            connections.close_all()
         for name in list(self.processes):
             process = self.processes.pop(name)
             with contextlib.suppress(ProcessLookupError):
