@@ -219,7 +219,7 @@ class Stack:
         process.wait()
 
     def stop(self):
-        if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
+        if "django.apps" in sys.modules and sys.modules["django.apps"].apps.ready:
             from django.db import connections
 
             connections.close_all()
