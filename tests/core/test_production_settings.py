@@ -73,3 +73,20 @@ def test_check_deploy_names_each_missing_production_setting():
     for number in range(1, 8):
         assert f"escape_events.W00{number}" in result.stderr, number
     assert "REDIS_URL" in result.stderr and "TRUSTED_PROXY_COUNT" in result.stderr
+
+
+def test_make_prod_refuses_sqlite_before_starting_anything(tmp_path):
+    result = subprocess.run(
+        ["bash", "scripts/prod"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DATABASE_URL": "sqlite:////tmp/escape.sqlite3",
+            "PROD_STATE_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "production needs PostgreSQL" in result.stderr
