@@ -29,8 +29,8 @@ from stack import Stack, fill
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "scenarios", nargs="*", default=["kill-app", "kill-worker", "restart-db"],
-        choices=["kill-app", "kill-worker", "restart-db"],
+        "scenarios", nargs="*", choices=["kill-app", "kill-worker", "restart-db", []],
+        help="default: all three",
     )  # fmt: skip
     parser.add_argument("--users", type=int, default=80)
     parser.add_argument("--spawn-rate", type=float, default=20)
@@ -38,7 +38,9 @@ def parse_args():
     parser.add_argument("--export-rows", type=int, default=500)
     parser.add_argument("--base-port", type=int, default=int(os.environ.get("BASE_PORT", 8300)))
     parser.add_argument("--keep", action="store_true")
-    return parser.parse_args()
+    args = parser.parse_args()
+    args.scenarios = args.scenarios or ["kill-app", "kill-worker", "restart-db"]
+    return args
 
 
 class Probe(threading.Thread):
@@ -81,10 +83,10 @@ def rush(stack: Stack, args, duration: int):
     return run_locust(stack, args, stack.folder / "locust", args.users, duration)
 
 
-def finish(locust, stack: Stack, duration: int) -> list[dict]:
+def finish(locust, stack: Stack) -> list[dict]:
     locust.communicate()
     rows = read_stats(stack.folder / "locust")
-    print_stats(rows, duration)
+    print_stats(rows)
     return rows
 
 
@@ -128,7 +130,7 @@ def kill_app(stack: Stack, args) -> bool:
         lambda: stack.server_states().get("web1", "").startswith("DOWN"), "web1 DOWN", 30
     )
     print(f"  HAProxy marked web1 DOWN after {taken_out:.1f} s")
-    rows = finish(locust, stack, duration)
+    rows = finish(locust, stack)
     probe.running = False
     after = probe.between(killed_at + taken_out)
     errors = sum(int(row["Failure Count"]) for row in rows if row["Name"] != "Aggregated")
@@ -170,7 +172,7 @@ def kill_worker(stack: Stack, args) -> bool:
     stack.start_worker()
     stack.start_mailer()
     print("  restarted both")
-    finish(locust, stack, duration)
+    finish(locust, stack)
     mail_ok, mail = check_mail(stack, timeout=180)
     stuck = DBTaskResult.objects.exclude(status="SUCCESSFUL").count()
     return verdict([
@@ -198,7 +200,7 @@ def restart_db(stack: Stack, args) -> bool:
     recovered = stack.wait_until(
         lambda: any(status == 200 for status, _ in probe.between(started_at)), "a 200", 60
     )
-    finish(locust, stack, duration)
+    finish(locust, stack)
     probe.running = False
     close_old_connections()  # this script's own connection died with the restart too
     gap = probe.between(stopped_at, started_at)

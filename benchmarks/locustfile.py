@@ -48,6 +48,9 @@ class Person(FastHttpUser):
 
     def csrf_from(self, path: str, name: str) -> str:
         with self.client.get(path, headers=self.headers(), name=name, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"answered {r.status_code}")
+                return ""
             token = CSRF.search(r.content or b"")
             if not token:
                 r.failure("no CSRF token")
