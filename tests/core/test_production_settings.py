@@ -25,7 +25,8 @@ def manage(*args, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in COMPLETE and not key.startswith(("EMAIL_", "AWS_", "OIDC_"))
+        # DJANGO_*: e.g. DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set in this process.
+        if key not in COMPLETE and not key.startswith(("EMAIL_", "AWS_", "OIDC_", "DJANGO_"))
     }
     environment.update({key: value for key, value in env.items() if value is not None})
     return subprocess.run(
