@@ -77,3 +77,16 @@ def test_a_task_whose_worker_died_on_every_attempt_ends_failed(database_tasks):
     call_command("run_worker", batch=True)
     result.refresh_from_db()
     assert result.status == "FAILED" and "stopped" in result.traceback and CALLS == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_control_django_tasks_db_alone_leaves_a_dead_workers_task_running_for_ever(
+    database_tasks,
+):
+    """What run_worker fixes: the library's own worker never looks at a RUNNING task again."""
+    result = DBTaskResult.objects.get(pk=flaky.enqueue(fail_times=0).id)
+    result.claim("worker-killed-with-sigkill")
+    DBTaskResult.objects.update(started_at=timezone.now() - timedelta(days=1))
+    call_command("db_worker", batch=True, startup_delay=False, interval=0, reload=False)
+    result.refresh_from_db()
+    assert result.status == "RUNNING" and CALLS == []
