@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .converters import OccurrenceConverter
-from .views import agenda, checkin, events, files, participants, series
+from .views import agenda, checkin, events, files, participants, privacy, series
 
 app_name = "organisers"
 register_converter(OccurrenceConverter, "occurrence")
@@ -11,6 +11,7 @@ urlpatterns = [
     path("events/new/", events.event_create, name="event_create"),
     path("events/<slug:slug>/", participants.event_overview, name="event_overview"),
     path("events/<slug:slug>/edit/", events.event_edit, name="event_edit"),
+    path("events/<slug:slug>/retention/", privacy.event_retention, name="event_retention"),
     path("events/<slug:slug>/repeat/", events.event_clone, name="event_clone"),
     path("events/<slug:slug>/cancel/", events.event_cancel, name="event_cancel"),
     path("events/<slug:slug>/organisers/", events.co_organisers, name="co_organisers"),

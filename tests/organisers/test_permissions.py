@@ -14,7 +14,7 @@ from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
 from escape_events.outbox.models import OutgoingMail
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Registration, RegistrationSettings
 from escape_events.timetable import services as agenda_services
 from escape_events.timetable.models import Entry, Material, Session
 
@@ -22,6 +22,7 @@ ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
 # Not about one event: the dashboard lists only the user's own, creating makes a new one.
 NOT_EVENT_SCOPED = {"dashboard", "event_create"}
 EVENT_SCOPED = [name for name in ALL_NAMES if name not in NOT_EVENT_SCOPED]
+# POST-only: event_retention (the form sits on the overview).
 GET_PAGES = {
     "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
     "participants", "messages", "message_compose", "check_in", "attendance",
@@ -108,6 +109,7 @@ def snapshot():
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
         list(OutgoingMail.objects.values_list("pk", "status", "attempts").order_by("pk")),
+        list(RegistrationSettings.objects.values_list("pk", "retention_months").order_by("pk")),
         list(Entry.objects.values_list("pk", "title", "start", "end", "sequence").order_by("pk")),
         list(Session.objects.values_list("pk", "title").order_by("pk")),
         list(Material.objects.values_list("pk", "title", "url").order_by("pk")),
@@ -131,7 +133,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
         "minutes": "Hijacked minutes", "kind": "slides",
         "file": SimpleUploadedFile("evil.txt", b"planted"),
-        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00",
+        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "months": "0",
         "day": "2031-01-08", "start_time": "10:00", "end_time": "11:00", "by": "15",
         "url": "https://evil.example", "text": "title,time\nPlanted,10:00-11:00",
         "speakers-TOTAL_FORMS": "0", "speakers-INITIAL_FORMS": "0",

@@ -1,8 +1,8 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
 One module per page family, as in views/: events, registration_settings, participants,
-checkin, files and agenda; fields holds the wall-clock date field they share and is the only
-one they import (agenda also takes the accepted file types from files).
+checkin, files, agenda and retention; fields holds the wall-clock date field they share and
+is the only one they import (agenda also takes the accepted file types from files).
 Import the forms from here.
 """
 
@@ -30,6 +30,7 @@ from .participants import (
     Status,
 )
 from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
+from .retention import RetentionForm
 from .series import MoveMeetingForm
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",
+    "RetentionForm",
     "SessionForm",
     "Status",
     "WallClockField",
