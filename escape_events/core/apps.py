@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +13,10 @@ class CoreConfig(AppConfig):
         from .tasks import retry_failed_task
 
         task_finished.connect(retry_failed_task, dispatch_uid="core_retry_failed_task")
+
+
+class EscapeAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with our site (see admin_site.py) as `admin.site`."""
+
+    default = False  # "escape_events.core" itself means CoreConfig
+    default_site = "escape_events.core.admin_site.EscapeAdminSite"

@@ -1,12 +1,16 @@
-"""Views every deployment needs: the load balancer's health check and the error page that tells
-a request it arrived while the database was away (503, try again) from a real fault (500)."""
+"""Site-wide views that belong to no domain: the load balancer's health check, the error page that
+tells a request it arrived while the database was away (503, try again) from a real fault (500),
+and the favicon route."""
 
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import redirect
 from django.template import loader
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -34,3 +38,10 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: send the icon."""
+    return redirect(static("favicon.svg"), permanent=True)
