@@ -11,6 +11,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 
 from escape_events.calendars.ics import Attendance, build_calendar
+from escape_events.core.headers import header_text
 from escape_events.core.tasks import enqueue_with_transaction
 from escape_events.events.models import Event
 from escape_events.outbox.messages import EventMail
@@ -83,8 +84,8 @@ def _send(
     context = {**context, "site_url": settings.SITE_URL}
     message = EventMail(
         event_id=event.pk,
-        # One line: a title typed with a line break would otherwise make the header invalid.
-        subject=" ".join(subject.split()),
+        # One line: a title stored with a line break would otherwise make the header invalid.
+        subject=header_text(subject),
         body=render_to_string(f"mail/registrations/{template}.txt", context),
         to=[to],
     )
