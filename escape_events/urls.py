@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from escape_events.core.views import favicon
+from escape_events.core import views as core_views
+
+handler500 = "escape_events.core.views.server_error"
 
 urlpatterns = [
-    path("favicon.ico", favicon, name="favicon"),
+    path("health/", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("escape_events.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -16,12 +16,13 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 60,
     "ALLOWED_HOSTS": "events.example.org",
     "DATABASE_URL": "postgres://app@db.example.org:5432/escape",
+    "SITE_URL": "https://events.example.org",
 }
 
 
 def load_settings(monkeypatch, **environment) -> dict:
     """The settings module run afresh under the given environment (nothing else changes)."""
-    for name in ("ESCAPE_PRODUCTION", "DATABASE_URL", "DB_CONN_MAX_AGE", "REDIS_URL"):
+    for name in ("ESCAPE_PRODUCTION", "DATABASE_URL", "DB_CONN_MAX_AGE", "REDIS_URL", "SITE_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)

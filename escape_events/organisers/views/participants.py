@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from escape_events.outbox import services as outbox_services
+from escape_events.outbox.selectors import undelivered_mails
 from escape_events.registrations.models import Registration, RegistrationPurge
 from escape_events.registrations.selectors import removed_registrations, retention
 
@@ -55,6 +57,7 @@ def event_overview(request, slug):
         "chart": chart,
         "exports": ExportLog.objects.filter(event=event).select_related("user")[:5],
         "sent_messages": ParticipantMessage.objects.filter(event=event)[:5],
+        "undelivered_count": undelivered_mails(event).count(),
     }
     return render(request, "organisers/event_overview.html", context)
 
@@ -306,5 +309,17 @@ def message_log(request, slug):
         "event": event,
         "sent_messages": ParticipantMessage.objects.filter(event=event).select_related("sender"),
         "exports": ExportLog.objects.filter(event=event).select_related("user")[:100],
+        "undelivered": undelivered_mails(event)[:200],
     }
     return render(request, "organisers/message_log.html", context)
+
+
+@login_required
+@require_POST
+def mail_retry(request, slug, pk):
+    """One more round of tries for a mail the outbox gave up on (e.g. the address was fixed)."""
+    event = organised_event_or_404(request.user, slug)
+    mail = get_object_or_404(undelivered_mails(event), pk=pk)
+    outbox_services.retry(mail=mail)
+    messages.success(request, f"The mail to {', '.join(mail.recipients)} will be sent again.")
+    return redirect("organisers:messages", event.slug)
