@@ -1,8 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from escape_events.api.main import api
+from escape_events.api.views import not_found as api_not_found
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    re_path(r"^api/", api_not_found),
+    path("accounts/api-tokens/", include("escape_events.api.urls")),
     path("accounts/", include("escape_events.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("feeds/", include("escape_events.feeds.urls")),

@@ -6,10 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.models import Event
@@ -17,7 +16,7 @@ from escape_events.registrations.models import Registration
 
 from .. import selectors, services
 from ..charts import registrations_chart
-from ..exports import Export, columns_for
+from ..exports import columns_for, download
 from ..forms import BulkActionForm, ExportForm, MessageForm, ParticipantFilterForm
 from ..models import ExportLog, ParticipantMessage
 from ..permissions import organised_event_or_404
@@ -127,37 +126,14 @@ def participant_export(request, slug):
                 for error in errors:
                     messages.error(request, f"Export not made: {error}")
         return redirect("organisers:participants", slug=event.slug)
-    columns = columns_for(export_form.cleaned_data["columns"], questions)
-    file_format = export_form.cleaned_data["format"]
-    services.log_export(
+    return download(
         event=event,
-        user=request.user,
-        format=file_format,
-        rows=rows.count(),
-        columns=[column.label for column in columns],
+        rows=rows,
+        columns=columns_for(export_form.cleaned_data["columns"], questions),
+        file_format=export_form.cleaned_data["format"],
         filters=form.as_query(),
+        user=request.user,
     )
-    export = Export(rows, columns, event.zone)
-    stamp = timezone.localtime(timezone.now(), event.zone).strftime("%Y-%m-%d")
-    filename = f"{event.slug}-participants-{stamp}.{file_format}"
-    if file_format == ExportLog.Format.XLSX:
-        return FileResponse(
-            export.xlsx_file(),
-            as_attachment=True,
-            filename=filename,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    if file_format == ExportLog.Format.JSON:
-        response = StreamingHttpResponse(
-            export.json_chunks(), content_type="application/json; charset=utf-8"
-        )
-    else:
-        response = StreamingHttpResponse(
-            export.csv_chunks(), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _recipients(request, event, data):
