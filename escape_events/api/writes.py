@@ -77,10 +77,10 @@ def write(operation: str):
     def decorate(view):
         @functools.wraps(view)
         def run(request, *args, **kwargs):
-            key = request.headers.get(KEY_HEADER, "")
-            if key and not re.match(KEY_PATTERN, key):
+            key = request.headers.get(KEY_HEADER)
+            if key is not None and not re.fullmatch(KEY_PATTERN, key):
                 raise HttpError(400, f"{KEY_HEADER} must be 1 to 200 visible ASCII characters.")
-            claimed = _claim(request, key) if key else None
+            claimed = _claim(request, key) if key is not None else None
             if isinstance(claimed, Status):
                 return claimed
             try:
@@ -89,12 +89,12 @@ def write(operation: str):
                 if claimed is not None:
                     claimed.delete()
                 status, detail = _status_of(error)
-                _log(request, operation, status, detail, key)
+                _log(request, operation, status, detail, key or "")
                 raise
             if claimed is not None:
                 claimed.status, claimed.body = answer.status_code, answer.value
                 claimed.save(update_fields=["status", "body"])
-            _log(request, operation, answer.status_code, "", key)
+            _log(request, operation, answer.status_code, "", key or "")
             return answer
 
         return run

@@ -1,5 +1,6 @@
 """Public reads: events, one event with its availability per mode, series and their meetings."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -8,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import listed_events, occurrences_between, search_events
@@ -35,6 +36,13 @@ MAX_OCCURRENCE_SPAN = timedelta(days=731)
 DEFAULT_OCCURRENCE_SPAN = timedelta(days=92)
 
 
+def _iso_text(value):
+    """Only ISO 8601 text: pydantic would also read a bare number as a Unix time."""
+    if not isinstance(value, datetime) and not re.match(r"^\d{4}-\d\d-\d\d", str(value)):
+        raise ValueError("Give a time in ISO 8601, e.g. 2019-10-14T09:00:00+02:00.")
+    return value
+
+
 def _bounded(moment: datetime) -> datetime:
     """Times without a zone are UTC; years far outside any calendar are a typo or a probe."""
     if moment.year not in YEARS:
@@ -42,7 +50,7 @@ def _bounded(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-Moment = Annotated[datetime, AfterValidator(_bounded)]
+Moment = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_bounded)]
 
 
 class EventFilter(PageQuery):
