@@ -1,5 +1,7 @@
 """Models and selector results turned into the plain values the schemas describe."""
 
+from datetime import UTC
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -86,12 +88,13 @@ def series(item: Series) -> dict:
 
 
 def occurrence(item: Occurrence) -> dict:
+    """Times in UTC like every other time of the API (computed meetings carry the series' zone)."""
     return {
         "series": item.series.slug,
         "title": item.title,
-        "recurrence_id": item.recurrence_id,
-        "start": item.start,
-        "end": item.end,
+        "recurrence_id": item.recurrence_id.astimezone(UTC),
+        "start": item.start.astimezone(UTC),
+        "end": item.end.astimezone(UTC),
         "is_moved": item.is_moved,
         "is_cancelled": item.is_cancelled,
         "event": item.override.slug if item.override else None,

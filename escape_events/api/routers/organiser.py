@@ -55,9 +55,9 @@ class Filters(Schema):
     """As on the participant page (the same form checks it)."""
 
     q: str = Field("", max_length=100, description="Name, e-mail or affiliation contains.")
-    mode: ModeName | None = None
-    status: StatusName | None = None
-    checked_in: Literal["yes", "no"] | None = None
+    mode: ModeName | Literal[""] = Field("", description="Empty: any.")
+    status: StatusName | Literal[""] = Field("", description="Empty: any.")
+    checked_in: Literal["yes", "no", ""] = Field("", description="Empty: either.")
     question: int | None = Field(None, description="Only people who answered this question…")
     answer: str = Field("", max_length=100, description="…with an answer containing this.")
     sort: SortName = "registered"
