@@ -169,6 +169,12 @@ class MyRegistrationPage(Page):
 AnswerValue = str | list[str]
 
 
+class AlsoIn(Schema):
+    event: str = Field(max_length=200, description="Slug of an event held alongside this one.")
+    mode: ModeName
+    answers: dict[int, AnswerValue] = Field({}, description="That event's questions.")
+
+
 class RegisterIn(Schema):
     mode: ModeName
     wait_for_mode: ModeName | Literal[""] = Field(
@@ -180,6 +186,16 @@ class RegisterIn(Schema):
         {}, description="Question id → answer (a list of options for several choices)."
     )
     consent_to_list: bool = False
+    also: list[AlsoIn] = Field(
+        [],
+        max_length=5,
+        description="Events held alongside (e.g. the coding camp next to a hands-on) to register "
+        "for in the same go: all of them or none.",
+    )
+
+
+class RegisterOut(MyRegistration):
+    together: list[MyRegistration] = Field(description="The registrations of `also`.")
 
 
 class SwitchIn(Schema):

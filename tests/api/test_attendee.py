@@ -188,3 +188,29 @@ def test_every_write_is_logged_with_its_outcome(me, person, hands_on):
     newest = ApiWriteLog.objects.order_by("pk").last()
     assert newest.event_id == hands_on.pk
     assert newest.registration_id == Registration.objects.get().pk
+
+
+def test_events_held_alongside_are_registered_together_or_not_at_all(
+    me, hands_on, make_registrable
+):
+    camp = make_registrable(onsite=None, event_fields={"title": "Rucio coding camp"})
+    hands_on.colocated_with.add(camp)
+    question = camp.questions.create(label="Rucio experience", kind="yes_no", required=True)
+    refused = register(me, hands_on, also=[{"event": camp.slug, "mode": "remote"}])
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == 'Please answer "Rucio experience".'
+    assert not Registration.objects.exists()
+    response = register(
+        me, hands_on, also=[{"event": camp.slug, "mode": "onsite", "answers": {question.pk: "yes"}}]
+    )
+    assert response.status_code == 201
+    assert [item["event"]["slug"] for item in response.json()["together"]] == [camp.slug]
+    assert Registration.objects.filter(event=camp, mode="onsite").count() == 1
+
+
+def test_only_events_held_alongside_may_come_along(me, hands_on, make_registrable):
+    elsewhere = make_registrable()
+    response = register(me, hands_on, also=[{"event": elsewhere.slug, "mode": "onsite"}])
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_colocated"
+    assert not Registration.objects.exists()
