@@ -1,17 +1,19 @@
-"""People, events and tokens for the API tests; `call` speaks JSON with a token or a session."""
+"""People, events and tokens for the API tests; `api` speaks JSON with a token or a session."""
 
 import json
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
 
 from escape_events.api.services import issue_api_token
-from escape_events.registrations.models import Question, RegistrationSettings
+from escape_events.registrations.models import Question
+from tests.registrations import conftest as registrations
+
+# The registrations tests' factories, shared: people with a confirmed address, open events.
+make_user = registrations.make_user
+make_registrable = registrations.make_registrable
 
 
 @pytest.fixture(autouse=True)
@@ -23,63 +25,23 @@ def fast_passwords_and_fresh_limits(settings):
 
 
 @pytest.fixture
-def make_person(db):
-    counter = iter(range(1, 1_000_000))
-
-    def make(*, verified=True, **fields):
-        number = next(counter)
-        email = fields.pop("email", f"person{number}@example.org")
-        user = get_user_model().objects.create_user(
-            username=fields.pop("username", f"person{number}"),
-            email=email,
-            password="a-long-test-password",
-            first_name=fields.pop("first_name", f"First{number}"),
-            last_name=fields.pop("last_name", f"Last{number}"),
-            **fields,
-        )
-        EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
-        return user
-
-    return make
+def organiser(make_user):
+    return make_user(first_name="Olga", last_name="Organiser", email="olga@example.org")
 
 
 @pytest.fixture
-def organiser(make_person):
-    return make_person(first_name="Olga", last_name="Organiser", email="olga@example.org")
-
-
-@pytest.fixture
-def other_organiser(make_person, make_event):
-    person = make_person(first_name="Otto", last_name="Other", email="otto@example.org")
+def other_organiser(make_user, make_event):
+    person = make_user(first_name="Otto", last_name="Other", email="otto@example.org")
     make_event(title="Otto's event", slug="ottos-event").organisers.add(person)
     return person
-
-
-@pytest.fixture
-def make_registrable(make_event):
-    """An event a month ahead with registration open now; capacities as given."""
-
-    def make(*, onsite=2, remote=None, event_fields=None, **settings_fields):
-        now = timezone.now()
-        start = (now + timedelta(days=30)).replace(microsecond=0)
-        event = make_event(start=start, end=start + timedelta(hours=3), **(event_fields or {}))
-        RegistrationSettings.objects.create(
-            event=event,
-            opens_at=now - timedelta(days=1),
-            onsite_capacity=onsite,
-            remote_capacity=remote,
-            **settings_fields,
-        )
-        return event
-
-    return make
 
 
 @pytest.fixture
 def hands_on(make_registrable, organiser):
     """The SWAN hands-on: 2 on-site seats, unlimited remote, a question about the experiment."""
     event = make_registrable(
-        event_fields={"title": "SWAN hands-on", "slug": "swan-hands-on", "kind": "hands_on"}
+        onsite=2,
+        event_fields={"title": "SWAN hands-on", "slug": "swan-hands-on", "kind": "hands_on"},
     )
     event.organisers.add(organiser)
     Question.objects.create(

@@ -14,8 +14,8 @@ Status = Registration.Status
 
 
 @pytest.fixture
-def person(make_person):
-    return make_person()
+def person(make_user):
+    return make_user()
 
 
 @pytest.fixture
@@ -34,13 +34,13 @@ def register(me, event, **body):
     return me.post(f"/api/events/{event.slug}/registrations", body)
 
 
-def test_register_confirms_then_waiting_list_when_full(me, api, hands_on, make_person, make_token):
+def test_register_confirms_then_waiting_list_when_full(me, api, hands_on, make_user, make_token):
     first = register(me, hands_on)
     assert first.status_code == 201
     assert first.json()["status"] == "confirmed"
-    other = api(make_token(make_person(), registrations=True))
+    other = api(make_token(make_user(), registrations=True))
     assert register(other, hands_on).json()["status"] == "confirmed"
-    third = api(make_token(make_person(), registrations=True))
+    third = api(make_token(make_user(), registrations=True))
     response = register(third, hands_on)
     assert response.status_code == 201
     assert response.json()["status"] == "waiting"
@@ -115,17 +115,17 @@ def test_an_unanswered_required_question_is_refused_with_the_pages_words(me, han
     assert not Registration.objects.exists()
 
 
-def test_an_unverified_address_may_not_register(api, make_person, make_token, hands_on):
-    unverified = api(make_token(make_person(verified=False), registrations=True))
+def test_an_unverified_address_may_not_register(api, make_user, make_token, hands_on):
+    unverified = api(make_token(make_user(verified=False), registrations=True))
     response = register(unverified, hands_on)
     assert response.status_code == 403
     assert response.json()["detail"].startswith("Confirm your e-mail address first")
 
 
-def test_cancel_frees_the_seat_for_the_next_in_line(me, api, hands_on, make_person, make_token):
+def test_cancel_frees_the_seat_for_the_next_in_line(me, api, hands_on, make_user, make_token):
     mine = register(me, hands_on).json()
-    register(api(make_token(make_person(), registrations=True)), hands_on)
-    waiting = register(api(make_token(make_person(), registrations=True)), hands_on).json()
+    register(api(make_token(make_user(), registrations=True)), hands_on)
+    waiting = register(api(make_token(make_user(), registrations=True)), hands_on).json()
     assert waiting["status"] == "waiting"
     response = me.post(f"/api/me/registrations/{mine['id']}/cancel")
     assert response.status_code == 200
@@ -159,8 +159,8 @@ def test_switch_mode_and_refusal_when_the_other_mode_is_full(me, hands_on):
     assert Registration.objects.get(pk=mine["id"]).mode == "onsite"
 
 
-def test_someone_elses_registration_is_404(me, api, hands_on, make_person, make_token):
-    theirs = register(api(make_token(make_person(), registrations=True)), hands_on).json()
+def test_someone_elses_registration_is_404(me, api, hands_on, make_user, make_token):
+    theirs = register(api(make_token(make_user(), registrations=True)), hands_on).json()
     for path in ("", "/cancel"):
         response = (me.post if path else me.get)(f"/api/me/registrations/{theirs['id']}{path}")
         assert response.status_code == 404

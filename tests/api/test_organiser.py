@@ -16,13 +16,13 @@ Status = Registration.Status
 
 
 @pytest.fixture
-def sign_up(hands_on, make_person):
+def sign_up(hands_on, make_user):
     question = hands_on.questions.get()
 
     def make(first, last, *, status=Status.CONFIRMED, mode="onsite", answer="", **person):
         registration = Registration.objects.create(
             event=hands_on,
-            user=make_person(first_name=first, last_name=last, **person),
+            user=make_user(first_name=first, last_name=last, **person),
             mode=mode,
             status=status,
             waiting_since=hands_on.start if status == Status.WAITING else None,

@@ -35,9 +35,9 @@ def test_an_unchanged_read_is_a_304_with_its_etag(api, hands_on):
 
 
 def test_session_writes_need_the_csrf_token_and_token_writes_do_not(
-    hands_on, make_person, make_token, body
+    hands_on, make_user, make_token, body
 ):
-    person = make_person()
+    person = make_user()
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(person)
     url = f"/api/events/{hands_on.slug}/registrations"
@@ -53,7 +53,7 @@ def test_session_writes_need_the_csrf_token_and_token_writes_do_not(
     )
     assert accepted.status_code == 201
     scripted = Client(enforce_csrf_checks=True)
-    other = make_token(make_person(), registrations=True)
+    other = make_token(make_user(), registrations=True)
     response = scripted.post(
         url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other}"
     )
@@ -68,8 +68,8 @@ def test_a_bad_credential_is_a_401_problem(db, client, header):
     assert response["WWW-Authenticate"] == 'Bearer realm="escape_events"'
 
 
-def test_expired_and_revoked_tokens_stop_working(api, make_person, make_token, hands_on):
-    person = make_person()
+def test_expired_and_revoked_tokens_stop_working(api, make_user, make_token, hands_on):
+    person = make_user()
     secret = make_token(person, registrations=True)
     assert api(secret).get("/api/me/registrations").status_code == 200
     token = ApiToken.objects.get(user=person)
@@ -86,23 +86,23 @@ def test_expired_and_revoked_tokens_stop_working(api, make_person, make_token, h
     assert api(second).get("/api/me/registrations").status_code == 401
 
 
-def test_the_rate_limit_answers_429_with_retry_after(api, settings, make_person, make_token):
+def test_the_rate_limit_answers_429_with_retry_after(api, settings, make_user, make_token):
     settings.API_RATE_LIMIT = (3, 60)
     settings.API_ANONYMOUS_RATE_LIMIT = (2, 60)
-    mine = api(make_token(make_person(), registrations=True))
+    mine = api(make_token(make_user(), registrations=True))
     assert [mine.get("/api/me/registrations").status_code for _ in range(4)] == [200, 200, 200, 429]
     limited = mine.get("/api/me/registrations")
     assert limited["Content-Type"] == "application/problem+json"
     assert 1 <= int(limited["Retry-After"]) <= 61
     assert [api().get("/api/events").status_code for _ in range(3)] == [200, 200, 429]
-    someone_else = api(make_token(make_person(), registrations=True))
+    someone_else = api(make_token(make_user(), registrations=True))
     assert someone_else.get("/api/me/registrations").status_code == 200
 
 
 def test_a_retry_with_the_same_key_is_answered_from_the_first_time(
-    api, make_person, make_token, hands_on, body
+    api, make_user, make_token, hands_on, body
 ):
-    me = api(make_token(make_person(), registrations=True))
+    me = api(make_token(make_user(), registrations=True))
     url = f"/api/events/{hands_on.slug}/registrations"
     first = me.post(url, body, **{"Idempotency-Key": "retry-me"})
     assert first.status_code == 201
@@ -119,9 +119,9 @@ def test_a_retry_with_the_same_key_is_answered_from_the_first_time(
 
 
 def test_a_refused_write_keeps_no_key_so_a_later_retry_runs_again(
-    api, make_person, make_token, hands_on
+    api, make_user, make_token, hands_on
 ):
-    me = api(make_token(make_person(), registrations=True))
+    me = api(make_token(make_user(), registrations=True))
     url = f"/api/events/{hands_on.slug}/registrations"
     refused = me.post(url, {"mode": "onsite"}, **{"Idempotency-Key": "k1"})
     assert refused.status_code == 400
@@ -129,8 +129,8 @@ def test_a_refused_write_keeps_no_key_so_a_later_retry_runs_again(
     assert ApiWriteLog.objects.get().status == 400
 
 
-def test_a_key_still_being_answered_is_a_409(api, make_person, make_token, hands_on, body):
-    me = api(make_token(make_person(), registrations=True))
+def test_a_key_still_being_answered_is_a_409(api, make_user, make_token, hands_on, body):
+    me = api(make_token(make_user(), registrations=True))
     url = f"/api/events/{hands_on.slug}/registrations"
     assert me.post(url, body, **{"Idempotency-Key": "busy"}).status_code == 201
     IdempotentRequest.objects.update(status=None, body=None)  # as while the first one runs

@@ -58,8 +58,8 @@ def test_bad_filters_are_a_422_problem_naming_the_field(api, events, query):
     assert problem["errors"][0]["loc"][-1] == next(iter(query))
 
 
-def test_one_event_with_availability_per_mode_and_questions(api, hands_on, make_person):
-    Registration.objects.create(event=hands_on, user=make_person(), mode="onsite",
+def test_one_event_with_availability_per_mode_and_questions(api, hands_on, make_user):
+    Registration.objects.create(event=hands_on, user=make_user(), mode="onsite",
                                 status="confirmed")  # fmt: skip
     body = api().get(f"/api/events/{hands_on.slug}").json()
     registration = body["registration"]

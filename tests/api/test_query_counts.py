@@ -23,7 +23,7 @@ READS = [
 ]
 
 
-def grow(hands_on, organiser, make_event, make_person, times):
+def grow(hands_on, organiser, make_event, make_user, times):
     """More of everything a read lists: events, registrations, answers, organised events."""
     question = hands_on.questions.get()
     for _ in range(times):
@@ -31,7 +31,7 @@ def grow(hands_on, organiser, make_event, make_person, times):
         event.organisers.add(organiser)
         Registration.objects.create(event=event, user=organiser, mode="remote", status="confirmed")
         registration = Registration.objects.create(
-            event=hands_on, user=make_person(), mode="remote", status="confirmed"
+            event=hands_on, user=make_user(), mode="remote", status="confirmed"
         )
         Answer.objects.create(registration=registration, question=question, value="ATLAS")
 
@@ -48,13 +48,13 @@ def count(client, url, headers):
 
 @pytest.mark.parametrize(("url", "queries"), READS)
 def test_query_count_does_not_grow_with_the_page(
-    client, url, queries, hands_on, organiser, make_event, make_person, make_token, wp2_series
+    client, url, queries, hands_on, organiser, make_event, make_user, make_token, wp2_series
 ):
     url = url.replace("question=Q", f"question={hands_on.questions.get().pk}")
     token = make_token(organiser, registrations=True, organiser="read")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    grow(hands_on, organiser, make_event, make_person, 1)
+    grow(hands_on, organiser, make_event, make_user, 1)
     few = count(client, url, headers)
-    grow(hands_on, organiser, make_event, make_person, 25)
+    grow(hands_on, organiser, make_event, make_user, 25)
     many = count(client, url, headers)
     assert few == many == queries

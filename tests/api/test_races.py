@@ -35,9 +35,9 @@ def press(event, token, statuses, key=None):
     return go
 
 
-def thirty_through_the_api(make_registrable, make_person, make_token):
+def thirty_through_the_api(make_registrable, make_user, make_token):
     event = make_registrable(onsite=10)
-    tokens = [make_token(make_person(), registrations=True) for _ in range(30)]
+    tokens = [make_token(make_user(), registrations=True) for _ in range(30)]
     statuses = []
     race([press(event, token, statuses) for token in tokens])
     assert statuses == [201] * 30
@@ -45,9 +45,9 @@ def thirty_through_the_api(make_registrable, make_person, make_token):
 
 
 def test_thirty_api_clients_for_ten_seats_give_ten_confirmed_and_twenty_waiting(
-    make_registrable, make_person, make_token
+    make_registrable, make_user, make_token
 ):
-    event = thirty_through_the_api(make_registrable, make_person, make_token)
+    event = thirty_through_the_api(make_registrable, make_user, make_token)
     rows = Registration.objects.filter(event=event)
     assert rows.filter(status=Status.CONFIRMED).count() == 10
     waiting = list(rows.filter(status=Status.WAITING).order_by("waiting_since", "pk"))
@@ -56,10 +56,10 @@ def test_thirty_api_clients_for_ten_seats_give_ten_confirmed_and_twenty_waiting(
 
 
 def test_one_client_retrying_ten_times_at_once_registers_once(
-    make_registrable, make_person, make_token
+    make_registrable, make_user, make_token
 ):
     event = make_registrable(onsite=10)
-    token = make_token(make_person(), registrations=True)
+    token = make_token(make_user(), registrations=True)
     statuses = []
     race([press(event, token, statuses, key="same-click") for _ in range(10)])
     assert Registration.objects.filter(event=event).count() == 1
@@ -68,9 +68,9 @@ def test_one_client_retrying_ten_times_at_once_registers_once(
 
 
 def test_control_without_the_lock_the_api_race_overbooks(
-    make_registrable, make_person, make_token, monkeypatch
+    make_registrable, make_user, make_token, monkeypatch
 ):
     """Shows that the race above bites: with the seat lock off, the same race oversells."""
     monkeypatch.setattr(seat_rules, "LOCKING_ENABLED", False)
-    event = thirty_through_the_api(make_registrable, make_person, make_token)
+    event = thirty_through_the_api(make_registrable, make_user, make_token)
     assert Registration.objects.filter(event=event, status=Status.CONFIRMED).count() > 10

@@ -33,12 +33,12 @@ CHECKS = [
 
 
 @pytest.fixture
-def world(hands_on, organiser, make_person, make_token, make_registrable, wp2_series):
+def world(hands_on, organiser, make_user, make_token, make_registrable, wp2_series):
     """Real things for valid paths to reach: an event with registrations, a series, a token
     that may do everything (its person organises the event and registered for another)."""
     hands_on.questions.update(required=False)
     registration = Registration.objects.create(
-        event=hands_on, user=make_person(), mode="onsite", status="confirmed"
+        event=hands_on, user=make_user(), mode="onsite", status="confirmed"
     )
     elsewhere = make_registrable(onsite=None, remote=None)
     own = Registration.objects.create(

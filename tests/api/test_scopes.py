@@ -26,14 +26,14 @@ def test_the_list_covers_every_organiser_operation_on_an_event():
 
 
 @pytest.fixture
-def ottos(other_organiser, make_person):
+def ottos(other_organiser, make_user):
     """Otto's event, with a waiting and a pending registration (every action has a target)."""
     event = Event.objects.get(slug="ottos-event")
     waiting = Registration.objects.create(
-        event=event, user=make_person(), mode="onsite", status="waiting",
+        event=event, user=make_user(), mode="onsite", status="waiting",
         waiting_since=event.start,
     )  # fmt: skip
-    Registration.objects.create(event=event, user=make_person(), mode="remote", status="pending")
+    Registration.objects.create(event=event, user=make_user(), mode="remote", status="pending")
     return event, waiting
 
 
@@ -82,10 +82,10 @@ def test_another_organisers_event_is_404_and_nothing_changes(
 
 
 def test_a_token_without_organiser_scope_gets_403_even_on_its_own_event(
-    client, organiser, hands_on, make_token, make_person
+    client, organiser, hands_on, make_token, make_user
 ):
     registration = Registration.objects.create(
-        event=hands_on, user=make_person(), mode="onsite", status="pending"
+        event=hands_on, user=make_user(), mode="onsite", status="pending"
     )
     token = make_token(organiser, registrations=True)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -101,12 +101,12 @@ def test_a_token_without_organiser_scope_gets_403_even_on_its_own_event(
 
 
 def test_a_token_limited_to_one_event_reaches_no_other(
-    client, organiser, hands_on, make_registrable, make_token, make_person
+    client, organiser, hands_on, make_registrable, make_token, make_user
 ):
     second = make_registrable()
     second.organisers.add(organiser)
     registration = Registration.objects.create(
-        event=second, user=make_person(), mode="onsite", status="pending"
+        event=second, user=make_user(), mode="onsite", status="pending"
     )
     token = make_token(organiser, organiser="write", event=hands_on)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

@@ -19,13 +19,13 @@ def secret_in(response) -> str:
     return re.search(r'value="(ee_[^"]+)"', response.content.decode()).group(1)
 
 
-def test_the_account_page_links_to_the_tokens(client, make_person):
-    client.force_login(make_person())
+def test_the_account_page_links_to_the_tokens(client, make_user):
+    client.force_login(make_user())
     assert URL.encode() in client.get(reverse("accounts:profile")).content
 
 
-def test_a_token_is_shown_once_and_only_its_hash_is_kept(client, api, make_person):
-    person = make_person()
+def test_a_token_is_shown_once_and_only_its_hash_is_kept(client, api, make_user):
+    person = make_user()
     client.force_login(person)
     response = client.post(URL, {"name": "mailing list", "registrations": "on", "lifetime": "30"})
     assert response.status_code == 200
@@ -43,7 +43,7 @@ def test_a_token_is_shown_once_and_only_its_hash_is_kept(client, api, make_perso
 
 
 def test_a_token_needs_a_scope_and_one_event_needs_organiser_access(
-    client, organiser, hands_on, make_person
+    client, organiser, hands_on, make_user
 ):
     client.force_login(organiser)
     response = client.post(URL, {"name": "nothing", "lifetime": "30"})
@@ -56,8 +56,8 @@ def test_a_token_needs_a_scope_and_one_event_needs_organiser_access(
     assert not ApiToken.objects.exists()
 
 
-def test_only_events_one_organises_can_be_chosen(client, make_person, hands_on):
-    client.force_login(make_person())
+def test_only_events_one_organises_can_be_chosen(client, make_user, hands_on):
+    client.force_login(make_user())
     response = client.post(
         URL, {"name": "x", "organiser": "read", "event": hands_on.pk, "lifetime": "7"}
     )
@@ -65,8 +65,8 @@ def test_only_events_one_organises_can_be_chosen(client, make_person, hands_on):
     assert not ApiToken.objects.exists()
 
 
-def test_revoking_stops_the_token_at_once(client, api, make_person, make_token):
-    person = make_person()
+def test_revoking_stops_the_token_at_once(client, api, make_user, make_token):
+    person = make_user()
     secret = make_token(person, registrations=True)
     client.force_login(person)
     token = ApiToken.objects.get()
@@ -76,19 +76,19 @@ def test_revoking_stops_the_token_at_once(client, api, make_person, make_token):
     assert token.prefix not in client.get(URL).content.decode()
 
 
-def test_nobody_revokes_someone_elses_token(client, make_person, make_token):
-    make_token(make_person(), registrations=True)
-    client.force_login(make_person())
+def test_nobody_revokes_someone_elses_token(client, make_user, make_token):
+    make_token(make_user(), registrations=True)
+    client.force_login(make_user())
     token = ApiToken.objects.get()
     assert client.post(reverse("api_tokens:revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
 
 
-def test_the_tokens_page_needs_a_sign_in_and_csrf(client, make_person):
+def test_the_tokens_page_needs_a_sign_in_and_csrf(client, make_user):
     assert client.get(URL).status_code == 302
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(make_person())
+    strict.force_login(make_user())
     assert (
         strict.post(URL, {"name": "x", "registrations": "on", "lifetime": "7"}).status_code == 403
     )
