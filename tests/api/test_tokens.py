@@ -116,3 +116,14 @@ def test_the_command_refuses_what_makes_no_sense(organiser, other_organiser, arg
     with pytest.raises(CommandError):
         call_command("create_api_token", *args, stdout=StringIO(), stderr=StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_staff_can_revoke_tokens_in_the_admin(admin_client, api, make_user, make_token):
+    secret = make_token(make_user(), registrations=True)
+    token = ApiToken.objects.get()
+    response = admin_client.post(
+        reverse("admin:api_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    assert api(secret).get("/api/me/registrations").status_code == 401
