@@ -1,7 +1,7 @@
 """What the API sends and accepts (pydantic models that ninja turns into the OpenAPI schema)."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -9,6 +9,12 @@ from escape_events.events.models import Event, Kind
 from escape_events.organisers.exports import COLUMN_CHOICES
 from escape_events.organisers.models import ExportLog
 from escape_events.registrations.models import Question, Registration
+
+# Text never holds a NUL character (PostgreSQL refuses them; Django's form fields too); slugs
+# are what Django's slug fields hold.
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=200)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 KindName = Literal[tuple(Kind.values)]
 ModeName = Literal[tuple(Registration.Mode.values)]
@@ -166,11 +172,11 @@ class MyRegistrationPage(Page):
     items: list[MyRegistration]
 
 
-AnswerValue = str | list[str]
+AnswerValue = Text | list[Text]
 
 
 class AlsoIn(Schema):
-    event: str = Field(max_length=200, description="Slug of an event held alongside this one.")
+    event: Slug = Field(description="Slug of an event held alongside this one.")
     mode: ModeName
     answers: dict[int, AnswerValue] = Field({}, description="That event's questions.")
 
@@ -260,7 +266,7 @@ class ParticipantPage(Page):
 
 
 class CheckInIn(Schema):
-    code: str = Field(
+    code: Text = Field(
         min_length=1, max_length=300, description="The ticket's code, or the address its QR holds."
     )
 

@@ -17,7 +17,15 @@ from .. import output
 from ..auth import AUTH, REGISTRATIONS, require_scope
 from ..pagination import PageQuery, page_of
 from ..problems import Problem
-from ..schemas import MyRegistration, MyRegistrationPage, RegisterIn, RegisterOut, SwitchIn
+from ..schemas import (
+    Id,
+    MyRegistration,
+    MyRegistrationPage,
+    RegisterIn,
+    RegisterOut,
+    Slug,
+    SwitchIn,
+)
 from ..writes import note, write
 
 router = Router(tags=["my registrations"], auth=AUTH)
@@ -25,7 +33,7 @@ router = Router(tags=["my registrations"], auth=AUTH)
 REFUSALS = {400: Problem, 403: Problem, 404: Problem, 409: Problem}
 
 
-def _own(request, pk: int) -> Registration:
+def _own(request, pk: Id) -> Registration:
     require_scope(request, REGISTRATIONS)
     return get_object_or_404(Registration.objects.select_related("event"), pk=pk, user=request.auth)
 
@@ -53,7 +61,7 @@ def mine(request, page: Query[PageQuery]):
     response={200: MyRegistration, 404: Problem},
     summary="One of my registrations",
 )
-def my_registration(request, pk: int):
+def my_registration(request, pk: Id):
     require_scope(request, REGISTRATIONS)
     return _answer(request.auth, pk)
 
@@ -67,7 +75,7 @@ def my_registration(request, pk: int):
     "held alongside are registered in the same transaction: all or none.",
 )
 @write("register")
-def register(request, slug: str, data: RegisterIn):
+def register(request, slug: Slug, data: RegisterIn):
     require_scope(request, REGISTRATIONS)
     event = get_object_or_404(Event, slug=slug)
     note(request, event=event)
@@ -110,7 +118,7 @@ def _request(event, mode, answers, consent_to_list, wait_for_mode=""):
     summary="Cancel my registration, or leave the waiting list",
 )
 @write("cancel")
-def cancel(request, pk: int):
+def cancel(request, pk: Id):
     registration = _own(request, pk)
     note(request, registration=registration)
     registration = services.cancel_registration(registration=registration, by=request.auth)
@@ -123,7 +131,7 @@ def cancel(request, pk: int):
     summary="Switch to the other mode when it has room",
 )
 @write("switch_mode")
-def switch(request, pk: int, data: SwitchIn):
+def switch(request, pk: Id, data: SwitchIn):
     registration = _own(request, pk)
     note(request, registration=registration)
     registration = services.switch_mode(

@@ -36,13 +36,16 @@ from ..schemas import (
     CheckInOut,
     ExportColumn,
     ExportFormat,
+    Id,
     ModeName,
     OrganisedEventDetail,
     OrganisedEventPage,
     OrganiserAction,
     Participant,
     ParticipantPage,
+    Slug,
     StatusName,
+    Text,
 )
 from ..writes import note, write
 
@@ -54,12 +57,12 @@ SortName = Literal[tuple(value for value, _label in SORT_CHOICES)]
 class Filters(Schema):
     """As on the participant page (the same form checks it)."""
 
-    q: str = Field("", max_length=100, description="Name, e-mail or affiliation contains.")
+    q: Text = Field("", max_length=100, description="Name, e-mail or affiliation contains.")
     mode: ModeName | Literal[""] = Field("", description="Empty: any.")
     status: StatusName | Literal[""] = Field("", description="Empty: any.")
     checked_in: Literal["yes", "no", ""] = Field("", description="Empty: either.")
     question: int | None = Field(None, description="Only people who answered this question…")
-    answer: str = Field("", max_length=100, description="…with an answer containing this.")
+    answer: Text = Field("", max_length=100, description="…with an answer containing this.")
     sort: SortName = "registered"
 
 
@@ -116,7 +119,7 @@ def my_events(request, page: Query[PageQuery]):
     response={200: OrganisedEventDetail, 404: Problem},
     summary="Counts per mode and status, and the questions asked",
 )
-def overview(request, slug: str):
+def overview(request, slug: Slug):
     event = organised_event(request, slug)
     counts = selectors.registration_counts(event, selectors.registration_settings(event))
     return {
@@ -131,7 +134,7 @@ def overview(request, slug: str):
     response={200: ParticipantPage, 400: Problem, 404: Problem},
     summary="Participants with their answers, filtered and sorted as on the page",
 )
-def participants(request, slug: str, wanted: Query[ParticipantQuery]):
+def participants(request, slug: Slug, wanted: Query[ParticipantQuery]):
     event = organised_event(request, slug)
     _form, questions, rows = _filter(event, wanted)
     return page_of(request, rows, wanted, lambda row: output.participant(row, questions))
@@ -151,7 +154,7 @@ def _participant(event, pk: int) -> dict:
     "on the participant page. A freed seat goes to the next in line.",
 )
 @write("organiser_action")
-def act(request, slug: str, pk: int, action: OrganiserAction):
+def act(request, slug: Slug, pk: Id, action: OrganiserAction):
     event = organised_event(request, slug, ORGANISER_WRITE)
     registration = get_object_or_404(
         Registration.objects.select_related("event", "user"), event=event, pk=pk
@@ -182,7 +185,7 @@ EXPORT_RESPONSES = {
     description="The same files as the participant page's export, and logged the same way.",
     openapi_extra={"responses": EXPORT_RESPONSES},
 )
-def export(request, slug: str, wanted: Query[ExportQuery]):
+def export(request, slug: Slug, wanted: Query[ExportQuery]):
     event = organised_event(request, slug)
     form, questions, rows = _filter(event, wanted)
     chosen = ExportForm({"format": wanted.format, "columns": wanted.columns})
@@ -207,7 +210,7 @@ def export(request, slug: str, wanted: Query[ExportQuery]):
     "with the check-in page's warning; nothing changes then.",
 )
 @write("check_in")
-def check_in_by_code(request, slug: str, data: CheckInIn):
+def check_in_by_code(request, slug: Slug, data: CheckInIn):
     event = organised_event(request, slug, ORGANISER_WRITE)
     note(request, event=event)
     result = check_in(code_or_registration=data.code, event=event, by=request.auth)

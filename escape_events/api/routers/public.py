@@ -27,6 +27,8 @@ from ..schemas import (
     OccurrenceList,
     SeriesOut,
     SeriesPage,
+    Slug,
+    Text,
 )
 
 router = Router(tags=["public"])
@@ -57,8 +59,8 @@ class EventFilter(PageQuery):
     kind: KindName | None = None
     after: Moment | None = Field(None, description="Events that end after this time.")
     before: Moment | None = Field(None, description="Events that start before this time.")
-    series: str | None = Field(None, max_length=200, description="Meetings of this series.")
-    q: str = Field("", max_length=100, description="Words in the title or summary.")
+    series: Slug | None = Field(None, description="Meetings of this series.")
+    q: Text = Field("", max_length=100, description="Words in the title or summary.")
 
 
 class Range(Schema):
@@ -84,7 +86,7 @@ def events(request, filters: Query[EventFilter]):
     response={200: EventDetail, 404: Problem},
     summary="One event, with its registration availability per mode",
 )
-def event(request, slug: str):
+def event(request, slug: Slug):
     found = get_object_or_404(
         Event.objects.select_related("venue", "series").prefetch_related("colocated_with"),
         slug=slug,
@@ -140,12 +142,12 @@ def series_list(request, page: Query[PageQuery]):
     return page_of(request, rows, page, output.series)
 
 
-def _series(slug: str) -> Series:
+def _series(slug: Slug) -> Series:
     return get_object_or_404(Series.objects.select_related("venue"), slug=slug)
 
 
 @router.get("/series/{slug}", response={200: SeriesOut, 404: Problem}, summary="One series")
-def series(request, slug: str):
+def series(request, slug: Slug):
     return output.series(_series(slug))
 
 
@@ -154,7 +156,7 @@ def series(request, slug: str):
     response={200: OccurrenceList, 400: Problem, 404: Problem},
     summary="The meetings of a series in a time range, moved and cancelled ones marked",
 )
-def occurrences(request, slug: str, wanted: Query[Range]):
+def occurrences(request, slug: Slug, wanted: Query[Range]):
     found = _series(slug)
     after = wanted.after or timezone.now()
     before = wanted.before or after + DEFAULT_OCCURRENCE_SPAN
