@@ -50,6 +50,16 @@ CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).h
 FEEDS_PAST_MONTHS = int(os.environ.get("FEEDS_PAST_MONTHS", "12"))
 FEEDS_MAX_AGE_SECONDS = int(os.environ.get("FEEDS_MAX_AGE_SECONDS", "900"))
 FEEDS_CACHE_SECONDS = int(os.environ.get("FEEDS_CACHE_SECONDS", "86400"))
+# Privacy: the notice published first (later versions come from the admin or
+# `manage.py publish_privacy_notice`), who answers questions about it, and how long registration
+# data of an event are kept after it ends (organisers may shorten it per event).
+PRIVACY_NOTICE_FILE = Path(
+    os.environ.get(
+        "PRIVACY_NOTICE_FILE", BASE_DIR / "escape_events" / "accounts" / "privacy_notice.md"
+    )
+)
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
+REGISTRATION_RETENTION_MONTHS = int(os.environ.get("REGISTRATION_RETENTION_MONTHS", "12"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +78,7 @@ INSTALLED_APPS = [
     "escape_events.core",
     "escape_events.accounts",
     "escape_events.events",
+    "escape_events.timetable",
     "escape_events.calendars",
     "escape_events.feeds",
     "escape_events.registrations",

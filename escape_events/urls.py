@@ -11,9 +11,11 @@ urlpatterns = [
     path("accounts/api-tokens/", include("escape_events.api.urls")),
     path("accounts/", include("escape_events.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("privacy/", include("escape_events.accounts.public_urls")),
     path("feeds/", include("escape_events.feeds.urls")),
     path("", include("escape_events.registrations.urls")),
     path("organise/", include("escape_events.organisers.urls")),
     path("", include("escape_events.organisers.public_urls")),
+    path("", include("escape_events.timetable.urls")),
     path("", include("escape_events.events.urls")),
 ]

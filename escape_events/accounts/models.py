@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.urls import reverse
 
 
 class User(AbstractUser):
@@ -34,3 +35,27 @@ class ExternalGroup(models.Model):
 
     def __str__(self):
         return f"{self.group.name} ({self.claim})"
+
+
+class PrivacyNotice(models.Model):
+    """One published version of the site's privacy notice. A version never changes once
+    published (registrations record the version the person accepted); publish a new one."""
+
+    version = models.PositiveIntegerField(unique=True)
+    text = models.TextField(help_text="Markdown.")
+    changes = models.CharField(
+        "what changed", max_length=300, blank=True, help_text="One line, shown with the notice."
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="notice_version_1_up")
+        ]
+
+    def __str__(self):
+        return f"Privacy notice, version {self.version}"
+
+    def get_absolute_url(self):
+        return reverse("privacy:version", kwargs={"version": self.version})

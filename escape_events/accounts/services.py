@@ -1,11 +1,24 @@
-"""Writes on accounts: mirror the identity provider's group claims onto Django groups."""
+"""Writes on accounts: group claims of the identity provider, the privacy notice, deleting a
+person (every app lets go of them through the account_deleting signal)."""
 
+import string
 from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parseaddr
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import timezone
 
-from .models import ExternalGroup
+from .models import ExternalGroup, PrivacyNotice, User
+from .signals import account_deleting
 
 # INDIGO IAM and WLCG tokens use wlcg.groups, Keycloak and CERN SSO groups, eduGAIN/AARC
 # proxies eduperson_entitlement; some servers say entitlements.
@@ -48,3 +61,91 @@ def sync_groups_from_claims(*, user, claims: Mapping) -> list[Group]:
     user.groups.remove(*stale)
     user.groups.add(*groups)
     return groups
+
+
+def default_privacy_notice_text(path=None) -> str:
+    """The notice file (PRIVACY_NOTICE_FILE unless given), with the site's figures filled in."""
+    path = Path(path or settings.PRIVACY_NOTICE_FILE)
+    template = string.Template(path.read_text(encoding="utf-8"))
+    return template.safe_substitute(
+        site_url=settings.SITE_URL,
+        contact=privacy_contact(),
+        retention_months=settings.REGISTRATION_RETENTION_MONTHS,
+    )
+
+
+def privacy_contact() -> str:
+    return settings.PRIVACY_CONTACT_EMAIL or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def publish_privacy_notice(*, text: str, changes: str = "", now=None) -> PrivacyNotice:
+    """Publish a new version of the notice; the same text again publishes nothing."""
+    text = text.strip()
+    if not text:
+        raise ValidationError("The privacy notice cannot be empty.")
+    current = PrivacyNotice.objects.first()
+    if current is not None and current.text == text:
+        return current
+    now = now or timezone.now()
+    for _attempt in range(3):
+        latest = PrivacyNotice.objects.aggregate(latest=Max("version"))["latest"] or 0
+        try:
+            with transaction.atomic():
+                return PrivacyNotice.objects.create(
+                    version=latest + 1, text=text, changes=changes.strip(), published_at=now
+                )
+        except IntegrityError:
+            continue  # someone published at the same moment: take the next number
+    raise ValidationError("The notice could not be published; try again.")
+
+
+def privacy_notice_in_force() -> PrivacyNotice:
+    """The latest version; a new site publishes the default notice from settings first."""
+    return PrivacyNotice.objects.first() or publish_privacy_notice(
+        text=default_privacy_notice_text()
+    )
+
+
+@dataclass(frozen=True)
+class DeletedAccount:
+    email: str
+    done: list[str]
+
+
+def may_delete_account(*, user, by) -> bool:
+    """Only the person themselves, or site staff allowed to delete users (the admin)."""
+    if by.pk == user.pk:
+        return True
+    return by.is_active and by.is_staff and by.has_perm("accounts.delete_user")
+
+
+def delete_account(*, user, by, now=None) -> DeletedAccount:
+    """Delete a person: every app lets go of them first (places cancelled, the next in line
+    promoted, answers and feed links removed, rows kept for the counts), then the account goes.
+
+    The person's meeting attendance entries keep the name the minutes record (a published
+    record), without the link to the account. A mail confirms the deletion to the address."""
+    if not may_delete_account(user=user, by=by):
+        raise PermissionDenied("Only the person themselves or a site administrator can do this.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        email, by_self = user.email, by.pk == user.pk
+        done = []
+        for _receiver, lines in account_deleting.send(sender=User, user=user, by=by, now=now):
+            done.extend(lines or [])
+        user.delete()
+        transaction.on_commit(
+            lambda: send_account_deleted_mail.enqueue(email=email, done=done, by_self=by_self)
+        )
+    return DeletedAccount(email=email, done=done)
+
+
+@task
+def send_account_deleted_mail(*, email: str, done: list[str], by_self: bool) -> None:
+    context = {"done": done, "by_self": by_self, "site_url": settings.SITE_URL}
+    EmailMessage(
+        subject="Your account is deleted",
+        body=render_to_string("mail/accounts/account_deleted.txt", context),
+        to=[email],
+    ).send()

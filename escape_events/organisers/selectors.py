@@ -170,8 +170,9 @@ class ParticipantFilter:
 def participants(
     event: Event, wanted: ParticipantFilter, event_questions: list[Question]
 ) -> QuerySet[Registration]:
-    """The filtered registrations with their person and each answer as a column (one query)."""
-    rows = Registration.objects.filter(event=event).select_related("user")
+    """The filtered registrations with their person and each answer as a column (one query).
+    Rows whose person was removed (purge, deleted account) only count; they are not listed."""
+    rows = Registration.objects.filter(event=event, user__isnull=False).select_related("user")
     if wanted.mode:
         rows = rows.filter(mode=wanted.mode)
     if wanted.status:

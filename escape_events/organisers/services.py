@@ -216,7 +216,9 @@ def send_participant_message(*, message_id: int) -> None:
     reply_to = [message.sender.email] if message.sender else []
     mails = [
         EmailMessage(subject=message.subject, body=text, to=[email], reply_to=reply_to)
-        for email in message.recipients.values_list("user__email", flat=True).iterator()
+        for email in message.recipients.filter(user__isnull=False)
+        .values_list("user__email", flat=True)
+        .iterator()
     ]
     try:
         sent = mailers.default.send_messages(mails) or 0
@@ -245,9 +247,8 @@ def attendance_from_check_ins(*, event: Event) -> int:
     """Add everyone checked in to the attendance list; returns how many were new."""
     existing = set(event.attendance.values_list("name", flat=True))
     new = []
-    for registration in event.registrations.filter(checked_in_at__isnull=False).select_related(
-        "user"
-    ):
+    checked_in = event.registrations.filter(checked_in_at__isnull=False, user__isnull=False)
+    for registration in checked_in.select_related("user"):
         name = str(registration.user)
         if name not in existing:
             existing.add(name)

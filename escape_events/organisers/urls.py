@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .converters import OccurrenceConverter
-from .views import checkin, events, files, participants, series
+from .views import agenda, checkin, events, files, participants, privacy, series
 
 app_name = "organisers"
 register_converter(OccurrenceConverter, "occurrence")
@@ -11,6 +11,7 @@ urlpatterns = [
     path("events/new/", events.event_create, name="event_create"),
     path("events/<slug:slug>/", participants.event_overview, name="event_overview"),
     path("events/<slug:slug>/edit/", events.event_edit, name="event_edit"),
+    path("events/<slug:slug>/retention/", privacy.event_retention, name="event_retention"),
     path("events/<slug:slug>/repeat/", events.event_clone, name="event_clone"),
     path("events/<slug:slug>/cancel/", events.event_cancel, name="event_cancel"),
     path("events/<slug:slug>/organisers/", events.co_organisers, name="co_organisers"),
@@ -48,6 +49,38 @@ urlpatterns = [
     path("events/<slug:slug>/files/", files.files, name="files"),
     path("events/<slug:slug>/files/<int:pk>/delete/", files.file_delete, name="file_delete"),
     path("events/<slug:slug>/minutes/", files.minutes, name="minutes"),
+    path("events/<slug:slug>/agenda/", agenda.agenda, name="agenda"),
+    path("events/<slug:slug>/agenda/new/", agenda.entry_add, name="agenda_entry_add"),
+    path("events/<slug:slug>/agenda/import/", agenda.agenda_import, name="agenda_import"),
+    path("events/<slug:slug>/agenda/<int:pk>/", agenda.entry_edit, name="agenda_entry_edit"),
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/duplicate/",
+        agenda.entry_duplicate,
+        name="agenda_entry_duplicate",
+    ),
+    path("events/<slug:slug>/agenda/<int:pk>/move/", agenda.entry_move, name="agenda_entry_move"),
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/delete/",
+        agenda.entry_delete,
+        name="agenda_entry_delete",
+    ),
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/materials/",
+        agenda.material_add,
+        name="agenda_material_add",
+    ),
+    path(
+        "events/<slug:slug>/agenda/materials/<int:pk>/delete/",
+        agenda.material_delete,
+        name="agenda_material_delete",
+    ),
+    path("events/<slug:slug>/sessions/new/", agenda.session_add, name="agenda_session_add"),
+    path("events/<slug:slug>/sessions/<int:pk>/", agenda.session_edit, name="agenda_session_edit"),
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/delete/",
+        agenda.session_delete,
+        name="agenda_session_delete",
+    ),
     path("series/<slug:series_slug>/", series.series_meetings, name="series_meetings"),
     path(
         "series/<slug:series_slug>/<occurrence:recurrence_id>/cancel/",

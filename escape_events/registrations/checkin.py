@@ -43,7 +43,9 @@ def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResu
     """Mark a confirmed registration of `event` present, once; warn on anything else."""
     now = now or timezone.now()
     with transaction.atomic():
-        query = Registration.objects.select_for_update().select_related("user", "event")
+        # Only the registration row is locked: its person may be gone (an outer join PostgreSQL
+        # cannot lock), and the event row is the seat lock, not ours to take here.
+        query = Registration.objects.select_for_update(of=("self",)).select_related("user", "event")
         if isinstance(code_or_registration, Registration):
             registration = query.filter(pk=code_or_registration.pk).first()
         else:
@@ -51,7 +53,7 @@ def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResu
             registration = query.filter(check_in_code=code).first() if code else None
         if registration is None:
             return CheckInResult(None, False, "Unknown code: no registration has it.")
-        person = registration.user
+        person = registration.person
         if registration.event_id != event.pk:
             return CheckInResult(
                 None,

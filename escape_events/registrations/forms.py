@@ -2,9 +2,11 @@
 
 from django import forms
 
+from escape_events.accounts.services import privacy_notice_in_force
+
 from .models import Question, Registration
 from .selectors import Panel
-from .services import MAX_ANSWER_LENGTH, RegistrationRequest
+from .services import MAX_ANSWER_LENGTH, RegistrationRequest, retention_months
 
 Mode = Registration.Mode
 WAIT_SUFFIX = "+wait"
@@ -61,10 +63,18 @@ class RegistrationForm(forms.Form):
     consent_to_list = forms.BooleanField(
         label="Show my name in the list of participants", required=False
     )
+    accept_privacy_notice = forms.BooleanField(
+        label="I have read the privacy notice",
+        error_messages={"required": "Please read the privacy notice and tick the box."},
+    )
+    privacy_notice_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, panel: Panel, **kwargs):
         super().__init__(*args, **kwargs)
         self.panel = panel
+        self.notice = privacy_notice_in_force()
+        self.fields["privacy_notice_version"].initial = self.notice.version
+        self.retention_months = retention_months(panel.settings)
         self.fields["attend"].choices = attend_choices(panel)
         if len(self.fields["attend"].choices) == 1:
             self.fields["attend"].initial = self.fields["attend"].choices[0][0]
@@ -80,6 +90,17 @@ class RegistrationForm(forms.Form):
                 field = question_field(question, required=False)
                 field.label = f"{question.label} ({partner.title})"
                 self.fields[f"c{partner.pk}q{question.pk}"] = field
+
+    def clean_privacy_notice_version(self):
+        """Someone who read an older version (the page was open while a new one came out)
+        accepts the new one knowingly."""
+        version = self.cleaned_data["privacy_notice_version"]
+        if version != self.notice.version:
+            raise forms.ValidationError(
+                f"The privacy notice has changed since this page was loaded: please read "
+                f"version {self.notice.version} and tick the box again."
+            )
+        return version
 
     def question_fields(self):
         return [self[name] for name in self.fields if name.startswith("q")]
@@ -113,6 +134,7 @@ class RegistrationForm(forms.Form):
                 },
                 consent_to_list=consent,
                 wait_for_mode=wait_for_mode,
+                privacy_notice=self.notice,
             )
         ]
         for partner in self.panel.colocated:
@@ -128,6 +150,7 @@ class RegistrationForm(forms.Form):
                         for question in partner.questions.all()
                     },
                     consent_to_list=consent,
+                    privacy_notice=self.notice,
                 )
             )
         return requests
@@ -136,3 +159,7 @@ class RegistrationForm(forms.Form):
 class SwitchModeForm(forms.Form):
     mode = forms.ChoiceField(choices=Mode.choices)
     keep_waiting = forms.BooleanField(required=False)
+
+
+class ListingConsentForm(forms.Form):
+    consent = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")])

@@ -2,14 +2,17 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Q
+from django.conf import settings as site_settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from escape_events.events.models import Event
 
-from .models import Registration, RegistrationSettings
+from .models import Registration, RegistrationPurge, RegistrationSettings
 from .services import RegistrationRefused, is_organiser, refusal_reason
+from .services.privacy import purge_due_at, retention_months
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -240,3 +243,114 @@ def participants(event: Event) -> list[Registration]:
             event=event, status=Status.CONFIRMED, consent_to_list=True
         ).select_related("user")
     )
+
+
+def personal_registrations(user) -> list[dict]:
+    """Every registration of the person with answers and status history, for their data export
+    (4 queries whatever the number)."""
+    registrations = (
+        Registration.objects.filter(user=user)
+        .select_related("event", "privacy_notice")
+        .prefetch_related("answers__question", "history")
+        .order_by("event__start", "pk")
+    )
+    return [
+        {
+            "event": registration.event.title,
+            "event_address": site_settings.SITE_URL + registration.event.get_absolute_url(),
+            "event_start": registration.event.start.isoformat(),
+            "event_end": registration.event.end.isoformat(),
+            "mode": registration.get_mode_display(),
+            "status": registration.get_status_display(),
+            "waiting_for": registration.get_waiting_for_mode_display(),
+            "registered_at": registration.created_at.isoformat(),
+            "cancelled_at": _iso(registration.cancelled_at),
+            "checked_in_at": _iso(registration.checked_in_at),
+            "name_on_public_participant_list": registration.consent_to_list,
+            "privacy_notice_accepted": (
+                registration.privacy_notice.version if registration.privacy_notice else None
+            ),
+            "check_in_code": registration.check_in_code,
+            "answers": [
+                {"question": answer.question.label, "answer": answer.value}
+                for answer in registration.answers.all()
+            ],
+            "status_history": [
+                {
+                    "at": step.at.isoformat(),
+                    "status": step.get_status_display(),
+                    "mode": step.get_mode_display(),
+                    "waiting_for": step.get_waiting_for_mode_display(),
+                }
+                for step in registration.history.all()
+            ],
+        }
+        for registration in registrations
+    ]
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """When an event's registration data go, and whether they went already."""
+
+    months: int
+    site_months: int
+    due_at: datetime
+    purge: RegistrationPurge | None
+
+    @property
+    def shortened(self) -> bool:
+        return self.months < self.site_months
+
+
+def retention(event: Event, settings: RegistrationSettings | None) -> Retention:
+    return Retention(
+        months=retention_months(settings),
+        site_months=site_settings.REGISTRATION_RETENTION_MONTHS,
+        due_at=purge_due_at(event=event, settings=settings),
+        purge=RegistrationPurge.objects.filter(event=event).first(),
+    )
+
+
+def deletion_preview(user, now=None) -> list[str]:
+    """What deleting the account does to the person's registrations (forget_person), in words."""
+    now = now or timezone.now()
+    rows = Registration.objects.filter(user=user).select_related("event").order_by("event__start")
+    lines, kept = [], 0
+    for registration in rows:
+        event = registration.event
+        if registration.is_active and event.end > now:
+            when = timezone.localtime(event.start, event.zone)
+            lines.append(
+                f"Your registration for {event.title} ({when:%d %b %Y}, "
+                f"{registration.get_status_display().lower()}) is cancelled"
+                + (
+                    "; the next person waiting gets your place."
+                    if registration.status != Status.WAITING
+                    else "."
+                )
+            )
+        else:
+            kept += 1
+    if kept:
+        lines.append(
+            f"{kept} earlier registration{'s' if kept != 1 else ''} stay as anonymous numbers in "
+            "their events' counts, without your name or answers."
+        )
+    return lines
+
+
+def removed_registrations(event: Event) -> tuple[datetime | None, int]:
+    """When the event's data were purged (None: not yet) and how many of its rows no longer
+    name a person (purged, or their account deleted), in one query."""
+    purged_at, removed = (
+        Event.objects.filter(pk=event.pk)
+        .annotate(removed=Count("registrations", filter=Q(registrations__user__isnull=True)))
+        .values_list("purge__purged_at", "removed")
+        .get()
+    )
+    return purged_at, removed

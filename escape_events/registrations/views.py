@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from escape_events.events.models import Event
 
 from . import services
-from .forms import RegistrationForm, SwitchModeForm
+from .forms import ListingConsentForm, RegistrationForm, SwitchModeForm
 from .models import Registration
 from .selectors import my_registrations, registration_panel
 
@@ -110,6 +110,27 @@ def switch(request, pk):
         return _back_with_status(request, refused.status)
     messages.success(request, _outcome(registration))
     return _back(request, "registrations:mine")
+
+
+@require_POST
+@login_required
+def listing_consent(request, pk):
+    """Change, at any time, whether your name appears on the event's public participant list."""
+    registration = _own_registration(request, pk)
+    form = ListingConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say yes or no to showing your name in the list.")
+        return _back_with_status(request, 400)
+    consent = form.cleaned_data["consent"] == "yes"
+    services.set_listing_consent(registration=registration, by=request.user, consent=consent)
+    title = registration.event.title
+    messages.success(
+        request,
+        f"Your name is now shown in the participant list of {title}."
+        if consent
+        else f"Your name is no longer shown in the participant list of {title}.",
+    )
+    return redirect("registrations:mine")
 
 
 def _back_with_status(request, status: int):

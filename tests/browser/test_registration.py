@@ -52,6 +52,7 @@ def test_attendee_registers_joins_a_waiting_list_and_cancels(page, settings):
     panel.get_by_role("textbox", name="Affiliation", exact=True).fill("INFN")
     panel.get_by_role("checkbox", name="SKAO").check()
     panel.get_by_role("radio", name="Yes").check()
+    panel.get_by_label("I have read the privacy notice").check()
     panel.get_by_role("button", name="Register").click()
     expect(page.locator(".messages")).to_contain_text("you are registered (on-site)")
     assert "9 of 10 left" in page.locator("#registration").inner_text()
@@ -60,6 +61,7 @@ def test_attendee_registers_joins_a_waiting_list_and_cancels(page, settings):
     panel = page.locator("#registration")
     panel.get_by_label("On-site — full, join the waiting list").check()
     panel.get_by_role("textbox", name="Affiliation", exact=True).fill("INFN")
+    panel.get_by_label("I have read the privacy notice").check()
     panel.get_by_role("button", name="Register").click()
     expect(page.locator("#registration")).to_contain_text("on-site waiting list, number 1")
 

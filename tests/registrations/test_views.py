@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from escape_events.accounts.services import privacy_notice_in_force
 from escape_events.events.models import Event
 from escape_events.registrations.models import Answer, Question, Registration
 
@@ -22,6 +23,9 @@ def person(make_user, client):
 
 
 def post_register(client, event, **data):
+    """The form as a person submits it, having ticked the privacy notice box."""
+    notice = privacy_notice_in_force()
+    data = {"accept_privacy_notice": "on", "privacy_notice_version": notice.version, **data}
     return client.post(reverse("registrations:register", args=[event.slug]), data)
 
 

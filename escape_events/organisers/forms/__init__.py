@@ -1,11 +1,21 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
 One module per page family, as in views/: events, registration_settings, participants,
-checkin and files; fields holds the wall-clock date field they share and is the only one they
-import.
+checkin, files, agenda and retention; fields holds the wall-clock date field they share and
+is the only one they import (agenda also takes the accepted file types from files).
 Import the forms from here.
 """
 
+from .agenda import (
+    AgendaConfirmForm,
+    AgendaImportForm,
+    DuplicateEntryForm,
+    EntryForm,
+    MaterialForm,
+    MoveEntryForm,
+    SessionForm,
+    people_formset,
+)
 from .checkin import AttendanceForm, CheckInForm
 from .events import CloneEventForm, CoOrganiserForm, EventForm
 from .fields import WALL_CLOCK_FORMATS, YEARS, WallClockField, wall_clock
@@ -20,29 +30,39 @@ from .participants import (
     Status,
 )
 from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
+from .retention import RetentionForm
 from .series import MoveMeetingForm
 
 __all__ = [
     "SORT_CHOICES",
     "WALL_CLOCK_FORMATS",
     "YEARS",
+    "AgendaConfirmForm",
+    "AgendaImportForm",
     "AttachmentForm",
     "AttendanceForm",
     "BulkActionForm",
     "CheckInForm",
     "CloneEventForm",
     "CoOrganiserForm",
+    "DuplicateEntryForm",
+    "EntryForm",
     "EventForm",
     "ExportForm",
+    "MaterialForm",
     "MessageForm",
     "MinutesForm",
     "Mode",
+    "MoveEntryForm",
     "MoveMeetingForm",
     "ParticipantFilterForm",
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",
+    "RetentionForm",
+    "SessionForm",
     "Status",
     "WallClockField",
+    "people_formset",
     "wall_clock",
 ]

@@ -7,12 +7,22 @@ that could drift, and two people can never take the last seat at once.
 Each module imports only the ones listed before it:
 rules (who may register, valid answers), seats (the lock and derived availability), promotion
 (waiting lists), then registering, attendee_actions (cancel, switch mode) and organiser_actions
-(capacities, approve, reject, promote by hand). Import the names from here; the race tests
+(capacities, approve, reject, promote by hand), and privacy (retention purge, a person leaving),
+which cancels through attendee_actions. Import the names from here; the race tests
 switch the lock off on the module that holds it (`services.seats.LOCKING_ENABLED`).
 """
 
 from .attendee_actions import cancel_registration, switch_mode
 from .organiser_actions import approve, promote_by_hand, reject, set_capacity
+from .privacy import (
+    forget_person,
+    purge_due_at,
+    purge_due_registrations,
+    purge_event_registrations,
+    retention_months,
+    set_listing_consent,
+    set_retention_period,
+)
 from .promotion import promote_waiting_list
 from .registering import RegistrationRequest, register, register_together
 from .rules import (
@@ -33,16 +43,23 @@ __all__ = [
     "approve",
     "cancel_registration",
     "clean_answers",
+    "forget_person",
     "free_seats",
     "has_room",
     "is_organiser",
     "promote_by_hand",
     "promote_waiting_list",
+    "purge_due_at",
+    "purge_due_registrations",
+    "purge_event_registrations",
     "refusal_reason",
     "register",
     "register_together",
     "reject",
+    "retention_months",
     "set_capacity",
+    "set_listing_consent",
+    "set_retention_period",
     "switch_mode",
     "waiting_list",
 ]
