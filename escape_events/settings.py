@@ -269,6 +269,8 @@ API_RATE_LIMIT = (
     int(os.environ.get("API_RATE_LIMIT", "600")),
     int(os.environ.get("API_RATE_WINDOW_SECONDS", "60")),
 )
+# How long the log of writes made through the API is kept (manage.py purge_api_records).
+API_WRITE_LOG_DAYS = int(os.environ.get("API_WRITE_LOG_DAYS", "365"))
 API_ANONYMOUS_RATE_LIMIT = (
     int(os.environ.get("API_ANONYMOUS_RATE_LIMIT", "120")),
     int(os.environ.get("API_RATE_WINDOW_SECONDS", "60")),

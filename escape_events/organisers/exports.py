@@ -13,20 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from escape_events.events.models import Event
 from escape_events.registrations.models import Question, Registration
 
-from .models import ExportLog
 from .selectors import answer_column
-from .services import log_export
 
 CHUNK = 2_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -202,46 +197,6 @@ class Export:
             yield (b"\n" if first else b",\n") + json.dumps(item, ensure_ascii=False).encode()
             first = False
         yield b"\n]\n"
-
-
-CONTENT_TYPES = {
-    ExportLog.Format.CSV: "text/csv; charset=utf-8",
-    ExportLog.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ExportLog.Format.JSON: "application/json; charset=utf-8",
-}
-
-
-def download(
-    *,
-    event: Event,
-    rows: QuerySet[Registration],
-    columns: list[Column],
-    file_format: str,
-    filters: dict,
-    user,
-) -> HttpResponse:
-    """The export as a file download, logged first (who, when, filter, columns, rows)."""
-    log_export(
-        event=event,
-        user=user,
-        format=file_format,
-        rows=rows.count(),
-        columns=[column.label for column in columns],
-        filters=filters,
-    )
-    export = Export(rows, columns, event.zone)
-    stamp = timezone.localtime(timezone.now(), event.zone).strftime("%Y-%m-%d")
-    filename = f"{event.slug}-participants-{stamp}.{file_format}"
-    content_type = CONTENT_TYPES[file_format]
-    if file_format == ExportLog.Format.XLSX:
-        return FileResponse(
-            export.xlsx_file(), as_attachment=True, filename=filename, content_type=content_type
-        )
-    chunks = export.json_chunks() if file_format == ExportLog.Format.JSON else export.csv_chunks()
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class _LineBuffer:

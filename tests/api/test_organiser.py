@@ -4,13 +4,16 @@ the check-in page's rules, through the same code."""
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from escape_events.organisers.models import ExportLog
 from escape_events.registrations.models import Answer, Registration
+from escape_events.registrations.services import purge_due_registrations
 
 Status = Registration.Status
 
@@ -243,3 +246,12 @@ def test_my_events_and_overview_counts(boss, hands_on, people, other_organiser):
         2, 1, 1, 0,
     )  # fmt: skip
     assert overview["questions"][0]["label"] == "Experiment"
+
+
+def test_the_export_of_a_purged_event_gives_the_counts_as_the_page_does(boss, hands_on, people):
+    with time_machine.travel(hands_on.end + timedelta(days=366), tick=False):
+        assert len(purge_due_registrations()) == 1
+    response = boss.get(f"/api/organise/events/{hands_on.slug}/export", {"format": "json"})
+    assert response.status_code == 200
+    assert "counts-after-purge" in response["Content-Disposition"]
+    assert ExportLog.objects.get().rows == 0

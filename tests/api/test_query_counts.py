@@ -19,7 +19,7 @@ READS = [
     ("/api/organise/events/swan-hands-on", 5),
     ("/api/organise/events/swan-hands-on/participants?page_size=100", 5),
     ("/api/organise/events/swan-hands-on/participants?page_size=100&question=Q&answer=a", 5),
-    ("/api/organise/events/swan-hands-on/export?columns=name&columns=answers", 6),
+    ("/api/organise/events/swan-hands-on/export?columns=name&columns=answers", 7),
 ]
 
 

@@ -12,7 +12,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from escape_events.organisers import selectors
-from escape_events.organisers.exports import CONTENT_TYPES, columns_for, download
+from escape_events.organisers.downloads import CONTENT_TYPES, participants_download
+from escape_events.organisers.exports import columns_for
 from escape_events.organisers.forms import ExportForm, ParticipantFilterForm
 from escape_events.organisers.forms.participants import SORT_CHOICES
 from escape_events.organisers.selectors import ParticipantFilter
@@ -191,7 +192,7 @@ def export(request, slug: Slug, wanted: Query[ExportQuery]):
     chosen = ExportForm({"format": wanted.format, "columns": wanted.columns})
     if not chosen.is_valid():
         raise HttpError(400, "; ".join(m for messages in chosen.errors.values() for m in messages))
-    return download(
+    return participants_download(
         event=event,
         rows=rows,
         columns=columns_for(chosen.cleaned_data["columns"], questions),

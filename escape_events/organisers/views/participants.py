@@ -6,26 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-<<<<<<< HEAD
 from django.http import Http404
-=======
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
->>>>>>> main
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.models import Event
-from escape_events.registrations.models import Registration, RegistrationPurge
+from escape_events.registrations.models import Registration
 from escape_events.registrations.selectors import removed_registrations, retention
 
 from .. import selectors, services
 from ..charts import registrations_chart
-<<<<<<< HEAD
-from ..exports import columns_for, download
-from ..forms import BulkActionForm, ExportForm, MessageForm, ParticipantFilterForm
-=======
-from ..exports import Export, columns_for
+from ..downloads import participants_download
+from ..exports import columns_for
 from ..forms import (
     BulkActionForm,
     ExportForm,
@@ -33,10 +27,8 @@ from ..forms import (
     ParticipantFilterForm,
     RetentionForm,
 )
->>>>>>> main
 from ..models import ExportLog, ParticipantMessage
 from ..permissions import organised_event_or_404
-from ..purged_export import purged_export
 
 PAGE_SIZE = 100
 
@@ -149,16 +141,7 @@ def participant_export(request, slug):
                 for error in errors:
                     messages.error(request, f"Export not made: {error}")
         return redirect("organisers:participants", slug=event.slug)
-<<<<<<< HEAD
-    return download(
-=======
-    columns = columns_for(export_form.cleaned_data["columns"], questions)
-    file_format = export_form.cleaned_data["format"]
-    purge = RegistrationPurge.objects.filter(event=event).select_related("event").first()
-    if purge is not None:
-        return _purged_export(request, event, purge, file_format)
-    services.log_export(
->>>>>>> main
+    return participants_download(
         event=event,
         rows=rows,
         columns=columns_for(export_form.cleaned_data["columns"], questions),
@@ -166,27 +149,6 @@ def participant_export(request, slug):
         filters=form.as_query(),
         user=request.user,
     )
-
-
-def _purged_export(request, event, purge, file_format):
-    """Say that the data are gone and give the counts that stay, logged like any export."""
-    counts = selectors.registration_counts(event, selectors.registration_settings(event))
-    body, content_type = purged_export(purge, counts, file_format)
-    services.log_export(
-        event=event,
-        user=request.user,
-        format=file_format,
-        rows=0,
-        columns=["anonymous counts (personal data purged)"],
-        filters={},
-    )
-    filename = f"{event.slug}-counts-after-purge.{file_format}"
-    if not isinstance(body, bytes):
-        return FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _recipients(request, event, data):

@@ -1,0 +1,73 @@
+"""The participant export as a file download, for the participant page and the API alike: the
+live list, or, once the event's registration data were purged, the anonymous counts that remain.
+Logged either way (who, when, filter, columns, rows)."""
+
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from escape_events.events.models import Event
+from escape_events.registrations.models import Registration, RegistrationPurge
+
+from . import selectors
+from .exports import Column, Export
+from .models import ExportLog
+from .purged_export import purged_export
+from .services import log_export
+
+CONTENT_TYPES = {
+    ExportLog.Format.CSV: "text/csv; charset=utf-8",
+    ExportLog.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportLog.Format.JSON: "application/json; charset=utf-8",
+}
+
+
+def participants_download(
+    *, event: Event, rows: QuerySet[Registration], columns: list[Column], file_format: str,
+    filters: dict, user,
+) -> HttpResponse:  # fmt: skip
+    purge = RegistrationPurge.objects.filter(event=event).select_related("event").first()
+    if purge is not None:
+        return _purged_download(event, purge, file_format, user)
+    log_export(
+        event=event,
+        user=user,
+        format=file_format,
+        rows=rows.count(),
+        columns=[column.label for column in columns],
+        filters=filters,
+    )
+    export = Export(rows, columns, event.zone)
+    stamp = timezone.localtime(timezone.now(), event.zone).strftime("%Y-%m-%d")
+    filename = f"{event.slug}-participants-{stamp}.{file_format}"
+    content_type = CONTENT_TYPES[file_format]
+    if file_format == ExportLog.Format.XLSX:
+        return FileResponse(
+            export.xlsx_file(), as_attachment=True, filename=filename, content_type=content_type
+        )
+    chunks = export.json_chunks() if file_format == ExportLog.Format.JSON else export.csv_chunks()
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _purged_download(event, purge, file_format, user):
+    """Say that the data are gone and give the counts that stay, logged like any export."""
+    counts = selectors.registration_counts(event, selectors.registration_settings(event))
+    body, content_type = purged_export(purge, counts, file_format)
+    log_export(
+        event=event,
+        user=user,
+        format=file_format,
+        rows=0,
+        columns=["anonymous counts (personal data purged)"],
+        filters={},
+    )
+    filename = f"{event.slug}-counts-after-purge.{file_format}"
+    if not isinstance(body, bytes):
+        return FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
