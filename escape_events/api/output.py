@@ -9,6 +9,7 @@ from escape_events.events.models import Event, Series, Venue
 from escape_events.events.selectors import Occurrence
 from escape_events.organisers.selectors import ModeCounts, answer_column
 from escape_events.registrations.models import Question, Registration
+from escape_events.timetable.models import Entry
 
 Status = Registration.Status
 
@@ -152,5 +153,39 @@ def participant(row: Registration, questions: list[Question]) -> dict:
             {"question": item.pk, "label": item.label, "value": value}
             for item in questions
             if (value := getattr(row, answer_column(item)))
+        ],
+    }
+
+
+def _person(item) -> dict:
+    return {"name": item.name, "affiliation": item.affiliation}
+
+
+def agenda_entry(item: Entry) -> dict:
+    """Needs the entry's session, conveners, speakers and materials fetched with it."""
+    session = item.session
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "kind": item.kind,
+        "start": item.start,
+        "end": item.end,
+        "place": item.place,
+        "description": item.description,
+        "session": {
+            "title": session.title,
+            "location": session.location,
+            "conveners": [_person(person) for person in session.conveners.all()],
+        }
+        if session
+        else None,
+        "speakers": [_person(person) for person in item.speakers.all()],
+        "materials": [
+            {
+                "title": material.title,
+                "url": material.href if material.is_link else absolute(material.href),
+                "is_link": material.is_link,
+            }
+            for material in item.materials.all()
         ],
     }

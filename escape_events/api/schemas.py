@@ -9,6 +9,7 @@ from escape_events.events.models import Event, Kind
 from escape_events.organisers.exports import COLUMN_CHOICES
 from escape_events.organisers.models import ExportLog
 from escape_events.registrations.models import Question, Registration
+from escape_events.timetable.models import EntryKind
 
 # Text never holds a NUL character (PostgreSQL refuses them; Django's form fields too); slugs
 # are what Django's slug fields hold.
@@ -24,6 +25,7 @@ QuestionKind = Literal[tuple(Question.Kind.values)]
 ExportFormat = Literal[tuple(ExportLog.Format.values)]
 ExportColumn = Literal[tuple(key for key, _label in COLUMN_CHOICES)]
 OrganiserAction = Literal["approve", "reject", "cancel", "promote"]
+AgendaKind = Literal[tuple(EntryKind.values)]
 
 
 class Page(Schema):
@@ -138,6 +140,42 @@ class OccurrenceOut(Schema):
 
 class OccurrenceList(Schema):
     items: list[OccurrenceOut]
+
+
+class PersonOut(Schema):
+    name: str
+    affiliation: str
+
+
+class SessionOut(Schema):
+    title: str
+    location: str
+    conveners: list[PersonOut]
+
+
+class MaterialOut(Schema):
+    title: str
+    url: str = Field(description="The link, or where to download the file.")
+    is_link: bool
+
+
+class AgendaEntryOut(Schema):
+    id: int
+    title: str
+    kind: AgendaKind
+    start: datetime
+    end: datetime
+    place: str = Field(description="Room or place, when it differs from the event's.")
+    description: str = Field(description="Markdown.")
+    session: SessionOut | None
+    speakers: list[PersonOut]
+    materials: list[MaterialOut]
+
+
+class AgendaOut(Schema):
+    event: str
+    time_zone: str
+    items: list[AgendaEntryOut]
 
 
 class EventRef(Schema):

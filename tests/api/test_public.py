@@ -6,6 +6,7 @@ import pytest
 
 from escape_events.events.services import cancel_occurrence, move_occurrence
 from escape_events.registrations.models import Registration
+from escape_events.timetable.models import Convener, Entry, Material, Session, Speaker
 from tests.conftest import ZURICH
 
 
@@ -129,3 +130,35 @@ def test_occurrence_ranges_are_bounded(api, wp2_series):
     assert default and all(
         now - timedelta(hours=2) < datetime.fromisoformat(item["end"]) for item in default
     )
+
+
+def test_the_agenda_with_sessions_speakers_and_materials(api, hands_on):
+    session = Session.objects.create(event=hands_on, title="Day 1: SWAN", location="Room 2")
+    Convener.objects.create(session=session, name="Enric Tejedor", affiliation="CERN")
+    talk = Entry.objects.create(
+        event=hands_on, session=session, title="SWAN in 20 minutes", kind="talk",
+        start=hands_on.start, end=hands_on.start + timedelta(minutes=20),
+    )  # fmt: skip
+    Speaker.objects.create(entry=talk, name="Diogo Castro", affiliation="CERN")
+    Material.objects.create(entry=talk, title="Slides", url="https://indico.example.org/slides")
+    Entry.objects.create(
+        event=hands_on, title="Coffee", kind="break",
+        start=hands_on.start + timedelta(minutes=20), end=hands_on.start + timedelta(minutes=30),
+    )  # fmt: skip
+    body = api().get(f"/api/events/{hands_on.slug}/agenda").json()
+    first, second = body["items"]
+    assert first["session"] == {
+        "title": "Day 1: SWAN",
+        "location": "Room 2",
+        "conveners": [{"name": "Enric Tejedor", "affiliation": "CERN"}],
+    }
+    assert first["speakers"] == [{"name": "Diogo Castro", "affiliation": "CERN"}]
+    assert first["materials"] == [
+        {"title": "Slides", "url": "https://indico.example.org/slides", "is_link": True}
+    ]
+    assert first["place"] == "Room 2"
+    assert (second["title"], second["kind"], second["session"]) == ("Coffee", "break", None)
+
+
+def test_an_event_without_agenda_has_an_empty_one(api, events):
+    assert api().get("/api/events/rucio-camp/agenda").json()["items"] == []

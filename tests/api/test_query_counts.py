@@ -7,11 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from escape_events.registrations.models import Answer, Registration
+from escape_events.timetable.models import Convener, Entry, Material, Session, Speaker
 
 # (address, queries): the token's look-up counts one where a token is needed.
 READS = [
     ("/api/events?page_size=100", 2),
     ("/api/events/swan-hands-on", 6),
+    ("/api/events/swan-hands-on/agenda", 5),
     ("/api/series", 2),
     ("/api/series/escape-wp2-meeting/occurrences?after=2020-01-01T00:00:00Z", 2),
     ("/api/me/registrations?page_size=100", 3),
@@ -34,6 +36,14 @@ def grow(hands_on, organiser, make_event, make_user, times):
             event=hands_on, user=make_user(), mode="remote", status="confirmed"
         )
         Answer.objects.create(registration=registration, question=question, value="ATLAS")
+        session = Session.objects.create(event=hands_on, title=f"Session {Session.objects.count()}")
+        entry = Entry.objects.create(
+            event=hands_on, session=session, title="Talk", start=hands_on.start,
+            end=hands_on.start + timedelta(minutes=10),
+        )  # fmt: skip
+        Speaker.objects.create(entry=entry, name="Someone")
+        Convener.objects.create(session=session, name="Chair")
+        Material.objects.create(entry=entry, title="Slides", url="https://example.org/s")
 
 
 def count(client, url, headers):

@@ -16,11 +16,13 @@ from escape_events.events.selectors import listed_events, occurrences_between, s
 from escape_events.registrations.models import RegistrationSettings
 from escape_events.registrations.selectors import mode_offers
 from escape_events.registrations.services import refusal_reason
+from escape_events.timetable.selectors import agenda_for
 
 from .. import output
 from ..pagination import PageQuery, page_of
 from ..problems import Problem
 from ..schemas import (
+    AgendaOut,
     EventDetail,
     EventPage,
     KindName,
@@ -133,6 +135,21 @@ def _registration(event: Event) -> dict | None:
             for offer in mode_offers(event, settings)
         ],
         "questions": [output.question(item) for item in event.questions.all()],
+    }
+
+
+@router.get(
+    "/events/{slug}/agenda",
+    response={200: AgendaOut, 404: Problem},
+    summary="The event's agenda: entries with sessions, speakers and materials",
+    description="Empty `items` when the event has no agenda (yet).",
+)
+def agenda(request, slug: Slug):
+    found = get_object_or_404(Event, slug=slug)
+    return {
+        "event": found.slug,
+        "time_zone": found.time_zone,
+        "items": [output.agenda_entry(entry) for entry in agenda_for(found).entries],
     }
 
 
