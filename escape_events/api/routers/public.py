@@ -13,9 +13,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import listed_events, occurrences_between, search_events
-from escape_events.registrations.models import RegistrationSettings
-from escape_events.registrations.selectors import mode_offers
-from escape_events.registrations.services import refusal_reason
+from escape_events.registrations.selectors import registration_panel
 from escape_events.timetable.selectors import agenda_for
 
 from .. import output
@@ -106,14 +104,12 @@ def event(request, slug: Slug):
 
 
 def _registration(event: Event) -> dict | None:
-    settings = (
-        RegistrationSettings.objects.filter(event=event)
-        .prefetch_related("restricted_to_groups")
-        .first()
-    )
+    """What the event page's registration box shows a visitor who is not signed in."""
+    panel = registration_panel(event, AnonymousUser())
+    settings = panel.settings
     if settings is None or not settings.registration_required:
         return None
-    refusal = refusal_reason(event=event, settings=settings, user=AnonymousUser())
+    refusal = panel.refusal
     is_open = refusal is None or refusal.code == "login"
     return {
         "opens_at": settings.opens_at,
@@ -132,7 +128,7 @@ def _registration(event: Event) -> dict | None:
                 "waiting": offer.waiting,
                 "is_full": offer.is_full,
             }
-            for offer in mode_offers(event, settings)
+            for offer in panel.offers
         ],
         "questions": [output.question(item) for item in event.questions.all()],
     }
