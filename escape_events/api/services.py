@@ -4,7 +4,6 @@ import logging
 import secrets
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from escape_events.feeds.models import hash_token
@@ -100,11 +99,4 @@ def log_write(
         token.pk if token else None,
         status,
         detail,
-    )
-
-
-@transaction.atomic
-def revoke_all_api_tokens(*, user, now=None) -> int:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now()
     )
