@@ -62,7 +62,7 @@ PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
 REGISTRATION_RETENTION_MONTHS = int(os.environ.get("REGISTRATION_RETENTION_MONTHS", "12"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "escape_events.core.apps.EscapeAdminConfig",  # django.contrib.admin, branded as the site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -145,6 +145,8 @@ SITE_ID = 1
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
+# Our wording of texts from the libraries (allauth headings in sentence case): locale/en.
+LOCALE_PATHS = [BASE_DIR / "escape_events" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -3,8 +3,10 @@ from django.urls import include, path, re_path
 
 from escape_events.api.main import api
 from escape_events.api.views import not_found as api_not_found
+from escape_events.core.views import favicon
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),

@@ -1,5 +1,5 @@
 """Writes on accounts: group claims of the identity provider, the privacy notice, deleting a
-person (every app lets go of them through the account_deleting signal)."""
+person (every app lets go of them through the account_deleting signal), making a site admin."""
 
 import string
 from collections.abc import Mapping
@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.tasks import task
@@ -149,3 +152,36 @@ def send_account_deleted_mail(*, email: str, done: list[str], by_self: bool) -> 
         body=render_to_string("mail/accounts/account_deleted.txt", context),
         to=[email],
     ).send()
+
+
+@transaction.atomic
+def make_site_admin(*, email: str, password: str | None = None):
+    """Staff and superuser rights for this address, with the e-mail confirmed so the site's
+    login (e-mail and password) lets them in at once; an existing account is promoted and
+    keeps its password unless one is given. Returns the user."""
+    email = email.strip().lower()
+    validate_email(email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, username=_free_username(email))
+    if password is not None:
+        validate_password(password, user)
+        user.set_password(password)
+    elif user.pk is None or not user.has_usable_password():
+        raise ValidationError("A new admin account needs a password.")
+    user.is_staff = user.is_superuser = user.is_active = True
+    user.save()
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _free_username(email: str) -> str:
+    base = email.split("@")[0][:140] or "admin"
+    name, number = base, 1
+    while User.objects.filter(username=name).exists():
+        number += 1
+        name = f"{base}{number}"
+    return name

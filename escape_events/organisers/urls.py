@@ -81,7 +81,20 @@ urlpatterns = [
         agenda.session_delete,
         name="agenda_session_delete",
     ),
+    path("series/new/", series.series_create, name="series_create"),
     path("series/<slug:series_slug>/", series.series_meetings, name="series_meetings"),
+    path("series/<slug:series_slug>/edit/", series.series_edit, name="series_edit"),
+    path("series/<slug:series_slug>/add-meeting/", series.meeting_add, name="meeting_add"),
+    path(
+        "series/<slug:series_slug>/organisers/",
+        series.series_organisers,
+        name="series_organisers",
+    ),
+    path(
+        "series/<slug:series_slug>/organisers/<int:user_id>/remove/",
+        series.series_organiser_remove,
+        name="series_organiser_remove",
+    ),
     path(
         "series/<slug:series_slug>/<occurrence:recurrence_id>/cancel/",
         series.meeting_cancel,

@@ -131,7 +131,7 @@ def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bo
     registrations = Registration.objects.filter(
         event=event, status__in=Registration.ACTIVE_STATUSES, user__isnull=False
     ).select_related("user", "event__venue")
-    subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.title}"
+    subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.display_title}"
     changed_labels = _field_labels(changed)
     for registration in registrations:
         _send(

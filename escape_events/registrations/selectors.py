@@ -11,7 +11,13 @@ from django.utils import timezone
 from escape_events.events.models import Event
 
 from .models import Registration, RegistrationPurge, RegistrationSettings
-from .services import RegistrationRefused, is_organiser, refusal_reason
+from .services import (
+    RegistrationRefused,
+    cancellation_deadline,
+    is_organiser,
+    refusal_reason,
+    registration_closes,
+)
 from .services.privacy import purge_due_at, retention_months
 
 Mode = Registration.Mode
@@ -46,6 +52,9 @@ class Panel:
     colocated: list[Event] = field(default_factory=list)
     overlapping: list[Registration] = field(default_factory=list)
     participants: list[Registration] = field(default_factory=list)
+    closes_at: datetime | None = None  # when registering ends
+    cancel_until: datetime | None = None  # until when attendees cancel by themselves
+    cancel_passed: bool = False
 
     @property
     def full_offer(self) -> ModeOffer | None:
@@ -58,6 +67,11 @@ class Panel:
         if second.is_full and not first.is_full:
             return second
         return None
+
+    @property
+    def registration_open(self) -> bool:
+        """Open for registering now, even if this visitor must sign in or may not take part."""
+        return self.refusal is None or self.refusal.code in ("login", "unverified", "restricted")
 
     def other_offer(self, offer: ModeOffer) -> ModeOffer:
         return next(item for item in self.offers if item.mode != offer.mode)
@@ -110,7 +124,8 @@ def mode_offers(event: Event, settings: RegistrationSettings) -> list[ModeOffer]
 
 
 def overlapping_registrations(user, event: Event) -> list[Registration]:
-    """The person's other active registrations whose events overlap this one in time."""
+    """The person's other active registrations whose events overlap this one in time; events
+    held alongside it are meant to be attended together and are no clash."""
     if not user.is_authenticated:
         return []
     return list(
@@ -121,6 +136,7 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
             event__end__gt=event.start,
         )
         .exclude(event=event)
+        .exclude(event__in=event.colocated_with.values("pk"))
         .select_related("event")
     )
 
@@ -138,6 +154,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
         panel.show_remote_link = bool(event.online_url) and user.is_authenticated
         return panel
+    panel.closes_at = registration_closes(event=event, settings=settings)
+    panel.cancel_until = cancellation_deadline(event=event, settings=settings)
+    panel.cancel_passed = now >= panel.cancel_until
     panel.is_organiser = is_organiser(event=event, user=user)
     if user.is_authenticated:
         panel.registration = (

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from escape_events.events.models import Event
+from escape_events.events.selectors import colocated_pairs
 
 from . import services
 from .forms import ListingConsentForm, RegistrationForm, SwitchModeForm
@@ -154,6 +155,13 @@ def mine(request):
             and other.event.start < item.event.end
             and other.event.end > item.event.start
         ]
+    clashing = {item.event_id for item in registrations if item.overlaps}
+    if clashing:  # events held alongside each other are attended together: no clash
+        together = colocated_pairs(clashing)
+        for item in registrations:
+            item.overlaps = [
+                other for other in item.overlaps if (item.event_id, other.pk) not in together
+            ]
     context = {
         "upcoming": [item for item in registrations if item.is_active],
         "inactive": [item for item in registrations if not item.is_active],

@@ -39,8 +39,11 @@ def event_overview(request, slug):
     event = organised_event_or_404(request.user, slug)
     stored = selectors.registration_settings(event)
     counts = selectors.registration_counts(event, stored)
+    offered = [mode.mode for mode in counts if mode.offered]
     chart = registrations_chart(
-        selectors.registrations_per_day(event), dict(Registration.Mode.choices)
+        selectors.registrations_per_day(event, offered),
+        dict(Registration.Mode.choices),
+        until=selectors.chart_end(event, timezone.now()),
     )
     context = {
         "event": event,

@@ -28,9 +28,11 @@ from .registering import RegistrationRequest, register, register_together
 from .rules import (
     MAX_ANSWER_LENGTH,
     RegistrationRefused,
+    cancellation_deadline,
     clean_answers,
     is_organiser,
     refusal_reason,
+    registration_closes,
 )
 from .seats import Mode, Status, free_seats, has_room, waiting_list
 
@@ -42,6 +44,7 @@ __all__ = [
     "Status",
     "approve",
     "cancel_registration",
+    "cancellation_deadline",
     "clean_answers",
     "forget_person",
     "free_seats",
@@ -55,6 +58,7 @@ __all__ = [
     "refusal_reason",
     "register",
     "register_together",
+    "registration_closes",
     "reject",
     "retention_months",
     "set_capacity",

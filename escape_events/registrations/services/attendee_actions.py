@@ -9,7 +9,7 @@ from django.utils import timezone
 from .. import mails
 from ..models import Registration
 from .promotion import promote_waiting_list
-from .rules import RegistrationRefused, is_organiser
+from .rules import RegistrationRefused, cancellation_deadline, is_organiser
 from .seats import Mode, Status, has_room, locked, set_status, settings_for
 
 
@@ -21,8 +21,7 @@ def _can_cancel(*, registration: Registration, by, now, account_deleted: bool) -
     if account_deleted:
         return
     settings = settings_for(registration.event)
-    deadline = (settings and settings.cancellation_deadline) or registration.event.start
-    if now >= deadline:
+    if now >= cancellation_deadline(event=registration.event, settings=settings):
         raise RegistrationRefused(
             "The cancellation deadline has passed; please write to the organisers.",
             code="deadline",
