@@ -307,6 +307,11 @@ class CheckInIn(Schema):
     code: Text = Field(
         min_length=1, max_length=300, description="The ticket's code, or the address its QR holds."
     )
+    accept_remote: bool = Field(
+        False,
+        description="Check in someone registered to take part remotely (they hold no seat in "
+        "the room): the check-in page's 'Check them in anyway'.",
+    )
 
 
 class CheckInOut(Schema):

@@ -218,10 +218,12 @@ def test_check_in_by_code_then_the_check_in_pages_warnings(boss, hands_on, peopl
     unknown = boss.post(url, {"code": "nope"})
     assert unknown.status_code == 404
     assert unknown.json()["detail"] == "Unknown code: no registration has it."
-    scanned = boss.post(
-        url, {"code": f"https://events.example.org/organise/scan/{people['bob'].check_in_code}/"}
-    )
-    assert scanned.status_code == 200
+    address = f"https://events.example.org/organise/scan/{people['bob'].check_in_code}/"
+    remote = boss.post(url, {"code": address})  # the whole address a QR code holds
+    assert remote.status_code == 409
+    assert "registered to take part remotely" in remote.json()["detail"]
+    anyway = boss.post(url, {"code": address, "accept_remote": True})
+    assert anyway.status_code == 200
 
 
 def test_a_retried_check_in_with_the_same_key_gets_the_first_answer(boss, hands_on, people):

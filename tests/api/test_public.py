@@ -102,7 +102,7 @@ def test_series_and_its_meetings_with_moved_and_cancelled_marked(api, wp2_series
         venue=None,
     )
     listed = api().get("/api/series").json()["items"]
-    assert listed[0]["schedule"].startswith("2nd and 4th Wednesday")
+    assert "2nd and 4th Wednesday" in listed[0]["schedule"]
     response = api().get(
         "/api/series/escape-wp2-meeting/occurrences",
         {"after": "2019-10-01T00:00:00Z", "before": "2019-12-01T00:00:00Z"},

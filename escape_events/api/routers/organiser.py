@@ -207,14 +207,20 @@ def export(request, slug: Slug, wanted: Query[ExportQuery]):
     response={200: CheckInOut, 404: Problem, 409: Problem},
     summary="Check a person in by the code on their ticket",
     description="Only a confirmed registration of this event, once. A second scan, a waiting, "
-    "pending or cancelled registration is a 409 and a ticket of another event a 404, each "
-    "with the check-in page's warning; nothing changes then.",
+    "pending or cancelled registration, or a remote participant without `accept_remote`, is a "
+    "409 and a ticket of another event a 404, each with the check-in page's warning; nothing "
+    "changes then.",
 )
 @write("check_in")
 def check_in_by_code(request, slug: Slug, data: CheckInIn):
     event = organised_event(request, slug, ORGANISER_WRITE)
     note(request, event=event)
-    result = check_in(code_or_registration=data.code, event=event, by=request.auth)
+    result = check_in(
+        code_or_registration=data.code,
+        event=event,
+        by=request.auth,
+        accept_remote=data.accept_remote,
+    )
     if result.registration is not None:
         note(request, registration=result.registration)
     if not result.checked_in:
