@@ -123,12 +123,14 @@ def my_registration(item: Registration) -> dict:
 
 
 def mode_counts(item: ModeCounts) -> dict:
+    places = item.places
     return {
         "mode": item.mode,
         "label": item.label,
         "offered": item.offered,
-        "capacity": item.capacity,
-        "places_left": item.places_left,
+        "capacity": places.capacity,
+        "places_left": places.free,
+        "in_line": places.waiting,
         "checked_in": item.checked_in,
         **{status: item.count(status) for status in Status.values},
     }

@@ -255,6 +255,10 @@ class ModeCountsOut(Schema):
     offered: bool
     capacity: int | None
     places_left: int | None
+    in_line: int = Field(
+        description="Everyone in line for this mode: its waiting list and people holding a "
+        "place in the other mode meanwhile."
+    )
     confirmed: int
     waiting: int
     pending: int

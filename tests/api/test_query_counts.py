@@ -16,7 +16,7 @@ READS = [
     ("/api/events/swan-hands-on/agenda", 5),
     ("/api/series", 2),
     ("/api/series/escape-wp2-meeting/occurrences?after=2020-01-01T00:00:00Z", 2),
-    ("/api/me/registrations?page_size=100", 3),
+    ("/api/me/registrations?page_size=100", 2),
     ("/api/organise/events?page_size=100", 3),
     ("/api/organise/events/swan-hands-on", 5),
     ("/api/organise/events/swan-hands-on/participants?page_size=100", 5),

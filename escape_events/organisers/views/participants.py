@@ -6,13 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from escape_events.events.models import Event
 from escape_events.registrations.models import Registration
 from escape_events.registrations.selectors import removed_registrations, retention
 
@@ -122,6 +120,15 @@ def participant_bulk(request, slug):
     registrations = Registration.objects.filter(event=event, pk__in=selected).select_related(
         "event", "user"
     )
+    if form.needs_confirmation:
+        context = {
+            "event": event,
+            "action": action,
+            "verb": BulkActionForm.ASK_FIRST[action],
+            "registrations": registrations.order_by("user__last_name", "user__first_name"),
+            "query": query,
+        }
+        return render(request, "organisers/bulk_confirm.html", context)
     outcome = services.apply_bulk_action(
         action=action, registrations=registrations, by=request.user
     )
@@ -187,7 +194,11 @@ def message_compose(request, slug):
         messages.error(request, " ".join(error.messages))
         return redirect("organisers:participants", slug=event.slug)
     form = MessageForm(request.POST if request.method == "POST" else None)
-    recipient_ids = list(rows.values_list("pk", flat=True)[: services.MESSAGE_RECIPIENTS_MAX + 1])
+    asked = request.method == "POST" and bool(request.POST.get("include_inactive"))
+    include_inactive = asked or filters.get("status") in services.INACTIVE_STATUSES
+    recipient_ids = selectors.message_recipients(
+        rows, include_inactive=include_inactive, limit=services.MESSAGE_RECIPIENTS_MAX + 1
+    )
     preview = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -198,8 +209,9 @@ def message_compose(request, slug):
                     sender=request.user,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
-                    registration_ids=recipient_ids,
+                    registrations=rows,
                     filters=filters,
+                    include_inactive=form.cleaned_data["include_inactive"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -218,9 +230,10 @@ def message_compose(request, slug):
         "form": form,
         "filters": filters,
         "recipient_count": len(recipient_ids),
+        "left_out": 0 if include_inactive else selectors.inactive_people_count(rows),
         "too_many": len(recipient_ids) > services.MESSAGE_RECIPIENTS_MAX,
         "limit": services.MESSAGE_RECIPIENTS_MAX,
-        "sample": rows.select_related("user")[:10],
+        "sample": Registration.objects.filter(pk__in=recipient_ids[:10]).select_related("user"),
         "preview": preview,
     }
     return render(request, "organisers/message_form.html", context, status=status)
@@ -236,22 +249,3 @@ def message_log(request, slug):
         "exports": ExportLog.objects.filter(event=event).select_related("user")[:100],
     }
     return render(request, "organisers/message_log.html", context)
-
-
-@require_GET
-def public_participants(request, slug):
-    """People who agreed to be listed, if the organisers publish the list; 404 otherwise."""
-    event = get_object_or_404(Event.objects.select_related("registration_settings"), slug=slug)
-    stored = getattr(event, "registration_settings", None)
-    if stored is None or not stored.public_participant_list:
-        raise Http404("This event has no public participant list.")
-    people = (
-        Registration.objects.filter(
-            event=event, status=Registration.Status.CONFIRMED, consent_to_list=True
-        )
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
-    return render(
-        request, "organisers/public_participants.html", {"event": event, "people": people}
-    )
