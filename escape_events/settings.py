@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "escape_events.feeds",
     "escape_events.registrations",
     "escape_events.organisers",
+    "escape_events.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -361,6 +363,19 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# JSON API rate limits: (requests, seconds) per token or signed-in person, and per address for
+# anonymous callers. Counted in the shared cache, so set REDIS_URL when several workers run.
+API_RATE_LIMIT = (
+    int(os.environ.get("API_RATE_LIMIT", "600")),
+    int(os.environ.get("API_RATE_WINDOW_SECONDS", "60")),
+)
+# How long the log of writes made through the API is kept (manage.py purge_api_records).
+API_WRITE_LOG_DAYS = int(os.environ.get("API_WRITE_LOG_DAYS", "365"))
+API_ANONYMOUS_RATE_LIMIT = (
+    int(os.environ.get("API_ANONYMOUS_RATE_LIMIT", "120")),
+    int(os.environ.get("API_RATE_WINDOW_SECONDS", "60")),
+)
 
 LOGGING = {
     "version": 1,
