@@ -1,18 +1,20 @@
 """How fast and how lean are participant exports with 50,000 registrations on PostgreSQL?
 
-Run:  .venv/bin/python benchmarks/export.py [--rows 50000] [--url postgres://...]
+Run:  .venv/bin/python benchmarks/export.py [--rows 50000] [--rounds 3] [--url postgres://...]
 
 Uses its own database (default postgres://postgres@127.0.0.1:5432/bench_export, created if
 missing, migrated, filled once and reused). Exports the whole list with every column (name,
 e-mail, affiliation, mode, status, two answers, registration and check-in time) through the
-same code the download view runs, to CSV and to XLSX, and prints for each the time, the peak
-Python memory (tracemalloc, a second run) and the process's peak RSS. The floor is PostgreSQL's
-own COPY (SELECT same columns) TO STDOUT, read by the client and thrown away.
+same code the download view runs, to CSV and to XLSX, and prints for each its time as a multiple
+of the floor measured just before it in the same round, the peak Python memory (tracemalloc, a
+separate run) and the process's peak RSS. The floor is PostgreSQL's own
+COPY (SELECT same columns) TO STDOUT, read by the client and thrown away.
 """
 
 import argparse
 import os
 import resource
+import statistics
 import sys
 import time
 import tracemalloc
@@ -28,6 +30,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_export"
 def parse():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--url", default=os.environ.get("BENCH_EXPORT_URL", DEFAULT_URL))
     return parser.parse_args()
 
@@ -157,19 +160,36 @@ def traced_peak(function, event) -> int:
     return peak
 
 
+def spread(values: list[float], unit: str = "", digits: int = 2) -> str:
+    middle, low, high = statistics.median(values), min(values), max(values)
+    return f"{middle:.{digits}f}{unit} ({low:.{digits}f}–{high:.{digits}f})"
+
+
 def main():
     call_command("migrate", verbosity=0)
     event = fill(ARGS.rows)
-    print(f"PostgreSQL {connection.pg_version // 10000}, {event.registrations.count():,} rows")
-    floor, floor_size = copy_floor(event)
-    print(f"{'':<6}{'time':>9}{'vs COPY':>9}{'size':>10}{'peak Python':>13}")
-    print(f"{'COPY':<6}{floor:>8.2f}s{'1.0x':>9}{floor_size / 1e6:>8.1f}MB{'–':>13}")
-    for name, function in (("CSV", run_csv), ("XLSX", run_xlsx)):
-        seconds, size = timed(function, event)
-        peak = traced_peak(function, event)
+    load_before = os.getloadavg()
+    formats = (("CSV", run_csv), ("XLSX", run_xlsx))
+    floors, times, sizes = [], {name: [] for name, _ in formats}, {}
+    for _ in range(ARGS.rounds):  # interleaved, so all see the same load on a shared machine
+        floor, floor_size = copy_floor(event)
+        floors.append(floor)
+        for name, function in formats:
+            seconds, sizes[name] = timed(function, event)
+            times[name].append(seconds / floor)
+    peaks = {name: traced_peak(function, event) for name, function in formats}
+    load_after = os.getloadavg()
+    print(
+        f"PostgreSQL {connection.pg_version // 10000}, {event.registrations.count():,} rows; "
+        f"load average {load_before[0]:.2f} at start, {load_after[0]:.2f} at end; "
+        f"median (min–max) of {ARGS.rounds} interleaved rounds"
+    )
+    print(f"{'':<6}{'vs COPY':>20}{'size':>10}{'peak Python':>13}")
+    print(f"{'COPY':<6}{spread(floors, ' s'):>20}{floor_size / 1e6:>8.1f}MB{'–':>13}")
+    for name, _function in formats:
         print(
-            f"{name:<6}{seconds:>8.2f}s{seconds / floor:>8.1f}x{size / 1e6:>8.1f}MB"
-            f"{peak / 1e6:>11.1f}MB"
+            f"{name:<6}{spread(times[name], 'x'):>20}{sizes[name] / 1e6:>8.1f}MB"
+            f"{peaks[name] / 1e6:>11.1f}MB"
         )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS over the whole run (incl. Django, filling): {rss:.0f} MB")

@@ -1,12 +1,14 @@
 """How fast is the feed of all events with 5,000 events in it?
 
-Run:  .venv/bin/python benchmarks/feeds.py [--events 5000] [--repeat 5]
+Run:  .venv/bin/python benchmarks/feeds.py [--events 5000] [--rounds 7]
 
 Uses a throw-away SQLite database in a temporary folder (or DATABASE_URL when set, e.g. a
-scratch PostgreSQL database: it creates and deletes its own rows there). Prints the time to
-build the feed (queries + iCalendar), the time the icalendar package alone needs to build and
-serialise the same events from plain values, their ratio, the query count of a request, and
-the latency of a cached request and of a conditional request answered 304.
+scratch PostgreSQL database, created if missing: it creates and deletes its own rows there;
+with REDIS_URL the shared cache is Redis, as in production). Prints, over interleaved rounds,
+the time to build the feed from nothing cached (queries + iCalendar), the time the icalendar
+package alone needs to build and serialise the same events from plain values, their ratio, the
+query counts of a request, and the latency of a cached request and of a conditional request
+answered 304 with all the events and again with only a few (--small) left.
 """
 
 import argparse
@@ -44,6 +46,7 @@ from icalendar import Calendar, vGeo  # noqa: E402
 from icalendar import Event as VEvent  # noqa: E402
 
 from escape_events.calendars.ics import CalendarInfo, render_calendar  # noqa: E402
+from escape_events.core.text import markdown_to_text  # noqa: E402
 from escape_events.events.models import Event, Kind, Series, Venue  # noqa: E402
 from escape_events.feeds import selectors  # noqa: E402
 
@@ -81,7 +84,10 @@ def populate(count: int) -> None:
                 slug=f"{PREFIX}{number}",
                 kind=kinds[number % len(kinds)],
                 summary="Coordination, news and pilot status.",
-                description="A longer description of the meeting.\nSecond line.",
+                description=(
+                    f"Meeting {number}: **news** from the pilot, see the "
+                    f"[notes](https://indico.example.org/event/{number}/).\n\nSecond paragraph."
+                ),
                 time_zone=zone.key,
                 venue=venues[number % len(venues)] if number % 3 else None,
                 start=start,
@@ -126,13 +132,15 @@ def counting_queries():
         yield executed
 
 
-def timed(function, repeat: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+def seconds(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def spread(values: list[float], scale: float = 1000, digits: int = 1) -> str:
+    middle, low, high = statistics.median(values), min(values), max(values)
+    return f"{middle * scale:.{digits}f} ({low * scale:.{digits}f}–{high * scale:.{digits}f})"
 
 
 def icalendar_alone(rows) -> bytes:
@@ -190,13 +198,36 @@ def plain_rows(events) -> list[dict]:
     return rows
 
 
+def request_latencies(rounds: int, requests: int) -> dict[str, list[float]]:
+    """Per round, the median latency of a cached 200 and of a 304 (test client, in process)."""
+    client = Client()
+    url = reverse("feeds:all")
+    cache.clear()
+    first = client.get(url)
+    etag = {"If-None-Match": first["ETag"]}
+    assert client.get(url, headers=etag).status_code == 304
+    result = {"cached 200": [], "304": []}
+    for _ in range(rounds):
+        result["cached 200"].append(
+            statistics.median(seconds(lambda: client.get(url)) for _ in range(requests))
+        )
+        result["304"].append(
+            statistics.median(
+                seconds(lambda: client.get(url, headers=etag)) for _ in range(requests)
+            )
+        )
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--small", type=int, default=50, help="the second, small feed")
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
+    load_before = os.getloadavg()
     populate(args.events)
     cache.clear()
     today = timezone.now().astimezone(UTC).date()
@@ -204,43 +235,69 @@ def main() -> None:
     scope = selectors.all_scope(since)
     info = CalendarInfo(name="ESCAPE events")
 
-    def build():
+    def build():  # what the feed view does when the body is not kept
         events, series = selectors.scope_content(scope, since)
-        return render_calendar(info, events=events, series=series, today=today)
+        agendas = selectors.scope_agendas(scope, events, series)
+        return render_calendar(info, events=events, series=series, today=today, agendas=agendas)
 
-    render_calendar(info, today=today)  # import and first-use costs out of the way
-    build_time, body = timed(build, args.repeat)
+    body = build()  # import, URL resolver and first-use costs out of the way
     events, _ = selectors.scope_content(scope, since)
     rows = plain_rows(events)
-    alone_time, _ = timed(lambda: icalendar_alone(rows), args.repeat)
+    cold, rebuilt, alone, cold_ratios, rebuilt_ratios = [], [], [], [], []
+    for _ in range(args.rounds):  # interleaved, so all see the same load on a shared machine
+        markdown_to_text.cache_clear()  # nothing kept: every description converted
+        cold.append(seconds(build))
+        alone.append(seconds(lambda: icalendar_alone(rows)))
+        rebuilt.append(seconds(build))  # e.g. after one event changed: the texts are kept
+        cold_ratios.append(cold[-1] / alone[-1])
+        rebuilt_ratios.append(rebuilt[-1] / alone[-1])
     parsed = Calendar.from_ical(body)
-    serialise_time, _ = timed(parsed.to_ical, args.repeat)
+    serialise = [seconds(parsed.to_ical) for _ in range(3)]
 
     client = Client()
     url = reverse("feeds:all")
     cache.clear()
     with counting_queries() as cold_queries:
         first = client.get(url)
-    cached_time, _ = timed(lambda: client.get(url), max(args.repeat, 20))
+    with counting_queries() as cached_queries:
+        client.get(url)
     with counting_queries() as conditional_queries:
-        not_modified = client.get(url, headers={"If-None-Match": first["ETag"]})
-    assert not_modified.status_code == 304
-    conditional_time, _ = timed(
-        lambda: client.get(url, headers={"If-None-Match": first["ETag"]}), max(args.repeat, 50)
-    )
+        assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    large = request_latencies(args.rounds, 50)
 
+    Event.objects.filter(slug__startswith=PREFIX).exclude(
+        slug__in=[f"{PREFIX}{number}" for number in range(args.small)]
+    ).delete()
+    small_events = len(selectors.scope_content(scope, since)[0])
+    small = request_latencies(args.rounds, 50)
+    load_after = os.getloadavg()
+
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[1]
     print(
-        f"database: {connection.vendor}; events in the feed: {len(events)} "
-        f"(+ 1 series with overrides); body: {len(body) / 1e6:.2f} MB"
+        f"database: {connection.vendor}; shared cache: {backend}; "
+        f"load average {load_before[0]:.2f} at start, {load_after[0]:.2f} at end"
     )
-    print(f"feed build (queries + iCalendar):       {build_time * 1000:8.1f} ms")
-    print(f"icalendar alone (build + serialise):     {alone_time * 1000:8.1f} ms")
-    print(f"ratio build / icalendar alone:           {build_time / alone_time:8.2f}")
-    print(f"  (icalendar to_ical of the parsed feed: {serialise_time * 1000:8.1f} ms)")
-    print(f"queries per request, cache miss:         {len(cold_queries):8d}")
-    print(f"queries per request, 304:                {len(conditional_queries):8d}")
-    print(f"cached 200 latency (test client):        {cached_time * 1000:8.1f} ms")
-    print(f"304 latency (test client):               {conditional_time * 1000:8.1f} ms")
+    print(
+        f"all-events feed: {len(events)} events (+ 1 series with overrides), "
+        f"{len(body) / 1e6:.2f} MB; median (min–max) of {args.rounds} interleaved rounds"
+    )
+    print(f"feed build, cold (queries + iCalendar), ms:   {spread(cold, digits=0)}")
+    print(f"feed rebuild, descriptions' text kept, ms:   {spread(rebuilt, digits=0)}")
+    print(f"icalendar alone (build + serialise), ms:     {spread(alone, digits=0)}")
+    print(f"ratio cold build / icalendar alone:          {spread(cold_ratios, 1, 2)}")
+    print(f"ratio rebuild / icalendar alone:             {spread(rebuilt_ratios, 1, 2)}")
+    print(f"  (icalendar to_ical of the parsed feed:     {spread(serialise, digits=0)} ms)")
+    print(
+        f"queries per request: cache miss {len(cold_queries)}, cached 200 "
+        f"{len(cached_queries)}, 304 {len(conditional_queries)}"
+    )
+    print("latency (test client, in process), ms:")
+    print(f"  cached 200 with {len(events):>5} events:     {spread(large['cached 200'], digits=2)}")
+    print(f"  304        with {len(events):>5} events:     {spread(large['304'], digits=2)}")
+    print(
+        f"  cached 200 with {small_events:>5} events:     {spread(small['cached 200'], digits=2)}"
+    )
+    print(f"  304        with {small_events:>5} events:     {spread(small['304'], digits=2)}")
 
     Event.objects.filter(slug__startswith=PREFIX).delete()
     Series.objects.filter(slug__startswith=PREFIX).delete()

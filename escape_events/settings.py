@@ -62,6 +62,8 @@ CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).h
 FEEDS_PAST_MONTHS = int(os.environ.get("FEEDS_PAST_MONTHS", "12"))
 FEEDS_MAX_AGE_SECONDS = int(os.environ.get("FEEDS_MAX_AGE_SECONDS", "900"))
 FEEDS_CACHE_SECONDS = int(os.environ.get("FEEDS_CACHE_SECONDS", "86400"))
+# Each worker also keeps the feed bodies it served last, up to this size, beside the shared cache.
+FEEDS_PROCESS_CACHE_BYTES = int(os.environ.get("FEEDS_PROCESS_CACHE_BYTES", str(32 * 1024 * 1024)))
 # Privacy: the notice published first (later versions come from the admin or
 # `manage.py publish_privacy_notice`), who answers questions about it, and how long registration
 # data of an event are kept after it ends (organisers may shorten it per event).
@@ -141,10 +143,13 @@ if PRODUCTION and not os.environ.get("DATABASE_URL", "").startswith(
         "host:5432/dbname. SQLite cannot serve several app servers: it locks the whole file on "
         "every write, and seats, waiting lists and the mail outbox rely on PostgreSQL's row locks."
     )
+# Production keeps each worker's database connection open between requests (a new PostgreSQL
+# connection costs more than a whole page's queries). Sync workers serve one request at a time,
+# so a persistent connection per worker is all a pool would give.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
         # A connection kept open is tested before reuse, so the app recovers on its own after a
         # database restart instead of failing every request on a dead connection.
         conn_health_checks=True,
@@ -224,6 +229,9 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "escape_events"),
         }
     }
+    # Sessions are read from Redis on every signed-in request and kept in the database too, so
+    # a flushed or restarted cache signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,6 +1,8 @@
 """Markdown written by organisers: HTML that is safe to show to everyone, or plain text."""
 
+import functools
 import re
+import threading
 
 import markdown
 import nh3
@@ -18,9 +20,21 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+_converters = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's converter: building one loads its extensions, which cost several times
+    more than converting a description, so it is made once and reset between texts."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(extensions=["extra", "sane_lists"])
+    return converter.reset()
+
+
 def render_markdown(text: str) -> SafeString:
     """Markdown to HTML, then cleaned by nh3 so organiser text can never inject script."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"])
+    html = _markdown().convert(text or "")
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -56,10 +70,14 @@ _PLAIN = ParserConfig(
 )
 
 
+@functools.lru_cache(maxsize=20_000)
 def markdown_to_text(text: str) -> str:
     """Markdown as plain text for calendars: no `**`, lists as bullets, links with their address.
 
     The same safe HTML as the pages, laid out as text by inscriptis (paragraphs, lists, tables).
+    A pure function of the text, so the latest results are kept (more than a feed holds: an LRU
+    smaller than the feed it serves keeps nothing): rebuilding a feed after one event changed
+    converts one description, not thousands.
     """
     if not (text or "").strip():
         return ""

@@ -228,7 +228,12 @@ class Event(Scheduling):
 
     class Meta:
         ordering = ["start", "title"]
-        indexes = [models.Index(fields=["start"]), models.Index(fields=["end"])]
+        # updated_at: feeds read the newest edit for Last-Modified without scanning the table.
+        indexes = [
+            models.Index(fields=["start"]),
+            models.Index(fields=["end"]),
+            models.Index(fields=["updated_at"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="event_ends_after_start"),
             models.CheckConstraint(

@@ -5,11 +5,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Event, Series, dated_title
+from .models import Attachment, Event, MeetingAttendance, Series, dated_title
 
 # Dates a meeting address may carry: beyond them a date is a typo or a probe, and turning it into
 # local time would overflow near years 1 and 9999. The rule itself is expanded only inside each
@@ -207,6 +207,37 @@ def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> Quer
     if text:
         queryset = queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text))
     return queryset
+
+
+def event_for_page(slug: str) -> Event | None:
+    """The event with its venue and series, and the lists its page shows beside it (files,
+    people present, events held alongside): one query, plus one per list that is not empty.
+    Most events have none of them, and their page then costs one query instead of four."""
+    lists = {  # the list's name on the event: its rows, the model it lists
+        "attachments": (Attachment.objects.filter(event=OuterRef("pk")), Attachment),
+        "attendance": (MeetingAttendance.objects.filter(event=OuterRef("pk")), MeetingAttendance),
+        "colocated_with": (
+            Event.colocated_with.through.objects.filter(from_event=OuterRef("pk")),
+            Event,
+        ),
+    }
+    event = (
+        Event.objects.select_related("venue", "series")
+        .annotate(**{f"has_{name}": Exists(rows) for name, (rows, _model) in lists.items()})
+        .filter(slug=slug)
+        .first()
+    )
+    if event is not None:
+        prefetch_related_objects(
+            [event],
+            *(
+                name
+                if getattr(event, f"has_{name}")
+                else Prefetch(name, queryset=model.objects.none())  # known empty: no query
+                for name, (_rows, model) in lists.items()
+            ),
+        )
+    return event
 
 
 def upcoming_matches(

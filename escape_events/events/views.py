@@ -9,9 +9,10 @@ from django.views.decorators.http import require_safe
 
 from .attachments import file_response
 from .forms import EventFilterForm
-from .models import Attachment, Event, Series
+from .models import Attachment, Series
 from .selectors import (
     OCCURRENCE_YEARS,
+    event_for_page,
     listed_events,
     next_occurrences,
     occurrences_between,
@@ -66,12 +67,9 @@ def past_events(request):
 
 @require_safe
 def event_detail(request, slug):
-    event = get_object_or_404(
-        Event.objects.select_related("venue", "series").prefetch_related(
-            "attachments", "attendance", "colocated_with"
-        ),
-        slug=slug,
-    )
+    event = event_for_page(slug)
+    if event is None:
+        raise Http404("No event has this address.")
     return render(request, "events/event_detail.html", {"event": event})
 
 

@@ -1,4 +1,11 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _install_version_triggers(sender, using, **kwargs):
+    from .triggers import install
+
+    install(using)
 
 
 class FeedsConfig(AppConfig):
@@ -6,4 +13,5 @@ class FeedsConfig(AppConfig):
     verbose_name = "Feeds"
 
     def ready(self):
+        post_migrate.connect(_install_version_triggers, sender=self)
         from . import receivers  # noqa: F401  (answers accounts about a person)

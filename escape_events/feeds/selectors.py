@@ -1,16 +1,18 @@
 """Reads for feeds: what a feed holds, in a fixed number of queries, and a cheap fingerprint of it.
 
-The fingerprint (for ETag and the body cache) costs three small aggregate queries and no
-serialising, so a conditional GET of a feed with thousands of events answers 304 quickly.
+The fingerprint (for ETag and the body cache) is one primary-key query on the content version
+row and no serialising, so a conditional or cached GET of a feed with thousands of events
+answers in the same time as one with ten.
 """
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from escape_events.calendars.ics import SeriesEntry
 from escape_events.events.models import Event, Series, Venue
@@ -18,8 +20,22 @@ from escape_events.registrations.models import Registration
 from escape_events.timetable.agenda import Agenda
 from escape_events.timetable.selectors import agendas_for
 
+from .models import ContentVersion
+
 # Bump when the output format changes, so cached bodies and client ETags are not reused.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
+
+
+# Public feeds never show these: not even loaded, so a link or an address cannot leak into
+# them, and thousands of rows load faster.
+NOT_IN_PUBLIC_FEEDS = (
+    "minutes",
+    "online_url",
+    "contact_name",
+    "contact_email",
+    "audience_note",
+    "data_note",
+)
 
 
 def window_start(today: date) -> datetime:
@@ -53,6 +69,45 @@ def series_scope(series: Series) -> FeedScope:
 
 
 @dataclass(frozen=True)
+class ContentState:
+    """The feed content version and the newest moment anything feeds show changed."""
+
+    token: str
+    last_modified: datetime | None
+
+
+def _newest(model) -> Subquery:
+    return Subquery(model.objects.order_by("-updated_at").values("updated_at")[:1])
+
+
+def _start_versioning() -> None:
+    """A new database has no version row until its first change: make one with a fresh token
+    (never a fixed one, which a cache could still hold from an earlier database)."""
+    ContentVersion.objects.bulk_create(
+        [ContentVersion(pk=1, token=secrets.token_hex(16))], ignore_conflicts=True
+    )
+
+
+def content_state() -> ContentState:
+    """One query on the version row (three index lookups inside), whatever the number of events.
+
+    Read it before the content: a change committed in between then gives a newer body under an
+    older key (refetched at the next change), never an older body under a newer key.
+    """
+    row = (
+        ContentVersion.objects.filter(pk=1)
+        .annotate(events=_newest(Event), series=_newest(Series), venues=_newest(Venue))
+        .values_list("token", "deleted_at", "events", "series", "venues")
+        .first()
+    )
+    if row is None:
+        _start_versioning()
+        return content_state()
+    token, *moments = row
+    return ContentState(token=token, last_modified=_latest(*moments))
+
+
+@dataclass(frozen=True)
 class Fingerprint:
     digest: str
     last_modified: datetime | None
@@ -63,44 +118,27 @@ def _latest(*moments: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
-def scope_fingerprint(scope: FeedScope, *, today: date, extra: str = "") -> Fingerprint:
-    """Changes whenever anything the feed shows changes: rows added, removed, edited, venues.
+def fingerprint(state: ContentState, *, today: date, since: datetime, extra: str) -> Fingerprint:
+    """Changes whenever anything a feed shows changes: any row of the events app (added,
+    edited, unlisted, deleted; venues, series), the day (the window moves), the site's address.
 
-    Last-Modified is the newest edit anywhere (an event unlisted or moved out of this feed
-    still counts), never before the day began, since the window moves daily: clients that send
-    only If-Modified-Since then refetch whenever the ETag would have changed (hard deletions
-    aside; organisers cancel events, they do not delete them).
+    Last-Modified is the newest edit or deletion anywhere, never before the day began, so
+    clients that send only If-Modified-Since refetch whenever the ETag would have changed.
     """
-    in_feed = Q(pk__in=scope.events.values("pk"))
-    stored = Q(series__in=scope.series.values("pk"))
-    events = Event.objects.aggregate(
-        count=Count("pk", filter=in_feed),
-        latest=Max("updated_at", filter=in_feed),
-        stored_count=Count("pk", filter=stored),
-        stored_latest=Max("updated_at", filter=stored),
-        anywhere=Max("updated_at"),
-    )
-    in_scope = Q(pk__in=scope.series.values("pk"))
-    series = Series.objects.aggregate(
-        count=Count("pk", filter=in_scope),
-        latest=Max("updated_at", filter=in_scope),
-        anywhere=Max("updated_at"),
-    )
-    # Venues are few, so their content goes into the fingerprint.
-    venues = list(
-        Venue.objects.order_by("pk").values_list(
-            "pk", "name", "room", "address", "latitude", "longitude", "updated_at"
+    material = repr(
+        (
+            FORMAT_VERSION,
+            extra,
+            today,
+            since,
+            settings.SITE_URL,
+            settings.CALENDAR_UID_DOMAIN,
+            state.token,
         )
     )
-    material = repr((FORMAT_VERSION, extra, today, settings.SITE_URL, events, series, venues))
     return Fingerprint(
         digest=hashlib.sha256(material.encode()).hexdigest()[:40],
-        last_modified=_latest(
-            events["anywhere"],
-            series["anywhere"],
-            *(venue[-1] for venue in venues),
-            datetime.combine(today, time.min, UTC),
-        ),
+        last_modified=_latest(state.last_modified, datetime.combine(today, time.min, UTC)),
     )
 
 
@@ -114,13 +152,16 @@ def _still_running(series: Series, occurrences: list[Event], since: datetime) ->
 
 def scope_content(scope: FeedScope, since: datetime) -> tuple[list[Event], list[SeriesEntry]]:
     """The events and series entries of a feed, in three queries whatever their number."""
-    events = list(scope.events.select_related("venue").order_by("start", "pk"))
+    events = list(
+        scope.events.select_related("venue").defer(*NOT_IN_PUBLIC_FEEDS).order_by("start", "pk")
+    )
     series_list = list(scope.series.select_related("venue").order_by("pk"))
     by_series: dict[int, list[Event]] = {item.pk: [] for item in series_list}
     if series_list:
         stored = (
             Event.objects.filter(series__in=list(by_series))
             .select_related("venue")
+            .defer(*NOT_IN_PUBLIC_FEEDS)
             .order_by("recurrence_id", "pk")
         )
         for occurrence in stored:
@@ -146,10 +187,12 @@ def scope_agendas(
 
 @dataclass(frozen=True)
 class PersonalContent:
-    """The registrations a personal feed shows, and when what it shows last changed."""
+    """The registrations a personal feed shows, when what it shows last changed, and a key
+    that changes whenever the feed's body would."""
 
     registrations: list[Registration]
     last_modified: datetime | None
+    key: str
 
 
 def personal_content(*, user_id: int, since: datetime) -> PersonalContent:
@@ -157,16 +200,30 @@ def personal_content(*, user_id: int, since: datetime) -> PersonalContent:
 
     Cancelled and rejected ones are read too: they are not shown, but the moment one dropped
     out is a change of the feed, so Last-Modified must not go back to an older moment (a client
-    asking If-Modified-Since would be told 304 and keep the cancelled event).
+    asking If-Modified-Since would be told 304 and keep the cancelled event). The content
+    version is read in the same statement (one snapshot): with what each registration says,
+    it is the key of the body.
     """
+    version = ContentVersion.objects.filter(pk=1)
     rows = list(
         Registration.objects.filter(user_id=user_id, event__end__gte=since)
         .select_related("event__venue", "event__series")
+        .annotate(
+            feed_version=Subquery(version.values("token")),
+            feed_deleted_at=Subquery(version.values("deleted_at")),
+        )
         .order_by("event__start", "pk")
     )
+    if rows and rows[0].feed_version is None:
+        _start_versioning()
+        return personal_content(user_id=user_id, since=since)
+    active = [row for row in rows if row.is_active]
     moments = [row.status_changed_at for row in rows]
-    moments += [row.event.updated_at for row in rows if row.is_active]
+    moments += [row.event.updated_at for row in active]
+    moments += [row.feed_deleted_at for row in rows[:1]]
+    shown = [(row.pk, row.event_id, row.status, row.mode) for row in active]
     return PersonalContent(
-        registrations=[row for row in rows if row.is_active],
-        last_modified=max(moments, default=None),
+        registrations=active,
+        last_modified=_latest(*moments),
+        key=repr((rows[0].feed_version if rows else "", shown)),
     )

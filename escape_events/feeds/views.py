@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from escape_events.registrations.models import Registration
 from escape_events.timetable.selectors import agenda_for, agendas_for
 
 from . import selectors
+from .bodies import body_for
 from .models import FeedToken, hash_token
 from .services import issue_feed_token, revoke_feed_token
 
@@ -49,21 +49,15 @@ def _build(info: CalendarInfo, *, today: date, **content) -> bytes:
     return render_calendar(info, today=today, **content)
 
 
-def _respond(request, *, etag, last_modified, filename, body=None, build=None, private=False):
+def _respond(request, *, etag, last_modified, filename, body, private=False):
     """A calendar response, or 304 when the client already holds this version.
 
-    Either `body` is given, or `build` makes it on demand (then it is cached under the ETag).
+    `body` gives the bytes; it is called only when the client does not hold them yet.
     """
     modified = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:
-        if body is None:
-            cache_key = f"feeds:body:{etag}"
-            body = cache.get(cache_key)
-            if body is None:
-                body = build()
-                cache.set(cache_key, body, settings.FEEDS_CACHE_SECONDS)
-        response = HttpResponse(body, content_type=CONTENT_TYPE)
+        response = HttpResponse(body(), content_type=CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = etag
     if modified is not None:
@@ -78,21 +72,30 @@ def _respond(request, *, etag, last_modified, filename, body=None, build=None, p
     return response
 
 
-def _scope_response(request, *, scope, info, key, filename, since, today):
-    fingerprint = selectors.scope_fingerprint(scope, today=today, extra=repr((key, info)))
-
-    def build():
-        events, series = selectors.scope_content(scope, since)
-        agendas = selectors.scope_agendas(scope, events, series)
-        return _build(info, today=today, events=events, series=series, agendas=agendas)
-
+def _respond_kept(request, *, fingerprint, filename, build, private=False):
+    """A response whose body is built at most once per version and kept (see `bodies`)."""
     return _respond(
         request,
         etag=f'"{fingerprint.digest}"',
         last_modified=fingerprint.last_modified,
         filename=filename,
-        build=build,
+        body=lambda: body_for(fingerprint.digest, build),
+        private=private,
     )
+
+
+def _scope_response(request, *, scope, info, key, filename, since, today):
+    """`scope` makes the feed's querysets, only when the body must be built."""
+    state = selectors.content_state()  # before the content, see content_state
+    fingerprint = selectors.fingerprint(state, today=today, since=since, extra=repr((key, info)))
+
+    def build():
+        current = scope()
+        events, series = selectors.scope_content(current, since)
+        agendas = selectors.scope_agendas(current, events, series)
+        return _build(info, today=today, events=events, series=series, agendas=agendas)
+
+    return _respond_kept(request, fingerprint=fingerprint, filename=filename, build=build)
 
 
 def _body_etag(body: bytes) -> str:
@@ -115,7 +118,7 @@ def all_events(request):
     )
     return _scope_response(
         request,
-        scope=selectors.all_scope(since),
+        scope=lambda: selectors.all_scope(since),
         info=info,
         key="all",
         filename="escape-events.ics",
@@ -139,7 +142,7 @@ def kind_feed(request, kind):
     )
     return _scope_response(
         request,
-        scope=selectors.kind_scope(kind, since),
+        scope=lambda: selectors.kind_scope(kind, since),
         info=info,
         key=f"kind:{kind}",
         filename=f"escape-{kind}.ics",
@@ -161,7 +164,7 @@ def series_feed(request, slug):
     # A series is one rule: its whole history ships, whatever the past window.
     return _scope_response(
         request,
-        scope=selectors.series_scope(series),
+        scope=lambda: selectors.series_scope(series),
         info=info,
         key=f"series:{series.pk}",
         filename=f"{slug}.ics",
@@ -185,7 +188,7 @@ def event_ics(request, slug):
         etag=_body_etag(body),
         last_modified=event.updated_at,
         filename=f"{slug}.ics",
-        body=body,
+        body=lambda: body,
     )
 
 
@@ -206,7 +209,7 @@ def timetable_feed(request, slug):
         etag=_body_etag(body),
         last_modified=event.updated_at,
         filename=f"{slug}-timetable.ics",
-        body=body,
+        body=lambda: body,
     )
 
 
@@ -237,29 +240,36 @@ def personal_feed(request, token):
     if user_id is None:
         raise Http404("No such feed.")
     today = _today()
-    content = selectors.personal_content(user_id=user_id, since=selectors.window_start(today))
-    registrations = content.registrations
+    since = selectors.window_start(today)
+    content = selectors.personal_content(user_id=user_id, since=since)
     info = CalendarInfo(
         name="My ESCAPE events",
         description=f"The events you registered for: {_past_note()}.",
         url=_absolute(reverse("events:home")),
     )
-    events = [registration.event for registration in registrations]
-    body = _build(
-        info,
-        today=today,
-        events=events,
-        agendas=agendas_for(events),
-        attendance={
-            registration.event_id: _attendance(registration) for registration in registrations
-        },
+    state = selectors.ContentState(token="", last_modified=content.last_modified)
+    fingerprint = selectors.fingerprint(
+        state, today=today, since=since, extra=repr(("personal", user_id, content.key, info))
     )
-    return _respond(
+
+    def build():
+        registrations = content.registrations
+        events = [registration.event for registration in registrations]
+        return _build(
+            info,
+            today=today,
+            events=events,
+            agendas=agendas_for(events),
+            attendance={
+                registration.event_id: _attendance(registration) for registration in registrations
+            },
+        )
+
+    return _respond_kept(
         request,
-        etag=_body_etag(body),
-        last_modified=content.last_modified,
+        fingerprint=fingerprint,
         filename="my-escape-events.ics",
-        body=body,
+        build=build,
         private=True,
     )
 

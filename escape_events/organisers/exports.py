@@ -8,18 +8,15 @@ midway says how far it got (see `watch`).
 
 import csv
 import json
+import re
 import tempfile
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+import xlsxwriter
 from django.db.models import QuerySet
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from escape_events.registrations.models import Question, Registration
 
@@ -27,6 +24,8 @@ from .selectors import answer_column
 
 CHUNK = 2_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XML 1.0 (and so an .xlsx) cannot contain; tab, line feed and CR can stay.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 MODE_LABELS = dict(Registration.Mode.choices)
 STATUS_LABELS = dict(Registration.Status.choices)
@@ -171,33 +170,40 @@ class Export:
             self.rows_sent += len(batch)
 
     def xlsx_file(self):
-        """A temporary .xlsx file (openpyxl write-only mode keeps rows out of memory)."""
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Participants")
-        for index, column in enumerate(self.columns):
-            sheet.column_dimensions[get_column_letter(index + 1)].width = column.width
-        sheet.freeze_panes = "A2"
-        bold = Font(bold=True)
-        header = []
-        for column in self.columns:
-            cell = WriteOnlyCell(sheet, value=_xlsx_text(column.label))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        written = 0
-        for values in self._values():
-            written += 1
-            row = []
-            for value in values:
-                if isinstance(value, datetime):
-                    cell = WriteOnlyCell(sheet, value=value)
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                    row.append(cell)
-                else:
-                    row.append(_xlsx_text(value))
-            sheet.append(row)
+        """A temporary .xlsx file, written row by row.
+
+        XlsxWriter in constant-memory mode flushes each row to disk as soon as the next starts,
+        so memory stays flat, and it writes 50,000 rows several times faster than openpyxl's
+        write-only mode. Text goes in as text only: never a formula, link or number.
+        """
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-        workbook.save(handle)
+        workbook = xlsxwriter.Workbook(
+            handle,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        sheet = workbook.add_worksheet("Participants")
+        bold = workbook.add_format({"bold": True})
+        moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        for index, column in enumerate(self.columns):
+            sheet.set_column(index, index, column.width)
+            sheet.write_string(0, index, _xlsx_text(column.label), bold)
+        sheet.freeze_panes(1, 0)
+        write_string, write_datetime = sheet.write_string, sheet.write_datetime
+        written = 0
+        for number, values in enumerate(self._values(), start=1):
+            written = number
+            for index, value in enumerate(values):
+                if isinstance(value, str):
+                    if value:
+                        write_string(number, index, _xlsx_text(value))
+                elif value is not None:
+                    write_datetime(number, index, value, moment)
+        workbook.close()
         handle.seek(0)
         self.rows_in_file = written
         return handle
@@ -239,7 +245,8 @@ class _LineBuffer:
         return text
 
 
-def _xlsx_text(value):
-    if isinstance(value, str):
-        return defuse(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
+def _xlsx_text(value: str) -> str:
+    """XML cannot hold most control characters: they are dropped, then formulas defused."""
+    if not value.isprintable():  # the rare text with control characters (or tabs, breaks)
+        value = XML_ILLEGAL.sub("", value)
+    return defuse(value)

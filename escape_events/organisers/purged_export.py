@@ -6,8 +6,8 @@ import io
 import json
 import tempfile
 
+import xlsxwriter
 from django.utils import timezone
-from openpyxl import Workbook
 
 from escape_events.registrations.models import Registration, RegistrationPurge
 
@@ -53,15 +53,13 @@ def purged_export(purge: RegistrationPurge, counts: list[ModeCounts], file_forma
             body, ensure_ascii=False, indent=2
         ).encode(), "application/json; charset=utf-8"
     if file_format == "xlsx":
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Counts"
-        sheet.append([defuse(note(purge))])
-        sheet.append(list(header))
-        for row in rows:
-            sheet.append(list(row))
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-        workbook.save(handle)
+        workbook = xlsxwriter.Workbook(handle, {"strings_to_formulas": False})
+        sheet = workbook.add_worksheet("Counts")
+        sheet.write_string(0, 0, defuse(note(purge)))
+        for number, row in enumerate([header, *rows], start=1):
+            sheet.write_row(number, 0, row)
+        workbook.close()
         handle.seek(0)
         return handle, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     buffer = io.StringIO()

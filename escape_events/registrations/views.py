@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from escape_events.events.models import Event
-from escape_events.events.selectors import colocated_pairs
+from escape_events.events.selectors import colocated_pairs, event_for_page
 
 from . import services
 from .checkin import ticket_qr_svg
@@ -20,11 +20,7 @@ from .selectors import my_registrations, registration_panel
 
 def _event_page(request, event: Event, *, form=None, error: str = "", status: int = 400):
     """The event page again, with the form as submitted and what went wrong."""
-    event = (
-        Event.objects.select_related("venue", "series")
-        .prefetch_related("attachments", "attendance", "colocated_with")
-        .get(pk=event.pk)
-    )
+    event = event_for_page(event.slug)
     context = {"event": event, "registration_form": form, "registration_error": error}
     return render(request, "events/event_detail.html", context, status=status)
 

@@ -1,32 +1,7 @@
 """allauth's rate limits live in the shared cache, so every worker process sees the same count."""
 
-import os
-
 import pytest
-import redis
 from django.urls import reverse
-
-REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
-
-
-@pytest.fixture
-def redis_cache(settings):
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip(f"needs Redis at {REDIS_URL} (set REDIS_TEST_URL)")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "escape-events-test",
-        }
-    }
-    from django.core.cache import cache
-
-    cache.clear()
-    yield redis.Redis.from_url(REDIS_URL)
-    cache.clear()
 
 
 @pytest.mark.django_db

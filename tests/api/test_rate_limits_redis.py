@@ -6,11 +6,10 @@ import threading
 from django.test import RequestFactory
 
 from escape_events.api.throttling import AddressThrottle
-from tests.accounts.test_rate_limits_redis import redis_cache  # noqa: F401 - a fixture
 
 
 def test_twenty_simultaneous_requests_against_a_limit_of_ten_let_exactly_ten_through(
-    redis_cache,  # noqa: F811 - the fixture imported above
+    redis_cache,  # tests/conftest.py
     settings,
 ):
     settings.API_ANONYMOUS_RATE_LIMIT = (10, 60)

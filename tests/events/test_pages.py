@@ -189,6 +189,40 @@ def test_description_markdown_is_rendered_without_script(client, make_event):
     assert "alert(" not in html
 
 
+def _meeting_with_everything(make_event, django_user_model):
+    """A meeting page with every list it can show: files, people present, an event alongside."""
+    meeting = make_event(title="WP2 meeting")
+    partner = make_event(title="Rucio coding camp")
+    meeting.colocated_with.add(partner)
+    add_attachment(
+        event=meeting,
+        uploaded_file=SimpleUploadedFile("minutes.txt", b"minutes"),
+        title="Minutes",
+        kind="minutes",
+    )
+    meeting.attendance.create(name="Ada Lovelace")
+    return meeting, partner
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_event_page_costs_one_query_plus_one_per_list_it_shows(
+    client, make_event, django_user_model, django_assert_num_queries, signed_in
+):
+    plain = make_event(title="Lecture")
+    meeting, partner = _meeting_with_everything(make_event, django_user_model)
+    if signed_in:  # an attendee: session, user, whether they organise anything
+        client.force_login(django_user_model.objects.create_user("ada", "ada@example.org"))
+    # Beside the event: its agenda (empty here), the registration box's settings (none here);
+    # signed in, the session, the user and whether they organise anything.
+    extra = 5 if signed_in else 2
+    with django_assert_num_queries(1 + extra):  # the event, knowing its lists are empty
+        page = client.get(plain.get_absolute_url())
+    assert "Held alongside" not in page.content.decode()
+    with django_assert_num_queries(4 + extra):  # the event, files, people present, partners
+        page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Minutes" in page and "Ada Lovelace" in page and partner.title in page
+
+
 def test_meeting_pages_far_ahead_are_404_without_expanding_the_rule(client, seeded, monkeypatch):
     from escape_events.events.models import Series
 

@@ -104,6 +104,23 @@ def test_xlsx_opens_with_openpyxl_with_dates_and_no_formulas(client, organiser, 
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+def test_xlsx_has_a_frozen_bold_header_sized_columns_and_real_dates(
+    client, organiser, hands_on, crowd
+):
+    client.force_login(organiser)
+    sheet = openpyxl.load_workbook(io.BytesIO(body(export(client, hands_on, "xlsx", ALL))))[
+        "Participants"
+    ]
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert not sheet["A2"].font.bold
+    assert sheet.column_dimensions["A"].width == pytest.approx(26, abs=1)  # Name
+    assert sheet.column_dimensions["B"].width == pytest.approx(30, abs=1)  # E-mail
+    registered = sheet["G2"]
+    assert registered.is_date and registered.number_format == "yyyy-mm-dd hh:mm"
+    assert sheet["E2"].data_type == "s"  # text stays text
+
+
 def test_json_export_nests_answers_and_keeps_text_as_typed(client, organiser, hands_on, crowd):
     client.force_login(organiser)
     data = json.loads(body(export(client, hands_on, "json", ["name", "answers", "registered_at"])))
