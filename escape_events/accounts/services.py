@@ -1,4 +1,5 @@
-"""Writes on accounts: mirror the identity provider's group claims onto Django groups."""
+"""Writes on accounts: names and affiliation, and the identity provider's claims mirrored onto
+the profile (names, affiliation) and onto Django groups."""
 
 from collections.abc import Mapping
 
@@ -11,6 +12,12 @@ from .models import ExternalGroup
 # proxies eduperson_entitlement; some servers say entitlements.
 GROUP_CLAIMS = ("groups", "wlcg.groups", "entitlements", "eduperson_entitlement")
 MAX_GROUP_NAME = 150
+# Where providers put the person's institute: INDIGO IAM says organisation_name, eduGAIN/AARC
+# proxies schac_home_organization, CERN SSO home_institute, others affiliation or organisation.
+AFFILIATION_CLAIMS = (
+    "affiliation", "organisation_name", "organization_name", "organisation", "organization",
+    "home_institute", "schac_home_organization", "o",
+)  # fmt: skip
 
 
 def claims_from_extra_data(extra_data: Mapping) -> dict:
@@ -48,3 +55,48 @@ def sync_groups_from_claims(*, user, claims: Mapping) -> list[Group]:
     user.groups.remove(*stale)
     user.groups.add(*groups)
     return groups
+
+
+def _claim_text(value, limit: int) -> str:
+    """A claim as one line of text; lists (some providers send several) give their first item."""
+    if isinstance(value, list | tuple):
+        value = next((item for item in value if isinstance(item, str) and item.strip()), "")
+    if not isinstance(value, str):
+        return ""
+    return " ".join(value.split())[:limit]
+
+
+def profile_from_claims(claims: Mapping) -> dict[str, str]:
+    """First name, family name and affiliation as the provider states them ("" where silent).
+
+    given_name/family_name win; a provider that sends only `name` has it split at the first
+    space ("Ada King Lovelace" -> "Ada", "King Lovelace"), which the person can correct."""
+    first = _claim_text(claims.get("given_name"), 150)
+    last = _claim_text(claims.get("family_name"), 150)
+    if not (first or last):
+        first, _, last = _claim_text(claims.get("name"), 301).partition(" ")
+    affiliation = next(
+        (text for claim in AFFILIATION_CLAIMS if (text := _claim_text(claims.get(claim), 200))),
+        "",
+    )
+    return {"first_name": first[:150], "last_name": last[:150], "affiliation": affiliation}
+
+
+def fill_profile_from_claims(*, user, claims: Mapping) -> list[str]:
+    """Fill the person's empty name and affiliation fields from the claims; what they typed
+    themselves is never overwritten. Returns the fields it filled."""
+    stated = profile_from_claims(claims)
+    filled = [name for name, value in stated.items() if value and not getattr(user, name).strip()]
+    for name in filled:
+        setattr(user, name, stated[name])
+    if filled and user.pk:
+        user.save(update_fields=filled)
+    return filled
+
+
+def update_profile(*, user, first_name: str, last_name: str, affiliation: str) -> None:
+    """Store the names and affiliation a person gave (sign-up, first registration, account)."""
+    user.first_name = " ".join(first_name.split())
+    user.last_name = " ".join(last_name.split())
+    user.affiliation = " ".join(affiliation.split())
+    user.save(update_fields=["first_name", "last_name", "affiliation"])

@@ -4,8 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Lower, TruncDate
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Lower, NullIf, TruncDate
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
@@ -132,6 +132,29 @@ def answer_column(question: Question) -> str:
     return f"answer_{question.pk}"
 
 
+AFFILIATION = "shown_affiliation"
+
+
+def affiliation_question(event_questions: list[Question]) -> Question | None:
+    """A text question the event asks as "Affiliation" (events set up before the profile held
+    it): its answer stands in for an empty profile, in the one Affiliation column."""
+    return next(
+        (
+            question
+            for question in event_questions
+            if question.kind == Question.Kind.TEXT
+            and question.label.strip().rstrip(":").lower() == "affiliation"
+        ),
+        None,
+    )
+
+
+def table_questions(event_questions: list[Question]) -> list[Question]:
+    """The questions that get a column of their own next to the Affiliation column."""
+    merged = affiliation_question(event_questions)
+    return [question for question in event_questions if question != merged]
+
+
 SORTS = {
     "name": (Lower("user__last_name"), Lower("user__first_name"), "pk"),
     "email": (Lower("user__email"), "pk"),
@@ -190,14 +213,24 @@ def participants(
         if wanted.answer:
             answered = answered.filter(value__icontains=wanted.answer)
         rows = rows.filter(pk__in=answered.values("registration_id"))
+    answers = {
+        answer_column(question): Subquery(
+            Answer.objects.filter(registration=OuterRef("pk"), question=question).values("value")[
+                :1
+            ]
+        )
+        for question in event_questions
+    }
+    merged = affiliation_question(event_questions)
     rows = rows.annotate(
+        **answers,
         **{
-            answer_column(question): Subquery(
-                Answer.objects.filter(registration=OuterRef("pk"), question=question).values(
-                    "value"
-                )[:1]
+            AFFILIATION: Coalesce(
+                NullIf("user__affiliation", Value("")),
+                answers[answer_column(merged)] if merged else Value(""),
+                Value(""),
+                output_field=TextField(),
             )
-            for question in event_questions
-        }
+        },
     )
     return rows.order_by(*_ordering(wanted.sort))

@@ -242,14 +242,15 @@ def record_attendance(*, event: Event, name: str, user=None) -> MeetingAttendanc
 
 
 def attendance_from_check_ins(*, event: Event) -> int:
-    """Add everyone checked in to the attendance list; returns how many were new."""
+    """Add everyone checked in to the attendance list; returns how many were new. The list is
+    public on the meeting page, so people without a name are left out (never their e-mail)."""
     existing = set(event.attendance.values_list("name", flat=True))
     new = []
     for registration in event.registrations.filter(checked_in_at__isnull=False).select_related(
         "user"
     ):
-        name = str(registration.user)
-        if name not in existing:
+        name = registration.user.display_name
+        if registration.user.has_name and name not in existing:
             existing.add(name)
             new.append(MeetingAttendance(event=event, name=name, user=registration.user))
     MeetingAttendance.objects.bulk_create(new)

@@ -1,6 +1,10 @@
 """The one-step registration form: mode, the event's questions, consent, co-located events."""
 
+import copy
+
 from django import forms
+
+from escape_events.accounts.forms import NamesForm, check_names, save_names
 
 from .models import Question, Registration
 from .selectors import Panel
@@ -62,9 +66,15 @@ class RegistrationForm(forms.Form):
         label="Show my name in the list of participants", required=False
     )
 
-    def __init__(self, *args, panel: Panel, **kwargs):
+    def __init__(self, *args, panel: Panel, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.panel = panel
+        # Accounts without a name (a provider that sent none) give it once, here.
+        self.asks_names = user is not None and user.is_authenticated and not user.has_name
+        if self.asks_names:
+            for name, field in NamesForm.base_fields.items():
+                self.fields[name] = copy.deepcopy(field)
+                self.initial[name] = getattr(user, name)
         self.fields["attend"].choices = attend_choices(panel)
         if len(self.fields["attend"].choices) == 1:
             self.fields["attend"].initial = self.fields["attend"].choices[0][0]
@@ -80,6 +90,18 @@ class RegistrationForm(forms.Form):
                 field = question_field(question, required=False)
                 field.label = f"{question.label} ({partner.title})"
                 self.fields[f"c{partner.pk}q{question.pk}"] = field
+
+    def clean(self):
+        data = super().clean()
+        return check_names(self, data) if self.asks_names else data
+
+    def name_fields(self):
+        return [self[name] for name in NamesForm.base_fields] if self.asks_names else []
+
+    def save_names(self, user) -> None:
+        """Store the names given with this registration on the person's profile."""
+        if self.asks_names:
+            save_names(user, self.cleaned_data)
 
     def question_fields(self):
         return [self[name] for name in self.fields if name.startswith("q")]

@@ -35,9 +35,10 @@ def register(request, slug):
         return redirect(event)
     if panel.refusal:
         return _event_page(request, event, error=panel.refusal.message, status=panel.refusal.status)
-    form = RegistrationForm(request.POST, panel=panel)
+    form = RegistrationForm(request.POST, panel=panel, user=request.user)
     if not form.is_valid():
         return _event_page(request, event, form=form, error="Please check the form below.")
+    form.save_names(request.user)
     try:
         results = services.register_together(user=request.user, requests=form.requests())
     except services.RegistrationRefused as refused:

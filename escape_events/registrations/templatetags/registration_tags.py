@@ -13,7 +13,7 @@ def registration_panel(context, event):
     panel = build_panel(event, request.user)
     form = context.get("registration_form")
     if form is None and panel.settings and not panel.registration and not panel.refusal:
-        form = RegistrationForm(panel=panel)
+        form = RegistrationForm(panel=panel, user=request.user)
     return {
         "panel": panel,
         "form": form,
