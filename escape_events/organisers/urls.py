@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .converters import OccurrenceConverter
-from .views import checkin, events, files, participants, series
+from .views import checkin, events, files, participants, reminders, series
 
 app_name = "organisers"
 register_converter(OccurrenceConverter, "occurrence")
@@ -48,7 +48,13 @@ urlpatterns = [
     path("events/<slug:slug>/files/", files.files, name="files"),
     path("events/<slug:slug>/files/<int:pk>/delete/", files.file_delete, name="file_delete"),
     path("events/<slug:slug>/minutes/", files.minutes, name="minutes"),
+    path("events/<slug:slug>/reminders/", reminders.event_reminders, name="reminders"),
     path("series/<slug:series_slug>/", series.series_meetings, name="series_meetings"),
+    path(
+        "series/<slug:series_slug>/reminders/",
+        reminders.series_reminders,
+        name="series_reminders",
+    ),
     path(
         "series/<slug:series_slug>/<occurrence:recurrence_id>/cancel/",
         series.meeting_cancel,

@@ -109,10 +109,9 @@ def send_registration_mail(*, registration_id: int, kind: str, state: dict | Non
     event = registration.event
     attachments = []
     if kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
-        attachments = [
-            (f"{event.slug}.ics", _calendar_for(registration), "text/calendar"),
-            ("check-in-qr-code.png", ticket_qr_png(registration), "image/png"),
-        ]
+        attachments = [(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")]
+        if registration.mode == Registration.Mode.ONSITE:  # remote people need no door ticket
+            attachments.append(("check-in-qr-code.png", ticket_qr_png(registration), "image/png"))
     _send(
         to=registration.user.email,
         subject=SUBJECTS[kind].format(event=event.title),

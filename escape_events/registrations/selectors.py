@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from escape_events.events.models import Event
+from escape_events.events.models import Event, Series
 
-from .models import Registration, RegistrationSettings
+from .models import Registration, RegistrationSettings, SeriesFollower
 from .services import RegistrationRefused, is_organiser, refusal_reason
 
 Mode = Registration.Mode
@@ -239,4 +239,15 @@ def participants(event: Event) -> list[Registration]:
         Registration.objects.filter(
             event=event, status=Status.CONFIRMED, consent_to_list=True
         ).select_related("user")
+    )
+
+
+def followed_series(user) -> list[Series]:
+    """The series the person follows, by title (one query)."""
+    return list(Series.objects.filter(followers__user=user).order_by("title"))
+
+
+def follows(user, series: Series) -> bool:
+    return (
+        user.is_authenticated and SeriesFollower.objects.filter(series=series, user=user).exists()
     )

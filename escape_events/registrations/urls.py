@@ -9,4 +9,6 @@ urlpatterns = [
     path("events/<slug:slug>/register/", views.register, name="register"),
     path("registrations/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("registrations/<int:pk>/switch/", views.switch, name="switch"),
+    path("series/<slug:slug>/follow/", views.follow, name="follow_series"),
+    path("series/<slug:slug>/unfollow/", views.unfollow, name="unfollow_series"),
 ]

@@ -6,12 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from escape_events.events.models import Event
+from escape_events.events.models import Event, Series
 
 from . import services
 from .forms import RegistrationForm, SwitchModeForm
 from .models import Registration
-from .selectors import my_registrations, registration_panel
+from .selectors import followed_series, my_registrations, registration_panel
 
 
 def _event_page(request, event: Event, *, form=None, error: str = "", status: int = 400):
@@ -137,5 +137,24 @@ def mine(request):
     context = {
         "upcoming": [item for item in registrations if item.is_active],
         "inactive": [item for item in registrations if not item.is_active],
+        "followed": followed_series(request.user),
     }
     return render(request, "registrations/mine.html", context)
+
+
+@require_POST
+@login_required
+def follow(request, slug):
+    series = get_object_or_404(Series, slug=slug)
+    services.follow_series(series=series, user=request.user)
+    messages.success(request, f"You follow {series.title}: a reminder comes before each meeting.")
+    return _back(request, series.get_absolute_url())
+
+
+@require_POST
+@login_required
+def unfollow(request, slug):
+    series = get_object_or_404(Series, slug=slug)
+    services.unfollow_series(series=series, user=request.user)
+    messages.success(request, f"You no longer follow {series.title}; no more reminders.")
+    return _back(request, series.get_absolute_url())

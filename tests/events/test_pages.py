@@ -172,7 +172,8 @@ def test_series_page_uses_a_fixed_number_of_queries(
             title="Minutes",
             kind="minutes",
         )
-    with django_assert_num_queries(4):  # series, overrides, past meetings, their attachments
+    # series, overrides, past meetings, their attachments, the series' reminder plan
+    with django_assert_num_queries(5):
         assert client.get("/series/escape-wp2-meeting/").status_code == 200
 
 

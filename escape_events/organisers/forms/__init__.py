@@ -1,8 +1,8 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
 One module per page family, as in views/: events, registration_settings, participants,
-checkin and files; fields holds the wall-clock date field they share and is the only one they
-import.
+checkin, files and reminders; fields holds the wall-clock date field they share and is the only
+one they import.
 Import the forms from here.
 """
 
@@ -20,6 +20,7 @@ from .participants import (
     Status,
 )
 from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
+from .reminders import ReminderPlanForm
 from .series import MoveMeetingForm
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",
+    "ReminderPlanForm",
     "Status",
     "WallClockField",
     "wall_clock",

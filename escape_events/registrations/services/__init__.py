@@ -7,11 +7,13 @@ that could drift, and two people can never take the last seat at once.
 Each module imports only the ones listed before it:
 rules (who may register, valid answers), seats (the lock and derived availability), promotion
 (waiting lists), then registering, attendee_actions (cancel, switch mode) and organiser_actions
-(capacities, approve, reject, promote by hand). Import the names from here; the race tests
-switch the lock off on the module that holds it (`services.seats.LOCKING_ENABLED`).
+(capacities, approve, reject, promote by hand); following (series followers) stands apart.
+Import the names from here; the race tests switch the lock off on the module that holds it
+(`services.seats.LOCKING_ENABLED`).
 """
 
 from .attendee_actions import cancel_registration, switch_mode
+from .following import follow_series, unfollow_series
 from .organiser_actions import approve, promote_by_hand, reject, set_capacity
 from .promotion import promote_waiting_list
 from .registering import RegistrationRequest, register, register_together
@@ -33,6 +35,7 @@ __all__ = [
     "approve",
     "cancel_registration",
     "clean_answers",
+    "follow_series",
     "free_seats",
     "has_room",
     "is_organiser",
@@ -44,5 +47,6 @@ __all__ = [
     "reject",
     "set_capacity",
     "switch_mode",
+    "unfollow_series",
     "waiting_list",
 ]

@@ -1,0 +1,105 @@
+"""Reminders before an event, or before each meeting of a series: the plan, when each goes out,
+how many went, and the mail as attendees get it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from escape_events.events.selectors import next_occurrences
+from escape_events.registrations.models import Registration
+from escape_events.registrations.reminders import (
+    Reminder,
+    describe_minutes,
+    reminder_message,
+    reminder_minutes_for,
+    reminder_schedule,
+    set_reminder_plan,
+)
+
+from ..forms import ReminderPlanForm
+from ..permissions import organised_event_or_404, organised_series_or_404
+
+Mode = Registration.Mode
+Status = Registration.Status
+
+
+def _plan_form(request, item):
+    minutes = reminder_minutes_for(item)
+    form = ReminderPlanForm(
+        request.POST if request.method == "POST" else None, initial={"minutes_before": minutes}
+    )
+    return form, minutes
+
+
+def _sample(event, user, mode) -> Registration:
+    """An unsaved registration of the organiser, to show the mail as an attendee reads it."""
+    return Registration(
+        event=event, user=user, mode=mode, status=Status.CONFIRMED, check_in_code="EXAMPLE"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_reminders(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    form, minutes = _plan_form(request, event)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["minutes_before"]
+        set_reminder_plan(event=event, minutes_before=chosen)
+        messages.success(request, f"Reminders: {describe_minutes(chosen)}.")
+        return redirect("organisers:reminders", slug=event.slug)
+    settings = getattr(event, "registration_settings", None)
+    modes = [m for m in Mode if settings is None or settings.allows(m)]
+    previews = [
+        (
+            mode.label,
+            reminder_message(
+                Reminder(
+                    request.user, event, min(minutes or [60]), _sample(event, request.user, mode)
+                )
+            ).body,
+        )
+        for mode in modes
+    ]
+    context = {
+        "event": event,
+        "form": form,
+        "plan": describe_minutes(minutes),
+        "schedule": reminder_schedule(event, minutes),
+        "recipients": Registration.objects.filter(event=event, status=Status.CONFIRMED).count(),
+        "previews": previews,
+        "started": event.start <= timezone.now(),
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "organisers/reminders.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_reminders(request, series_slug):
+    series = organised_series_or_404(request.user, series_slug)
+    form, minutes = _plan_form(request, series)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["minutes_before"]
+        set_reminder_plan(series=series, minutes_before=chosen)
+        messages.success(request, f"Reminders before each meeting: {describe_minutes(chosen)}.")
+        return redirect("organisers:series_reminders", series_slug=series.slug)
+    upcoming = [m for m in next_occurrences(series, 6) if not m.is_cancelled]
+    meeting = upcoming[0] if upcoming else None
+    previews = []
+    if meeting is not None:
+        sample = Reminder(request.user, meeting, min(minutes or [60]))
+        previews = [("Follower", reminder_message(sample).body)]
+    context = {
+        "series": series,
+        "form": form,
+        "plan": describe_minutes(minutes),
+        "meeting": meeting,
+        "schedule": reminder_schedule(meeting, minutes) if meeting else [],
+        "recipients": series.followers.count(),
+        "previews": previews,
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "organisers/reminders.html", context, status=status)
