@@ -13,7 +13,7 @@ from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Registration, ReminderPlan
 
 ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
 # Not about one event: the dashboard lists only the user's own, creating makes a new one.
@@ -23,7 +23,7 @@ GET_PAGES = {
     "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
     "participants", "messages", "message_compose", "check_in", "attendance",
     "attendance_export", "scan", "check_in_qr", "files",
-    "series_meetings", "meeting_move",
+    "series_meetings", "meeting_move", "reminders", "series_reminders",
 }  # fmt: skip
 
 
@@ -75,6 +75,7 @@ def snapshot():
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
         list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
+        list(ReminderPlan.objects.values_list("event_id", "series_id", "minutes_before")),
     )
 
 
@@ -94,7 +95,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
         "minutes": "Hijacked minutes", "kind": "slides",
         "file": SimpleUploadedFile("evil.txt", b"planted"),
-        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00",
+        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "minutes_before": ["15"],
     }  # fmt: skip
     statuses = {client.get(url).status_code, client.post(url, data).status_code}
     assert statuses <= {404, 405}  # 405: a GET on a POST-only address, or the reverse
