@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .converters import OccurrenceConverter
-from .views import checkin, events, files, participants, reminders, series
+from .views import checkin, events, files, participants, printouts, reminders, series
 
 app_name = "organisers"
 register_converter(OccurrenceConverter, "occurrence")
@@ -49,6 +49,8 @@ urlpatterns = [
     path("events/<slug:slug>/files/<int:pk>/delete/", files.file_delete, name="file_delete"),
     path("events/<slug:slug>/minutes/", files.minutes, name="minutes"),
     path("events/<slug:slug>/reminders/", reminders.event_reminders, name="reminders"),
+    path("events/<slug:slug>/printouts/", printouts.printouts, name="printouts"),
+    path("events/<slug:slug>/printouts/<slug:kind>.pdf", printouts.printout, name="printout"),
     path("series/<slug:series_slug>/", series.series_meetings, name="series_meetings"),
     path(
         "series/<slug:series_slug>/reminders/",

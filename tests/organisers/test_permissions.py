@@ -24,6 +24,7 @@ GET_PAGES = {
     "participants", "messages", "message_compose", "check_in", "attendance",
     "attendance_export", "scan", "check_in_qr", "files",
     "series_meetings", "meeting_move", "reminders", "series_reminders",
+    "printouts", "printout",
 }  # fmt: skip
 
 
@@ -45,6 +46,7 @@ def targets(hands_on, organiser, register, wp2_series):
             "file_delete": file.pk,
         },
         "code": registration.check_in_code,
+        "kind": "badges",
         "series_slug": wp2_series.slug,
         "recurrence_id": {
             "meeting_cancel": meeting,
