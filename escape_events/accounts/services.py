@@ -3,10 +3,16 @@ the profile (names, affiliation) and onto Django groups."""
 
 from collections.abc import Mapping
 
+from allauth.account import app_settings
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from allauth.utils import generate_unique_username
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.urls import reverse
 
-from .models import ExternalGroup
+from .models import ExternalGroup, User
 
 # INDIGO IAM and WLCG tokens use wlcg.groups, Keycloak and CERN SSO groups, eduGAIN/AARC
 # proxies eduperson_entitlement; some servers say entitlements.
@@ -100,3 +106,57 @@ def update_profile(*, user, first_name: str, last_name: str, affiliation: str) -
     user.last_name = " ".join(last_name.split())
     user.affiliation = " ".join(affiliation.split())
     user.save(update_fields=["first_name", "last_name", "affiliation"])
+
+
+def find_or_invite_person(
+    *, email: str, first_name: str, last_name: str, affiliation: str = ""
+) -> tuple["User", bool]:
+    """The account with this address, or a new one made for an organiser who adds someone by
+    hand: no password yet (the invitation mail's link sets one) and the address unverified
+    until then. An existing account keeps its own names; only empty ones are filled.
+    Returns (person, created)."""
+
+    email = email.strip()
+    known = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    person = known.user if known else User.objects.filter(email__iexact=email).first()
+    given = {"first_name": first_name, "last_name": last_name, "affiliation": affiliation}
+    if person is not None:
+        empty = [name for name, value in given.items() if value and not getattr(person, name)]
+        for name in empty:
+            setattr(person, name, " ".join(given[name].split()))
+        if empty:
+            person.save(update_fields=empty)
+        return person, False
+    with transaction.atomic():
+        person = User(
+            email=email,
+            username=generate_unique_username([first_name, last_name, email, "person"]),
+            **{name: " ".join(value.split()) for name, value in given.items()},
+        )
+        person.set_unusable_password()
+        person.save()
+        EmailAddress.objects.create(user=person, email=email, primary=True, verified=False)
+    return person, True
+
+
+def invitation_url(person) -> str:
+    """A link that lets an invited person choose a password (allauth's password reset key, so
+    it expires and stops working once used)."""
+    key = app_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(person)
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(person), "key": key},
+    )
+    return settings.SITE_URL + path
+
+
+def verify_sole_address(*, user) -> bool:
+    """A password set through a link mailed to the person's only address proves the address:
+    mark it verified (invited people would otherwise be asked to confirm it once more)."""
+
+    addresses = list(EmailAddress.objects.filter(user=user))
+    if len(addresses) != 1 or addresses[0].verified:
+        return False
+    addresses[0].verified = True
+    addresses[0].save(update_fields=["verified"])
+    return True

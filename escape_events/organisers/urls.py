@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from .converters import OccurrenceConverter
-from .views import checkin, events, files, participants, printouts, reminders, series
+from .views import checkin, events, files, participants, people, printouts, reminders, series
 
 app_name = "organisers"
 register_converter(OccurrenceConverter, "occurrence")
@@ -20,6 +20,18 @@ urlpatterns = [
         name="co_organiser_remove",
     ),
     path("events/<slug:slug>/participants/", participants.participant_list, name="participants"),
+    path("events/<slug:slug>/participants/add/", people.add_people, name="add_people"),
+    path(
+        "events/<slug:slug>/participants/add/one/",
+        people.add_participant_view,
+        name="add_participant",
+    ),
+    path("events/<slug:slug>/participants/import/", people.import_preview, name="import_preview"),
+    path(
+        "events/<slug:slug>/participants/import/confirm/",
+        people.import_confirm,
+        name="import_confirm",
+    ),
     path(
         "events/<slug:slug>/participants/bulk/",
         participants.participant_bulk,

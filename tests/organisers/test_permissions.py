@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -24,7 +25,7 @@ GET_PAGES = {
     "participants", "messages", "message_compose", "check_in", "attendance",
     "attendance_export", "scan", "check_in_qr", "files",
     "series_meetings", "meeting_move", "reminders", "series_reminders",
-    "printouts", "printout",
+    "printouts", "printout", "add_people",
 }  # fmt: skip
 
 
@@ -78,6 +79,7 @@ def snapshot():
         ParticipantMessage.objects.count(),
         list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
         list(ReminderPlan.objects.values_list("event_id", "series_id", "minutes_before")),
+        list(get_user_model().objects.values_list("pk", "email", "first_name").order_by("pk")),
     )
 
 
@@ -98,6 +100,8 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "minutes": "Hijacked minutes", "kind": "slides",
         "file": SimpleUploadedFile("evil.txt", b"planted"),
         "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "minutes_before": ["15"],
+        "first_name": "In", "last_name": "Truder", "mode": "onsite", "default_mode": "onsite",
+        "rows": "forged",
     }  # fmt: skip
     statuses = {client.get(url).status_code, client.post(url, data).status_code}
     assert statuses <= {404, 405}  # 405: a GET on a POST-only address, or the reverse

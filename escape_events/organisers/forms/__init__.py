@@ -12,8 +12,11 @@ from .fields import WALL_CLOCK_FORMATS, YEARS, WallClockField, wall_clock
 from .files import AttachmentForm, MinutesForm
 from .participants import (
     SORT_CHOICES,
+    AddParticipantForm,
     BulkActionForm,
     ExportForm,
+    ImportConfirmForm,
+    ImportForm,
     MessageForm,
     Mode,
     ParticipantFilterForm,
@@ -27,6 +30,7 @@ __all__ = [
     "SORT_CHOICES",
     "WALL_CLOCK_FORMATS",
     "YEARS",
+    "AddParticipantForm",
     "AttachmentForm",
     "AttendanceForm",
     "BulkActionForm",
@@ -35,6 +39,8 @@ __all__ = [
     "CoOrganiserForm",
     "EventForm",
     "ExportForm",
+    "ImportConfirmForm",
+    "ImportForm",
     "MessageForm",
     "MinutesForm",
     "Mode",

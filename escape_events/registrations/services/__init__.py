@@ -12,6 +12,7 @@ Import the names from here; the race tests switch the lock off on the module tha
 (`services.seats.LOCKING_ENABLED`).
 """
 
+from .adding import Added, add_participant
 from .attendee_actions import cancel_registration, switch_mode
 from .following import follow_series, unfollow_series
 from .organiser_actions import approve, promote_by_hand, reject, set_capacity
@@ -28,10 +29,12 @@ from .seats import Mode, Status, free_seats, has_room, waiting_list
 
 __all__ = [
     "MAX_ANSWER_LENGTH",
+    "Added",
     "Mode",
     "RegistrationRefused",
     "RegistrationRequest",
     "Status",
+    "add_participant",
     "approve",
     "cancel_registration",
     "clean_answers",
