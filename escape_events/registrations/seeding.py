@@ -1,7 +1,7 @@
 """Registration settings and questions for seeded events (the `registration` blocks of the seeds).
 
 Idempotent: settings are created once (their opening time is relative to the first load, then
-kept); questions are matched by their label.
+kept); questions are matched by their label, and those listed as retired are removed.
 """
 
 import json
@@ -37,6 +37,8 @@ def _load_one(event: Event, spec: dict, now) -> None:
     )
     if not created:
         RegistrationSettings.objects.filter(pk=settings.pk).update(**values)
+    # Asked by the person's profile now (sign-up, first registration), no longer per event.
+    Question.objects.filter(event=event, label__in=spec.get("retired_questions", [])).delete()
     for position, question in enumerate(spec.get("questions", []), start=1):
         Question.objects.update_or_create(
             event=event,
