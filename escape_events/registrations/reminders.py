@@ -176,7 +176,7 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
         "page_url": settings.SITE_URL + item.get_absolute_url(),
         "site_url": settings.SITE_URL,
         "series": reminder.series,
-        "remote_note": getattr(event, "remote_note", "") or "",
+        "remote_note": event.remote_note if isinstance(event, Event) else item.series.remote_note,
     }
     subject = f"Reminder: {item.title}, {describe_span(item)}"
     message = EmailMultiAlternatives(
