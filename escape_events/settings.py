@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "escape_events.core",
     "escape_events.accounts",
     "escape_events.events",
+    "escape_events.timetable",
     "escape_events.calendars",
     "escape_events.feeds",
     "escape_events.registrations",

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("escape_events.registrations.urls")),
     path("organise/", include("escape_events.organisers.urls")),
     path("", include("escape_events.organisers.public_urls")),
+    path("", include("escape_events.timetable.urls")),
     path("", include("escape_events.events.urls")),
 ]

@@ -72,3 +72,32 @@ def wp2_series(db):
 def media_in_tmp(settings, tmp_path):
     """Uploads made by tests land in a temporary folder, never in the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def give_agenda(db):
+    """Fill an event's agenda: `count` talks of 10 minutes from its start, each with a speaker,
+    in one session with a convener (so every query an agenda can need is made)."""
+    from escape_events.timetable import services
+
+    def give(event, count=3):
+        session = services.add_session(
+            event=event,
+            values={"title": f"Session of {event.slug}"},
+            conveners=[services.Person("Chair", "CERN")],
+        )
+        return [
+            services.add_entry(
+                event=event,
+                values={
+                    "start": event.start + timedelta(minutes=10 * number),
+                    "end": event.start + timedelta(minutes=10 * (number + 1)),
+                    "title": f"Talk {number + 1}",
+                    "session": session,
+                },
+                speakers=[services.Person(f"Speaker {number + 1}", "PIC")],
+            )
+            for number in range(count)
+        ]
+
+    return give

@@ -15,7 +15,11 @@ from django.conf import settings
 from icalendar import Calendar, vDuration, vGeo, vRecur, vText, vUri
 from icalendar import Event as VEvent
 
+from escape_events.core.text import markdown_to_text
 from escape_events.events.models import Event, Series
+from escape_events.timetable.agenda import Agenda, agenda_text, speakers_line
+from escape_events.timetable.models import Entry, EntryKind
+from escape_events.timetable.selectors import agendas_for
 
 from .timezones import vtimezone
 
@@ -66,11 +70,16 @@ def series_uid(series_pk: int, domain: str) -> str:
     return f"series-{series_pk}@{domain}"
 
 
+def entry_uid(entry_pk: int, domain: str) -> str:
+    return f"entry-{entry_pk}@{domain}"
+
+
 @dataclass
 class _Writer:
     site_url: str
     domain: str
     today: date | None
+    agendas: Mapping[int, Agenda] = field(default_factory=dict)
     zone_years: dict[str, list[int]] = field(default_factory=dict)
     zones: dict[str, zoneinfo.ZoneInfo] = field(default_factory=dict)
 
@@ -132,7 +141,8 @@ class _Writer:
             if venue.latitude is not None and venue.longitude is not None:
                 vevent.add("geo", vGeo((float(venue.latitude), float(venue.longitude))))
         remote_url = attendance.remote_url if attendance else ""
-        vevent.add("description", _description(item, page, attendance))
+        agenda = self.agendas.get(item.pk) if isinstance(item, Event) else None
+        vevent.add("description", _description(item, page, attendance, agenda))
         if remote_url:
             conference = vUri(remote_url)
             conference.params["VALUE"] = "URI"
@@ -230,14 +240,17 @@ def _master_sequence(series: Series, stored: Sequence[Event]) -> int:
     return series.sequence + sum(occurrence.sequence + 1 for occurrence in stored)
 
 
-def _description(item, page: str, attendance: Attendance | None) -> str:
+def _description(item, page: str, attendance: Attendance | None, agenda: Agenda | None) -> str:
+    """Plain text (calendars show Markdown's `**` literally): notes, texts, agenda, link."""
     parts = []
     if attendance:
         parts.append(attendance.note)
     if item.summary:
         parts.append(item.summary)
     if item.description:
-        parts.append(item.description.strip())
+        parts.append(markdown_to_text(item.description))
+    if agenda:
+        parts.append(agenda_text(agenda))
     if item.remote_note:
         parts.append(item.remote_note)
     if attendance and attendance.remote_url:
@@ -252,6 +265,7 @@ def render_calendar(
     events: Iterable[Event] = (),
     series: Iterable[SeriesEntry] = (),
     attendance: Mapping[int, Attendance] | None = None,
+    agendas: Mapping[int, Agenda] | None = None,
     today: date | None = None,
     site_url: str | None = None,
     uid_domain: str | None = None,
@@ -260,22 +274,31 @@ def render_calendar(
 
     `events` are standalone events or stored occurrences shown alone (downloads, personal feed);
     they need `venue` and `series` loaded. `attendance` maps event pk to what the user's
-    registration says (personal feeds only). `today` extends time zone rules for open-ended
-    series; pass a value that changes rarely (a day) so bodies stay stable. Links and UIDs use
-    SITE_URL and CALENDAR_UID_DOMAIN unless given.
+    registration says (personal feeds only). `agendas` maps event pk (standalone or stored
+    occurrence) to its agenda, written as plain text into the event's DESCRIPTION. `today`
+    extends time zone rules for open-ended series; pass a value that changes rarely (a day) so
+    bodies stay stable. Links and UIDs use SITE_URL and CALENDAR_UID_DOMAIN unless given.
     """
-    writer = _Writer(
-        site_url=(site_url or settings.SITE_URL).rstrip("/"),
-        domain=uid_domain or settings.CALENDAR_UID_DOMAIN,
-        today=today,
-    )
+    writer = _writer(today, site_url, uid_domain, agendas)
     attendance = attendance or {}
     components: list[VEvent] = []
     for entry in series:
         components.extend(writer.series(entry))
     for event in events:
         components.append(writer.event(event, attendance.get(event.pk)))
+    return _serialise(info, writer, components)
 
+
+def _writer(today, site_url, uid_domain, agendas=None) -> _Writer:
+    return _Writer(
+        site_url=(site_url or settings.SITE_URL).rstrip("/"),
+        domain=uid_domain or settings.CALENDAR_UID_DOMAIN,
+        today=today,
+        agendas=agendas or {},
+    )
+
+
+def _serialise(info: CalendarInfo, writer: _Writer, components: list[VEvent]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -305,8 +328,89 @@ def render_calendar(
 def build_calendar(
     events: Iterable[Event], *, name: str, attendance: Mapping[int, Attendance] | None = None
 ) -> bytes:
-    """A small calendar of a few events, e.g. the .ics attached to a confirmation mail.
+    """A small calendar of a few events, e.g. the .ics attached to a confirmation mail, with
+    their agendas (fetched here, in three queries).
 
     Occurrences of a series need `series` loaded (or it is fetched per event).
     """
-    return render_calendar(CalendarInfo(name=name), events=events, attendance=attendance)
+    events = list(events)
+    return render_calendar(
+        CalendarInfo(name=name),
+        events=events,
+        attendance=attendance,
+        agendas=agendas_for(events),
+    )
+
+
+def _entry_description(entry: Entry, event: Event, page: str, absolute) -> str:
+    parts = []
+    speakers = speakers_line(entry.speakers.all())
+    if speakers:
+        parts.append(f"Speakers: {speakers}")
+    if entry.session_id:
+        line = f"Session: {entry.session.title}"
+        conveners = speakers_line(entry.session.conveners.all())
+        parts.append(f"{line} (conveners: {conveners})" if conveners else line)
+    if entry.description:
+        parts.append(markdown_to_text(entry.description))
+    links = [
+        f"- {material.title}: {material.url or absolute(material.href)}"
+        for material in entry.materials.all()
+    ]
+    if links:
+        parts.append("Materials:\n" + "\n".join(links))
+    parts.append(f"Part of: {event.title}")
+    parts.append(f"Details: {page}")
+    return "\n\n".join(parts)
+
+
+def render_timetable(
+    info: CalendarInfo,
+    *,
+    agenda: Agenda,
+    site_url: str | None = None,
+    uid_domain: str | None = None,
+) -> bytes:
+    """One VEVENT per agenda entry (an opt-in feed for people who want every talk).
+
+    Each entry has its own UID, `RELATED-TO` its event's UID (a series' UID for a meeting),
+    its event's status, and a SEQUENCE that grows with its own changes and its event's.
+    `agenda` needs its event's `venue` loaded, and speakers, sessions and materials.
+    """
+    writer = _writer(None, site_url, uid_domain)
+    event = agenda.event
+    if event.series_id is None:
+        parent = event_uid(event.pk, writer.domain)
+    else:
+        parent = series_uid(event.series_id, writer.domain)
+    status = _STATUS[event.status]
+    event_page = writer.absolute(event.get_absolute_url())
+    components = []
+    for entry in agenda.entries:
+        page = f"{event_page}#{entry.anchor}"
+        modified = max(entry.updated_at, event.updated_at).astimezone(UTC)
+        vevent = VEvent()
+        vevent.add("uid", entry_uid(entry.pk, writer.domain))
+        vevent.add("dtstamp", modified)
+        vevent.add("created", entry.created_at.astimezone(UTC))
+        vevent.add("last-modified", modified)
+        vevent.add("sequence", entry.sequence + event.sequence)
+        vevent.add("summary", entry.title)
+        vevent.add("status", status)
+        free = status == "CANCELLED" or entry.kind == EntryKind.BREAK
+        vevent.add("transp", "TRANSPARENT" if free else "OPAQUE")
+        vevent.add("class", "PUBLIC")
+        vevent.add("categories", [entry.get_kind_display()])
+        vevent.add("url", page)
+        vevent.add("related-to", parent)
+        venue = event.venue
+        place = [entry.place, venue.location_line if venue else ""]
+        if any(place):
+            vevent.add("location", ", ".join(part for part in place if part))
+        if venue is not None and venue.latitude is not None and venue.longitude is not None:
+            vevent.add("geo", vGeo((float(venue.latitude), float(venue.longitude))))
+        vevent.add("description", _entry_description(entry, event, page, writer.absolute))
+        vevent.add("dtstart", writer.local(entry.start, event.time_zone))
+        vevent.add("dtend", writer.local(entry.end, event.time_zone))
+        components.append(vevent)
+    return _serialise(info, writer, components)

@@ -1,8 +1,16 @@
-"""Markdown written by organisers, rendered to HTML that is safe to show to everyone."""
+"""Markdown written by organisers: HTML that is safe to show to everyone, or plain text."""
+
+import re
 
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from inscriptis import get_text
+from inscriptis.css_profiles import CSS_PROFILES
+from inscriptis.html_properties import Display
+from inscriptis.model.config import ParserConfig
+from inscriptis.model.html_element import HtmlElement
+from inscriptis.model.tag import CustomHtmlTagHandlerMapping
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "i", "li",
@@ -21,3 +29,41 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 has sanitised it
+
+
+# A link whose text is its own address (<https://…> in Markdown) needs the address only once.
+_SELF_LINK = re.compile(r'<a href="(?:mailto:)?([^"]*)"[^>]*>\1</a>')
+
+
+def _link_start(state, attrs) -> None:
+    state.link_target = attrs.get("href", "")
+
+
+def _link_end(state) -> None:
+    """A link keeps its address in plain text: 'SWAN (https://swan.cern.ch)'."""
+    target = state.link_target.removeprefix("mailto:")
+    if target:
+        state.tags[-1].write(f" ({target})")
+    state.link_target = ""
+
+
+_PLAIN = ParserConfig(
+    # <code> inherits its parent's white space, so a code block keeps its line breaks.
+    css={**CSS_PROFILES["relaxed"], "code": HtmlElement(display=Display.inline, whitespace=None)},
+    custom_html_tag_handler_mapping=CustomHtmlTagHandlerMapping(
+        start_tag_mapping={"a": _link_start}, end_tag_mapping={"a": _link_end}
+    ),
+)
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown as plain text for calendars: no `**`, lists as bullets, links with their address.
+
+    The same safe HTML as the pages, laid out as text by inscriptis (paragraphs, lists, tables).
+    """
+    if not (text or "").strip():
+        return ""
+    html = _SELF_LINK.sub(r"\1", str(render_markdown(text)))
+    plain = get_text(html, _PLAIN)
+    lines = [line.rstrip() for line in plain.strip("\n").splitlines()]
+    return "\n".join(lines).strip()

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from .attachments import validate_upload
 from .models import Attachment, Event, Series, Venue
 from .selectors import find_occurrence
-from .signals import event_changed
+from .signals import event_changed, event_rescheduled
 
 # Fields whose change calendars and registrants must notice (they bump iCalendar SEQUENCE).
 CALENDAR_FIELDS = ("start", "end", "all_day", "time_zone", "venue", "status", "title", "online_url")
@@ -136,6 +136,7 @@ def update_event(*, event: Event, values: dict, colocated_with=None) -> list[str
     sends `event_changed` so that registrants are told.
     """
     current = Event.objects.select_for_update().get(pk=event.pk)
+    previous = (current.start, current.end, current.time_zone)
     changed = [
         name for name in CALENDAR_FIELDS if name in values and _differs(current, name, values[name])
     ]
@@ -145,6 +146,10 @@ def update_event(*, event: Event, values: dict, colocated_with=None) -> list[str
         current.sequence += 1
     current.full_clean()
     current.save()
+    if previous != (current.start, current.end, current.time_zone):
+        event_rescheduled.send(
+            sender=Event, event=current, previous_start=previous[0], previous_time_zone=previous[2]
+        )
     if colocated_with is not None:
         current.colocated_with.set([other for other in colocated_with if other.pk != current.pk])
     if changed:

@@ -2,12 +2,12 @@
 
 from datetime import date, datetime, timedelta
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .attachments import served_inline
+from .attachments import file_response
 from .forms import EventFilterForm
 from .models import Attachment, Event, Series
 from .selectors import (
@@ -108,16 +108,4 @@ def occurrence_detail(request, slug, day):
 @require_safe
 def attachment(request, slug, pk):
     item = get_object_or_404(Attachment.objects.select_related("event"), pk=pk, event__slug=slug)
-    try:
-        stored = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file of this attachment is missing.") from None
-    response = FileResponse(
-        stored,
-        as_attachment=not served_inline(item.filename),
-        filename=item.filename,
-        content_type=item.content_type,
-    )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(item.file, content_type=item.content_type)

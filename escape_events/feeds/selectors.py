@@ -15,6 +15,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from escape_events.calendars.ics import SeriesEntry
 from escape_events.events.models import Event, Series, Venue
 from escape_events.registrations.models import Registration
+from escape_events.timetable.agenda import Agenda
+from escape_events.timetable.selectors import agendas_for
 
 # Bump when the output format changes, so cached bodies and client ETags are not reused.
 FORMAT_VERSION = "1"
@@ -129,6 +131,17 @@ def scope_content(scope: FeedScope, since: datetime) -> tuple[list[Event], list[
         if _still_running(item, by_series[item.pk], since)
     ]
     return events, entries
+
+
+def scope_agendas(
+    scope: FeedScope, events: list[Event], entries: list[SeriesEntry]
+) -> dict[int, Agenda]:
+    """Agendas of a feed's events and stored meetings, in at most three queries."""
+    shown = [*events, *(meeting for entry in entries for meeting in entry.occurrences)]
+    ids = Event.objects.filter(
+        Q(pk__in=scope.events.values("pk")) | Q(series__in=scope.series.values("pk"))
+    ).values("pk")
+    return agendas_for(shown, ids)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,15 @@ from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from escape_events.calendars.ics import Attendance, CalendarInfo, render_calendar
+from escape_events.calendars.ics import (
+    Attendance,
+    CalendarInfo,
+    render_calendar,
+    render_timetable,
+)
 from escape_events.events.models import Event, Kind, Series
 from escape_events.registrations.models import Registration
+from escape_events.timetable.selectors import agenda_for, agendas_for
 
 from . import selectors
 from .models import FeedToken, hash_token
@@ -77,7 +83,8 @@ def _scope_response(request, *, scope, info, key, filename, since, today):
 
     def build():
         events, series = selectors.scope_content(scope, since)
-        return _build(info, today=today, events=events, series=series)
+        agendas = selectors.scope_agendas(scope, events, series)
+        return _build(info, today=today, events=events, series=series, agendas=agendas)
 
     return _respond(
         request,
@@ -172,12 +179,33 @@ def event_ics(request, slug):
         url=_absolute(event.get_absolute_url()),
         source=_absolute(reverse("feeds:event", kwargs={"slug": slug})),
     )
-    body = _build(info, today=_today(), events=[event])
+    body = _build(info, today=_today(), events=[event], agendas=agendas_for([event]))
     return _respond(
         request,
         etag=_body_etag(body),
         last_modified=event.updated_at,
         filename=f"{slug}.ics",
+        body=body,
+    )
+
+
+@require_safe
+def timetable_feed(request, slug):
+    """Every agenda entry of one event as its own calendar item (opt-in, for whole programmes).
+    Any agenda change touches the event, so its `updated_at` is the Last-Modified."""
+    event = get_object_or_404(Event.objects.select_related("venue", "series"), slug=slug)
+    info = CalendarInfo(
+        name=f"{event.title}: timetable",
+        description=f"Every item of the timetable of {event.title}.",
+        url=_absolute(event.get_absolute_url()),
+        source=_absolute(reverse("feeds:timetable", kwargs={"slug": slug})),
+    )
+    body = render_timetable(info, agenda=agenda_for(event))
+    return _respond(
+        request,
+        etag=_body_etag(body),
+        last_modified=event.updated_at,
+        filename=f"{slug}-timetable.ics",
         body=body,
     )
 
@@ -216,10 +244,12 @@ def personal_feed(request, token):
         description=f"The events you registered for: {_past_note()}.",
         url=_absolute(reverse("events:home")),
     )
+    events = [registration.event for registration in registrations]
     body = _build(
         info,
         today=today,
-        events=[registration.event for registration in registrations],
+        events=events,
+        agendas=agendas_for(events),
         attendance={
             registration.event_id: _attendance(registration) for registration in registrations
         },

@@ -1,7 +1,17 @@
 from django.urls import path, register_converter
 
 from .converters import OccurrenceConverter
-from .views import checkin, events, files, participants, people, printouts, reminders, series
+from .views import (
+    agenda,
+    checkin,
+    events,
+    files,
+    participants,
+    people,
+    printouts,
+    reminders,
+    series,
+)
 
 app_name = "organisers"
 register_converter(OccurrenceConverter, "occurrence")
@@ -63,6 +73,38 @@ urlpatterns = [
     path("events/<slug:slug>/reminders/", reminders.event_reminders, name="reminders"),
     path("events/<slug:slug>/printouts/", printouts.printouts, name="printouts"),
     path("events/<slug:slug>/printouts/<slug:kind>.pdf", printouts.printout, name="printout"),
+    path("events/<slug:slug>/agenda/", agenda.agenda, name="agenda"),
+    path("events/<slug:slug>/agenda/new/", agenda.entry_add, name="agenda_entry_add"),
+    path("events/<slug:slug>/agenda/import/", agenda.agenda_import, name="agenda_import"),
+    path("events/<slug:slug>/agenda/<int:pk>/", agenda.entry_edit, name="agenda_entry_edit"),
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/duplicate/",
+        agenda.entry_duplicate,
+        name="agenda_entry_duplicate",
+    ),
+    path("events/<slug:slug>/agenda/<int:pk>/move/", agenda.entry_move, name="agenda_entry_move"),
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/delete/",
+        agenda.entry_delete,
+        name="agenda_entry_delete",
+    ),
+    path(
+        "events/<slug:slug>/agenda/<int:pk>/materials/",
+        agenda.material_add,
+        name="agenda_material_add",
+    ),
+    path(
+        "events/<slug:slug>/agenda/materials/<int:pk>/delete/",
+        agenda.material_delete,
+        name="agenda_material_delete",
+    ),
+    path("events/<slug:slug>/sessions/new/", agenda.session_add, name="agenda_session_add"),
+    path("events/<slug:slug>/sessions/<int:pk>/", agenda.session_edit, name="agenda_session_edit"),
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/delete/",
+        agenda.session_delete,
+        name="agenda_session_delete",
+    ),
     path("series/<slug:series_slug>/", series.series_meetings, name="series_meetings"),
     path(
         "series/<slug:series_slug>/reminders/",

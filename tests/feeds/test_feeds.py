@@ -154,16 +154,19 @@ def test_public_feed_has_no_personal_data(client, world, register):
 
 
 def test_all_feed_is_built_in_a_fixed_number_of_queries(
-    client, world, make_event, django_assert_num_queries
+    client, world, make_event, django_assert_num_queries, give_agenda
 ):
     # Fingerprint: events (with stored occurrences), series, venues. Content: events, series,
-    # stored occurrences.
-    with django_assert_num_queries(6):
+    # stored occurrences; agendas: entries, their speakers, their sessions' conveners.
+    give_agenda(world["upcoming"], 1)
+    with django_assert_num_queries(9):
         client.get(reverse("feeds:all"))
     for number in range(40):
-        make_event(title=f"More {number}", start=timezone.now() + timedelta(days=number))
+        more = make_event(title=f"More {number}", start=timezone.now() + timedelta(days=number))
+        give_agenda(more, 3)
+    give_agenda(world["stored"]["moved"], 3)
     cache.clear()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         response = client.get(reverse("feeds:all"))
     standalone = Event.objects.filter(
         is_listed=True, series__isnull=True, end__gte=timezone.now() - timedelta(days=365)
@@ -206,8 +209,11 @@ def test_if_modified_since_alone_sees_what_the_etag_sees(client, world, change, 
     assert parse_http_date(again["Last-Modified"]) > parse_http_date(first["Last-Modified"])
 
 
-def test_event_download_is_one_query(client, world, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_event_download_takes_the_event_and_its_agenda(
+    client, world, django_assert_num_queries, give_agenda
+):
+    give_agenda(world["upcoming"], 5)
+    with django_assert_num_queries(4):  # the event; entries, speakers, conveners
         response = client.get(reverse("feeds:event", kwargs={"slug": world["upcoming"].slug}))
     assert response["Content-Disposition"] == (
         f'attachment; filename="{world["upcoming"].slug}.ics"'

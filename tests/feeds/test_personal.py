@@ -117,12 +117,15 @@ def test_a_registration_dropping_out_is_news_to_if_modified_since(client, world,
 
 
 def test_personal_feed_takes_a_fixed_number_of_queries(
-    client, world, register, make_event, django_assert_num_queries
+    client, world, register, make_event, django_assert_num_queries, give_agenda
 ):
     url = feed_url(issue_feed_token(user=world["user"]))
     for number in range(15):
-        register(make_event(title=f"Talk {number}"), world["user"])
-    with django_assert_num_queries(2):
+        event = make_event(title=f"Talk {number}")
+        register(event, world["user"])
+        give_agenda(event, number % 3 + 1)
+    # token, registrations with events; agendas: entries, speakers, conveners
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.content.count(b"BEGIN:VEVENT") == 15
 

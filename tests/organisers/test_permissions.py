@@ -15,6 +15,8 @@ from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
 from escape_events.registrations.models import Registration, ReminderPlan
+from escape_events.timetable import services as agenda_services
+from escape_events.timetable.models import Entry, Material, Session
 
 ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
 # Not about one event: the dashboard lists only the user's own, creating makes a new one.
@@ -24,8 +26,9 @@ GET_PAGES = {
     "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
     "participants", "messages", "message_compose", "check_in", "attendance",
     "attendance_export", "scan", "check_in_qr", "files",
-    "series_meetings", "meeting_move", "reminders", "series_reminders",
-    "printouts", "printout", "add_people",
+    "series_meetings", "meeting_move", "agenda", "agenda_entry_add", "agenda_entry_edit",
+    "agenda_entry_duplicate", "agenda_entry_move", "agenda_session_add", "agenda_session_edit",
+    "agenda_import", "reminders", "series_reminders", "printouts", "printout", "add_people",
 }  # fmt: skip
 
 
@@ -38,6 +41,15 @@ def targets(hands_on, organiser, register, wp2_series):
     wp2_series.organisers.add(organiser)
     meeting, cancelled = (item.recurrence_id for item in next_occurrences(wp2_series, 2))
     cancel_occurrence(series=wp2_series, recurrence_id=cancelled)
+    session = agenda_services.add_session(event=hands_on, values={"title": "Exercises"})
+    entry = agenda_services.add_entry(
+        event=hands_on,
+        values={"start": hands_on.start, "end": hands_on.end, "title": "Notebooks"},
+        speakers=[agenda_services.Person("Simone", "CERN")],
+    )
+    material = agenda_services.add_material_link(
+        entry=entry, url="https://swan.cern.ch", title="SWAN"
+    )
     return {
         "slug": hands_on.slug,
         "user_id": organiser.pk,
@@ -45,6 +57,19 @@ def targets(hands_on, organiser, register, wp2_series):
             "attendance_remove": entry.pk,
             "check_in_qr": registration.pk,
             "file_delete": file.pk,
+            **dict.fromkeys(
+                [
+                    "agenda_entry_edit",
+                    "agenda_entry_duplicate",
+                    "agenda_entry_move",
+                    "agenda_entry_delete",
+                    "agenda_material_add",
+                ],
+                entry.pk,
+            ),
+            "agenda_material_delete": material.pk,
+            "agenda_session_edit": session.pk,
+            "agenda_session_delete": session.pk,
         },
         "code": registration.check_in_code,
         "kind": "badges",
@@ -77,6 +102,9 @@ def snapshot():
         sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
+        list(Entry.objects.values_list("pk", "title", "start", "end", "sequence").order_by("pk")),
+        list(Session.objects.values_list("pk", "title").order_by("pk")),
+        list(Material.objects.values_list("pk", "title", "url").order_by("pk")),
         list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
         list(ReminderPlan.objects.values_list("event_id", "series_id", "minutes_before")),
         list(get_user_model().objects.values_list("pk", "email", "first_name").order_by("pk")),
@@ -102,6 +130,10 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "minutes_before": ["15"],
         "first_name": "In", "last_name": "Truder", "mode": "onsite", "default_mode": "onsite",
         "rows": "forged",
+        "day": "2031-01-08", "start_time": "10:00", "end_time": "11:00", "by": "15",
+        "url": "https://evil.example", "text": "title,time\nPlanted,10:00-11:00",
+        "speakers-TOTAL_FORMS": "0", "speakers-INITIAL_FORMS": "0",
+        "conveners-TOTAL_FORMS": "0", "conveners-INITIAL_FORMS": "0",
     }  # fmt: skip
     statuses = {client.get(url).status_code, client.post(url, data).status_code}
     assert statuses <= {404, 405}  # 405: a GET on a POST-only address, or the reverse

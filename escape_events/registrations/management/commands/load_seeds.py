@@ -6,11 +6,12 @@ from escape_events.events.demo import ensure_demo_organiser
 from escape_events.events.seeding import load_seeds
 from escape_events.registrations.demo import ensure_demo_people
 from escape_events.registrations.seeding import load_registration_seeds
+from escape_events.timetable.seeding import load_agenda_seeds
 
 
 class Command(BaseCommand):
     help = (
-        "Load the ESCAPE seed events and their registration settings (idempotent); "
+        "Load the ESCAPE seed events, their registration settings and agendas (idempotent); "
         "optionally a demo organiser account."
     )
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         )
         registrable = load_registration_seeds()
         self.stdout.write(f"Registration open for {registrable} seeded events.")
+        agendas = load_agenda_seeds()
+        self.stdout.write(f"Agendas created for {agendas} seeded events (kept if present).")
         if demo_organiser:
             if settings.PRODUCTION:
                 raise CommandError("The demo organiser is for development only.")

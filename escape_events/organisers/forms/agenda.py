@@ -1,0 +1,247 @@
+"""The agenda of an event: entries, their speakers and materials, sessions, moves, CSV import.
+Times are typed as the event's local clock: a day of the event and hours."""
+
+from datetime import date, datetime, timedelta
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+from escape_events.events.models import Event
+from escape_events.timetable.imports import MAX_BYTES
+from escape_events.timetable.models import Entry, EntryKind, Session
+from escape_events.timetable.services import Person
+
+from .fields import single_line
+from .files import ACCEPT
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def event_days(event: Event) -> list[date]:
+    first = event.local_start.date()
+    return [first + timedelta(days=n) for n in range((event.last_day - first).days + 1)]
+
+
+def _day_choices(event: Event) -> list[tuple[str, str]]:
+    return [(day.isoformat(), f"{day:%a} {day.day} {day:%b %Y}") for day in event_days(event)]
+
+
+class EntryForm(forms.Form):
+    day = forms.TypedChoiceField(coerce=date.fromisoformat)
+    start_time = forms.TimeField(label="Start", widget=TIME_INPUT)
+    end_time = forms.TimeField(label="End", widget=TIME_INPUT)
+    title = forms.CharField(max_length=200, validators=[single_line])
+    kind = forms.ChoiceField(choices=EntryKind.choices, initial=EntryKind.TALK)
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(), required=False, empty_label="None (main programme)"
+    )
+    location = forms.CharField(
+        label="Room or place", max_length=200, required=False, validators=[single_line],
+        help_text="Only when it differs from the event's (or its session's).",
+    )  # fmt: skip
+    description = forms.CharField(
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown; shown under the title.",
+    )
+
+    def __init__(self, *args, event: Event, entry: Entry | None = None, **kwargs):
+        self.event = event
+        if entry is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "day": entry.local_start.date().isoformat(),
+                    "start_time": entry.local_start.time(),
+                    "end_time": entry.local_end.time(),
+                    "title": entry.title,
+                    "kind": entry.kind,
+                    "session": entry.session_id,
+                    "location": entry.location,
+                    "description": entry.description,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = _day_choices(event)
+        self.fields["session"].queryset = Session.objects.filter(event=event)
+        zone = f"Local time in {event.time_zone}."
+        self.fields["start_time"].help_text = zone
+        self.fields["end_time"].help_text = zone
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", ValidationError("The end must be after the start."))
+        return cleaned
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        zone = self.event.zone
+        return {
+            "start": datetime.combine(data["day"], data["start_time"], zone),
+            "end": datetime.combine(data["day"], data["end_time"], zone),
+            "title": data["title"],
+            "kind": data["kind"],
+            "session": data["session"],
+            "location": data["location"],
+            "description": data["description"],
+        }
+
+
+class PersonForm(forms.Form):
+    """One speaker or convener: typed in, or a registered participant (name taken from them)."""
+
+    name = forms.CharField(max_length=200, required=False, validators=[single_line])
+    affiliation = forms.CharField(max_length=200, required=False, validators=[single_line])
+    participant = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="Not a registered participant"
+    )
+
+    def __init__(self, *args, participants=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["participant"]
+        field.queryset = participants
+        field.label_from_instance = lambda user: (
+            f"{user.display_name} ({user.affiliation})" if user.affiliation else user.display_name
+        )
+
+    def person(self) -> Person | None:
+        data = self.cleaned_data
+        if not (data.get("name") or data.get("participant")):
+            return None
+        return Person(data["name"], data["affiliation"], data["participant"])
+
+
+class BasePeopleFormSet(forms.BaseFormSet):
+    def people(self) -> list[Person]:
+        return [person for form in self.forms if (person := form.person())]
+
+
+PeopleFormSet = forms.formset_factory(
+    PersonForm, formset=BasePeopleFormSet, extra=2, max_num=30, validate_max=True
+)
+
+
+def people_formset(data, *, prefix: str, people, participants) -> BasePeopleFormSet:
+    initial = [
+        {"name": person.name, "affiliation": person.affiliation, "participant": person.user_id}
+        for person in people
+    ]
+    return PeopleFormSet(
+        data, prefix=prefix, initial=initial, form_kwargs={"participants": participants}
+    )
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(
+        max_length=200, validators=[single_line], help_text="e.g. Day 2 — Rucio internals"
+    )
+    location = forms.CharField(
+        label="Room or place", max_length=200, required=False, validators=[single_line],
+        help_text="Only when it differs from the event's.",
+    )  # fmt: skip
+
+
+SHIFTS = [-120, -60, -30, -15, -10, -5, 5, 10, 15, 30, 60, 120]
+
+
+def _shift_label(minutes: int) -> str:
+    sign = "earlier" if minutes < 0 else "later"
+    amount = abs(minutes)
+    if amount >= 1440:
+        return f"{amount // 1440} day{'s' if amount >= 2880 else ''} {sign}"
+    if amount >= 60:
+        return f"{amount // 60} h {sign}"
+    return f"{amount} min {sign}"
+
+
+class MoveEntryForm(forms.Form):
+    by = forms.TypedChoiceField(label="Move it", coerce=int)
+    following = forms.BooleanField(
+        label="Also move the entries after it on that day (same session)", required=False
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        shifts = list(SHIFTS)
+        if event.is_multi_day:
+            shifts = [-1440, *shifts, 1440]
+        self.fields["by"].choices = [(value, _shift_label(value)) for value in shifts]
+        self.fields["by"].initial = 15
+
+    @property
+    def delta(self) -> timedelta:
+        return timedelta(minutes=self.cleaned_data["by"])
+
+
+class DuplicateEntryForm(forms.Form):
+    day = forms.TypedChoiceField(coerce=date.fromisoformat)
+    start_time = forms.TimeField(label="Start", widget=TIME_INPUT)
+
+    def __init__(self, *args, event: Event, entry: Entry, **kwargs):
+        self.event = event
+        days = event_days(event)
+        own = entry.local_start.date()
+        later = [day for day in days if day > own]
+        if later:  # a camp: the same slot the next day
+            initial = {"day": later[0].isoformat(), "start_time": entry.local_start.time()}
+        else:  # right after the original
+            initial = {"day": own.isoformat(), "start_time": entry.local_end.time()}
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = _day_choices(event)
+
+    def start(self) -> datetime:
+        data = self.cleaned_data
+        return datetime.combine(data["day"], data["start_time"], self.event.zone)
+
+
+class MaterialForm(forms.Form):
+    """A file (checked again by the service) or a link, with the title people see."""
+
+    title = forms.CharField(max_length=200, required=False, validators=[single_line])
+    file = forms.FileField(
+        required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+    )
+    url = forms.URLField(
+        label="…or a link", required=False, max_length=500, assume_scheme="https",
+        help_text="Slides elsewhere, a notebook on SWAN, a recording.",
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = (
+            f"Up to {filesizeformat(settings.ATTACHMENT_MAX_BYTES)}; the same types as event files."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("file")) == bool(cleaned.get("url")):
+            raise ValidationError("Choose a file or give a link (one of the two).")
+        return cleaned
+
+
+class AgendaImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=f"UTF-8, at most {MAX_BYTES // 1024} KB; comma, semicolon or tab separated.",
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > MAX_BYTES:
+            raise ValidationError(f"The file is larger than {MAX_BYTES // 1024} KB.")
+        return uploaded
+
+
+class AgendaConfirmForm(forms.Form):
+    """The checked file travels back as text: it is read and checked again before storing."""
+
+    text = forms.CharField(widget=forms.HiddenInput, max_length=MAX_BYTES, strip=False)

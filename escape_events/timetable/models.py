@@ -1,0 +1,178 @@
+"""The timetable of an event or of one meeting of a series: sessions, entries, speakers, materials.
+
+Times are stored as instants and shown in the event's own time zone. An agenda belongs to a
+stored Event; a meeting of a series gets one when it is opened
+(events.services.materialise_occurrence), so a moved meeting keeps its agenda.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from escape_events.events.attachments import extension_of
+from escape_events.events.models import Event
+
+
+class EntryKind(models.TextChoices):
+    TALK = "talk", "Talk"
+    HANDS_ON = "hands_on", "Hands-on exercise"
+    DISCUSSION = "discussion", "Discussion"
+    BREAK = "break", "Break"
+    SESSION = "session", "Session"
+
+
+class Session(models.Model):
+    """A named group of entries, e.g. "Day 2 — Rucio internals", run by its conveners.
+
+    Entries of one session follow each other (they may not overlap); sessions may run in parallel.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_sessions")
+    title = models.CharField(max_length=200)
+    location = models.CharField(
+        "room or place", max_length=200, blank=True, help_text="When it differs from the event's."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "title"], name="session_unique_title")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Entry(models.Model):
+    """One item of the agenda: a talk, an exercise, a discussion, a break."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_entries")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="entries"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.TALK)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    location = models.CharField(
+        "room or place", max_length=200, blank=True, help_text="When it differs from the event's."
+    )
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Grows when its time, title, place or kind changes (iCalendar)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "end", "pk"]
+        verbose_name_plural = "entries"
+        indexes = [models.Index(fields=["event", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="entry_ends_after_start")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def time_zone(self) -> str:
+        return self.event.time_zone
+
+    @property
+    def local_start(self):
+        return self.start.astimezone(self.event.zone)
+
+    @property
+    def local_end(self):
+        return self.end.astimezone(self.event.zone)
+
+    @property
+    def anchor(self) -> str:
+        return f"entry-{self.pk}"
+
+    @property
+    def place(self) -> str:
+        """Where it happens when that differs from the event: its own room, else its session's."""
+        if self.location:
+            return self.location
+        return self.session.location if self.session_id else ""
+
+
+class AgendaPerson(models.Model):
+    """Someone named on the agenda, as the organisers wrote it; optionally a user of the site."""
+
+    name = models.CharField(max_length=200)
+    affiliation = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
+
+
+class Speaker(AgendaPerson):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="speakers")
+
+    class Meta(AgendaPerson.Meta):
+        pass
+
+
+class Convener(AgendaPerson):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="conveners")
+
+    class Meta(AgendaPerson.Meta):
+        pass
+
+
+class Material(models.Model):
+    """Slides, a notebook, a recording: an uploaded file (checked as attachments are) or a link."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="agenda/%Y/%m/", blank=True)
+    url = models.URLField("link", max_length=500, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="material_is_a_file_or_a_link",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_link(self) -> bool:
+        return bool(self.url)
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def extension(self) -> str:
+        """'PDF', 'IPYNB': what a visitor will download."""
+        return extension_of(self.file.name).upper()
+
+    @property
+    def href(self) -> str:
+        """Where a visitor gets it: the link itself, or our download address for a file."""
+        if self.url:
+            return self.url
+        return reverse("timetable:material", kwargs={"slug": self.entry.event.slug, "pk": self.pk})

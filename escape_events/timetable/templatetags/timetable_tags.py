@@ -1,0 +1,52 @@
+"""The agenda on event, meeting and series pages (the events app's templates load these)."""
+
+from django import template
+from django.utils.html import format_html
+
+from ..selectors import agenda_for
+from ..selectors import recent_agendas as recent_agendas_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("timetable/agenda.html")
+def timetable(event, heading_level=2):
+    """The event's timetable by day, with speakers and materials; nothing when it has none."""
+    return {"agenda": agenda_for(event), "event": event, "level": heading_level}
+
+
+@register.inclusion_tag("timetable/recent_agendas.html")
+def recent_agendas(series, limit=5):
+    return {"agendas": recent_agendas_of(series, limit), "series": series}
+
+
+@register.simple_tag
+def clock(item):
+    """'14:00–14:20' in the event's zone; the page's script adds the visitor's own time."""
+    start, end = item.local_start, item.local_end
+    return format_html(
+        '<time class="when" data-clock="1" datetime="{}" data-start="{}" data-end="{}"'
+        ' data-all-day="0" data-zone="{}">{}–{}</time>',
+        start.isoformat(),
+        item.start.isoformat(),
+        item.end.isoformat(),
+        item.time_zone,
+        f"{start:%H:%M}",
+        f"{end:%H:%M}",
+    )
+
+
+@register.filter
+def long_day(day):
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@register.filter
+def short_day(day):
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+@register.filter
+def start_clock(item):
+    """'14:00' in the item's own zone (Django's time filter would use the site's zone)."""
+    return f"{item.local_start:%H:%M}"
