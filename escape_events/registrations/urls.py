@@ -9,6 +9,11 @@ urlpatterns = [
     path("events/<slug:slug>/register/", views.register, name="register"),
     path("registrations/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("registrations/<int:pk>/switch/", views.switch, name="switch"),
-    path("series/<slug:slug>/follow/", views.follow, name="follow_series"),
-    path("series/<slug:slug>/unfollow/", views.unfollow, name="unfollow_series"),
+    path("series/<slug:slug>/follow/", views.following, {"action": "follow"}, name="follow_series"),
+    path(
+        "series/<slug:slug>/unfollow/",
+        views.following,
+        {"action": "unfollow"},
+        name="unfollow_series",
+    ),
 ]

@@ -142,19 +142,18 @@ def mine(request):
     return render(request, "registrations/mine.html", context)
 
 
-@require_POST
-@login_required
-def follow(request, slug):
-    series = get_object_or_404(Series, slug=slug)
-    services.follow_series(series=series, user=request.user)
-    messages.success(request, f"You follow {series.title}: a reminder comes before each meeting.")
-    return _back(request, series.get_absolute_url())
+FOLLOWING = {
+    "follow": (services.follow_series, "You follow {}: a reminder comes before each meeting."),
+    "unfollow": (services.unfollow_series, "You no longer follow {}; no more reminders."),
+}
 
 
 @require_POST
 @login_required
-def unfollow(request, slug):
+def following(request, slug, action):
+    """Follow or unfollow a series (the URL says which), then back where the person was."""
     series = get_object_or_404(Series, slug=slug)
-    services.unfollow_series(series=series, user=request.user)
-    messages.success(request, f"You no longer follow {series.title}; no more reminders.")
+    service, done = FOLLOWING[action]
+    service(series=series, user=request.user)
+    messages.success(request, done.format(series.title))
     return _back(request, series.get_absolute_url())

@@ -4,6 +4,7 @@ how many went, and the mail as attendees get it."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -40,16 +41,29 @@ def _sample(event, user, mode) -> Registration:
     )
 
 
+def _saved(request, form, url: str, **target):
+    """Store a valid posted plan and go back to the page; None shows the page (again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    chosen = form.cleaned_data["minutes_before"]
+    set_reminder_plan(minutes_before=chosen, **target)
+    messages.success(request, f"Reminders: {describe_minutes(chosen)}.")
+    return redirect(url)
+
+
+def _page(request, form, context: dict):
+    status = 400 if form.is_bound else 200  # a bound form here is one that did not validate
+    return render(request, "organisers/reminders.html", {"form": form, **context}, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_reminders(request, slug):
     event = organised_event_or_404(request.user, slug)
     form, minutes = _plan_form(request, event)
-    if request.method == "POST" and form.is_valid():
-        chosen = form.cleaned_data["minutes_before"]
-        set_reminder_plan(event=event, minutes_before=chosen)
-        messages.success(request, f"Reminders: {describe_minutes(chosen)}.")
-        return redirect("organisers:reminders", slug=event.slug)
+    url = reverse("organisers:reminders", kwargs={"slug": event.slug})
+    if done := _saved(request, form, url, event=event):
+        return done
     settings = getattr(event, "registration_settings", None)
     modes = [m for m in Mode if settings is None or settings.allows(m)]
     previews = [
@@ -65,15 +79,13 @@ def event_reminders(request, slug):
     ]
     context = {
         "event": event,
-        "form": form,
         "plan": describe_minutes(minutes),
         "schedule": reminder_schedule(event, minutes),
         "recipients": Registration.objects.filter(event=event, status=Status.CONFIRMED).count(),
         "previews": previews,
         "started": event.start <= timezone.now(),
     }
-    status = 400 if form.is_bound else 200
-    return render(request, "organisers/reminders.html", context, status=status)
+    return _page(request, form, context)
 
 
 @login_required
@@ -81,11 +93,9 @@ def event_reminders(request, slug):
 def series_reminders(request, series_slug):
     series = organised_series_or_404(request.user, series_slug)
     form, minutes = _plan_form(request, series)
-    if request.method == "POST" and form.is_valid():
-        chosen = form.cleaned_data["minutes_before"]
-        set_reminder_plan(series=series, minutes_before=chosen)
-        messages.success(request, f"Reminders before each meeting: {describe_minutes(chosen)}.")
-        return redirect("organisers:series_reminders", series_slug=series.slug)
+    url = reverse("organisers:series_reminders", kwargs={"series_slug": series.slug})
+    if done := _saved(request, form, url, series=series):
+        return done
     upcoming = [m for m in next_occurrences(series, 6) if not m.is_cancelled]
     meeting = upcoming[0] if upcoming else None
     previews = []
@@ -94,12 +104,10 @@ def series_reminders(request, series_slug):
         previews = [("Follower", reminder_message(sample).body)]
     context = {
         "series": series,
-        "form": form,
         "plan": describe_minutes(minutes),
         "meeting": meeting,
         "schedule": reminder_schedule(meeting, minutes) if meeting else [],
         "recipients": series.followers.count(),
         "previews": previews,
     }
-    status = 400 if form.is_bound else 200
-    return render(request, "organisers/reminders.html", context, status=status)
+    return _page(request, form, context)
