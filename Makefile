@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test venv lint format check-python
+.PHONY: run test venv lint format check-python admin
 
 check-python:
 	@if [ ! -x "$(PY)" ] && [ -z "$(PYTHON)" ]; then \
@@ -35,8 +35,14 @@ run: $(STAMP)
 	$(PY) manage.py load_seeds --demo-organiser
 	@echo ""
 	@echo "  escape_events is running: open http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
+	@echo "  Site admin (/admin/): the demo organiser is not one. Make an admin account with"
+	@echo "  'make admin' (in another terminal), sign in with it, then open /admin/."
 	@echo ""
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+admin: $(STAMP)
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py create_admin
 
 test: $(STAMP)
 	@bash scripts/test.sh $(PYTEST_ARGS)

@@ -50,9 +50,19 @@ CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).h
 FEEDS_PAST_MONTHS = int(os.environ.get("FEEDS_PAST_MONTHS", "12"))
 FEEDS_MAX_AGE_SECONDS = int(os.environ.get("FEEDS_MAX_AGE_SECONDS", "900"))
 FEEDS_CACHE_SECONDS = int(os.environ.get("FEEDS_CACHE_SECONDS", "86400"))
+# Privacy: the notice published first (later versions come from the admin or
+# `manage.py publish_privacy_notice`), who answers questions about it, and how long registration
+# data of an event are kept after it ends (organisers may shorten it per event).
+PRIVACY_NOTICE_FILE = Path(
+    os.environ.get(
+        "PRIVACY_NOTICE_FILE", BASE_DIR / "escape_events" / "accounts" / "privacy_notice.md"
+    )
+)
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "")
+REGISTRATION_RETENTION_MONTHS = int(os.environ.get("REGISTRATION_RETENTION_MONTHS", "12"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "escape_events.core.apps.EscapeAdminConfig",  # django.contrib.admin, branded as the site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -133,6 +143,8 @@ SITE_ID = 1
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
+# Our wording of texts from the libraries (allauth headings in sentence case): locale/en.
+LOCALE_PATHS = [BASE_DIR / "escape_events" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

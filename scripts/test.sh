@@ -21,6 +21,19 @@ if [[ -z "$CHROMIUM_PATH" ]]; then
   echo "NOTE: no Chromium found: browser tests will be skipped (apt-get install chromium)."
 fi
 
+# Node packages the tests use (ical.js parses our feeds, axe-core checks pages): installed
+# when npm is there and package-lock.json changed since the last install.
+if [[ -f package-lock.json ]]; then
+  if command -v npm >/dev/null 2>&1; then
+    if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+      echo "== Node packages for the tests (npm ci)"
+      npm ci --no-audit --no-fund --silent || echo "NOTE: npm ci failed: the ical.js and axe-core checks will be skipped."
+    fi
+  else
+    echo "NOTE: npm not found: the ical.js and axe-core checks will be skipped (install Node 20+ and npm)."
+  fi
+fi
+
 status=0
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   echo "== Test suite on PostgreSQL ($DATABASE_URL)"

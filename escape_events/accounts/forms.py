@@ -68,3 +68,10 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand that my account is deleted for good and cannot be restored.",
+        error_messages={"required": "Tick the box to confirm that you want your account deleted."},
+    )

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.urls import reverse
 
 # Shown where a person's name belongs but none was given (accounts made before names were
 # asked): never the e-mail address or a part of it, which must not appear in public places.
@@ -9,7 +10,8 @@ NO_NAME = "Name not given"
 def full_name(first_name: str, last_name: str) -> str:
     """The one display form of a person's name ("Ada Lovelace"), for pages, exports, mails and
     badges alike; exports read plain values, so it is a function and not only a property."""
-    return " ".join(part for part in (first_name.strip(), last_name.strip()) if part) or NO_NAME
+    parts = ((first_name or "").strip(), (last_name or "").strip())
+    return " ".join(part for part in parts if part) or NO_NAME
 
 
 def display_name_of(user) -> str:
@@ -58,3 +60,27 @@ class ExternalGroup(models.Model):
 
     def __str__(self):
         return f"{self.group.name} ({self.claim})"
+
+
+class PrivacyNotice(models.Model):
+    """One published version of the site's privacy notice. A version never changes once
+    published (registrations record the version the person accepted); publish a new one."""
+
+    version = models.PositiveIntegerField(unique=True)
+    text = models.TextField(help_text="Markdown.")
+    changes = models.CharField(
+        "what changed", max_length=300, blank=True, help_text="One line, shown with the notice."
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="notice_version_1_up")
+        ]
+
+    def __str__(self):
+        return f"Privacy notice, version {self.version}"
+
+    def get_absolute_url(self):
+        return reverse("privacy:version", kwargs={"version": self.version})

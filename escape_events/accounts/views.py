@@ -1,10 +1,22 @@
-"""The account page: who you are, your groups, and links to allauth's e-mail and password pages."""
+"""The account page (who you are, your groups, your data), the privacy notice, downloading
+your data and deleting your account."""
 
+import json
+
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .forms import ProfileForm
+from .forms import DeleteAccountForm, ProfileForm
+from .models import PrivacyNotice
+from .selectors import deletion_preview, personal_data, privacy_notice_versions
+from .services import delete_account, privacy_contact, privacy_notice_in_force
 
 
 @login_required
@@ -18,3 +30,55 @@ def profile(request):
         return render(request, "account/profile.html", {"form": form}, status=400)
     groups = request.user.groups.order_by("name")
     return render(request, "account/profile.html", {"form": form, "groups": groups})
+
+
+@require_GET
+def privacy_notice(request, version=None):
+    """The notice in force, or an earlier version someone accepted (linked from their data)."""
+    current = privacy_notice_in_force()
+    if version is None:
+        notice = current
+    else:
+        notice = PrivacyNotice.objects.filter(version=version).first()
+        if notice is None:
+            raise Http404("There is no such version of the privacy notice.")
+    context = {
+        "notice": notice,
+        "current": current,
+        "versions": privacy_notice_versions(),
+        "contact": privacy_contact(),
+    }
+    return render(request, "account/privacy_notice.html", context)
+
+
+@require_GET
+@login_required
+@reauthentication_required
+def my_data(request):
+    """Everything the site holds about you, as a JSON file (after confirming it is you)."""
+    now = timezone.now()
+    body = json.dumps(personal_data(request.user, now=now), cls=DjangoJSONEncoder, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"escape-events-my-data-{timezone.localdate(now):%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@reauthentication_required
+def delete_my_account(request):
+    """Confirm who you are (allauth asks for the password or the identity provider), read what
+    will happen, tick the box, delete."""
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        deleted = delete_account(user=request.user, by=request.user)
+        logout(request)
+        messages.success(
+            request,
+            f"Your account is deleted. A confirmation is on its way to {deleted.email}.",
+        )
+        return redirect("events:home")
+    context = {"form": form, "preview": deletion_preview(request.user)}
+    return render(request, "account/delete.html", context, status=400 if form.is_bound else 200)

@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
     name = "escape_events.core"
     verbose_name = "Core"
+
+
+class EscapeAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with our site (see admin_site.py) as `admin.site`."""
+
+    default = False  # "escape_events.core" itself means CoreConfig
+    default_site = "escape_events.core.admin_site.EscapeAdminSite"

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .recurrence_text import describe_rule
+from .recurrence_text import describe_rule, local_rule
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
 
@@ -21,9 +21,15 @@ def validate_rrule(value: str) -> None:
     if not value or "\n" in value or value.upper().startswith(("RRULE", "DTSTART")):
         raise ValidationError("Give a recurrence rule such as FREQ=MONTHLY;BYDAY=2WE,4WE.")
     try:
-        rrulestr(value, dtstart=datetime(2000, 1, 1))
+        rrulestr(value, dtstart=datetime(2000, 1, 1), ignoretz=True)
     except (ValueError, TypeError) as error:
         raise ValidationError(f"Not a valid recurrence rule: {error}") from error
+
+
+def dated_title(title: str, local_start: datetime) -> str:
+    """A meeting of a series shares its series' title: the date tells it apart (once)."""
+    day = f"{local_start.day} {local_start:%b %Y}"
+    return title if day in title else f"{title}, {day}"
 
 
 class Kind(models.TextChoices):
@@ -143,8 +149,7 @@ class Series(Scheduling):
 
     def rule(self):
         """The recurrence expanded on local wall-clock time, so 14:00 stays 14:00 across DST."""
-        local_start = self.first_start.astimezone(self.zone).replace(tzinfo=None)
-        return rrulestr(self.rrule, dtstart=local_start)
+        return local_rule(self.rrule, self.first_start.astimezone(self.zone))
 
     def describe_schedule(self) -> str:
         """E.g. '2nd and 4th Wednesday of each month, 14:00-15:30 CEST'."""
@@ -262,6 +267,11 @@ class Event(Scheduling):
     @property
     def is_moved(self) -> bool:
         return self.recurrence_id is not None and self.recurrence_id != self.start
+
+    @property
+    def display_title(self) -> str:
+        """The title, with the date for a meeting of a series."""
+        return self.title if self.series_id is None else dated_title(self.title, self.local_start)
 
 
 class Attachment(models.Model):

@@ -12,7 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Attachment, Event, MeetingAttendance, Series, Venue
-from .services import add_attachment, materialise_occurrence
+from .selectors import next_occurrences
+from .services import (
+    add_attachment,
+    add_extra_meeting,
+    create_series,
+    materialise_occurrence,
+    move_occurrence,
+    update_series,
+)
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
 SEED_FILE = SEEDS_DIR / "escape.json"
@@ -85,8 +93,9 @@ def _attach_minutes(event: Event, path: Path) -> None:
 
 
 def _load_series(spec: dict, venues: dict[str, Venue]) -> Series:
+    """Created once, then kept: changes made in the organiser area survive the next load."""
     zone = zoneinfo.ZoneInfo(spec["time_zone"])
-    series, _ = Series.objects.update_or_create(
+    series, _ = Series.objects.get_or_create(
         slug=spec["slug"],
         defaults={
             **_common(spec, venues),
@@ -110,6 +119,38 @@ def _load_series(spec: dict, venues: dict[str, Venue]) -> Series:
     return series
 
 
+def _load_demo_series(spec: dict, venues: dict[str, Venue], today: date) -> Series:
+    """A series made, once, as an organiser makes one: created with a rule, the rule then
+    changed, one meeting moved and an extra one added, all through events.services."""
+    existing = Series.objects.filter(slug=spec["slug"]).first()
+    if existing:
+        return existing
+    zone = zoneinfo.ZoneInfo(spec["time_zone"])
+    day = today + timedelta(days=spec["first_day_from_first_load"])
+    start = datetime.combine(day, time.fromisoformat(spec["start_time"]), zone)
+    end = datetime.combine(day, time.fromisoformat(spec["end_time"]), zone)
+    values = {**_common(spec, venues), "slug": spec["slug"], "rrule": spec["rrule"]}
+    series = create_series(values={**values, "first_start": start, "duration": end - start})
+    now = datetime.combine(today, time(), zone)
+    update_series(series=series, values={"rrule": spec["edited_rrule"]}, now=now)
+    series.refresh_from_db()
+    moved = spec["moved_meeting"]
+    meeting = next_occurrences(series, moved["nth_upcoming"], now)[-1]
+    shift = timedelta(days=moved["days_later"])
+    move_occurrence(
+        series=series, recurrence_id=meeting.recurrence_id, start=meeting.start + shift,
+        end=meeting.end + shift, venue=None,
+    )  # fmt: skip
+    extra = spec["extra_meeting"]
+    extra_day = today + timedelta(days=extra["days_from_first_load"])
+    add_extra_meeting(
+        series=series,
+        start=datetime.combine(extra_day, time.fromisoformat(extra["start_time"]), zone),
+        end=datetime.combine(extra_day, time.fromisoformat(extra["end_time"]), zone),
+    )
+    return series
+
+
 def _load_event(spec: dict, venues: dict[str, Venue], span) -> Event:
     start, end, all_day = span
     event, _ = Event.objects.update_or_create(
@@ -126,6 +167,7 @@ def load_seeds(path: Path = SEED_FILE, today: date | None = None) -> dict[str, i
     today = today or timezone.localdate()
     venues = _load_venues(data.get("venues", []))
     series = [_load_series(spec, venues) for spec in data.get("series", [])]
+    series += [_load_demo_series(spec, venues, today) for spec in data.get("demo_series", [])]
     events = {}
     for spec in data.get("events", []):
         zone = zoneinfo.ZoneInfo(spec["time_zone"])

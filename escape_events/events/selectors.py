@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Event, Series
+from .models import Event, Series, dated_title
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,15 @@ class Occurrence:
         return self.start != self.recurrence_id
 
     @property
+    def is_extra(self) -> bool:
+        """Added by hand outside the rule (an RDATE in calendars)."""
+        return self.override is not None and not self.series.rule_includes(self.recurrence_id)
+
+    @property
+    def display_title(self) -> str:
+        return dated_title(self.title, self.local_start)
+
+    @property
     def venue(self):
         return (
             self.override.venue if self.override and self.override.venue_id else self.series.venue
@@ -43,6 +52,10 @@ class Occurrence:
     @property
     def time_zone(self) -> str:
         return self.series.time_zone
+
+    @property
+    def summary(self) -> str:
+        return self.override.summary if self.override else self.series.summary
 
     @property
     def kind(self) -> str:
@@ -157,6 +170,17 @@ def find_occurrence(series: Series, recurrence_id: datetime) -> Occurrence | Non
     return None
 
 
+def colocated_pairs(event_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(event, partner) pairs of events held alongside each other, among these events."""
+    ids = list(event_ids)
+    through = Event.colocated_with.through.objects
+    return set(
+        through.filter(from_event_id__in=ids, to_event_id__in=ids).values_list(
+            "from_event_id", "to_event_id"
+        )
+    )
+
+
 def standalone_events() -> QuerySet[Event]:
     """Listed events that are not occurrences of a series, with what listings show."""
     return Event.objects.listed().filter(series__isnull=True).select_related("venue")
@@ -167,9 +191,22 @@ def listed_events() -> QuerySet[Event]:
     return Event.objects.listed().select_related("venue")
 
 
-def search_events(queryset: QuerySet[Event], *, kind: str = "", text: str = "") -> QuerySet[Event]:
+def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> QuerySet:
+    """Events or series of a kind, or with the text in their title or summary."""
     if kind:
         queryset = queryset.filter(kind=kind)
     if text:
         queryset = queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text))
     return queryset
+
+
+def upcoming_matches(
+    *, now: datetime, until: datetime, kind: str = "", text: str = "", limit: int = 50
+) -> list[Event | Occurrence]:
+    """What a search on the home page finds: upcoming events, and the meetings of matching
+    series until `until`, in the order they happen (three queries)."""
+    events = list(search_events(standalone_events().upcoming(now), kind=kind, text=text)[:limit])
+    series = search_events(Series.objects.filter(is_listed=True), kind=kind, text=text)
+    meetings = occurrences_between(now, until, series.select_related("venue"))
+    found = sorted([*events, *meetings], key=lambda item: item.start)
+    return found[:limit]

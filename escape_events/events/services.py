@@ -1,10 +1,13 @@
 """Writes on events and series. Views, the admin, commands and seeds all call these."""
 
+import copy
 import re
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .attachments import validate_upload
@@ -14,6 +17,14 @@ from .signals import event_changed, event_rescheduled
 
 # Fields whose change calendars and registrants must notice (they bump iCalendar SEQUENCE).
 CALENDAR_FIELDS = ("start", "end", "all_day", "time_zone", "venue", "status", "title", "online_url")
+# The same for a series: its rule and times, and what its meetings take over from it.
+SERIES_SCHEDULE_FIELDS = ("rrule", "first_start", "duration", "time_zone")
+SERIES_CALENDAR_FIELDS = (*SERIES_SCHEDULE_FIELDS, "title", "venue", "online_url")
+# What a stored meeting copies from its series, and keeps following until changed on its own.
+SERIES_SHARED_FIELDS = (
+    "title", "kind", "summary", "time_zone", "venue", "online_url", "remote_note",
+    "contact_name", "contact_email", "audience_note", "data_note", "is_listed",
+)  # fmt: skip
 
 
 def add_attachment(*, event: Event, uploaded_file, title: str, kind: str) -> Attachment:
@@ -62,24 +73,17 @@ def materialise_occurrence(*, series: Series, recurrence_id: datetime) -> Event:
     An occurrence gets a row only when it has something of its own: it moved, was cancelled,
     carries minutes, attachments or registrations.
     """
+    event = Event.objects.filter(series=series, recurrence_id=recurrence_id).first()
+    if event is not None:
+        return event
     local = recurrence_id.astimezone(series.zone)
     event, _ = Event.objects.get_or_create(
         series=series,
         recurrence_id=recurrence_id,
         defaults={
-            "title": series.title,
-            "slug": f"{series.slug}-{local:%Y-%m-%d}",
-            "kind": series.kind,
-            "summary": series.summary,
-            "time_zone": series.time_zone,
-            "venue": series.venue,
-            "online_url": series.online_url,
-            "remote_note": series.remote_note,
-            "contact_name": series.contact_name,
-            "contact_email": series.contact_email,
-            "audience_note": series.audience_note,
-            "data_note": series.data_note,
-            "is_listed": series.is_listed,
+            **{name: getattr(series, name) for name in SERIES_SHARED_FIELDS},
+            # Two meetings on one day (an extra one in the evening) get -2.
+            "slug": unique_slug(Event, f"{series.slug}-{local:%Y-%m-%d}"),
             "start": recurrence_id,
             "end": recurrence_id + series.duration,
         },
@@ -87,11 +91,11 @@ def materialise_occurrence(*, series: Series, recurrence_id: datetime) -> Event:
     return event
 
 
-def unique_event_slug(text: str) -> str:
-    """A free slug made from `text`, with -2, -3... appended when taken."""
-    base = slugify(text)[:180] or "event"
+def unique_slug(model: type[Model], text: str) -> str:
+    """A free slug for `model` made from `text`, with -2, -3... appended when taken."""
+    base = slugify(text)[:180] or model._meta.model_name
     slug, number = base, 1
-    while Event.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -114,7 +118,7 @@ def create_event(*, values: dict, organisers=(), colocated_with=()) -> Event:
         # "Hackathon 2027" gives hackathon-2027, not hackathon-2027-2027.
         named = {match.group() for match in _YEAR.finditer(event.title)}
         text = event.title if year in named else f"{event.title} {year}"
-        event.slug = unique_event_slug(text)
+        event.slug = unique_slug(Event, text)
     event.full_clean()
     event.save()
     event.organisers.add(*organisers)
@@ -189,7 +193,7 @@ def clone_event(*, event: Event, start: datetime, organisers=()) -> Event:
     clone = Event(
         **{name: getattr(event, name) for name in copy_fields},
         title=title,
-        slug=unique_event_slug(f"{title} {start.astimezone(event.zone):%Y-%m-%d}"),
+        slug=unique_slug(Event, f"{title} {start.astimezone(event.zone):%Y-%m-%d}"),
         start=start,
         end=start + (event.end - event.start),
     )
@@ -237,3 +241,120 @@ def restore_occurrence(*, series: Series, recurrence_id: datetime) -> bool:
     if event is None or not event.is_cancelled:
         return False
     return bool(update_event(event=event, values={"status": Event.Status.SCHEDULED}))
+
+
+def first_meeting(*, rrule: str, start: datetime) -> datetime:
+    """The first start the rule gives on or after `start` (same wall-clock time, same zone).
+
+    Calendars treat DTSTART as the first meeting whether or not the rule yields it, so a
+    series always starts on a day its own rule gives."""
+    zone = start.tzinfo
+    probe = Series(rrule=rrule, first_start=start, time_zone=str(zone))
+    local = start.replace(tzinfo=None)
+    found = probe.rule().after(local - timedelta(seconds=1))
+    if found is None:
+        raise ValidationError({"rrule": "This rule gives no meeting on or after the first day."})
+    return found.replace(tzinfo=zone)
+
+
+@transaction.atomic
+def create_series(*, values: dict, organisers=()) -> Series:
+    """A new meeting series from model fields; a slug is made from the title if absent and
+    the first meeting is moved onto the first day the rule gives."""
+    series = Series(**values)
+    series.slug = series.slug or unique_slug(Series, series.title)
+    series.first_start = first_meeting(rrule=series.rrule, start=series.first_start)
+    series.full_clean()
+    series.save()
+    series.organisers.add(*organisers)
+    return series
+
+
+@transaction.atomic
+def update_series(*, series: Series, values: dict, now: datetime | None = None) -> list[str]:
+    """Change a series; returns the calendar-relevant fields that changed.
+
+    Such a change bumps the series' SEQUENCE. Its upcoming stored meetings follow: a meeting
+    on a day the new rule still has takes the new time (unless it was moved by hand), one on a
+    day the rule no longer has is cancelled, and what a meeting copied from the series (title,
+    place, link...) follows unless it was changed for that meeting alone. Their registrants are
+    told (`event_changed`). Past meetings keep the date and time they had.
+    """
+    now = now or timezone.now()
+    current = Series.objects.select_for_update().get(pk=series.pk)
+    before = copy.copy(current)
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.first_start = first_meeting(rrule=current.rrule, start=current.first_start)
+    changed = [
+        name for name in SERIES_CALENDAR_FIELDS if _value(before, name) != _value(current, name)
+    ]
+    if changed:
+        current.sequence += 1
+    current.full_clean()
+    current.save()
+    upcoming = Event.objects.select_for_update().filter(series=current, end__gte=now)
+    for meeting in upcoming.order_by("recurrence_id"):
+        _follow_series(meeting, before=before, after=current)
+    return changed
+
+
+def _follow_series(meeting: Event, *, before: Series, after: Series) -> None:
+    """Bring one stored upcoming meeting in line with its changed series (see update_series)."""
+    values = {
+        name: getattr(after, name)
+        for name in SERIES_SHARED_FIELDS
+        if _value(meeting, name) == _value(before, name) != _value(after, name)
+    }
+    schedule_changed = any(
+        getattr(before, name) != getattr(after, name) for name in SERIES_SCHEDULE_FIELDS
+    )
+    ruled_before = before.rule_includes(meeting.recurrence_id)  # False: an extra meeting
+    if schedule_changed and ruled_before:
+        day = meeting.recurrence_id.astimezone(before.zone).date()
+        new_id = _meeting_on(after, day)
+        taken = new_id is not None and (
+            Event.objects.filter(series=after, recurrence_id=new_id).exclude(pk=meeting.pk).exists()
+        )
+        if new_id is None or taken:
+            values["status"] = Event.Status.CANCELLED
+        elif new_id != meeting.recurrence_id:
+            values["recurrence_id"] = new_id
+            if not meeting.is_moved and meeting.end == meeting.start + before.duration:
+                values.update(start=new_id, end=new_id + after.duration)  # it takes the new time
+    if values:
+        update_event(event=meeting, values=values)
+
+
+def _value(item: Event | Series, name: str):
+    """A field's value for comparing, the venue by its id (no query)."""
+    return item.venue_id if name == "venue" else getattr(item, name)
+
+
+def _meeting_on(series: Series, day) -> datetime | None:
+    """The start the series' rule gives on that local day, if any."""
+    midnight = datetime.combine(day, datetime.min.time())
+    found = series.rule().between(
+        midnight, midnight + timedelta(days=1) - timedelta(seconds=1), inc=True
+    )
+    return found[0].replace(tzinfo=series.zone) if found else None
+
+
+@transaction.atomic
+def add_extra_meeting(
+    *, series: Series, start: datetime, end: datetime, venue: Venue | None = None
+) -> Event:
+    """One more meeting outside the rule (calendars get it as an RDATE); refused where the
+    series already has a meeting starting then."""
+    Series.objects.select_for_update().filter(pk=series.pk).first()
+    if find_occurrence(series, start) is not None:
+        local = start.astimezone(series.zone)
+        raise ValidationError(
+            f"“{series.title}” already has a meeting on {local:%a %d %b %Y, %H:%M}."
+        )
+    meeting = materialise_occurrence(series=series, recurrence_id=start)
+    meeting.end = end
+    meeting.venue = venue or series.venue
+    meeting.full_clean()
+    meeting.save(update_fields=["end", "venue", "updated_at"])
+    return meeting

@@ -16,6 +16,7 @@ from .selectors import (
     occurrences_between,
     search_events,
     standalone_events,
+    upcoming_matches,
 )
 
 UPCOMING_WINDOW = timedelta(weeks=8)
@@ -34,18 +35,28 @@ def _filtered(request, queryset):
 
 @require_safe
 def home(request):
+    """Upcoming events beside the next meetings; a search or a kind finds both at once."""
     now = timezone.now()
-    form, events, status = _filtered(request, standalone_events().upcoming(now))
-    filtering = form.is_bound
-    occurrences = [] if filtering else occurrences_between(now, now + UPCOMING_WINDOW)
+    form = EventFilterForm(request.GET or None)
+    if form.is_bound:
+        if not form.is_valid():
+            context = {"form": form, "events": [], "filtering": True}
+            return render(request, "events/home.html", context, status=400)
+        data = form.cleaned_data
+        found = upcoming_matches(
+            now=now, until=now + UPCOMING_WINDOW, kind=data["kind"], text=data["q"]
+        )
+        return render(
+            request, "events/home.html", {"form": form, "events": found, "filtering": True}
+        )
     context = {
         "form": form,
-        "events": events[:50],
-        "occurrences": occurrences[:8],
-        "filtering": filtering,
+        "events": standalone_events().upcoming(now)[:50],
+        "occurrences": occurrences_between(now, now + UPCOMING_WINDOW)[:8],
+        "filtering": False,
         "series_list": Series.objects.filter(is_listed=True),
     }
-    return render(request, "events/home.html", context, status=status)
+    return render(request, "events/home.html", context)
 
 
 @require_safe

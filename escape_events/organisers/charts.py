@@ -8,7 +8,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
-COLOURS = {"onsite": "#1f4fa3", "remote": "#e08a00"}
+# Told apart by more than colour: on-site solid, remote dashed (drawn on top, so a line lying
+# on the other stays visible).
+STYLES = {"onsite": ("#1f4fa3", ""), "remote": ("#b35c00", "7 5")}
+LABEL_GAP = 14  # px between the end labels of two lines ending close together
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,18 @@ class Line:
     key: str
     label: str
     points: list[tuple[date, int]]  # cumulative totals, one per day
+
+    @property
+    def total(self) -> int:
+        return self.points[-1][1]
+
+    @property
+    def colour(self) -> str:
+        return STYLES.get(self.key, ("#555", ""))[0]
+
+    @property
+    def dashes(self) -> str:
+        return STYLES.get(self.key, ("#555", ""))[1]
 
 
 def cumulative(per_day: list[tuple[date, int]], days: list[date]) -> list[tuple[date, int]]:
@@ -48,19 +63,34 @@ def _nice_top(value: int) -> int:
     return value
 
 
-def registrations_chart(per_mode: dict[str, list[tuple[date, int]]], labels: dict) -> SafeString:
-    """Cumulative registrations per day, one line per mode, as an accessible <svg>."""
+def _label_heights(lines: list[Line], y) -> list[float]:
+    """Where each line's end number goes: just above its end, pushed apart when two meet."""
+    placed: list[float] = []
+    for line in lines:
+        height = y(line.total) - 6
+        for other in placed:
+            if abs(other - height) < LABEL_GAP:
+                height = other - LABEL_GAP
+        placed.append(max(height, TOP + 10))
+    return placed
+
+
+def registrations_chart(
+    per_mode: dict[str, list[tuple[date, int]]], labels: dict, *, until: date
+) -> SafeString:
+    """Registrations still held (confirmed, waiting or pending) by the day they came in,
+    cumulative, one line per mode, up to `until` (today, or the event's last day), as an
+    accessible <svg>. A mode in `per_mode` with no registration yet is drawn flat at zero."""
     all_days = sorted({day for points in per_mode.values() for day, _ in points})
     if not all_days:
         return mark_safe("")
-    first, last = all_days[0], max(all_days[-1], all_days[0] + timedelta(days=6))
+    last = max(until, all_days[-1])
+    first = min(all_days[0], last - timedelta(days=1))  # at least two days wide
     days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
     lines = [
-        Line(mode, labels[mode], cumulative(points, days))
-        for mode, points in per_mode.items()
-        if points
+        Line(mode, labels[mode], cumulative(points, days)) for mode, points in per_mode.items()
     ]
-    top = _nice_top(max(line.points[-1][1] for line in lines))
+    top = _nice_top(max(line.total for line in lines))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day: date) -> float:
@@ -79,42 +109,49 @@ def registrations_chart(per_mode: dict[str, list[tuple[date, int]]], labels: dic
         ),
     )
     step = max(len(days) // 6, 1)
+    ticked = days[::step]
+    if ticked[-1] != last and (last - ticked[-1]).days * 2 >= step:
+        ticked.append(last)  # the axis says where it ends
     ticks = format_html_join(
         "",
         '<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>',
-        ((_n(x(day)), HEIGHT - BOTTOM + 18, f"{day.day} {day:%b}") for day in days[::step]),
+        ((_n(x(day)), HEIGHT - BOTTOM + 18, f"{day.day} {day:%b}") for day in ticked),
     )
     paths = format_html_join(
         "",
-        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>'
+        '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"'
+        ' stroke-dasharray="{}"/>'
         '<text x="{}" y="{}" class="end-label" fill="{}">{}</text>',
         (
             (
                 _step_points(line, x, y),
-                COLOURS.get(line.key, "#555"),
-                _n(min(x(line.points[-1][0]) - 4, WIDTH - RIGHT - 4)),
-                _n(y(line.points[-1][1]) - 6),
-                COLOURS.get(line.key, "#555"),
-                line.points[-1][1],
+                line.colour,
+                line.dashes or "none",
+                _n(WIDTH - RIGHT - 4),
+                _n(height),
+                line.colour,
+                line.total,
             )
-            for line in lines
+            for line, height in zip(lines, _label_heights(lines, y), strict=True)
         ),
     )
     legend = format_html_join(
         "",
-        '<li><span class="swatch" style="background:{}"></span>{} ({})</li>',
-        ((COLOURS.get(line.key, "#555"), line.label, line.points[-1][1]) for line in lines),
+        '<li><svg class="swatch" viewBox="0 0 28 10" aria-hidden="true"><line x1="0" x2="28"'
+        ' y1="5" y2="5" stroke="{}" stroke-width="3" stroke-dasharray="{}"/></svg>{}: {}</li>',
+        ((line.colour, line.dashes or "none", line.label, line.total) for line in lines),
     )
-    summary = ", ".join(f"{line.label}: {line.points[-1][1]}" for line in lines)
+    summary = ", ".join(f"{line.label}: {line.total}" for line in lines)
     return format_html(
         '<figure class="chart"><svg viewBox="0 0 {} {}" role="img" aria-label="{}">'
-        "<title>Registrations over time, by mode</title>{}{}{}"
+        "<title>Registrations held, by the day they came in, by mode</title>{}{}{}"
         '<line x1="{}" x2="{}" y1="{}" y2="{}" class="axis"/></svg>'
         '<figcaption><ul class="legend">{}</ul>'
-        "Registrations received since {} (cumulative, by day).</figcaption></figure>",
+        "Registrations held now (confirmed, waiting or pending) by the day they came in, "
+        "added up from {} to {}. Cancelled and declined ones are left out.</figcaption></figure>",
         WIDTH,
         HEIGHT,
-        f"Registrations over time: {summary}",
+        f"Registrations held now: {summary}",
         grid,
         paths,
         ticks,
@@ -124,4 +161,5 @@ def registrations_chart(per_mode: dict[str, list[tuple[date, int]]], labels: dic
         HEIGHT - BOTTOM,
         legend,
         f"{first.day} {first:%b %Y}",
+        f"{last.day} {last:%b %Y}",
     )

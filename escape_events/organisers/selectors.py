@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, Lower, NullIf, TruncDate
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
+from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
 
 from .permissions import organised_events, organised_series
@@ -89,7 +90,7 @@ def registration_counts(event: Event, settings: RegistrationSettings | None) -> 
     rows = (
         Registration.objects.filter(event=event)
         .values("mode", "status")
-        .annotate(total=Count("pk"), checked=Count("pk", filter=Q(checked_in_at__isnull=False)))
+        .annotate(total=Count("pk"), checked=Count("pk", filter=PRESENT))
         .order_by()
     )
     by_mode: dict[str, dict[str, int]] = defaultdict(dict)
@@ -110,19 +111,25 @@ def registration_counts(event: Event, settings: RegistrationSettings | None) -> 
     ]
 
 
-def registrations_per_day(event: Event) -> dict[str, list[tuple[date, int]]]:
-    """New registrations per local day and mode (one query), for the dashboard chart."""
+def registrations_per_day(event: Event, modes) -> dict[str, list[tuple[date, int]]]:
+    """Registrations still held (confirmed, waiting, pending) per local day they came in, for
+    the given modes and any other that has some (one query), for the dashboard chart."""
     rows = (
-        Registration.objects.filter(event=event)
+        Registration.objects.filter(event=event, status__in=Registration.ACTIVE_STATUSES)
         .annotate(day=TruncDate("created_at", tzinfo=event.zone))
         .values("day", "mode")
         .annotate(total=Count("pk"))
         .order_by("day")
     )
-    series: dict[str, list[tuple[date, int]]] = {mode: [] for mode in Mode.values}
+    series: dict[str, list[tuple[date, int]]] = {mode: [] for mode in modes}
     for row in rows:
-        series[row["mode"]].append((row["day"], row["total"]))
-    return series
+        series.setdefault(row["mode"], []).append((row["day"], row["total"]))
+    return {mode: series[mode] for mode in Mode.values if mode in series}
+
+
+def chart_end(event: Event, now: datetime) -> date:
+    """The chart's axis ends today, or on the event's last day once it is over."""
+    return min(now.astimezone(event.zone).date(), event.last_day)
 
 
 def questions(event: Event) -> list[Question]:
@@ -194,8 +201,9 @@ class ParticipantFilter:
 def participants(
     event: Event, wanted: ParticipantFilter, event_questions: list[Question]
 ) -> QuerySet[Registration]:
-    """The filtered registrations with their person and each answer as a column (one query)."""
-    rows = Registration.objects.filter(event=event).select_related("user")
+    """The filtered registrations with their person and each answer as a column (one query).
+    Rows whose person was removed (purge, deleted account) only count; they are not listed."""
+    rows = Registration.objects.filter(event=event, user__isnull=False).select_related("user")
     if wanted.mode:
         rows = rows.filter(mode=wanted.mode)
     if wanted.status:
@@ -241,7 +249,7 @@ def printout_people(event: Event, kind: str) -> list[Registration]:
     """Who a printout lists, by family name then first name (one query): confirmed on-site
     people for the door (everyone confirmed when the event is remote only), and for
     certificates the people checked in."""
-    rows = Registration.objects.filter(event=event).select_related("user")
+    rows = Registration.objects.filter(event=event, user__isnull=False).select_related("user")
     if kind == "certificates":
         rows = rows.filter(status=Status.CONFIRMED, checked_in_at__isnull=False)
     else:

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from escape_events.events.models import Event, MeetingAttendance, Venue
+from escape_events.events.models import Event, MeetingAttendance, Series, Venue
 from escape_events.events.services import clone_event
+from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Question, RegistrationSettings
 from escape_events.registrations.services import (
     RegistrationRefused,
@@ -35,24 +36,25 @@ def venue_for(*, venue: Venue | None, name: str = "", room: str = "", address: s
     return found
 
 
-def add_co_organiser(*, event: Event, user) -> bool:
-    """Make `user` an organiser of `event`; False if they already were."""
-    if event.organisers.filter(pk=user.pk).exists():
+def add_co_organiser(*, of: Event | Series, user) -> bool:
+    """Make `user` an organiser of an event or a series; False if they already were."""
+    if of.organisers.filter(pk=user.pk).exists():
         return False
-    event.organisers.add(user)
+    of.organisers.add(user)
     return True
 
 
 @transaction.atomic
-def remove_co_organiser(*, event: Event, user) -> None:
-    """Remove an organiser, but never the last one: an event must keep someone to run it."""
-    Event.objects.select_for_update().filter(pk=event.pk).first()
-    organisers = list(event.organisers.values_list("pk", flat=True))
+def remove_co_organiser(*, of: Event | Series, user) -> None:
+    """Remove an organiser, but never the last one: an event or series keeps someone to run it."""
+    type(of).objects.select_for_update().filter(pk=of.pk).first()
+    organisers = list(of.organisers.values_list("pk", flat=True))
+    what = "series" if isinstance(of, Series) else "event"
     if user.pk not in organisers:
-        raise ValidationError("This person is not an organiser of this event.")
+        raise ValidationError(f"This person is not an organiser of this {what}.")
     if len(organisers) == 1:
-        raise ValidationError("An event keeps at least one organiser; add another one first.")
-    event.organisers.remove(user)
+        raise ValidationError(f"The {what} keeps at least one organiser; add another one first.")
+    of.organisers.remove(user)
 
 
 @transaction.atomic
@@ -216,7 +218,9 @@ def send_participant_message(*, message_id: int) -> None:
     reply_to = [message.sender.email] if message.sender else []
     mails = [
         EmailMessage(subject=message.subject, body=text, to=[email], reply_to=reply_to)
-        for email in message.recipients.values_list("user__email", flat=True).iterator()
+        for email in message.recipients.filter(user__isnull=False)
+        .values_list("user__email", flat=True)
+        .iterator()
     ]
     try:
         sent = mailers.default.send_messages(mails) or 0
@@ -246,9 +250,8 @@ def attendance_from_check_ins(*, event: Event) -> int:
     public on the meeting page, so people without a name are left out (never their e-mail)."""
     existing = set(event.attendance.values_list("name", flat=True))
     new = []
-    for registration in event.registrations.filter(checked_in_at__isnull=False).select_related(
-        "user"
-    ):
+    checked_in = event.registrations.filter(PRESENT, user__isnull=False)
+    for registration in checked_in.select_related("user"):
         name = registration.user.display_name
         if registration.user.has_name and name not in existing:
             existing.add(name)

@@ -9,6 +9,7 @@ from .views import (
     participants,
     people,
     printouts,
+    privacy,
     reminders,
     series,
 )
@@ -21,6 +22,7 @@ urlpatterns = [
     path("events/new/", events.event_create, name="event_create"),
     path("events/<slug:slug>/", participants.event_overview, name="event_overview"),
     path("events/<slug:slug>/edit/", events.event_edit, name="event_edit"),
+    path("events/<slug:slug>/retention/", privacy.event_retention, name="event_retention"),
     path("events/<slug:slug>/repeat/", events.event_clone, name="event_clone"),
     path("events/<slug:slug>/cancel/", events.event_cancel, name="event_cancel"),
     path("events/<slug:slug>/organisers/", events.co_organisers, name="co_organisers"),
@@ -105,7 +107,20 @@ urlpatterns = [
         agenda.session_delete,
         name="agenda_session_delete",
     ),
+    path("series/new/", series.series_create, name="series_create"),
     path("series/<slug:series_slug>/", series.series_meetings, name="series_meetings"),
+    path("series/<slug:series_slug>/edit/", series.series_edit, name="series_edit"),
+    path("series/<slug:series_slug>/add-meeting/", series.meeting_add, name="meeting_add"),
+    path(
+        "series/<slug:series_slug>/organisers/",
+        series.series_organisers,
+        name="series_organisers",
+    ),
+    path(
+        "series/<slug:series_slug>/organisers/<int:user_id>/remove/",
+        series.series_organiser_remove,
+        name="series_organiser_remove",
+    ),
     path(
         "series/<slug:series_slug>/reminders/",
         reminders.series_reminders,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +22,30 @@ from .models import Registration
 logger = logging.getLogger(__name__)
 
 Status = Registration.Status
+Mode = Registration.Mode
+
+# Who was there: confirmed and checked in. A registration cancelled after its check-in was not.
+PRESENT = Q(status=Status.CONFIRMED, checked_in_at__isnull=False)
+
+
+@dataclass(frozen=True)
+class DoorCount:
+    """The check-in page's headline: on-site people present of those expected, and remote
+    registrants who turned up at the door anyway."""
+
+    onsite_present: int
+    onsite_expected: int
+    remote_present: int
+
+
+def door_count(event: Event) -> DoorCount:
+    """One query."""
+    counts = Registration.objects.filter(event=event, status=Status.CONFIRMED).aggregate(
+        onsite_present=Count("pk", filter=PRESENT & Q(mode=Mode.ONSITE)),
+        onsite_expected=Count("pk", filter=Q(mode=Mode.ONSITE)),
+        remote_present=Count("pk", filter=PRESENT & Q(mode=Mode.REMOTE)),
+    )
+    return DoorCount(**counts)
 
 
 @dataclass(frozen=True)
@@ -39,11 +64,18 @@ def code_from_scan(text: str) -> str:
     return text.strip().rstrip("/").rsplit("/", 1)[-1].rsplit("=", 1)[-1]
 
 
-def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResult:
-    """Mark a confirmed registration of `event` present, once; warn on anything else."""
+def check_in(
+    *, code_or_registration, event: Event, by, accept_remote: bool = False, now=None
+) -> CheckInResult:
+    """Mark a confirmed registration of `event` present, once; warn on anything else.
+
+    A ticket of someone registered to take part remotely is not checked in unless the
+    organiser accepts it (`accept_remote`): they hold no seat in the room."""
     now = now or timezone.now()
     with transaction.atomic():
-        query = Registration.objects.select_for_update().select_related("user", "event")
+        # Only the registration row is locked: its person may be gone (an outer join PostgreSQL
+        # cannot lock), and the event row is the seat lock, not ours to take here.
+        query = Registration.objects.select_for_update(of=("self",)).select_related("user", "event")
         if isinstance(code_or_registration, Registration):
             registration = query.filter(pk=code_or_registration.pk).first()
         else:
@@ -51,7 +83,7 @@ def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResu
             registration = query.filter(check_in_code=code).first() if code else None
         if registration is None:
             return CheckInResult(None, False, "Unknown code: no registration has it.")
-        person = registration.user
+        person = registration.person
         if registration.event_id != event.pk:
             return CheckInResult(
                 None,
@@ -69,6 +101,13 @@ def check_in(*, code_or_registration, event: Event, by, now=None) -> CheckInResu
             at = timezone.localtime(registration.checked_in_at, event.zone)
             return CheckInResult(
                 registration, False, f"{person} was already checked in at {at:%H:%M} ({at:%d %b})."
+            )
+        if registration.mode == Mode.REMOTE and not accept_remote:
+            return CheckInResult(
+                registration,
+                False,
+                f"{person} registered to take part remotely and holds no seat here: "
+                "not checked in. Check them in anyway if there is room.",
             )
         registration.checked_in_at = now
         registration.save(update_fields=["checked_in_at"])

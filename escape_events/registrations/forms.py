@@ -1,14 +1,17 @@
-"""The one-step registration form: mode, the event's questions, consent, co-located events."""
+"""The one-step registration form: mode, the event's questions, consent, and the events held
+alongside (each with its own mode; a question both ask is asked once)."""
 
 import copy
+from dataclasses import dataclass
 
 from django import forms
 
 from escape_events.accounts.forms import NamesForm, check_names, save_names
+from escape_events.accounts.services import privacy_notice_in_force
 
 from .models import Question, Registration
-from .selectors import Panel
-from .services import MAX_ANSWER_LENGTH, RegistrationRequest
+from .selectors import Panel, mode_offers
+from .services import MAX_ANSWER_LENGTH, RegistrationRequest, retention_months
 
 Mode = Registration.Mode
 WAIT_SUFFIX = "+wait"
@@ -56,8 +59,32 @@ def attend_choices(panel: Panel) -> list[tuple[str, str]]:
     return choices
 
 
-def _first_allowed(settings) -> str:
-    return next(mode for mode in Mode.values if settings.allows(mode))
+def question_key(question: Question) -> tuple:
+    """Two events ask "the same question" when label (case aside), kind and options match."""
+    return (question.label.strip().casefold(), question.kind, tuple(question.choices))
+
+
+def _mode_and_wait(value: str, panel: Panel) -> tuple[str, str]:
+    """The mode a choice of `attend_choices` means, and the mode waited for ("" if none)."""
+    full = panel.full_offer
+    waits = value.endswith(WAIT_SUFFIX)
+    return value.removesuffix(WAIT_SUFFIX), (full.mode if full and waits else "")
+
+
+@dataclass
+class PartnerPart:
+    """The part of the form for one event held alongside: tick it, choose its mode, and answer
+    its questions that the main event does not already ask."""
+
+    panel: Panel
+    also: str  # field names
+    attend: str
+    own: dict[int, str]  # partner question pk -> its own field
+    shared: dict[int, str]  # partner question pk -> the main event's field that answers it
+
+    @property
+    def event(self):
+        return self.panel.event
 
 
 class RegistrationForm(forms.Form):
@@ -65,6 +92,11 @@ class RegistrationForm(forms.Form):
     consent_to_list = forms.BooleanField(
         label="Show my name in the list of participants", required=False
     )
+    accept_privacy_notice = forms.BooleanField(
+        label="I have read the privacy notice",
+        error_messages={"required": "Please read the privacy notice and tick the box."},
+    )
+    privacy_notice_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, panel: Panel, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,25 +107,62 @@ class RegistrationForm(forms.Form):
             for name, field in NamesForm.base_fields.items():
                 self.fields[name] = copy.deepcopy(field)
                 self.initial[name] = getattr(user, name)
-        self.fields["attend"].choices = attend_choices(panel)
-        if len(self.fields["attend"].choices) == 1:
-            self.fields["attend"].initial = self.fields["attend"].choices[0][0]
+        self.notice = privacy_notice_in_force()
+        self.fields["privacy_notice_version"].initial = self.notice.version
+        self.retention_months = retention_months(panel.settings)
+        _set_choices(self.fields["attend"], attend_choices(panel))
         if not (panel.settings and panel.settings.public_participant_list):
             del self.fields["consent_to_list"]
+        asked: dict[tuple, str] = {}
         for question in panel.event.questions.all():
-            self.fields[f"q{question.pk}"] = question_field(question, required=question.required)
-        for partner in panel.colocated:
-            self.fields[f"also{partner.pk}"] = forms.BooleanField(
-                label=f"Also register for {partner.title}", required=False
-            )
-            for question in partner.questions.all():
-                field = question_field(question, required=False)
-                field.label = f"{question.label} ({partner.title})"
-                self.fields[f"c{partner.pk}q{question.pk}"] = field
+            name = f"q{question.pk}"
+            self.fields[name] = question_field(question, required=question.required)
+            asked.setdefault(question_key(question), name)
+        self.partners = [self._partner(partner, asked) for partner in panel.colocated]
 
-    def clean(self):
-        data = super().clean()
-        return check_names(self, data) if self.asks_names else data
+    def _partner(self, partner, asked: dict[tuple, str]) -> PartnerPart:
+        settings = partner.registration_settings
+        part = PartnerPart(
+            panel=Panel(event=partner, settings=settings, offers=mode_offers(partner, settings)),
+            also=f"also{partner.pk}",
+            attend=f"attend{partner.pk}",
+            own={},
+            shared={},
+        )
+        self.fields[part.also] = forms.BooleanField(
+            label=f"Also register for {partner.title}", required=False
+        )
+        attend = forms.ChoiceField(
+            label=f"How will you attend {partner.title}?", widget=forms.RadioSelect,
+            required=False,
+        )  # fmt: skip
+        attend.needed = True  # once the event is ticked; clean() checks it
+        _set_choices(attend, attend_choices(part.panel))
+        self.fields[part.attend] = attend
+        for question in partner.questions.all():
+            if question_key(question) in asked:
+                part.shared[question.pk] = asked[question_key(question)]
+                continue
+            name = f"c{partner.pk}q{question.pk}"
+            # Needed only when the partner is ticked: clean() checks that, at the field.
+            field = question_field(question, required=False)
+            field.needed = question.required
+            if question.required and question.kind == Question.Kind.TEXT:
+                field.widget.attrs["aria-required"] = "true"  # groups have it on their legend
+            self.fields[name] = field
+            part.own[question.pk] = name
+        return part
+
+    def clean_privacy_notice_version(self):
+        """Someone who read an older version (the page was open while a new one came out)
+        accepts the new one knowingly."""
+        version = self.cleaned_data["privacy_notice_version"]
+        if version != self.notice.version:
+            raise forms.ValidationError(
+                f"The privacy notice has changed since this page was loaded: please read "
+                f"version {self.notice.version} and tick the box again."
+            )
+        return version
 
     def name_fields(self):
         return [self[name] for name in NamesForm.base_fields] if self.asks_names else []
@@ -107,13 +176,34 @@ class RegistrationForm(forms.Form):
         return [self[name] for name in self.fields if name.startswith("q")]
 
     def colocated_fields(self):
+        """Per event held alongside: its tick box, its mode and its own questions."""
         return [
-            (
-                self[f"also{partner.pk}"],
-                [self[n] for n in self.fields if n.startswith(f"c{partner.pk}q")],
-            )
-            for partner in self.panel.colocated
+            (self[part.also], self[part.attend], [self[name] for name in part.own.values()])
+            for part in self.partners
         ]
+
+    def shared_with(self, field_name: str) -> list[str]:
+        """Titles of the events held alongside that take this answer too (shown at the field)."""
+        return [part.event.title for part in self.partners if field_name in part.shared.values()]
+
+    def clean(self):
+        data = super().clean()
+        if self.asks_names:
+            check_names(self, data)
+        for part in self.partners:
+            if not data.get(part.also):
+                continue
+            title = part.event.title
+            if not data.get(part.attend):
+                self.add_error(part.attend, f"Choose how you will attend {title}.")
+            questions = {question.pk: question for question in part.event.questions.all()}
+            for pk, name in part.own.items():
+                if questions[pk].required and not data.get(name) and name not in self.errors:
+                    self.add_error(name, f"Needed to register for {title} too.")
+            for pk, name in part.shared.items():
+                if questions[pk].required and not data.get(name) and name not in self.errors:
+                    self.add_error(name, f"Needed to register for {title} too.")
+        return data
 
     @staticmethod
     def _value(value) -> str:
@@ -121,9 +211,7 @@ class RegistrationForm(forms.Form):
 
     def requests(self) -> list[RegistrationRequest]:
         data = self.cleaned_data
-        mode = data["attend"].removesuffix(WAIT_SUFFIX)
-        full = self.panel.full_offer
-        wait_for_mode = full.mode if full and data["attend"].endswith(WAIT_SUFFIX) else ""
+        mode, wait_for_mode = _mode_and_wait(data["attend"], self.panel)
         consent = data.get("consent_to_list", False)
         requests = [
             RegistrationRequest(
@@ -135,26 +223,38 @@ class RegistrationForm(forms.Form):
                 },
                 consent_to_list=consent,
                 wait_for_mode=wait_for_mode,
+                privacy_notice=self.notice,
             )
         ]
-        for partner in self.panel.colocated:
-            if not data.get(f"also{partner.pk}"):
+        for part in self.partners:
+            if not data.get(part.also):
                 continue
-            settings = partner.registration_settings
+            mode, wait_for_mode = _mode_and_wait(data[part.attend], part.panel)
+            answers = {pk: self._value(data.get(name)) for pk, name in part.own.items()}
+            answers |= {pk: self._value(data.get(name)) for pk, name in part.shared.items()}
             requests.append(
                 RegistrationRequest(
-                    event=partner,
-                    mode=mode if settings.allows(mode) else _first_allowed(settings),
-                    answers={
-                        question.pk: self._value(data.get(f"c{partner.pk}q{question.pk}"))
-                        for question in partner.questions.all()
-                    },
+                    event=part.event,
+                    mode=mode,
+                    answers=answers,
                     consent_to_list=consent,
+                    wait_for_mode=wait_for_mode,
+                    privacy_notice=self.notice,
                 )
             )
         return requests
 
 
+def _set_choices(field: forms.ChoiceField, choices: list[tuple[str, str]]) -> None:
+    field.choices = choices
+    if len(choices) == 1:  # the only way to attend is chosen already
+        field.initial = choices[0][0]
+
+
 class SwitchModeForm(forms.Form):
     mode = forms.ChoiceField(choices=Mode.choices)
     keep_waiting = forms.BooleanField(required=False)
+
+
+class ListingConsentForm(forms.Form):
+    consent = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")])

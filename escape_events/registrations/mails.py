@@ -104,8 +104,8 @@ def send_registration_mail(*, registration_id: int, kind: str, state: dict | Non
         .filter(pk=registration_id)
         .first()
     )
-    if registration is None:
-        return
+    if registration is None or registration.user is None:
+        return  # the person deleted their account meanwhile: nobody to write to
     for name, value in (state or {}).items():
         setattr(registration, name, value)
     event = registration.event
@@ -135,9 +135,9 @@ def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bo
     if event is None:
         return
     registrations = Registration.objects.filter(
-        event=event, status__in=Registration.ACTIVE_STATUSES
+        event=event, status__in=Registration.ACTIVE_STATUSES, user__isnull=False
     ).select_related("user", "event__venue")
-    subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.title}"
+    subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.display_title}"
     changed_labels = _field_labels(changed)
     for registration in registrations:
         _send(

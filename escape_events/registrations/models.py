@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import F, Q
 
+from escape_events.accounts.models import PrivacyNotice
 from escape_events.events.models import Event, Series
 
 
@@ -46,6 +47,13 @@ class RegistrationSettings(models.Model):
     )
     public_participant_list = models.BooleanField(
         default=False, help_text="Show consenting participants on the event page."
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        "keep registration data for (months after the event)",
+        null=True,
+        blank=True,
+        help_text="Empty: the site's period (REGISTRATION_RETENTION_MONTHS). Organisers may only "
+        "shorten it.",
     )
 
     class Meta:
@@ -123,8 +131,16 @@ class Registration(models.Model):
     SEAT_STATUSES = (Status.CONFIRMED, Status.PENDING)
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    # Empty once the person's data were removed (retention purge or deleted account): the row
+    # stays for the counts. PROTECT: deleting a person goes through
+    # accounts.services.delete_account, which cancels their places (promoting the next in line)
+    # before it lets go of the rows; a bare user.delete() is refused.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
     )
     mode = models.CharField(max_length=10, choices=Mode.choices)
     status = models.CharField(max_length=10, choices=Status.choices)
@@ -144,6 +160,14 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     check_in_code = models.CharField(
         max_length=32, unique=True, default=new_check_in_code, editable=False
+    )
+    privacy_notice = models.ForeignKey(
+        PrivacyNotice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The version of the privacy notice the person accepted when registering.",
     )
 
     class Meta:
@@ -171,12 +195,64 @@ class Registration(models.Model):
 
     def __str__(self):
         return (
-            f"{self.user} at {self.event} ({self.get_mode_display()}, {self.get_status_display()})"
+            f"{self.person} at {self.event} ({self.get_mode_display()}, "
+            f"{self.get_status_display()})"
         )
+
+    HISTORY_FIELDS = ("status", "mode", "waiting_for_mode")
+
+    def history_state(self) -> tuple[str, str, str]:
+        return (self.status, self.mode, self.waiting_for_mode)
+
+    @property
+    def person(self) -> str:
+        """Who registered, or a plain word once their data were removed."""
+        return str(self.user) if self.user_id else "Removed person"
 
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+
+class StatusChange(models.Model):
+    """One step in a registration's history: its status, mode and waiting line from `at` on.
+
+    Recorded whenever a registration row is saved with a new state (registrations.receivers),
+    so no write path can forget it; shown to the person in their data export."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Registration.Status.choices)
+    mode = models.CharField(max_length=10, choices=Registration.Mode.choices)
+    waiting_for_mode = models.CharField(
+        max_length=10, choices=Registration.Mode.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["registration", "at", "pk"]
+
+    def __str__(self):
+        return (
+            f"{self.get_status_display()} ({self.get_mode_display()}) at {self.at:%Y-%m-%d %H:%M}"
+        )
+
+
+class RegistrationPurge(models.Model):
+    """The retention purge of one event happened: its registrations kept only what counts.
+
+    The one-per-event constraint is also the claim: two purge jobs running at once (on two
+    machines) cannot both purge the same event."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="purge")
+    purged_at = models.DateTimeField()
+    registrations = models.PositiveIntegerField(help_text="Registrations whose person was removed.")
+    answers = models.PositiveIntegerField(help_text="Answers deleted.")
+
+    class Meta:
+        ordering = ["-purged_at"]
+
+    def __str__(self):
+        return f"Registration data of {self.event} purged on {self.purged_at:%Y-%m-%d}"
 
 
 class Answer(models.Model):

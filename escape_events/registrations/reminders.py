@@ -119,7 +119,10 @@ def due_reminders(now: datetime) -> list[Reminder]:
             continue
         due_at = event.start - timedelta(minutes=minutes)
         registrations = Registration.objects.filter(
-            event=event, status=Status.CONFIRMED, status_changed_at__lte=due_at
+            event=event,
+            status=Status.CONFIRMED,
+            status_changed_at__lte=due_at,
+            user__isnull=False,  # a person who deleted their account is gone
         ).select_related("user")
         item = _as_meeting(event) if event.series_id else event
         reminders.extend(

@@ -2,14 +2,23 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Q
+from django.conf import settings as site_settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
 
-from .models import Registration, RegistrationSettings, SeriesFollower
-from .services import RegistrationRefused, is_organiser, refusal_reason
+from .models import Registration, RegistrationPurge, RegistrationSettings, SeriesFollower
+from .services import (
+    RegistrationRefused,
+    cancellation_deadline,
+    is_organiser,
+    refusal_reason,
+    registration_closes,
+)
+from .services.privacy import purge_due_at, retention_months
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -43,6 +52,9 @@ class Panel:
     colocated: list[Event] = field(default_factory=list)
     overlapping: list[Registration] = field(default_factory=list)
     participants: list[Registration] = field(default_factory=list)
+    closes_at: datetime | None = None  # when registering ends
+    cancel_until: datetime | None = None  # until when attendees cancel by themselves
+    cancel_passed: bool = False
 
     @property
     def full_offer(self) -> ModeOffer | None:
@@ -55,6 +67,11 @@ class Panel:
         if second.is_full and not first.is_full:
             return second
         return None
+
+    @property
+    def registration_open(self) -> bool:
+        """Open for registering now, even if this visitor must sign in or may not take part."""
+        return self.refusal is None or self.refusal.code in ("login", "unverified", "restricted")
 
     def other_offer(self, offer: ModeOffer) -> ModeOffer:
         return next(item for item in self.offers if item.mode != offer.mode)
@@ -107,7 +124,8 @@ def mode_offers(event: Event, settings: RegistrationSettings) -> list[ModeOffer]
 
 
 def overlapping_registrations(user, event: Event) -> list[Registration]:
-    """The person's other active registrations whose events overlap this one in time."""
+    """The person's other active registrations whose events overlap this one in time; events
+    held alongside it are meant to be attended together and are no clash."""
     if not user.is_authenticated:
         return []
     return list(
@@ -118,6 +136,7 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
             event__end__gt=event.start,
         )
         .exclude(event=event)
+        .exclude(event__in=event.colocated_with.values("pk"))
         .select_related("event")
     )
 
@@ -135,6 +154,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
         panel.show_remote_link = bool(event.online_url) and user.is_authenticated
         return panel
+    panel.closes_at = registration_closes(event=event, settings=settings)
+    panel.cancel_until = cancellation_deadline(event=event, settings=settings)
+    panel.cancel_passed = now >= panel.cancel_until
     panel.is_organiser = is_organiser(event=event, user=user)
     if user.is_authenticated:
         panel.registration = (
@@ -251,3 +273,114 @@ def follows(user, series: Series) -> bool:
     return (
         user.is_authenticated and SeriesFollower.objects.filter(series=series, user=user).exists()
     )
+
+
+def personal_registrations(user) -> list[dict]:
+    """Every registration of the person with answers and status history, for their data export
+    (4 queries whatever the number)."""
+    registrations = (
+        Registration.objects.filter(user=user)
+        .select_related("event", "privacy_notice")
+        .prefetch_related("answers__question", "history")
+        .order_by("event__start", "pk")
+    )
+    return [
+        {
+            "event": registration.event.title,
+            "event_address": site_settings.SITE_URL + registration.event.get_absolute_url(),
+            "event_start": registration.event.start.isoformat(),
+            "event_end": registration.event.end.isoformat(),
+            "mode": registration.get_mode_display(),
+            "status": registration.get_status_display(),
+            "waiting_for": registration.get_waiting_for_mode_display(),
+            "registered_at": registration.created_at.isoformat(),
+            "cancelled_at": _iso(registration.cancelled_at),
+            "checked_in_at": _iso(registration.checked_in_at),
+            "name_on_public_participant_list": registration.consent_to_list,
+            "privacy_notice_accepted": (
+                registration.privacy_notice.version if registration.privacy_notice else None
+            ),
+            "check_in_code": registration.check_in_code,
+            "answers": [
+                {"question": answer.question.label, "answer": answer.value}
+                for answer in registration.answers.all()
+            ],
+            "status_history": [
+                {
+                    "at": step.at.isoformat(),
+                    "status": step.get_status_display(),
+                    "mode": step.get_mode_display(),
+                    "waiting_for": step.get_waiting_for_mode_display(),
+                }
+                for step in registration.history.all()
+            ],
+        }
+        for registration in registrations
+    ]
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """When an event's registration data go, and whether they went already."""
+
+    months: int
+    site_months: int
+    due_at: datetime
+    purge: RegistrationPurge | None
+
+    @property
+    def shortened(self) -> bool:
+        return self.months < self.site_months
+
+
+def retention(event: Event, settings: RegistrationSettings | None) -> Retention:
+    return Retention(
+        months=retention_months(settings),
+        site_months=site_settings.REGISTRATION_RETENTION_MONTHS,
+        due_at=purge_due_at(event=event, settings=settings),
+        purge=RegistrationPurge.objects.filter(event=event).first(),
+    )
+
+
+def deletion_preview(user, now=None) -> list[str]:
+    """What deleting the account does to the person's registrations (forget_person), in words."""
+    now = now or timezone.now()
+    rows = Registration.objects.filter(user=user).select_related("event").order_by("event__start")
+    lines, kept = [], 0
+    for registration in rows:
+        event = registration.event
+        if registration.is_active and event.end > now:
+            when = timezone.localtime(event.start, event.zone)
+            lines.append(
+                f"Your registration for {event.title} ({when:%d %b %Y}, "
+                f"{registration.get_status_display().lower()}) is cancelled"
+                + (
+                    "; the next person waiting gets your place."
+                    if registration.status != Status.WAITING
+                    else "."
+                )
+            )
+        else:
+            kept += 1
+    if kept:
+        lines.append(
+            f"{kept} earlier registration{'s' if kept != 1 else ''} stay as anonymous numbers in "
+            "their events' counts, without your name or answers."
+        )
+    return lines
+
+
+def removed_registrations(event: Event) -> tuple[datetime | None, int]:
+    """When the event's data were purged (None: not yet) and how many of its rows no longer
+    name a person (purged, or their account deleted), in one query."""
+    purged_at, removed = (
+        Event.objects.filter(pk=event.pk)
+        .annotate(removed=Count("registrations", filter=Q(registrations__user__isnull=True)))
+        .values_list("purge__purged_at", "removed")
+        .get()
+    )
+    return purged_at, removed

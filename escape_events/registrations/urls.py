@@ -9,6 +9,7 @@ urlpatterns = [
     path("events/<slug:slug>/register/", views.register, name="register"),
     path("registrations/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("registrations/<int:pk>/switch/", views.switch, name="switch"),
+    path("registrations/<int:pk>/listing/", views.listing_consent, name="listing"),
     path("series/<slug:slug>/follow/", views.following, {"action": "follow"}, name="follow_series"),
     path(
         "series/<slug:slug>/unfollow/",

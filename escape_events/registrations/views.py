@@ -7,9 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from escape_events.events.models import Event, Series
+from escape_events.events.selectors import colocated_pairs
 
 from . import services
-from .forms import RegistrationForm, SwitchModeForm
+from .forms import ListingConsentForm, RegistrationForm, SwitchModeForm
 from .models import Registration
 from .selectors import followed_series, my_registrations, registration_panel
 
@@ -113,6 +114,27 @@ def switch(request, pk):
     return _back(request, "registrations:mine")
 
 
+@require_POST
+@login_required
+def listing_consent(request, pk):
+    """Change, at any time, whether your name appears on the event's public participant list."""
+    registration = _own_registration(request, pk)
+    form = ListingConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say yes or no to showing your name in the list.")
+        return _back_with_status(request, 400)
+    consent = form.cleaned_data["consent"] == "yes"
+    services.set_listing_consent(registration=registration, by=request.user, consent=consent)
+    title = registration.event.title
+    messages.success(
+        request,
+        f"Your name is now shown in the participant list of {title}."
+        if consent
+        else f"Your name is no longer shown in the participant list of {title}.",
+    )
+    return redirect("registrations:mine")
+
+
 def _back_with_status(request, status: int):
     """A refused action shows "My registrations" with the message and a 4xx status."""
     response = mine(request)
@@ -134,6 +156,13 @@ def mine(request):
             and other.event.start < item.event.end
             and other.event.end > item.event.start
         ]
+    clashing = {item.event_id for item in registrations if item.overlaps}
+    if clashing:  # events held alongside each other are attended together: no clash
+        together = colocated_pairs(clashing)
+        for item in registrations:
+            item.overlaps = [
+                other for other in item.overlaps if (item.event_id, other.pk) not in together
+            ]
     context = {
         "upcoming": [item for item in registrations if item.is_active],
         "inactive": [item for item in registrations if not item.is_active],

@@ -117,7 +117,7 @@ def test_organiser_checks_someone_in_on_a_phone(browser, live_server, organiser,
     page.get_by_role("button", name="Search").click()
     page.get_by_role("button", name="Check in Grace Hopper").click()
     assert page.get_by_text("Grace Hopper is checked in").is_visible()
-    assert "1 of 3 confirmed present" in page.locator(".present-count").inner_text()
+    assert "1 of 3 on-site people present" in page.locator(".present-count").inner_text()
 
     grace = Registration.objects.get(user__first_name="Grace")
     page.get_by_label("Scan or type the ticket code").fill(grace.check_in_code)

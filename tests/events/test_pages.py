@@ -187,3 +187,36 @@ def test_description_markdown_is_rendered_without_script(client, make_event):
     html = client.get(event.get_absolute_url()).content.decode()
     assert "<strong>Bring a laptop.</strong>" in html
     assert "alert(" not in html
+
+
+@pytest.mark.parametrize(
+    "query", [{"kind": "meeting"}, {"q": "WP2"}, {"q": "wp2", "kind": "meeting"}]
+)
+def test_home_search_and_kind_find_the_meetings_of_a_series(client, seeded, query):
+    response = client.get("/", query)
+    assert response.status_code == 200
+    found = response.context["events"]
+    meetings = [item for item in found if getattr(item, "series", None)]
+    assert len(meetings) >= 3  # a fortnightly meeting: three or four in the next eight weeks
+    assert all(item.start >= timezone.now() - timedelta(hours=2) for item in found)
+    assert [item.start for item in found] == sorted(item.start for item in found)
+    html = response.content.decode()
+    assert "ESCAPE WP2 fortnightly meeting" in html
+    assert "Matching events and meetings" in html
+
+
+def test_home_search_finds_events_and_meetings_together_or_nothing(client, seeded):
+    found = client.get("/", {"q": "SWAN"}).context["events"]
+    assert [item.title for item in found] == ["SWAN hands-on session (demo edition)"]
+    assert not client.get("/", {"kind": "meeting", "q": "SWAN"}).context["events"]
+    html = client.get("/", {"q": "no such thing"}).content.decode()
+    assert "No upcoming event, and no meeting in the next weeks, matches your filter" in html
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_home_search_uses_a_fixed_number_of_queries(
+    client, make_event, wp2_series, count, django_assert_num_queries
+):
+    _many(make_event, wp2_series, count)
+    with django_assert_num_queries(3):  # events, matching series, their meetings' overrides
+        assert client.get("/", {"q": "e"}).status_code == 200

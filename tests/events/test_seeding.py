@@ -82,7 +82,7 @@ def test_demo_editions_are_future_and_labelled(db):
 def test_command_prints_counts_and_demo_login(db, capsys):
     call_command("load_seeds", "--demo-organiser")
     out = capsys.readouterr().out
-    assert "1 series, 6 events" in out
+    assert "2 series, 6 events" in out
     assert "organiser@example.org" in out
     organiser = Event.objects.get(slug="swan-hands-on-demo").organisers.get()
     assert organiser.email == "organiser@example.org"
@@ -110,3 +110,26 @@ def test_reloading_updates_the_labels_of_a_stored_meeting(db):
     load_seeds(today=date(2026, 11, 25))
     meeting.refresh_from_db()
     assert "Jurgen" in meeting.data_note
+
+
+def test_the_demo_series_was_edited_as_in_the_organiser_area(db):
+    load_seeds(today=date(2026, 11, 25))
+    demo = Series.objects.get(slug="data-lake-office-hours-demo")
+    assert demo.rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"  # changed after it was created
+    assert demo.sequence == 1
+    assert demo.describe_schedule().startswith("Every 2 weeks on Thursday, 16:00–17:00")
+    stored = list(demo.occurrences.order_by("start"))
+    assert [item.is_moved for item in stored] == [False, True]
+    extra, moved = stored
+    assert not demo.rule_includes(extra.recurrence_id)  # an extra meeting, 4 Dec 2026
+    assert extra.local_start.date() == date(2026, 12, 4)
+    assert moved.local_start.weekday() == 4  # a Thursday meeting held on the Friday
+    assert "Demo edition" in demo.data_note
+
+
+def test_reloading_keeps_what_was_changed_in_the_organiser_area(db):
+    load_seeds(today=date(2026, 11, 25))
+    Series.objects.filter(slug="escape-wp2-meeting").update(rrule="FREQ=WEEKLY;BYDAY=MO")
+    load_seeds(today=date(2027, 1, 1))
+    assert Series.objects.get(slug="escape-wp2-meeting").rrule == "FREQ=WEEKLY;BYDAY=MO"
+    assert Series.objects.get(slug="data-lake-office-hours-demo").occurrences.count() == 2

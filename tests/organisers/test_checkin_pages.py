@@ -40,7 +40,7 @@ def test_check_in_by_name_search_and_second_scan_warning(
     assert "Grace Hopper is checked in" in first.content.decode()
     second = client.post(check_in_url(hands_on), {"code": ticket.check_in_code}, follow=True)
     assert "already checked in" in second.content.decode()
-    assert "1</strong> of 1 confirmed present" in second.content.decode()
+    assert "1</strong> of 1 on-site people present" in second.content.decode()
 
 
 def test_check_in_times_are_shown_in_the_events_time_zone(client, organiser, hands_on, register):
@@ -124,3 +124,40 @@ def test_attendance_refuses_a_name_too_long(client, organiser, hands_on):
     assert response.status_code == 400
     assert "longer than 200" in response.content.decode()
     assert not MeetingAttendance.objects.exists()
+
+
+def test_a_remote_ticket_at_the_door_is_flagged_and_needs_a_second_tap(
+    client, organiser, hands_on, register
+):
+    ticket = register(hands_on, mode=Registration.Mode.REMOTE)
+    client.force_login(organiser)
+    page = client.get(check_in_url(hands_on), {"code": ticket.check_in_code}).content.decode()
+    assert "Remote ticket." in page and f"Check in {ticket.user} anyway" in page
+    scanned = client.post(check_in_url(hands_on), {"code": ticket.check_in_code}, follow=True)
+    assert "registered to take part remotely" in scanned.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.checked_in_at is None  # a scanner's quick post does not let them in
+    client.post(check_in_url(hands_on), {"code": ticket.check_in_code, "accept_remote": "on"})
+    ticket.refresh_from_db()
+    assert ticket.checked_in_at is not None
+    page = client.get(check_in_url(hands_on)).content.decode()
+    assert "<strong>0</strong> of 0 on-site people present" in page
+    assert "and 1 registered remote, checked in at the door" in page
+
+
+def test_present_counts_only_confirmed_on_site_people(client, organiser, hands_on, register):
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    register(hands_on, checked_in_at=now)
+    register(hands_on)
+    register(hands_on, mode=Registration.Mode.REMOTE)  # expected remotely, not in the room
+    register(hands_on, status=Registration.Status.CANCELLED, checked_in_at=now)  # left again
+    client.force_login(organiser)
+    page = client.get(check_in_url(hands_on)).content.decode()
+    assert "<strong>1</strong> of 2 on-site people present" in page
+    overview = client.get(reverse("organisers:event_overview", args=[hands_on.slug]))
+    onsite = next(mode for mode in overview.context["counts"] if mode.mode == "onsite")
+    assert onsite.checked_in == 1  # the cancelled registration was not there
+    attendance = client.get(reverse("organisers:attendance", args=[hands_on.slug]))
+    assert attendance.context["checked_in"] == 1
+    client.post(reverse("organisers:attendance_from_check_ins", args=[hands_on.slug]))
+    assert MeetingAttendance.objects.filter(event=hands_on).count() == 1

@@ -9,24 +9,26 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from escape_events.events.models import Attachment, Event, MeetingAttendance
+from escape_events.events.models import Attachment, Event, MeetingAttendance, Series
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
-from escape_events.registrations.models import Registration, ReminderPlan
+from escape_events.registrations.models import Registration, RegistrationSettings, ReminderPlan
 from escape_events.timetable import services as agenda_services
 from escape_events.timetable.models import Entry, Material, Session
 
 ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
 # Not about one event: the dashboard lists only the user's own, creating makes a new one.
-NOT_EVENT_SCOPED = {"dashboard", "event_create"}
+NOT_EVENT_SCOPED = {"dashboard", "event_create", "series_create"}
 EVENT_SCOPED = [name for name in ALL_NAMES if name not in NOT_EVENT_SCOPED]
+# POST-only: event_retention (the form sits on the overview).
 GET_PAGES = {
     "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
     "participants", "messages", "message_compose", "check_in", "attendance",
     "attendance_export", "scan", "check_in_qr", "files",
-    "series_meetings", "meeting_move", "agenda", "agenda_entry_add", "agenda_entry_edit",
+    "series_meetings", "meeting_move", "series_edit", "meeting_add", "series_organisers",
+    "agenda", "agenda_entry_add", "agenda_entry_edit",
     "agenda_entry_duplicate", "agenda_entry_move", "agenda_session_add", "agenda_session_edit",
     "agenda_import", "reminders", "series_reminders", "printouts", "printout", "add_people",
 }  # fmt: skip
@@ -102,12 +104,15 @@ def snapshot():
         sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
+        list(RegistrationSettings.objects.values_list("pk", "retention_months").order_by("pk")),
         list(Entry.objects.values_list("pk", "title", "start", "end", "sequence").order_by("pk")),
         list(Session.objects.values_list("pk", "title").order_by("pk")),
         list(Material.objects.values_list("pk", "title", "url").order_by("pk")),
         list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
         list(ReminderPlan.objects.values_list("event_id", "series_id", "minutes_before")),
         list(get_user_model().objects.values_list("pk", "email", "first_name").order_by("pk")),
+        list(Series.objects.values_list("pk", "title", "rrule", "first_start", "sequence")),
+        list(Series.organisers.through.objects.values_list("series_id", "user_id").order_by("pk")),
     )
 
 
@@ -129,7 +134,9 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "file": SimpleUploadedFile("evil.txt", b"planted"),
         "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "minutes_before": ["15"],
         "first_name": "In", "last_name": "Truder", "mode": "onsite", "default_mode": "onsite",
-        "rows": "forged",
+        "rows": "forged", "months": "0",
+        "repeat": "weekly", "weekdays": ["0"], "interval": "1", "first_day": "2031-01-06",
+        "time_zone": "Europe/Zurich",
         "day": "2031-01-08", "start_time": "10:00", "end_time": "11:00", "by": "15",
         "url": "https://evil.example", "text": "title,time\nPlanted,10:00-11:00",
         "speakers-TOTAL_FORMS": "0", "speakers-INITIAL_FORMS": "0",

@@ -30,12 +30,6 @@ def meetings(series):
     return [meeting.recurrence_id for meeting in next_occurrences(series, 3)]
 
 
-@pytest.fixture
-def signed_in(client, organiser):
-    client.force_login(organiser)
-    return client
-
-
 def url(name, series, recurrence_id=None):
     kwargs = {"series_slug": series.slug}
     if recurrence_id is not None:

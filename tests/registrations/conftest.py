@@ -55,3 +55,11 @@ def make_registrable(make_event):
         return event
 
     return make
+
+
+@pytest.fixture
+def person(make_user, client):
+    """Someone with a confirmed address, signed in on the test client."""
+    user = make_user()
+    client.force_login(user)
+    return user

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from escape_events.accounts.services import privacy_notice_in_force
 from escape_events.events.models import Event
 from escape_events.registrations.models import Answer, Question, Registration
 
@@ -14,14 +15,10 @@ Mode = Registration.Mode
 Status = Registration.Status
 
 
-@pytest.fixture
-def person(make_user, client):
-    user = make_user()
-    client.force_login(user)
-    return user
-
-
 def post_register(client, event, **data):
+    """The form as a person submits it, having ticked the privacy notice box."""
+    notice = privacy_notice_in_force()
+    data = {"accept_privacy_notice": "on", "privacy_notice_version": notice.version, **data}
     return client.post(reverse("registrations:register", args=[event.slug]), data)
 
 
@@ -111,8 +108,9 @@ def test_my_registrations_offers_a_switch_only_where_the_other_mode_has_room(
     roomy = make_registrable(onsite=5, remote=5)
     register(event=roomy, user=person, mode=Mode.REMOTE)
     switch = f'action="{reverse("registrations:switch", args=[0])}"'.replace("/0/", "/{}/")
-    # session, user, registrations, their queues, followed series, nav
-    with django_assert_num_queries(6):
+    # session, user, registrations, their queues, which clashing events are held together,
+    # followed series, nav
+    with django_assert_num_queries(7):
         html = client.get(reverse("registrations:mine")).content.decode()
     mine = {r.event_id: r.pk for r in Registration.objects.filter(user=person)}
     assert switch.format(mine[roomy.pk]) in html
@@ -237,8 +235,11 @@ def test_colocated_event_can_be_registered_in_the_same_form(client, person, make
     swan.colocated_with.add(rucio)
     page = client.get(swan.get_absolute_url()).content.decode()
     assert f"Also register for {rucio.title}" in page
-    post_register(client, swan, attend="onsite", **{f"also{rucio.pk}": "on"})
-    assert Registration.objects.filter(user=person).count() == 2
+    post_register(
+        client, swan, attend="onsite", **{f"also{rucio.pk}": "on", f"attend{rucio.pk}": "remote"}
+    )
+    modes = dict(Registration.objects.filter(user=person).values_list("event_id", "mode"))
+    assert modes == {swan.pk: Mode.ONSITE, rucio.pk: Mode.REMOTE}  # each as chosen
 
 
 def test_event_page_query_count_does_not_grow_with_registrations(
@@ -262,3 +263,35 @@ def test_open_event_shows_its_remote_link_to_signed_in_people_only(client, make_
     signed_in = client.get(event.get_absolute_url()).content.decode()
     assert 'href="https://vidyo.example.org/wp2"' in signed_in
     assert "No registration needed" in signed_in
+
+
+def test_event_page_says_when_registration_closes_and_until_when_one_may_cancel(
+    client, make_user, make_registrable
+):
+    from zoneinfo import ZoneInfo
+
+    event = make_registrable()
+    settings = event.registration_settings
+    zurich = ZoneInfo("Europe/Zurich")
+    settings.closes_at = event.start - timedelta(days=3)
+    settings.cancellation_deadline = event.start - timedelta(days=1)
+    settings.save()
+    page = client.get(event.get_absolute_url()).content.decode()  # a visitor, not signed in
+    closes = settings.closes_at.astimezone(zurich)
+    deadline = settings.cancellation_deadline.astimezone(zurich)
+    assert "Registration closes" in page
+    assert f"{closes:%a} {closes.day} {closes:%b %Y}, {closes:%H:%M %Z}" in page
+    assert "Free cancellation until" in page
+    assert f"{deadline:%a} {deadline.day} {deadline:%b %Y}, {deadline:%H:%M %Z}" in page
+
+    settings.closes_at = settings.cancellation_deadline = None
+    settings.save()
+    start = event.start.astimezone(zurich)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert page.count(f"{start:%a} {start.day} {start:%b %Y}, {start:%H:%M %Z}") == 2  # both
+
+    settings.closes_at = timezone.now() - timedelta(minutes=1)
+    settings.opens_at = timezone.now() - timedelta(days=2)
+    settings.save()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Registration is closed" in page and "Registration closes" not in page

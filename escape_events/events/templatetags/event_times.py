@@ -1,5 +1,6 @@
 """Show when something happens, in its own time zone with the abbreviation (CET/CEST)."""
 
+import zoneinfo
 from datetime import timedelta
 
 from django import template
@@ -38,4 +39,13 @@ def when(item):
         "1" if all_day else "0",
         item.time_zone,
         describe_span(item),
+    )
+
+
+@register.simple_tag
+def moment(value, zone_name: str):
+    """One moment in the event's zone: 'Fri 15 Jan 2027, 14:00 CET', as a <time> element."""
+    local = value.astimezone(zoneinfo.ZoneInfo(zone_name))
+    return format_html(
+        '<time datetime="{}">{}, {}</time>', local.isoformat(), _day(local), f"{local:%H:%M %Z}"
     )

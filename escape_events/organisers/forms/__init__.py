@@ -1,8 +1,9 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
-One module per page family, as in views/: events, registration_settings, participants,
-checkin, files, reminders and agenda; fields holds the wall-clock date field they share and is
-the only one they import (agenda also takes the accepted file types from files).
+One module per page family, as in views/: events, series, registration_settings,
+participants, checkin, files, agenda, reminders and retention; fields holds what they share
+(the wall-clock date field, the venue fields) and is the only one they import (agenda also
+takes the accepted file types from files).
 Import the forms from here.
 """
 
@@ -34,7 +35,8 @@ from .participants import (
 )
 from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
 from .reminders import ReminderPlanForm
-from .series import MoveMeetingForm
+from .retention import RetentionForm
+from .series import ExtraMeetingForm, MoveMeetingForm, SeriesForm, extra_meeting_initial
 
 __all__ = [
     "SORT_CHOICES",
@@ -53,6 +55,7 @@ __all__ = [
     "EntryForm",
     "EventForm",
     "ExportForm",
+    "ExtraMeetingForm",
     "ImportConfirmForm",
     "ImportForm",
     "MaterialForm",
@@ -66,9 +69,12 @@ __all__ = [
     "QuestionFormSet",
     "RegistrationSettingsForm",
     "ReminderPlanForm",
+    "RetentionForm",
+    "SeriesForm",
     "SessionForm",
     "Status",
     "WallClockField",
+    "extra_meeting_initial",
     "people_formset",
     "wall_clock",
 ]

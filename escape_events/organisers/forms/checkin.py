@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 class CheckInForm(forms.Form):
     code = forms.CharField(label="Code on the ticket", max_length=300, required=False)
     registration = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    accept_remote = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from escape_events.events.models import TIME_ZONE_CHOICES, Event, Kind, Venue
 
-from .fields import WallClockField, single_line, wall_clock
+from .fields import VenueFields, WallClockField, single_line, wall_clock
 
 
-class EventForm(forms.Form):
+class EventForm(VenueFields):
     """Create or edit an event. Times are read in the event's own time zone."""
 
     title = forms.CharField(max_length=200, validators=[single_line])
@@ -26,14 +26,6 @@ class EventForm(forms.Form):
     start = WallClockField(help_text="Local time in the event's time zone.")
     end = WallClockField(help_text="For an all-day event: its last day.")
     all_day = forms.BooleanField(required=False)
-    venue = forms.ModelChoiceField(
-        queryset=Venue.objects.all(), required=False, empty_label="Online / to be announced"
-    )
-    new_venue_name = forms.CharField(
-        label="…or a new venue", max_length=200, required=False, help_text="e.g. CERN"
-    )
-    new_venue_room = forms.CharField(label="Room", max_length=200, required=False)
-    new_venue_address = forms.CharField(label="Address", max_length=300, required=False)
     online_url = forms.URLField(label="Remote participation link", required=False)
     remote_note = forms.CharField(
         label="Note on remote participation",
@@ -100,13 +92,11 @@ class EventForm(forms.Form):
         data["start"], data["end"] = start.replace(tzinfo=zone), end.replace(tzinfo=zone)
         if data["end"] <= data["start"]:
             self.add_error("end", "The end must be after the start.")
-        if data.get("venue") and data.get("new_venue_name"):
-            self.add_error("new_venue_name", "Pick an existing venue or name a new one, not both.")
         return data
 
     def event_values(self, venue: Venue | None) -> dict:
         """The model fields for events.services (venue resolved by the view's service call)."""
-        skip = {"venue", "new_venue_name", "new_venue_room", "new_venue_address", "colocated_with"}
+        skip = {*self.VENUE_FIELDS, "colocated_with"}
         values = {name: value for name, value in self.cleaned_data.items() if name not in skip}
         values["venue"] = venue
         return values

@@ -6,6 +6,8 @@ from datetime import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from escape_events.events.models import Venue
+
 WALL_CLOCK_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 YEARS = (1900, 2999)
 
@@ -43,3 +45,23 @@ def single_line(value: str) -> None:
     """Titles and short notes end up in mail subjects and calendar names: one line, no controls."""
     if any(ord(character) < 32 or ord(character) == 127 for character in value):
         raise ValidationError("Keep this on one line, without tabs or control characters.")
+
+
+class VenueFields(forms.Form):
+    """Where: pick a known venue or name a new one (events and series alike)."""
+
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.all(), required=False, empty_label="Online / to be announced"
+    )
+    new_venue_name = forms.CharField(
+        label="…or a new venue", max_length=200, required=False, help_text="e.g. CERN"
+    )
+    new_venue_room = forms.CharField(label="Room", max_length=200, required=False)
+    new_venue_address = forms.CharField(label="Address", max_length=300, required=False)
+    VENUE_FIELDS = ("venue", "new_venue_name", "new_venue_room", "new_venue_address")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("venue") and data.get("new_venue_name"):
+            self.add_error("new_venue_name", "Pick an existing venue or name a new one, not both.")
+        return data

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..permissions import can_organise, uses_organiser_side
+from ..permissions import can_organise, organised_series, uses_organiser_side
 
 register = template.Library()
 
@@ -17,3 +17,9 @@ def organises_something(user) -> bool:
 def organises(user, event) -> bool:
     """For the "Manage this event" link on an event page."""
     return user.is_authenticated and can_organise(user, event)
+
+
+@register.filter
+def organises_series(user, series) -> bool:
+    """For links to a series' own pages: its organisers and site staff (one query)."""
+    return user.is_authenticated and organised_series(user).filter(pk=series.pk).exists()

@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.models import MeetingAttendance
-from escape_events.registrations.checkin import check_in, code_from_scan, ticket_qr_svg
+from escape_events.registrations.checkin import (
+    PRESENT,
+    check_in,
+    code_from_scan,
+    door_count,
+    ticket_qr_svg,
+)
 from escape_events.registrations.models import Registration
 
 from .. import services
@@ -39,7 +45,12 @@ def check_in_page(request, slug):
             if target is None:
                 messages.error(request, "This person is not registered for this event.")
                 return redirect("organisers:check_in", slug=event.slug)
-        result = check_in(code_or_registration=target, event=event, by=request.user)
+        result = check_in(
+            code_or_registration=target,
+            event=event,
+            by=request.user,
+            accept_remote=form.cleaned_data["accept_remote"],
+        )
         (messages.success if result.checked_in else messages.warning)(request, result.message)
         return redirect("organisers:check_in", slug=event.slug)
     query = request.GET.get("q", "").strip()[:100]
@@ -61,7 +72,6 @@ def check_in_page(request, slug):
             .select_related("user")
             .order_by("user__last_name", "user__first_name")[:MAX_MATCHES]
         )
-    confirmed = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
     context = {
         "event": event,
         "query": query,
@@ -69,8 +79,7 @@ def check_in_page(request, slug):
         "scanned": scanned,
         "scanned_elsewhere": scanned is not None and scanned.event_id != event.pk,
         "matches": matches,
-        "present": confirmed.filter(checked_in_at__isnull=False).count(),
-        "expected": confirmed.count(),
+        "door": door_count(event),
     }
     return render(request, "organisers/check_in.html", context)
 
@@ -120,7 +129,7 @@ def attendance(request, slug):
         "event": event,
         "form": form,
         "people": MeetingAttendance.objects.filter(event=event).select_related("user"),
-        "checked_in": Registration.objects.filter(event=event, checked_in_at__isnull=False).count(),
+        "checked_in": Registration.objects.filter(PRESENT, event=event).count(),
     }
     return render(
         request, "organisers/attendance.html", context, status=400 if form.is_bound else 200

@@ -6,10 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from escape_events.events.models import Event, Series
 from escape_events.events.services import (
     cancel_event,
     create_event,
@@ -43,7 +46,8 @@ def dashboard(request):
     return render(request, "organisers/dashboard.html", context)
 
 
-def _venue(form):
+def venue_from(form):
+    """The venue a form picked or named (a new one is stored, or an equal one reused)."""
     data = form.cleaned_data
     return services.venue_for(
         venue=data.get("venue"),
@@ -110,7 +114,7 @@ def event_create(request):
         try:
             with transaction.atomic():
                 event = create_event(
-                    values=event_form.event_values(_venue(event_form)),
+                    values=event_form.event_values(venue_from(event_form)),
                     organisers=[request.user],
                     colocated_with=event_form.cleaned_data["colocated_with"],
                 )
@@ -136,7 +140,7 @@ def event_edit(request, slug):
             with transaction.atomic():
                 changed = update_event(
                     event=event,
-                    values=event_form.event_values(_venue(event_form)),
+                    values=event_form.event_values(venue_from(event_form)),
                     colocated_with=event_form.cleaned_data["colocated_with"],
                 )
                 event.refresh_from_db()
@@ -166,6 +170,8 @@ def event_edit(request, slug):
 @require_http_methods(["GET", "POST"])
 def event_clone(request, slug):
     event = organised_event_or_404(request.user, slug)
+    if event.series_id:
+        raise Http404("A meeting of a series is not repeated: its rule gives the next ones.")
     initial = {"start": wall_clock(next_year_start(event), event.zone)}
     form = CloneEventForm(request.POST or None, event=event, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -185,44 +191,55 @@ def event_cancel(request, slug):
     event = organised_event_or_404(request.user, slug)
     if request.method == "POST":
         if cancel_event(event=event):
-            messages.success(request, "The event is cancelled; registrants are told by e-mail.")
+            what = "meeting" if event.series_id else "event"
+            messages.success(request, f"The {what} is cancelled; registrants are told by e-mail.")
         else:
             messages.info(request, "The event was already cancelled.")
         return redirect("organisers:event_overview", slug=event.slug)
     return render(request, "organisers/event_cancel.html", {"event": event})
 
 
+def organisers_page(request, *, of: Event | Series, back: str, context: dict):
+    """The organisers of an event or a series: listed, and one more added by e-mail."""
+    what = "series" if isinstance(of, Series) else "event"
+    form = CoOrganiserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.add_co_organiser(of=of, user=form.user):
+            messages.success(request, f"{form.user} now organises this {what}.")
+        else:
+            messages.info(request, f"{form.user} already organises this {what}.")
+        return redirect(back)
+    context = {**context, "form": form, "organisers": of.organisers.all()}
+    status = 400 if form.is_bound else 200
+    return render(request, "organisers/co_organisers.html", context, status=status)
+
+
+def organiser_removal(request, *, of: Event | Series, user_id: int, back: str):
+    """Someone stops organising an event or a series (never the last organiser)."""
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    try:
+        services.remove_co_organiser(of=of, user=user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        what = "series" if isinstance(of, Series) else "event"
+        messages.success(request, f"{user} no longer organises this {what}.")
+    return redirect(back)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def co_organisers(request, slug):
     event = organised_event_or_404(request.user, slug)
-    form = CoOrganiserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if services.add_co_organiser(event=event, user=form.user):
-            messages.success(request, f"{form.user} is now an organiser of this event.")
-        else:
-            messages.info(request, f"{form.user} already organises this event.")
-        return redirect("organisers:co_organisers", slug=event.slug)
-    context = {
-        "event": event,
-        "form": form,
-        "organisers": event.organisers.all(),
-        "series_organisers": event.series.organisers.all() if event.series_id else [],
-    }
-    return render(
-        request, "organisers/co_organisers.html", context, status=400 if form.is_bound else 200
-    )
+    series_organisers = event.series.organisers.all() if event.series_id else []
+    context = {"event": event, "series_organisers": series_organisers}
+    back = reverse("organisers:co_organisers", kwargs={"slug": event.slug})
+    return organisers_page(request, of=event, back=back, context=context)
 
 
 @login_required
 @require_POST
 def co_organiser_remove(request, slug, user_id):
     event = organised_event_or_404(request.user, slug)
-    user = get_object_or_404(get_user_model(), pk=user_id)
-    try:
-        services.remove_co_organiser(event=event, user=user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{user} no longer organises this event.")
-    return redirect("organisers:co_organisers", slug=event.slug)
+    back = reverse("organisers:co_organisers", kwargs={"slug": event.slug})
+    return organiser_removal(request, of=event, user_id=user_id, back=back)

@@ -6,21 +6,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.models import Event
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Registration, RegistrationPurge
+from escape_events.registrations.selectors import removed_registrations, retention
 
 from .. import selectors, services
 from ..charts import registrations_chart
 from ..exports import Export, columns_for
-from ..forms import BulkActionForm, ExportForm, MessageForm, ParticipantFilterForm
+from ..forms import (
+    BulkActionForm,
+    ExportForm,
+    MessageForm,
+    ParticipantFilterForm,
+    RetentionForm,
+)
 from ..models import ExportLog, ParticipantMessage
 from ..permissions import organised_event_or_404
+from ..purged_export import purged_export
 
 PAGE_SIZE = 100
 
@@ -31,12 +39,18 @@ def event_overview(request, slug):
     event = organised_event_or_404(request.user, slug)
     stored = selectors.registration_settings(event)
     counts = selectors.registration_counts(event, stored)
+    offered = [mode.mode for mode in counts if mode.offered]
     chart = registrations_chart(
-        selectors.registrations_per_day(event), dict(Registration.Mode.choices)
+        selectors.registrations_per_day(event, offered),
+        dict(Registration.Mode.choices),
+        until=selectors.chart_end(event, timezone.now()),
     )
     context = {
         "event": event,
         "registration": stored,
+        "retention": retention(event, stored) if stored else None,
+        "retention_form": RetentionForm(),
+        "now": timezone.now(),
         "counts": counts,
         "statuses": Registration.Status.choices,
         "chart": chart,
@@ -64,6 +78,7 @@ def participant_list(request, slug):
         context = {"event": event, "form": form, "page": None, "questions": questions}
         return render(request, "organisers/participants.html", context, status=400)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    purged_at, removed = removed_registrations(event)
     shown = selectors.table_questions(questions)
     columns = [selectors.answer_column(question) for question in shown]
     for registration in page:
@@ -71,6 +86,8 @@ def participant_list(request, slug):
         registration.affiliation = getattr(registration, selectors.AFFILIATION)
     context = {
         "event": event,
+        "purged_at": purged_at,
+        "removed": removed,
         "form": form,
         "questions": shown,
         "page": page,
@@ -131,6 +148,9 @@ def participant_export(request, slug):
         return redirect("organisers:participants", slug=event.slug)
     columns = columns_for(export_form.cleaned_data["columns"], questions)
     file_format = export_form.cleaned_data["format"]
+    purge = RegistrationPurge.objects.filter(event=event).select_related("event").first()
+    if purge is not None:
+        return _purged_export(request, event, purge, file_format)
     services.log_export(
         event=event,
         user=request.user,
@@ -157,6 +177,27 @@ def participant_export(request, slug):
         response = StreamingHttpResponse(
             export.csv_chunks(), content_type="text/csv; charset=utf-8"
         )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _purged_export(request, event, purge, file_format):
+    """Say that the data are gone and give the counts that stay, logged like any export."""
+    counts = selectors.registration_counts(event, selectors.registration_settings(event))
+    body, content_type = purged_export(purge, counts, file_format)
+    services.log_export(
+        event=event,
+        user=request.user,
+        format=file_format,
+        rows=0,
+        columns=["anonymous counts (personal data purged)"],
+        filters={},
+    )
+    filename = f"{event.slug}-counts-after-purge.{file_format}"
+    if not isinstance(body, bytes):
+        return FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -9,18 +9,19 @@ from django.utils import timezone
 from .. import mails
 from ..models import Registration
 from .promotion import promote_waiting_list
-from .rules import RegistrationRefused, is_organiser
+from .rules import RegistrationRefused, cancellation_deadline, is_organiser
 from .seats import Mode, Status, has_room, locked, set_status, settings_for
 
 
-def _can_cancel(*, registration: Registration, by, now) -> None:
+def _can_cancel(*, registration: Registration, by, now, account_deleted: bool) -> None:
     if is_organiser(event=registration.event, user=by):
         return
     if by.pk != registration.user_id:
         raise RegistrationRefused("This is not your registration.", code="forbidden", status=403)
+    if account_deleted:
+        return
     settings = settings_for(registration.event)
-    deadline = (settings and settings.cancellation_deadline) or registration.event.start
-    if now >= deadline:
+    if now >= cancellation_deadline(event=registration.event, settings=settings):
         raise RegistrationRefused(
             "The cancellation deadline has passed; please write to the organisers.",
             code="deadline",
@@ -28,8 +29,13 @@ def _can_cancel(*, registration: Registration, by, now) -> None:
         )
 
 
-def cancel_registration(*, registration: Registration, by, now=None) -> Registration:
-    """Cancel (attendee before the deadline, or an organiser) and give the place to the next."""
+def cancel_registration(
+    *, registration: Registration, by, now=None, account_deleted: bool = False
+) -> Registration:
+    """Cancel (attendee before the deadline, or an organiser) and give the place to the next.
+
+    `account_deleted`: the person is deleting their account, which ends their places whatever
+    the deadline."""
     now = now or timezone.now()
     with transaction.atomic():
         registration = locked(registration)
@@ -37,7 +43,7 @@ def cancel_registration(*, registration: Registration, by, now=None) -> Registra
             return registration
         if registration.status == Status.REJECTED:
             raise RegistrationRefused("This registration was declined.", code="rejected")
-        _can_cancel(registration=registration, by=by, now=now)
+        _can_cancel(registration=registration, by=by, now=now, account_deleted=account_deleted)
         set_status(registration, Status.CANCELLED, now)
         mails.after_commit(registration, "cancelled")
         promote_waiting_list(event=registration.event, now=now)

@@ -4,6 +4,7 @@ The rules every write asks before it touches a seat; they read, never write.
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from django.utils import timezone
 
@@ -23,6 +24,16 @@ class RegistrationRefused(Exception):
         self.message = message
         self.code = code
         self.status = status
+
+
+def registration_closes(*, event: Event, settings: RegistrationSettings) -> datetime:
+    """When registering ends: the closing time the organisers set, or the start."""
+    return settings.closes_at or event.start
+
+
+def cancellation_deadline(*, event: Event, settings: RegistrationSettings | None) -> datetime:
+    """Until when attendees cancel by themselves: the deadline set, or the start."""
+    return (settings and settings.cancellation_deadline) or event.start
 
 
 def refusal_reason(
@@ -45,8 +56,7 @@ def refusal_reason(
             code="not_open",
             status=409,
         )
-    closes_at = settings.closes_at or event.start
-    if now >= closes_at:
+    if now >= registration_closes(event=event, settings=settings):
         return RegistrationRefused("Registration is closed.", code="closed", status=409)
     if not user.is_authenticated:
         return RegistrationRefused("Log in to register.", code="login", status=403)

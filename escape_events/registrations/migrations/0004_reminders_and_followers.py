@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0004_minutes_plain_text'),
-        ('registrations', '0002_waiting_for_other_mode'),
+        ('registrations', '0003_privacy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

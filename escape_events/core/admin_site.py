@@ -1,0 +1,28 @@
+"""The admin, branded as the site, signing in through the site's own e-mail login."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+
+class EscapeAdminSite(admin.AdminSite):
+    site_header = "escape_events administration"
+    site_title = "escape_events admin"
+    index_title = "Site administration"
+
+    def login(self, request, extra_context=None):
+        """One login for the whole site (e-mail and password, rate-limited, OpenID Connect):
+        the admin's own username form is never shown. Signed in without staff status, the
+        person is told why they cannot enter and where their own work is."""
+        if request.user.is_authenticated:
+            if request.user.is_active and request.user.is_staff:
+                return super().login(request, extra_context)
+            raise PermissionDenied(
+                f"The admin is for site staff, and you ({request.user.email}) are not. "
+                "Organisers run their events and series under “Organise” in the menu."
+            )
+        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        return redirect_to_login(target, settings.LOGIN_URL)

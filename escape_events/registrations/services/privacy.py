@@ -1,0 +1,145 @@
+"""Registration data and privacy: how long an event keeps them, the purge after that, a person's
+consent to be listed, and a person leaving (deleting their account).
+
+What is personal is the link to the person and their answers (and the history of their place);
+what counts for the organisers is the row itself: mode, status, when it arrived, the check-in.
+Purging and forgetting therefore delete answers and history and empty `Registration.user`, and
+keep the rows, so counts, check-in figures and the chart stay exactly as they were.
+"""
+
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings as site_settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from escape_events.events.models import Event
+
+from ..models import Answer, Registration, RegistrationPurge, RegistrationSettings, StatusChange
+from .attendee_actions import cancel_registration
+from .rules import RegistrationRefused, is_organiser
+
+
+def retention_months(settings: RegistrationSettings | None) -> int:
+    """The event's period, never longer than the site's (which may have been lowered since)."""
+    site = site_settings.REGISTRATION_RETENTION_MONTHS
+    if settings is None or settings.retention_months is None:
+        return site
+    return min(settings.retention_months, site)
+
+
+def purge_due_at(*, event: Event, settings: RegistrationSettings | None) -> datetime:
+    return event.end + relativedelta(months=retention_months(settings))
+
+
+def set_retention_period(*, settings: RegistrationSettings, months: int | None, by) -> None:
+    """An organiser shortens (or resets to the site's, with None) how long data are kept."""
+    if not is_organiser(event=settings.event, user=by):
+        raise RegistrationRefused("Only the organisers can do this.", code="forbidden", status=403)
+    site = site_settings.REGISTRATION_RETENTION_MONTHS
+    if months is not None and not 0 <= months <= site:
+        raise RegistrationRefused(
+            f"Keep registration data between 0 and {site} months after the event.",
+            code="retention",
+        )
+    settings.retention_months = months
+    settings.save(update_fields=["retention_months"])
+
+
+def _remove_personal_data(registrations) -> tuple[int, int]:
+    """Delete answers and history of these rows and let go of their person, in three statements
+    whatever the number of rows (no row is loaded into memory). Returns (rows, answers)."""
+    answers, _ = Answer.objects.filter(registration__in=registrations).delete()
+    StatusChange.objects.filter(registration__in=registrations).delete()
+    rows = registrations.update(user=None, consent_to_list=False)
+    return rows, answers
+
+
+def purge_event_registrations(*, event: Event, now=None) -> RegistrationPurge | None:
+    """Remove the personal data of one event's registrations; None if it was already done.
+
+    Creating the event's RegistrationPurge row claims the event: a second job (same machine or
+    another) waits on the unique index and then finds it taken, so the purge runs once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                purge = RegistrationPurge.objects.create(
+                    event=event, purged_at=now, registrations=0, answers=0
+                )
+        except IntegrityError:
+            return None
+        rows, answers = _remove_personal_data(
+            Registration.objects.filter(event=event, user__isnull=False)
+        )
+        purge.registrations, purge.answers = rows, answers
+        purge.save(update_fields=["registrations", "answers"])
+    return purge
+
+
+def events_due_for_purge(now=None) -> list[Event]:
+    """Ended events with registrations, not yet purged, whose retention period is over."""
+    now = now or timezone.now()
+    candidates = (
+        Event.objects.filter(end__lte=now, purge__isnull=True)
+        .filter(Exists(Registration.objects.filter(event=OuterRef("pk"))))
+        .select_related("registration_settings")
+        .order_by("end", "pk")
+    )
+    return [
+        event
+        for event in candidates
+        if purge_due_at(event=event, settings=getattr(event, "registration_settings", None)) <= now
+    ]
+
+
+def purge_due_registrations(*, now=None) -> list[RegistrationPurge]:
+    """The scheduled job: purge every event past its period. Safe to run twice or on two
+    machines at once; a second run finds nothing left to do."""
+    now = now or timezone.now()
+    purges = []
+    for event in events_due_for_purge(now):
+        purge = purge_event_registrations(event=event, now=now)
+        if purge is not None:
+            purges.append(purge)
+    return purges
+
+
+def set_listing_consent(*, registration: Registration, by, consent: bool) -> Registration:
+    """The person says (again) whether their name may appear on the public participant list."""
+    if registration.user_id is None or registration.user_id != by.pk:
+        raise RegistrationRefused("This is not your registration.", code="forbidden", status=403)
+    registration.consent_to_list = consent
+    registration.save(update_fields=["consent_to_list"])
+    return registration
+
+
+def forget_person(*, user, by, now=None) -> list[str]:
+    """A person deletes their account: cancel their places in events not over yet (through the
+    cancel service, so the next in line moves up and is mailed once), then remove their answers
+    and history and let go of every row they had, which stays for the counts.
+
+    Events are taken in primary-key order, the order every seat lock follows."""
+    now = now or timezone.now()
+    done = []
+    upcoming = (
+        Registration.objects.filter(
+            user=user, status__in=Registration.ACTIVE_STATUSES, event__end__gt=now
+        )
+        .select_related("event")
+        .order_by("event_id")
+    )
+    for registration in upcoming:
+        cancel_registration(registration=registration, by=by, now=now, account_deleted=True)
+        when = timezone.localtime(registration.event.start, registration.event.zone)
+        done.append(
+            f"Cancelled your registration for {registration.event.title} ({when:%d %b %Y})."
+        )
+    rows, _ = _remove_personal_data(Registration.objects.filter(user=user))
+    if rows:
+        done.append(
+            f"{rows} registration{'s' if rows != 1 else ''} now count only as anonymous numbers."
+        )
+    return done

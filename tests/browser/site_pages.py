@@ -1,0 +1,246 @@
+"""Every page of the site, as a visitor, an attendee, an organiser and site staff see it.
+
+`test_every_page.py` opens each entry of `SITE_PAGES` in Chromium, runs axe-core on it and checks
+that it fits a 390 px phone screen. Adding a page? Add an entry here: a name, who looks at it,
+its address (a string, or a function of the `Site` built below) and, for a page that only a
+form shows (e.g. the one-time feed link), what to click once the address is open.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from escape_events.events.demo import ensure_demo_organiser
+from escape_events.events.models import Event, Series
+from escape_events.events.seeding import load_seeds
+from escape_events.events.selectors import next_occurrences
+from escape_events.events.services import add_attachment, materialise_occurrence
+from escape_events.organisers import services as organiser_services
+from escape_events.registrations.models import Registration
+from escape_events.registrations.seeding import load_registration_seeds
+from escape_events.registrations.services import register
+
+VISITOR, ATTENDEE, ORGANISER, STAFF = "visitor", "attendee", "organiser", "staff"
+
+
+@dataclass
+class Site:
+    """The seeded ESCAPE events with people in them: what the pages below are made of."""
+
+    organiser: object
+    attendee: object
+    staff: object
+    hands_on: Event
+    camp: Event
+    series: Series
+    meeting: Event  # an opened meeting of the series (it has its own row)
+    onsite: Registration
+    remote: Registration
+
+    def computed_meeting(self):
+        """The next meeting that has no row of its own."""
+        return next(item for item in next_occurrences(self.series, 3) if item.override is None)
+
+
+def _person(email: str, first: str, last: str, **extra):
+    user = get_user_model().objects.create_user(
+        username=email.split("@")[0], email=email, first_name=first, last_name=last, **extra
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def build_site() -> Site:
+    load_seeds()
+    load_registration_seeds()
+    ensure_demo_organiser()
+    organiser = get_user_model().objects.get(email="organiser@example.org")
+    attendee = _person("ada@example.org", "Ada", "Lovelace", affiliation="CERN")
+    staff = _person("root@example.org", "Site", "Staff", is_staff=True, is_superuser=True)
+    hands_on = Event.objects.get(slug="swan-hands-on-demo")
+    camp = Event.objects.get(slug="rucio-coding-camp-demo")
+    series = Series.objects.get(slug="escape-wp2-meeting")
+    answers = {question.pk: "yes" for question in hands_on.questions.filter(kind="yes_no")}
+    answers |= {question.pk: "CERN" for question in hands_on.questions.filter(kind="text")}
+    onsite, _ = register(event=hands_on, user=attendee, mode="onsite", answers=answers)
+    others = [_person(f"p{n}@example.org", f"Person{n}", "Example") for n in range(3)]
+    placed = [
+        register(event=hands_on, user=other, mode="remote" if number else "onsite",
+                 answers=answers, consent_to_list=True)[0]
+        for number, other in enumerate(others)
+    ]  # fmt: skip
+    remote = placed[1]
+    for days_ago, registration in enumerate([onsite, *placed]):  # a chart with some history
+        Registration.objects.filter(pk=registration.pk).update(
+            created_at=timezone.now() - timedelta(days=3 * (len(placed) - days_ago) + 1)
+        )
+    camp_answers = {question.pk: "CERN" for question in camp.questions.filter(kind="text")}
+    register(event=camp, user=others[0], mode="onsite", answers=camp_answers)
+    meeting = materialise_occurrence(
+        series=series, recurrence_id=next_occurrences(series, 1)[0].recurrence_id
+    )
+    add_attachment(
+        event=hands_on,
+        uploaded_file=SimpleUploadedFile("agenda.txt", b"14:00 Welcome\n", "text/plain"),
+        title="Agenda",
+        kind="agenda",
+    )
+    organiser_services.log_export(
+        event=hands_on, user=organiser, format="csv", rows=4, columns=["Name"], filters={}
+    )
+    return Site(organiser, attendee, staff, hands_on, camp, series, meeting, onsite, remote)
+
+
+def _org(name: str, *args) -> Callable[[Site], str]:
+    return lambda site: reverse(f"organisers:{name}", args=[arg(site) for arg in args])
+
+
+def _hands_on(site: Site) -> str:
+    return site.hands_on.slug
+
+
+def _meeting(site: Site) -> str:
+    return site.meeting.slug
+
+
+def _series(site: Site) -> str:
+    return site.series.slug
+
+
+def _meeting_id(site: Site):
+    return site.computed_meeting().recurrence_id
+
+
+def _click(name: str) -> Callable:
+    return lambda page: page.get_by_role("button", name=name).click()
+
+
+@dataclass(frozen=True)
+class SitePage:
+    name: str
+    who: str
+    path: str | Callable[[Site], str]
+    then: Callable | None = None  # what to do once open, e.g. press the button showing the page
+    status: int = 200
+
+    def address(self, site: Site) -> str:
+        return self.path if isinstance(self.path, str) else self.path(site)
+
+
+SITE_PAGES = [
+    # Public pages
+    SitePage("home", VISITOR, "/"),
+    SitePage("home-kind-meeting", VISITOR, "/?kind=meeting"),
+    SitePage("home-search", VISITOR, "/?q=WP2"),
+    SitePage("home-bad-filter", VISITOR, "/?kind=nonsense", status=400),
+    SitePage("past", VISITOR, "/past/"),
+    SitePage("event", VISITOR, lambda site: site.hands_on.get_absolute_url()),
+    SitePage("event-with-minutes", VISITOR, "/events/escape-wp2-meeting-2019-09-04/"),
+    SitePage("series", VISITOR, lambda site: site.series.get_absolute_url()),
+    SitePage("computed-meeting", VISITOR, lambda site: site.computed_meeting().get_absolute_url()),
+    SitePage("opened-meeting", VISITOR, lambda site: site.meeting.get_absolute_url()),
+    SitePage(
+        "public-participants",
+        VISITOR,
+        lambda site: reverse("participant_lists:public_list", args=[site.hands_on.slug]),
+    ),
+    SitePage("not-found", VISITOR, "/events/no-such-event/", status=404),
+    SitePage("sign-in", VISITOR, "/accounts/login/"),
+    SitePage("sign-up", VISITOR, "/accounts/signup/"),
+    SitePage("password-reset", VISITOR, "/accounts/password/reset/"),
+    SitePage("password-reset-done", VISITOR, "/accounts/password/reset/done/"),
+    SitePage("admin-sign-in", VISITOR, "/admin/login/?next=/admin/"),
+    SitePage("privacy-notice", VISITOR, lambda site: reverse("privacy:notice")),
+    # An attendee's pages
+    SitePage("event-registered", ATTENDEE, lambda site: site.hands_on.get_absolute_url()),
+    SitePage("event-register-form", ATTENDEE, lambda site: site.camp.get_absolute_url()),
+    SitePage(
+        "event-register-errors",
+        ATTENDEE,
+        lambda site: site.camp.get_absolute_url(),
+        lambda page: (
+            page.get_by_label("Also register for").check(),
+            page.get_by_role("button", name="Register").click(),
+        ),
+        status=200,
+    ),
+    SitePage("my-registrations", ATTENDEE, "/registrations/"),
+    SitePage("my-calendar", ATTENDEE, "/feeds/personal/"),
+    SitePage("my-calendar-with-link", ATTENDEE, "/feeds/personal/", _click("Create my feed link")),
+    SitePage("account", ATTENDEE, "/accounts/profile/"),
+    SitePage("account-emails", ATTENDEE, "/accounts/email/"),
+    SitePage("account-password", ATTENDEE, "/accounts/password/change/"),
+    SitePage("my-data", ATTENDEE, lambda site: reverse("accounts:my_data")),
+    SitePage("delete-account", ATTENDEE, lambda site: reverse("accounts:delete")),
+    SitePage("sign-out", ATTENDEE, "/accounts/logout/"),
+    SitePage("admin-refused", ATTENDEE, "/admin/", status=403),
+    # The organiser's side
+    SitePage("organise", ORGANISER, "/organise/"),
+    SitePage("event-new", ORGANISER, _org("event_create")),
+    SitePage("event-overview", ORGANISER, _org("event_overview", _hands_on)),
+    SitePage("event-edit", ORGANISER, _org("event_edit", _hands_on)),
+    SitePage("event-repeat", ORGANISER, _org("event_clone", _hands_on)),
+    SitePage("event-cancel", ORGANISER, _org("event_cancel", _hands_on)),
+    SitePage("co-organisers", ORGANISER, _org("co_organisers", _hands_on)),
+    SitePage("participants", ORGANISER, _org("participants", _hands_on)),
+    SitePage(
+        "participants-export",
+        ORGANISER,
+        _org("participants", _hands_on),
+        lambda page: page.get_by_text("Export these").click(),
+    ),
+    SitePage("messages", ORGANISER, _org("messages", _hands_on)),
+    SitePage("message-compose", ORGANISER, _org("message_compose", _hands_on)),
+    SitePage("check-in", ORGANISER, _org("check_in", _hands_on)),
+    SitePage(
+        "check-in-scanned",
+        ORGANISER,
+        lambda site: (
+            reverse("organisers:check_in", args=[site.hands_on.slug])
+            + f"?code={site.onsite.check_in_code}"
+        ),
+    ),
+    SitePage(
+        "check-in-remote-ticket",
+        ORGANISER,
+        lambda site: (
+            reverse("organisers:check_in", args=[site.hands_on.slug])
+            + f"?code={site.remote.check_in_code}"
+        ),
+    ),
+    SitePage(
+        "check-in-search",
+        ORGANISER,
+        lambda site: reverse("organisers:check_in", args=[site.hands_on.slug]) + "?q=Person",
+    ),
+    SitePage("attendance", ORGANISER, _org("attendance", _meeting)),
+    SitePage("files", ORGANISER, _org("files", _hands_on)),
+    SitePage("agenda", ORGANISER, _org("agenda", _hands_on)),
+    SitePage("agenda-entry-new", ORGANISER, _org("agenda_entry_add", _hands_on)),
+    SitePage("agenda-session-new", ORGANISER, _org("agenda_session_add", _hands_on)),
+    SitePage("agenda-import", ORGANISER, _org("agenda_import", _hands_on)),
+    SitePage("meeting-overview", ORGANISER, _org("event_overview", _meeting)),
+    SitePage("series-meetings", ORGANISER, _org("series_meetings", _series)),
+    SitePage("meeting-move", ORGANISER, _org("meeting_move", _series, _meeting_id)),
+    SitePage("meeting-add", ORGANISER, _org("meeting_add", _series)),
+    SitePage("meeting-edit", ORGANISER, _org("event_edit", _meeting)),
+    SitePage("meeting-cancel", ORGANISER, _org("event_cancel", _meeting)),
+    SitePage("series-new", ORGANISER, _org("series_create")),
+    SitePage("series-edit", ORGANISER, _org("series_edit", _series)),
+    SitePage("series-organisers", ORGANISER, _org("series_organisers", _series)),
+    SitePage(
+        "series-new-refused",
+        ORGANISER,
+        _org("series_create"),
+        lambda page: page.get_by_role("button", name="Create the series").click(),
+        status=200,
+    ),
+    # Site staff
+    SitePage("admin", STAFF, "/admin/"),
+]
