@@ -96,3 +96,15 @@ def test_the_remote_confirmation_mail_has_the_link_and_no_qr_code(
     assert "Join remotely: https://meet.example.org/swan" in message.body
     assert "QR" not in message.body and "entrance" not in message.body
     assert [name for name, *_ in message.attachments] == [f"{event.slug}.ics"]
+
+
+def test_the_followed_series_are_in_the_persons_data_and_go_with_the_account(wp2, make_user):
+    from escape_events.accounts.selectors import personal_data
+    from escape_events.accounts.services import delete_account
+
+    person = make_user()
+    SeriesFollower.objects.create(series=wp2, user=person)
+    (followed,) = personal_data(person)["followed_series"]
+    assert followed["series"] == wp2.title and followed["address"].endswith(wp2.slug + "/")
+    delete_account(user=person, by=person)
+    assert not SeriesFollower.objects.exists()

@@ -8,6 +8,8 @@ from django.urls import reverse
 from escape_events.accounts.models import NO_NAME
 from escape_events.registrations.models import Registration
 
+from .test_views import post_register  # the privacy notice box ticked, as people do
+
 
 @pytest.fixture
 def nameless(make_user, client):
@@ -15,10 +17,6 @@ def nameless(make_user, client):
     user = make_user(first_name="", last_name="", email="ada.lovelace@example.org")
     client.force_login(user)
     return user
-
-
-def post_register(client, event, **data):
-    return client.post(reverse("registrations:register", args=[event.slug]), data)
 
 
 def test_the_first_registration_asks_the_name_and_stores_it(
