@@ -12,7 +12,6 @@ urlpatterns = [
     path("feeds/", include("escape_events.feeds.urls")),
     path("", include("escape_events.registrations.urls")),
     path("organise/", include("escape_events.organisers.urls")),
-    path("", include("escape_events.organisers.public_urls")),
     path("", include("escape_events.timetable.urls")),
     path("", include("escape_events.events.urls")),
 ]

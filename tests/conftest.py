@@ -69,6 +69,12 @@ def wp2_series(db):
 
 
 @pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Tests make many users: a fast hasher keeps the whole suite quick (never in production)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploads made by tests land in a temporary folder, never in the project."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,13 +1,18 @@
 """Every model in the admin: its list (with filters and search) and its add form open for staff."""
 
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from escape_events.events.models import Attachment
+from escape_events.events.models import Attachment, Event
+from escape_events.events.selectors import next_occurrences
+from escape_events.events.services import materialise_occurrence
 
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
@@ -33,7 +38,8 @@ class _FormFields(HTMLParser):
         if tag == "input" and name and attrs.get("type") not in {"submit", "file", "button"}:
             if attrs.get("type") in {"checkbox", "radio"} and "checked" not in attrs:
                 return
-            self.data.setdefault(name, []).append(attrs.get("value") or "")
+            default = "on" if attrs.get("type") == "checkbox" else ""  # what browsers send
+            self.data.setdefault(name, []).append(attrs.get("value") or default)
         elif tag == "select" and name:
             self._select = name
         elif tag == "option" and self._select and "selected" in attrs:
@@ -115,3 +121,81 @@ def test_attachment_admin_refuses_an_unsafe_upload(admin_client, make_event):
     assert Attachment.objects.get().content_type == "text/plain; charset=utf-8"
     listing = admin_client.get(reverse("admin:events_attachment_changelist"), {"kind": "minutes"})
     assert "Minutes" in listing.content.decode()
+
+
+def _change_in_admin(admin_client, obj, **changes):
+    """Post the admin change form as a browser would, with some fields changed."""
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    page = _FormFields()
+    page.feed(admin_client.get(url).content.decode())
+    data = {name: values if len(values) > 1 else values[0] for name, values in page.data.items()}
+    data.pop("_saveasnew", None)
+    data.update(changes)
+    return admin_client.post(url, data)
+
+
+def _registered(event, make_user_with_mail):
+    from escape_events.registrations.models import Registration, RegistrationSettings
+
+    RegistrationSettings.objects.get_or_create(
+        event=event, defaults={"opens_at": event.start - timedelta(days=30)}
+    )
+    person = make_user_with_mail()
+    Registration.objects.create(event=event, user=person, mode="onsite", status="confirmed")
+    return person
+
+
+@pytest.fixture
+def make_user_with_mail(django_user_model):
+    counter = iter(range(1, 1000))
+
+    def make():
+        number = next(counter)
+        return django_user_model.objects.create_user(
+            username=f"someone{number}", email=f"someone{number}@example.org", password="x-long-1"
+        )
+
+    return make
+
+
+def test_cancelling_an_event_in_the_admin_bumps_sequence_and_tells_registrants(
+    admin_client, make_event, make_user_with_mail, django_capture_on_commit_callbacks
+):
+    event = make_event(start=timezone.now() + timedelta(days=10))
+    person = _registered(event, make_user_with_mail)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _change_in_admin(admin_client, event, status=Event.Status.CANCELLED)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.status, event.sequence) == (Event.Status.CANCELLED, 1)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([person.email], f"Cancelled: {event.title}")
+    ]
+
+
+def test_changing_a_series_rule_in_the_admin_bumps_sequence_and_tells_registrants(
+    admin_client, wp2_series, make_user_with_mail, django_capture_on_commit_callbacks
+):
+    coming = next_occurrences(wp2_series, 1)[0]
+    meeting = materialise_occurrence(series=wp2_series, recurrence_id=coming.recurrence_id)
+    person = _registered(meeting, make_user_with_mail)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _change_in_admin(admin_client, wp2_series, rrule="FREQ=MONTHLY;BYDAY=2TH,4TH")
+    assert response.status_code == 302
+    wp2_series.refresh_from_db()
+    assert (wp2_series.rrule, wp2_series.sequence) == ("FREQ=MONTHLY;BYDAY=2TH,4TH", 1)
+    # Its coming Wednesday meeting is no longer a day of the rule: it is called off (a new
+    # SEQUENCE for it too) and the person registered is told.
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled and meeting.sequence == 1
+    (message,) = mail.outbox
+    assert message.to == [person.email] and message.subject.startswith("Cancelled: ESCAPE WP2")
+
+
+def test_saving_an_unchanged_event_in_the_admin_changes_nothing(admin_client, make_event):
+    event = make_event()
+    before = (event.sequence, event.updated_at)
+    assert _change_in_admin(admin_client, event).status_code == 302
+    event.refresh_from_db()
+    assert (event.sequence, event.updated_at) == before

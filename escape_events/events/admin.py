@@ -1,8 +1,19 @@
+"""The admin writes events and series through events.services, like the organiser pages: a change
+calendars must notice bumps SEQUENCE and tells registrants, and co-location is locked."""
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from .attachments import validate_upload
 from .models import Attachment, Event, MeetingAttendance, Series, Venue
+from .services import update_event, update_series
+
+
+def _changed_values(form) -> dict:
+    """The concrete fields the admin form changed, as model values for a service."""
+    many = {field.name for field in form.instance._meta.many_to_many}
+    return {name: form.cleaned_data[name] for name in form.changed_data if name not in many}
 
 
 class AttachmentForm(forms.ModelForm):
@@ -43,6 +54,14 @@ class SeriesAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["venue", "organisers"]
+    readonly_fields = ["sequence"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        if update_series(series=obj, values=_changed_values(form)):
+            self.message_user(request, "Calendars and people registered for its meetings are told.")
 
 
 @admin.register(Event)
@@ -54,6 +73,31 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["venue", "organisers", "colocated_with", "series"]
     inlines = [AttachmentInline, AttendanceInline]
+    readonly_fields = ["sequence"]
+
+    def save_model(self, request, obj, form, change):
+        """A new event is a plain insert (nobody registered, no calendar has it yet); a change
+        goes through update_event."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        if update_event(event=obj, values=_changed_values(form)):
+            self.message_user(request, "Calendars and registrants are told about the change.")
+
+    def save_related(self, request, form, formsets, change):
+        """Organisers as chosen; "held alongside" through update_event, which locks both sides."""
+        form.instance.organisers.set(form.cleaned_data["organisers"])
+        try:
+            update_event(
+                event=form.instance,
+                values={},
+                colocated_with=form.cleaned_data["colocated_with"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Attachment)

@@ -14,16 +14,23 @@ from django.utils import timezone
 from .recurrence_text import describe_rule, local_rule
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
+# A series has meetings from its first start until this far ahead of today. Beyond, a date is a
+# typo or a probe: expanding the rule that far would cost seconds (or overflow near year 9999).
+MEETINGS_AHEAD = timedelta(days=366 * 30)
 
 
 def validate_rrule(value: str) -> None:
-    """Accept only an RFC 5545 RRULE value, e.g. FREQ=MONTHLY;BYDAY=2WE,4WE."""
+    """Accept only an RFC 5545 RRULE value, e.g. FREQ=MONTHLY;BYDAY=2WE,4WE, repeating at most
+    daily (a meeting every hour or minute is a typo, and would make expansions huge)."""
     if not value or "\n" in value or value.upper().startswith(("RRULE", "DTSTART")):
         raise ValidationError("Give a recurrence rule such as FREQ=MONTHLY;BYDAY=2WE,4WE.")
     try:
         rrulestr(value, dtstart=datetime(2000, 1, 1), ignoretz=True)
     except (ValueError, TypeError) as error:
         raise ValidationError(f"Not a valid recurrence rule: {error}") from error
+    parts = dict(part.split("=", 1) for part in value.upper().split(";") if "=" in part)
+    if parts.get("FREQ") in {"HOURLY", "MINUTELY", "SECONDLY"}:
+        raise ValidationError("Meetings repeat at most daily: use FREQ=DAILY or less often.")
 
 
 def dated_title(title: str, local_start: datetime) -> str:
@@ -157,8 +164,16 @@ class Series(Scheduling):
         end = start + self.duration
         return f"{describe_rule(self.rrule, start)}, {start:%H:%M}–{end:%H:%M} ({self.time_zone})"
 
+    def meeting_window(self, now: datetime | None = None) -> tuple[datetime, datetime]:
+        """Where the rule is ever expanded: from the first start to MEETINGS_AHEAD from now."""
+        return self.first_start, (now or timezone.now()) + MEETINGS_AHEAD
+
     def rule_includes(self, moment: datetime) -> bool:
-        """Whether the rule itself yields this start (False for an extra date, an RDATE)."""
+        """Whether the rule itself yields this start (False for an extra date, an RDATE, and
+        for any date outside the meeting window, without expanding the rule)."""
+        first, last = self.meeting_window()
+        if not first <= moment <= last:
+            return False
         local = moment.astimezone(self.zone).replace(tzinfo=None)
         return self.rule().after(local - timedelta(seconds=1)) == local
 

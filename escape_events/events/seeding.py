@@ -19,6 +19,7 @@ from .services import (
     create_series,
     materialise_occurrence,
     move_occurrence,
+    update_event,
     update_series,
 )
 
@@ -180,6 +181,10 @@ def load_seeds(path: Path = SEED_FILE, today: date | None = None) -> dict[str, i
         zone = zoneinfo.ZoneInfo(spec["time_zone"])
         events[spec["slug"]] = _load_event(spec, venues, _demo_span(spec, zone, today))
     for spec in data.get("events", []) + data.get("demo_events", []):
-        partners = [events[slug] for slug in spec.get("colocated_with", [])]
-        events[spec["slug"]].colocated_with.add(*partners)
+        if spec.get("colocated_with"):
+            event = events[spec["slug"]]
+            partners = [events[slug] for slug in spec["colocated_with"]]
+            update_event(
+                event=event, values={}, colocated_with=[*event.colocated_with.all(), *partners]
+            )
     return {"venues": len(venues), "series": len(series), "events": len(events)}

@@ -11,6 +11,11 @@ from django.utils import timezone
 
 from .models import Event, Series, dated_title
 
+# Dates a meeting address may carry: beyond them a date is a typo or a probe, and turning it into
+# local time would overflow near years 1 and 9999. The rule itself is expanded only inside each
+# series' meeting window (Series.meeting_window).
+OCCURRENCE_YEARS = range(1900, 2200)
+
 
 @dataclass(frozen=True)
 class Occurrence:
@@ -96,11 +101,15 @@ def expand_series(
     """
     by_recurrence_id = {event.recurrence_id: event for event in overrides}
     zone = series.zone
-    rule = series.rule()
-    local_after = (after - series.duration).astimezone(zone).replace(tzinfo=None)
-    local_before = before.astimezone(zone).replace(tzinfo=None)
+    first, last = series.meeting_window()
+    start, end = max(after - series.duration, first), min(before, last)
+    ruled = []
+    if start <= end:  # the rule is only ever expanded inside the series' meeting window
+        local_after = start.astimezone(zone).replace(tzinfo=None)
+        local_before = end.astimezone(zone).replace(tzinfo=None)
+        ruled = series.rule().between(local_after, local_before, inc=True)
     found: list[Occurrence] = []
-    for naive in rule.between(local_after, local_before, inc=True):
+    for naive in ruled:
         recurrence_id = _localise(naive, series)
         override = by_recurrence_id.pop(recurrence_id, None)
         if override:

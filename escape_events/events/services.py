@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .attachments import validate_upload
+from .locking import lock_events, lock_with_partners
 from .models import Attachment, Event, Series, Venue
+from .permissions import organises
 from .selectors import find_occurrence
 from .signals import event_changed, event_rescheduled
 
@@ -54,7 +56,7 @@ def remove_attachment(*, attachment: Attachment) -> None:
 
 
 def set_minutes(*, event: Event, text: str) -> bool:
-    """Replace the meeting minutes (Markdown); False when nothing changed.
+    """Replace the meeting minutes (plain text, line breaks kept); False when nothing changed.
 
     Minutes are not in calendars, so no SEQUENCE bump and no notice to registrants.
     """
@@ -109,8 +111,26 @@ def _announce(event: Event, changed: list[str]) -> None:
     )
 
 
+def _check_partners(event: Event | None, partners, by) -> list[Event]:
+    """Co-location shows each event's registration on the other's page, so it needs both
+    sides: a new partner must be an event `by` organises too (None: a trusted caller such as
+    seeding). Partners already linked may stay or go."""
+    partners = [other for other in partners if event is None or other.pk != event.pk]
+    if by is None:
+        return partners
+    current = set(event.colocated_with.values_list("pk", flat=True)) if event else set()
+    foreign = [other for other in partners if other.pk not in current and not organises(by, other)]
+    if foreign:
+        titles = ", ".join(f"“{other.title}”" for other in foreign)
+        raise ValidationError(
+            f"{titles}: you can only hold this event alongside events you organise too. "
+            "Ask its organisers to add you as a co-organiser, or to link the events themselves."
+        )
+    return partners
+
+
 @transaction.atomic
-def create_event(*, values: dict, organisers=(), colocated_with=()) -> Event:
+def create_event(*, values: dict, organisers=(), colocated_with=(), by=None) -> Event:
     """A new standalone event from model fields; a slug is made from the title if absent."""
     event = Event(**values)
     if not event.slug:
@@ -119,43 +139,52 @@ def create_event(*, values: dict, organisers=(), colocated_with=()) -> Event:
         named = {match.group() for match in _YEAR.finditer(event.title)}
         text = event.title if year in named else f"{event.title} {year}"
         event.slug = unique_slug(Event, text)
+    partners = _check_partners(None, colocated_with, by)
     event.full_clean()
+    lock_events(other.pk for other in partners)
     event.save()
     event.organisers.add(*organisers)
-    event.colocated_with.set(colocated_with)
+    event.colocated_with.set(partners)
     return event
 
 
 def _differs(current: Event, name: str, value) -> bool:
-    if name == "venue":
-        return current.venue_id != (value.pk if value else None)
+    field = current._meta.get_field(name)
+    if field.many_to_one:
+        return getattr(current, field.attname) != (value.pk if value else None)
     return getattr(current, name) != value
 
 
 @transaction.atomic
-def update_event(*, event: Event, values: dict, colocated_with=None) -> list[str]:
+def update_event(*, event: Event, values: dict, colocated_with=None, by=None) -> list[str]:
     """Apply field changes; returns the calendar-relevant fields that changed.
 
     Such a change bumps `sequence` (calendar clients replace their copy) and, after commit,
-    sends `event_changed` so that registrants are told.
+    sends `event_changed` so that registrants are told. With `colocated_with`, the event and
+    all its partners, old and new, are locked first, in one sorted pass (see events.locking).
     """
-    current = Event.objects.select_for_update().get(pk=event.pk)
+    if colocated_with is None:
+        lock_events([event.pk])
+    else:
+        partners = _check_partners(event, colocated_with, by)
+        lock_with_partners(event.pk, also=[other.pk for other in partners])
+    current = Event.objects.get(pk=event.pk)
     previous = (current.start, current.end, current.time_zone)
-    changed = [
-        name for name in CALENDAR_FIELDS if name in values and _differs(current, name, values[name])
-    ]
-    for name, value in values.items():
-        setattr(current, name, value)
+    differing = [name for name, value in values.items() if _differs(current, name, value)]
+    changed = [name for name in CALENDAR_FIELDS if name in differing]
+    for name in differing:
+        setattr(current, name, values[name])
     if changed:
         current.sequence += 1
-    current.full_clean()
-    current.save()
+    if differing:  # an unchanged save keeps updated_at, so calendars see no change
+        current.full_clean()
+        current.save()
     if previous != (current.start, current.end, current.time_zone):
         event_rescheduled.send(
             sender=Event, event=current, previous_start=previous[0], previous_time_zone=previous[2]
         )
     if colocated_with is not None:
-        current.colocated_with.set([other for other in colocated_with if other.pk != current.pk])
+        current.colocated_with.set(partners)
     if changed:
         _announce(current, changed)
     return changed
@@ -206,8 +235,11 @@ def clone_event(*, event: Event, start: datetime, organisers=()) -> Event:
 def _require_occurrence(series: Series, recurrence_id: datetime) -> None:
     """A row for a date the series does not have would invent a meeting: refuse it."""
     if find_occurrence(series, recurrence_id) is None:
-        local = recurrence_id.astimezone(series.zone)
-        raise ValidationError(f"“{series.title}” has no meeting on {local:%a %d %b %Y, %H:%M}.")
+        try:
+            day = f"{recurrence_id.astimezone(series.zone):%a %d %b %Y, %H:%M}"
+        except OverflowError:  # near year 1 or 9999
+            day = recurrence_id.isoformat()
+        raise ValidationError(f"“{series.title}” has no meeting on {day}.")
 
 
 @transaction.atomic
@@ -293,7 +325,8 @@ def update_series(*, series: Series, values: dict, now: datetime | None = None) 
         current.sequence += 1
     current.full_clean()
     current.save()
-    upcoming = Event.objects.select_for_update().filter(series=current, end__gte=now)
+    upcoming = Event.objects.filter(series=current, end__gte=now)
+    lock_events(upcoming.values_list("pk", flat=True))  # the one lock order (events.locking)
     for meeting in upcoming.order_by("recurrence_id"):
         _follow_series(meeting, before=before, after=current)
     return changed

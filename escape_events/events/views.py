@@ -11,6 +11,7 @@ from .attachments import file_response
 from .forms import EventFilterForm
 from .models import Attachment, Event, Series
 from .selectors import (
+    OCCURRENCE_YEARS,
     listed_events,
     next_occurrences,
     occurrences_between,
@@ -20,9 +21,6 @@ from .selectors import (
 )
 
 UPCOMING_WINDOW = timedelta(weeks=8)
-# Meeting pages exist for these years only: beyond them a date is a typo or a probe, and expanding
-# the rule that far would cost seconds (or overflow at year 1 and 9999).
-OCCURRENCE_YEARS = range(1900, 2200)
 
 
 def _filtered(request, queryset):

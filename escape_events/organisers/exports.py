@@ -1,7 +1,9 @@
 """Participant exports: CSV (UTF-8 with BOM), Excel .xlsx and JSON, streamed with flat memory.
 
 Rows come from a `.values()` iterator over a server-side cursor, so memory does not grow with
-the number of participants. Text cells that a spreadsheet could read as a formula are defused.
+the number of participants. Text cells that a spreadsheet could read as a formula are defused,
+headers included. `rows_sent` counts the rows the client asked past: a streamed download cut off
+midway says how far it got (see `watch`).
 """
 
 import csv
@@ -65,6 +67,17 @@ PERSON_COLUMNS = {
     ),
     "mode": Column("mode", "Mode", ("mode",), lambda row: MODE_LABELS[row["mode"]], 10),
     "status": Column("status", "Status", ("status",), lambda row: STATUS_LABELS[row["status"]], 16),
+    "waiting_list": Column(
+        "waiting_list",
+        "Waiting list",
+        ("waiting_line", "waiting_position"),
+        lambda row: (
+            f"{MODE_LABELS[row['waiting_line']]}, number {row['waiting_position']}"
+            if row["waiting_position"]
+            else ""
+        ),
+        20,
+    ),
     "registered_at": Column(
         "registered_at", "Registered at", ("created_at",), lambda row: row["created_at"]
     ),
@@ -78,6 +91,7 @@ COLUMN_CHOICES = [
     ("affiliation", "Affiliation"),
     ("mode", "Mode"),
     ("status", "Status"),
+    ("waiting_list", "Place on a waiting list"),
     ("answers", "Answers to the questions"),
     ("registered_at", "Registration time"),
     ("checked_in_at", "Check-in time"),
@@ -117,6 +131,7 @@ class Export:
         self.rows = rows
         self.columns = columns
         self.zone = zone
+        self.rows_sent = 0
 
     def _values(self) -> Iterator[list]:
         fields = sorted({field for column in self.columns for field in column.fields})
@@ -133,7 +148,8 @@ class Export:
         """UTF-8 with a byte-order mark, so Excel opens accents and non-Latin names right."""
         buffer = _LineBuffer()
         writer = csv.writer(buffer)
-        yield ("\ufeff" + writer.writerow([column.label for column in self.columns])).encode()
+        header = [defuse(column.label) for column in self.columns]
+        yield ("\ufeff" + writer.writerow(header)).encode()
         batch: list[str] = []
         for values in self._values():
             batch.append(
@@ -148,9 +164,11 @@ class Export:
             )
             if len(batch) >= 500:
                 yield "".join(batch).encode()
+                self.rows_sent += len(batch)
                 batch = []
         if batch:
             yield "".join(batch).encode()
+            self.rows_sent += len(batch)
 
     def xlsx_file(self):
         """A temporary .xlsx file (openpyxl write-only mode keeps rows out of memory)."""
@@ -166,7 +184,9 @@ class Export:
             cell.font = bold
             header.append(cell)
         sheet.append(header)
+        written = 0
         for values in self._values():
+            written += 1
             row = []
             for value in values:
                 if isinstance(value, datetime):
@@ -179,6 +199,7 @@ class Export:
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
         workbook.save(handle)
         handle.seek(0)
+        self.rows_in_file = written
         return handle
 
     def json_chunks(self) -> Iterator[bytes]:
@@ -195,8 +216,20 @@ class Export:
                 else:
                     item[column.key] = value
             yield (b"\n" if first else b",\n") + json.dumps(item, ensure_ascii=False).encode()
+            self.rows_sent += 1
             first = False
         yield b"\n]\n"
+
+
+def watch(chunks: Iterable[bytes], on_end: Callable[[bool], None]) -> Iterator[bytes]:
+    """Pass the chunks on, then call `on_end(completed)` once: True when the last chunk went out,
+    False when the download was cut off (the server closes the iterator early)."""
+    completed = False
+    try:
+        yield from chunks
+        completed = True
+    finally:
+        on_end(completed)
 
 
 class _LineBuffer:

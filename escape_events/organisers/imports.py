@@ -19,8 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from escape_events.events.models import Event
+from escape_events.registrations.availability import load_availability
 from escape_events.registrations.models import Registration, RegistrationSettings
-from escape_events.registrations.selectors import mode_offers
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -200,9 +200,9 @@ def preview(event: Event, rows: list[PersonRow]) -> list[Outcome]:
             user_id__in=set(accounts.values()),
         ).values_list("user_id", "status")
     )
-    offers = {offer.mode: offer for offer in mode_offers(event, settings)} if settings else {}
-    free = {mode: (None if o.free is None else o.free) for mode, o in offers.items()}
-    queued = {mode: o.waiting > 0 for mode, o in offers.items()}
+    offers = {item.mode: item for item in load_availability(settings).offered} if settings else {}
+    free = {mode: item.free for mode, item in offers.items()}
+    queued = {mode: item.waiting > 0 for mode, item in offers.items()}
     seen: dict[str, int] = {}
     outcomes = []
     for row in rows:

@@ -15,7 +15,10 @@ MESSAGE_RECIPIENTS_MAX = 2_000
 
 
 class ExportLog(models.Model):
-    """One download of a participant list: who took which data, when, how many rows."""
+    """One download of a participant list: who took which data, when, how many rows went out.
+
+    Logged when the download starts, and again when it ends: a download cut off keeps no
+    completion time and counts only the rows sent."""
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV (Excel, UTF-8)"
@@ -26,9 +29,12 @@ class ExportLog(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the download started.")
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last byte went out; empty: cut off."
+    )
     format = models.CharField(max_length=10, choices=Format.choices)
-    rows = models.PositiveIntegerField()
+    rows = models.PositiveIntegerField(help_text="Rows sent (all of them once completed).")
     columns = models.JSONField(default=list)
     filters = models.JSONField(default=dict, blank=True)
 
@@ -36,7 +42,8 @@ class ExportLog(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.get_format_display()} export of {self.rows} rows ({self.event})"
+        state = "" if self.completed_at else ", interrupted"
+        return f"{self.get_format_display()} export of {self.rows} rows{state} ({self.event})"
 
 
 class ParticipantMessage(models.Model):
@@ -58,6 +65,9 @@ class ParticipantMessage(models.Model):
     recipient_count = models.PositiveIntegerField()
     sent_count = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    failure = models.CharField(
+        max_length=500, blank=True, help_text="Why some mails could not be sent, if any."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,30 +1,23 @@
-"""Who may run an event: its organisers, the organisers of its series, and site staff."""
+"""Who may use the organiser pages; who runs which event is answered by events.permissions."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Exists, Q
 from django.http import Http404
 
 from escape_events.events.models import Event, Series
+from escape_events.events.permissions import organised_events, organised_series
+from escape_events.events.permissions import organises as can_organise
 
-
-def organised_events(user) -> QuerySet[Event]:
-    """Every event the user may manage (staff: all), without duplicate rows from the joins."""
-    if not user.is_authenticated:
-        return Event.objects.none()
-    if user.is_staff:
-        return Event.objects.all()
-    own = Event.organisers.through.objects.filter(user=user).values("event_id")
-    series = Series.organisers.through.objects.filter(user=user).values("series_id")
-    return Event.objects.filter(Q(pk__in=own) | Q(series__in=series))
-
-
-def organised_series(user) -> QuerySet[Series]:
-    if not user.is_authenticated:
-        return Series.objects.none()
-    if user.is_staff:
-        return Series.objects.all()
-    return Series.objects.filter(organisers=user)
+__all__ = [
+    "can_create_events",
+    "can_organise",
+    "organised_event_or_404",
+    "organised_events",
+    "organised_series",
+    "organised_series_or_404",
+    "uses_organiser_side",
+]
 
 
 def can_create_events(user) -> bool:
@@ -49,10 +42,6 @@ def uses_organiser_side(user) -> bool:
         .filter(Exists(own) | Exists(series) | Exists(may_create))
         .exists()
     )
-
-
-def can_organise(user, event: Event) -> bool:
-    return organised_events(user).filter(pk=event.pk).exists()
 
 
 def organised_event_or_404(user, slug: str) -> Event:

@@ -5,11 +5,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf, TruncDate
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
+from escape_events.registrations.availability import (
+    Availability,
+    ModeAvailability,
+    count_rows,
+    in_line,
+    with_waiting_positions,
+)
 from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
 
@@ -26,7 +33,8 @@ def my_events(user) -> QuerySet[Event]:
         .select_related("venue", "series")
         .annotate(
             confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
-            waiting=Count("registrations", filter=Q(registrations__status=Status.WAITING)),
+            # In any line: on a waiting list, or holding the other mode while waiting.
+            waiting=Count("registrations", filter=in_line(prefix="registrations__")),
             pending=Count("registrations", filter=Q(registrations__status=Status.PENDING)),
         )
     )
@@ -62,52 +70,59 @@ def registration_settings(event: Event) -> RegistrationSettings | None:
     return RegistrationSettings.objects.filter(event=event).first()
 
 
-@dataclass
+@dataclass(frozen=True)
 class ModeCounts:
-    mode: str
-    label: str
-    offered: bool
-    capacity: int | None
-    by_status: dict[str, int]
+    """One mode on the overview: its places (the services' own availability) plus the history
+    the organisers follow (cancelled, declined, checked in)."""
+
+    places: ModeAvailability
+    cancelled: int
+    rejected: int
     checked_in: int
 
     @property
-    def seats_taken(self) -> int:
-        return sum(self.by_status.get(status, 0) for status in Registration.SEAT_STATUSES)
+    def mode(self) -> str:
+        return self.places.mode
 
     @property
-    def places_left(self) -> int | None:
-        if self.capacity is None:
-            return None
-        return max(self.capacity - self.seats_taken, 0)
+    def label(self) -> str:
+        return self.places.label
+
+    @property
+    def offered(self) -> bool:
+        return self.places.offered
 
     def count(self, status: str) -> int:
-        return self.by_status.get(status, 0)
+        """Registrations in this mode with this status."""
+        return {
+            Status.CONFIRMED: self.places.confirmed,
+            Status.PENDING: self.places.pending,
+            Status.WAITING: self.places.waiting_listed,
+            Status.CANCELLED: self.cancelled,
+            Status.REJECTED: self.rejected,
+        }[status]
 
 
 def registration_counts(event: Event, settings: RegistrationSettings | None) -> list[ModeCounts]:
-    """Counts per mode and status plus check-ins, from one grouped query."""
-    rows = (
-        Registration.objects.filter(event=event)
-        .values("mode", "status")
-        .annotate(total=Count("pk"), checked=Count("pk", filter=PRESENT))
-        .order_by()
-    )
-    by_mode: dict[str, dict[str, int]] = defaultdict(dict)
-    checked: dict[str, int] = defaultdict(int)
+    """Places, waiting lines and history per mode, from one grouped query."""
+    rows = count_rows([event.pk], extra={"checked": Count("pk", filter=PRESENT)})
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    history: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
-        by_mode[row["mode"]][row["status"]] = row["total"]
-        checked[row["mode"]] += row["checked"]
+        counts[(row["mode"], row["status"], row["waiting_for_mode"])] += row["total"]
+        history[(row["mode"], row["status"])] += row["total"]
+        history[(row["mode"], "checked_in")] += row["checked"]
+    places = Availability.from_counts(
+        settings or RegistrationSettings(event=event, registration_required=False), counts
+    )
     return [
         ModeCounts(
-            mode=mode,
-            label=label,
-            offered=bool(settings and settings.allows(mode)),
-            capacity=settings.capacity_for(mode) if settings else None,
-            by_status=by_mode[mode],
-            checked_in=checked[mode],
+            places=places[mode],
+            cancelled=history[(mode, Status.CANCELLED)],
+            rejected=history[(mode, Status.REJECTED)],
+            checked_in=history[(mode, "checked_in")],
         )
-        for mode, label in Mode.choices
+        for mode in Mode.values
     ]
 
 
@@ -203,11 +218,18 @@ def participants(
 ) -> QuerySet[Registration]:
     """The filtered registrations with their person and each answer as a column (one query).
     Rows whose person was removed (purge, deleted account) only count; they are not listed."""
-    rows = Registration.objects.filter(event=event, user__isnull=False).select_related("user")
-    if wanted.mode:
-        rows = rows.filter(mode=wanted.mode)
-    if wanted.status:
-        rows = rows.filter(status=wanted.status)
+    rows = with_waiting_positions(
+        Registration.objects.filter(event=event, user__isnull=False).select_related("user")
+    )
+    if wanted.status == Status.WAITING:
+        # Everyone in a line, including people holding the other mode while they wait; with a
+        # mode, the line for that mode (as the services promote from it).
+        rows = rows.filter(in_line(wanted.mode or None))
+    else:
+        if wanted.mode:
+            rows = rows.filter(mode=wanted.mode)
+        if wanted.status:
+            rows = rows.filter(status=wanted.status)
     if wanted.checked_in:
         rows = rows.filter(checked_in_at__isnull=wanted.checked_in == "no")
     if wanted.q:
@@ -269,3 +291,36 @@ def _name_key(user) -> tuple[str, str, str]:
         return "".join(char for char in decomposed if not unicodedata.combining(char))
 
     return (plain(user.last_name), plain(user.first_name), user.email.casefold())
+
+
+def message_recipients(
+    rows: QuerySet[Registration], *, include_inactive: bool = False, limit: int | None = None
+) -> list[int]:
+    """The registrations a message goes to: one per person (their active registration, else
+    their latest), and nobody who cancelled or was declined unless `include_inactive`."""
+    rows = rows.filter(user__isnull=False)  # a removed person gets no mail
+    if not include_inactive:
+        rows = rows.filter(status__in=Registration.ACTIVE_STATUSES)
+    active_first = Case(
+        When(status__in=Registration.ACTIVE_STATUSES, then=Value(0)), default=Value(1)
+    )
+    chosen: dict[int, int] = {}
+    ordered = rows.order_by("user_id", active_first, "-created_at", "-pk")
+    for pk, user_id in ordered.values_list("pk", "user_id").iterator(chunk_size=2_000):
+        if user_id not in chosen:
+            chosen[user_id] = pk
+            if limit is not None and len(chosen) >= limit:
+                break
+    return list(chosen.values())
+
+
+def inactive_people_count(rows: QuerySet[Registration]) -> int:
+    """People in `rows` with no active registration there: those a message leaves out."""
+    active = rows.filter(status__in=Registration.ACTIVE_STATUSES).values("user_id")
+    return (
+        rows.exclude(status__in=Registration.ACTIVE_STATUSES)
+        .exclude(user_id__in=active)
+        .values("user_id")
+        .distinct()
+        .count()
+    )

@@ -1,5 +1,6 @@
 """Writes of the organiser's side: venues, co-organisers, repeating events, logs, messages."""
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -10,20 +11,26 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from escape_events.core.headers import header_text, single_line
 from escape_events.events.models import Event, MeetingAttendance, Series, Venue
 from escape_events.events.services import clone_event
 from escape_events.registrations.checkin import PRESENT
-from escape_events.registrations.models import Question, RegistrationSettings
+from escape_events.registrations.models import Question, Registration, RegistrationSettings
 from escape_events.registrations.services import (
+    SETTING_FIELDS,
     RegistrationRefused,
     approve,
     cancel_registration,
     promote_by_hand,
     reject,
-    set_capacity,
+    save_registration_settings,
 )
 
+from . import selectors
 from .models import MESSAGE_RECIPIENTS_MAX, ExportLog, ParticipantMessage
+
+logger = logging.getLogger(__name__)
+INACTIVE_STATUSES = {Registration.Status.CANCELLED, Registration.Status.REJECTED}
 
 
 def venue_for(*, venue: Venue | None, name: str = "", room: str = "", address: str = ""):
@@ -64,23 +71,17 @@ def repeat_event(*, event: Event, start, by) -> Event:
     old = RegistrationSettings.objects.filter(event=event).first()
     if old is not None:
         shift = copy.start - event.start
-        groups = list(old.restricted_to_groups.all())
-        new = RegistrationSettings.objects.create(
-            event=copy,
-            registration_required=old.registration_required,
+        values = {name: getattr(old, name) for name in SETTING_FIELDS}
+        values.update(
             opens_at=min(old.opens_at + shift, copy.start - timedelta(minutes=1)),
             closes_at=old.closes_at + shift if old.closes_at else None,
-            allow_onsite=old.allow_onsite,
-            allow_remote=old.allow_remote,
-            onsite_capacity=old.onsite_capacity,
-            remote_capacity=old.remote_capacity,
-            needs_approval=old.needs_approval,
             cancellation_deadline=(
                 old.cancellation_deadline + shift if old.cancellation_deadline else None
             ),
-            public_participant_list=old.public_participant_list,
         )
-        new.restricted_to_groups.set(groups)
+        save_registration_settings(
+            event=copy, values=values, groups=list(old.restricted_to_groups.all())
+        )
     Question.objects.bulk_create(
         Question(
             event=copy,
@@ -96,36 +97,12 @@ def repeat_event(*, event: Event, start, by) -> Event:
 
 
 @transaction.atomic
-def save_registration_settings(
+def save_registration_form(
     *, event: Event, values: dict | None, groups=(), questions_formset=None
 ) -> list:
-    """Store how people register (None: no registration); returns people promoted when a
-    capacity grew, since a bigger room serves the waiting list at once."""
-    current = RegistrationSettings.objects.filter(event=event).first()
-    promoted: list = []
-    if values is None:
-        if current is not None and current.registration_required:
-            current.registration_required = False
-            current.save(update_fields=["registration_required"])
-    else:
-        stored = current or RegistrationSettings(event=event)
-        old_capacities = (
-            (current.onsite_capacity, current.remote_capacity) if current else (None, None)
-        )
-        for name, value in values.items():
-            setattr(stored, name, value)
-        stored.full_clean()
-        stored.save()
-        stored.restricted_to_groups.set(groups)
-        if current is not None and old_capacities != (
-            stored.onsite_capacity,
-            stored.remote_capacity,
-        ):
-            promoted = set_capacity(
-                settings=stored,
-                onsite_capacity=stored.onsite_capacity,
-                remote_capacity=stored.remote_capacity,
-            )
+    """The organiser's registration settings (through the registrations service, which promotes
+    people when a capacity grew) and the questions asked; returns the people promoted."""
+    _stored, promoted = save_registration_settings(event=event, values=values, groups=groups)
     if questions_formset is not None:
         for question in questions_formset.save(commit=False):
             question.event = event
@@ -135,9 +112,17 @@ def save_registration_settings(
     return promoted
 
 
-def log_export(*, event: Event, user, format: str, rows: int, columns, filters) -> ExportLog:
+def start_export(*, event: Event, user, format: str, columns, filters) -> ExportLog:
+    """Log a download as it starts: who takes which columns of which list."""
     return ExportLog.objects.create(
-        event=event, user=user, format=format, rows=rows, columns=list(columns), filters=filters
+        event=event, user=user, format=format, rows=0, columns=list(columns), filters=filters
+    )
+
+
+def end_export(*, log: ExportLog, rows: int, completed: bool) -> None:
+    """Log how a download ended: the rows that went out, and whether it was cut off."""
+    ExportLog.objects.filter(pk=log.pk).update(
+        rows=rows, completed_at=timezone.now() if completed else None
     )
 
 
@@ -180,58 +165,93 @@ def message_text(*, event: Event, body: str) -> str:
 
 @transaction.atomic
 def queue_participant_message(
-    *, event: Event, sender, subject: str, body: str, registration_ids: list[int], filters: dict
+    *,
+    event: Event,
+    sender,
+    subject: str,
+    body: str,
+    registrations,
+    filters: dict,
+    include_inactive: bool = False,
 ) -> ParticipantMessage:
-    """Store the message and its recipients, then send it in the background after commit."""
-    if not registration_ids:
+    """Store the message and its recipients, then send it in the background after commit.
+
+    It goes to people, not registrations: one mail per person, and nobody who cancelled or was
+    declined unless `include_inactive` (or the filter asked for them).
+    """
+    single_line(subject)  # a mail header cannot hold a line break: the send would fail later
+    recipient_ids = selectors.message_recipients(
+        registrations.filter(event=event),
+        include_inactive=include_inactive or filters.get("status") in INACTIVE_STATUSES,
+        limit=MESSAGE_RECIPIENTS_MAX + 1,
+    )
+    if not recipient_ids:
         raise ValidationError("No participant matches this filter.")
-    if "\r" in subject or "\n" in subject:
-        # A mail header cannot hold a line break: the send would fail later, silently.
-        raise ValidationError("The subject must be a single line.")
-    if len(registration_ids) > MESSAGE_RECIPIENTS_MAX:
+    if len(recipient_ids) > MESSAGE_RECIPIENTS_MAX:
         raise ValidationError(
-            f"This would reach {len(registration_ids)} people; one message goes to at most "
-            f"{MESSAGE_RECIPIENTS_MAX}. Narrow the filter."
+            f"This would reach more than {MESSAGE_RECIPIENTS_MAX} people; one message goes to "
+            f"at most {MESSAGE_RECIPIENTS_MAX}. Narrow the filter."
         )
     message = ParticipantMessage(
         event=event,
         sender=sender,
         subject=subject,
         body=body,
-        filters=filters,
-        recipient_count=len(registration_ids),
+        filters={**filters, **({"include_inactive": "yes"} if include_inactive else {})},
+        recipient_count=len(recipient_ids),
     )
     message.full_clean(exclude=["recipients"])
     message.save()
-    message.recipients.set(registration_ids)
+    message.recipients.set(recipient_ids)
     transaction.on_commit(lambda: send_participant_message.enqueue(message_id=message.pk))
     return message
 
 
 @task
 def send_participant_message(*, message_id: int) -> None:
-    """One mail per person (nobody sees the others' addresses), reply-to the sender."""
+    """One mail per person (nobody sees the others' addresses), reply-to the sender. What could
+    not be sent is recorded on the message, so the log shows it instead of "queued" for ever."""
     message = ParticipantMessage.objects.select_related("event", "sender").get(pk=message_id)
     if message.status != ParticipantMessage.Status.QUEUED:
         return
     text = message_text(event=message.event, body=message.body)
     reply_to = [message.sender.email] if message.sender else []
-    mails = [
-        EmailMessage(subject=message.subject, body=text, to=[email], reply_to=reply_to)
-        for email in message.recipients.filter(user__isnull=False)
+    addresses = dict.fromkeys(
+        message.recipients.filter(user__isnull=False)
         .values_list("user__email", flat=True)
         .iterator()
-    ]
+    )  # one mail per address, in order; nobody whose account is gone
+    sent, failures = 0, []
+    connection = mailers.default
     try:
-        sent = mailers.default.send_messages(mails) or 0
-    except OSError:
-        ParticipantMessage.objects.filter(pk=message.pk).update(
-            status=ParticipantMessage.Status.FAILED
-        )
-        raise
+        connection.open()
+    except Exception as error:  # the mail server is unreachable: nothing goes out
+        failures = [f"mail server: {error}"] * len(addresses)
+        addresses = {}
+    try:
+        for email in addresses:
+            mail = EmailMessage(
+                subject=header_text(message.subject), body=text, to=[email], reply_to=reply_to
+            )
+            try:
+                sent += connection.send_messages([mail]) or 0
+            except Exception as error:  # recorded; the others still go out
+                logger.warning("message %s to %s not sent: %s", message.pk, email, error)
+                failures.append(f"{email}: {error}")
+    finally:
+        connection.close()
     ParticipantMessage.objects.filter(pk=message.pk).update(
-        status=ParticipantMessage.Status.SENT, sent_count=sent, sent_at=timezone.now()
+        status=ParticipantMessage.Status.FAILED if failures else ParticipantMessage.Status.SENT,
+        sent_count=sent,
+        sent_at=timezone.now(),
+        failure=_failure_summary(failures, sent + len(failures)),
     )
+
+
+def _failure_summary(failures: list[str], total: int) -> str:
+    if not failures:
+        return ""
+    return f"{len(failures)} of {total} not sent. First: {failures[0]}"[:500]
 
 
 def record_attendance(*, event: Event, name: str, user=None) -> MeetingAttendance:

@@ -147,5 +147,4 @@ urlpatterns = [
         name="meeting_open",
     ),
     path("scan/<str:code>/", checkin.scan, name="scan"),
-    path("tickets/<int:pk>/qr.svg", checkin.check_in_qr, name="check_in_qr"),
 ]

@@ -19,22 +19,30 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(RegistrationSettings)
 class RegistrationSettingsAdmin(admin.ModelAdmin):
+    """Settings are stored by the registrations service: a bigger room, a later closing time or
+    a lifted restriction serves the waiting list at once, as on the organiser pages."""
+
     list_display = ["event", "opens_at", "closes_at", "onsite_capacity", "remote_capacity"]
     search_fields = ["event__title"]
     autocomplete_fields = ["event"]
     filter_horizontal = ["restricted_to_groups"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["event"] if obj else []
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        capacities = {"onsite_capacity", "remote_capacity"}
-        if change and capacities & set(form.changed_data):
-            promoted = services.set_capacity(
-                settings=obj,
-                onsite_capacity=obj.onsite_capacity,
-                remote_capacity=obj.remote_capacity,
-            )
-            if promoted:
-                self.message_user(request, f"{len(promoted)} moved up from the waiting list.")
+        values = {name: getattr(obj, name) for name in services.SETTING_FIELDS}
+        stored, promoted = services.save_registration_settings(
+            event=obj.event, values=values, groups=form.cleaned_data["restricted_to_groups"]
+        )
+        obj.pk = stored.pk
+        if promoted:
+            self.message_user(request, f"{len(promoted)} moved up from the waiting list.")
+
+    def save_related(self, request, form, formsets, change):
+        """The groups were stored with the settings, by the service."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 def _action(verb: str, service, description: str):

@@ -9,8 +9,9 @@ from django import forms
 from escape_events.accounts.forms import NamesForm, check_names, save_names
 from escape_events.accounts.services import privacy_notice_in_force
 
+from .availability import load_availability
 from .models import Question, Registration
-from .selectors import Panel, mode_offers
+from .selectors import Panel
 from .services import MAX_ANSWER_LENGTH, RegistrationRequest, retention_months
 
 Mode = Registration.Mode
@@ -123,7 +124,9 @@ class RegistrationForm(forms.Form):
     def _partner(self, partner, asked: dict[tuple, str]) -> PartnerPart:
         settings = partner.registration_settings
         part = PartnerPart(
-            panel=Panel(event=partner, settings=settings, offers=mode_offers(partner, settings)),
+            panel=Panel(
+                event=partner, settings=settings, offers=load_availability(settings).offered
+            ),
             also=f"also{partner.pk}",
             attend=f"attend{partner.pk}",
             own={},

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 
 from escape_events.accounts.services import invitation_url
 from escape_events.calendars.ics import Attendance, build_calendar
+from escape_events.core.headers import header_text
 from escape_events.events.models import Event
 
 from .checkin import ticket_qr_png
@@ -84,8 +85,8 @@ def _send(
 ):
     context = {**context, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
-        # One line: a title typed with a line break would otherwise make the header invalid.
-        subject=" ".join(subject.split()),
+        # One line: a title stored with a line break would otherwise make the header invalid.
+        subject=header_text(subject),
         body=render_to_string(f"mail/registrations/{template}.txt", context),
         to=[to],
     )

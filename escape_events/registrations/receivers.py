@@ -1,6 +1,7 @@
-"""Reactions to signals: events tells us an event changed (we tell registrants), accounts asks for
-a person's data or is deleting them (we answer for registrations), and every saved change of a
-registration's state goes into its history."""
+"""Reactions to signals: events tells us an event changed (we tell registrants, and a restored
+event serves its waiting lists), accounts asks for a person's data or is deleting them
+(we answer for registrations), and every saved change of a registration's state goes into its
+history."""
 
 from django.conf import settings as site_settings
 from django.db.models.signals import post_save
@@ -16,6 +17,7 @@ from escape_events.events.signals import event_changed
 from .mails import send_event_changed_mails
 from .models import Registration, StatusChange
 from .selectors import deletion_preview, followed_series, personal_registrations
+from .services import promote_waiting_list
 from .services.privacy import forget_person
 
 
@@ -25,6 +27,14 @@ def notify_registrants(sender, *, event, changed=(), cancelled=False, **kwargs):
     send_event_changed_mails.enqueue(
         event_id=event.pk, changed=list(changed), cancelled=bool(cancelled)
     )
+
+
+@receiver(event_changed, dispatch_uid="registrations_promote_after_event_changed")
+def serve_waiting_lists(sender, *, event, cancelled=False, **kwargs):
+    """A restored or moved event may give places again (seats freed while it was cancelled or
+    over): serve its waiting lists. A cancelled one stays inert (the service says so)."""
+    if not cancelled:
+        promote_waiting_list(event=event)
 
 
 @receiver(post_save, sender=Registration, dispatch_uid="registrations_status_history")

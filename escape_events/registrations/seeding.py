@@ -1,7 +1,8 @@
 """Registration settings and questions for seeded events (the `registration` blocks of the seeds).
 
 Idempotent: settings are created once (their opening time is relative to the first load, then
-kept); questions are matched by their label, and those listed as retired are removed.
+kept) and written through the registrations service, like the organiser pages and the admin;
+questions are matched by their label, and those listed as retired are removed.
 """
 
 import json
@@ -15,6 +16,7 @@ from escape_events.events.models import Event
 from escape_events.events.seeding import SEED_FILE
 
 from .models import Question, RegistrationSettings
+from .services import save_registration_settings
 
 SETTING_FIELDS = (
     "registration_required", "allow_onsite", "allow_remote", "onsite_capacity",
@@ -28,15 +30,9 @@ def _load_one(event: Event, spec: dict, now) -> None:
         values["cancellation_deadline"] = event.start - timedelta(
             days=spec["cancellation_deadline_days_before_start"]
         )
-    settings, created = RegistrationSettings.objects.get_or_create(
-        event=event,
-        defaults={
-            **values,
-            "opens_at": now - timedelta(days=spec.get("opens_days_before_first_load", 0)),
-        },
-    )
-    if not created:
-        RegistrationSettings.objects.filter(pk=settings.pk).update(**values)
+    if not RegistrationSettings.objects.filter(event=event).exists():
+        values["opens_at"] = now - timedelta(days=spec.get("opens_days_before_first_load", 0))
+    save_registration_settings(event=event, values=values, now=now)
     # Asked by the person's profile now (sign-up, first registration), no longer per event.
     Question.objects.filter(event=event, label__in=spec.get("retired_questions", [])).delete()
     for position, question in enumerate(spec.get("questions", []), start=1):

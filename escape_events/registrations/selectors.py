@@ -1,6 +1,8 @@
-"""Reads for registration pages: the event panel and "My registrations", in fixed query counts."""
+"""Reads for registration pages: the event panel and "My registrations", in fixed query counts.
 
-from collections import defaultdict
+Places and waiting lines come from registrations.availability, the one rule the services use.
+"""
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,33 +12,26 @@ from django.utils import timezone
 
 from escape_events.events.models import Event, Series
 
+from .availability import (
+    ModeAvailability,
+    load_availabilities,
+    load_availability,
+    with_waiting_positions,
+)
 from .models import Registration, RegistrationPurge, RegistrationSettings, SeriesFollower
-from .services import (
+from .rules import (
     RegistrationRefused,
     cancellation_deadline,
     is_organiser,
+    place_refusal,
+    purge_due_at,
     refusal_reason,
     registration_closes,
+    retention_months,
 )
-from .services.privacy import purge_due_at, retention_months
 
 Mode = Registration.Mode
 Status = Registration.Status
-
-
-@dataclass
-class ModeOffer:
-    """One way of attending as the panel shows it."""
-
-    mode: str
-    label: str
-    capacity: int | None
-    free: int | None
-    waiting: int
-
-    @property
-    def is_full(self) -> bool:
-        return (self.free is not None and self.free <= 0) or self.waiting > 0
 
 
 @dataclass
@@ -45,7 +40,7 @@ class Panel:
     settings: RegistrationSettings | None
     registration: Registration | None = None
     refusal: RegistrationRefused | None = None
-    offers: list[ModeOffer] = field(default_factory=list)
+    offers: list[ModeAvailability] = field(default_factory=list)
     waiting_position: int | None = None
     show_remote_link: bool = False
     is_organiser: bool = False
@@ -57,14 +52,14 @@ class Panel:
     cancel_passed: bool = False
 
     @property
-    def full_offer(self) -> ModeOffer | None:
+    def full_offer(self) -> ModeAvailability | None:
         """The full mode whose waiting list can be joined while taking the other mode now."""
         if len(self.offers) != 2:
             return None
         first, second = self.offers
-        if first.is_full and not second.is_full:
+        if first.is_full and second.has_room:
             return first
-        if second.is_full and not first.is_full:
+        if second.is_full and first.has_room:
             return second
         return None
 
@@ -73,54 +68,17 @@ class Panel:
         """Open for registering now, even if this visitor must sign in or may not take part."""
         return self.refusal is None or self.refusal.code in ("login", "unverified", "restricted")
 
-    def other_offer(self, offer: ModeOffer) -> ModeOffer:
+    def other_offer(self, offer: ModeAvailability) -> ModeAvailability:
         return next(item for item in self.offers if item.mode != offer.mode)
 
 
 def waiting_position(registration: Registration) -> int | None:
-    """1-based place on the waiting list of the mode the person waits for."""
-    mode = (
-        registration.mode
-        if registration.status == Status.WAITING
-        else registration.waiting_for_mode
+    """1-based place in the line the person waits in (None: not waiting)."""
+    return (
+        with_waiting_positions(Registration.objects.filter(pk=registration.pk))
+        .values_list("waiting_position", flat=True)
+        .first()
     )
-    if not mode or registration.waiting_since is None:
-        return None
-    ahead = Registration.objects.filter(
-        Q(mode=mode, status=Status.WAITING)
-        | Q(waiting_for_mode=mode, status__in=Registration.SEAT_STATUSES),
-        event_id=registration.event_id,
-    ).filter(
-        Q(waiting_since__lt=registration.waiting_since)
-        | Q(waiting_since=registration.waiting_since, pk__lt=registration.pk)
-    )
-    return ahead.count() + 1
-
-
-def mode_offers(event: Event, settings: RegistrationSettings) -> list[ModeOffer]:
-    """Capacity, free seats and waiting-list length per allowed mode, in one query."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    rows = Registration.objects.filter(event=event, status__in=Registration.ACTIVE_STATUSES)
-    for mode, status, waiting_for in rows.values_list("mode", "status", "waiting_for_mode"):
-        counts[(mode, status)] += 1
-        if waiting_for:
-            counts[(waiting_for, "waiting_for")] += 1
-    offers = []
-    for mode in Mode:
-        if not settings.allows(mode):
-            continue
-        capacity = settings.capacity_for(mode)
-        taken = counts[(mode, Status.CONFIRMED)] + counts[(mode, Status.PENDING)]
-        offers.append(
-            ModeOffer(
-                mode=mode.value,
-                label=mode.label,
-                capacity=capacity,
-                free=None if capacity is None else max(capacity - taken, 0),
-                waiting=counts[(mode, Status.WAITING)] + counts[(mode, "waiting_for")],
-            )
-        )
-    return offers
 
 
 def overlapping_registrations(user, event: Event) -> list[Registration]:
@@ -160,15 +118,17 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     panel.is_organiser = is_organiser(event=event, user=user)
     if user.is_authenticated:
         panel.registration = (
-            Registration.objects.filter(
-                event=event, user=user, status__in=Registration.ACTIVE_STATUSES
+            with_waiting_positions(
+                Registration.objects.filter(
+                    event=event, user=user, status__in=Registration.ACTIVE_STATUSES
+                )
             )
             .prefetch_related("answers__question")
             .first()
         )
-    panel.offers = mode_offers(event, settings)
+    panel.offers = load_availability(settings).offered
     if panel.registration:
-        panel.waiting_position = waiting_position(panel.registration)
+        panel.waiting_position = panel.registration.waiting_position
         panel.overlapping = overlapping_registrations(user, event)
     else:
         panel.refusal = refusal_reason(event=event, settings=settings, user=user, now=now)
@@ -206,53 +166,41 @@ def colocated_open_events(event: Event, now=None) -> list[Event]:
     )
 
 
-def my_registrations(user) -> list[Registration]:
-    """The person's registrations, newest first, with waiting-list positions and the mode each
-    could switch to now (`switch_to`, "" when none has room), in 3 queries."""
+def my_registrations(user, now=None) -> list[Registration]:
+    """The person's registrations, newest first, each with its place in line
+    (`waiting_position`) and the mode it could switch to now (`switch_to`, "" when none has
+    room or the event no longer gives places), in 2 queries."""
+    now = now or timezone.now()
     registrations = list(
-        Registration.objects.filter(user=user)
+        with_waiting_positions(Registration.objects.filter(user=user))
         .select_related("event", "event__venue", "event__registration_settings")
         .order_by("-event__start", "-created_at")
     )
-    active_events = {item.event_id for item in registrations if item.is_active}
-    counts: dict[tuple[int, str, str], int] = defaultdict(int)
-    queues: dict[tuple[int, str], list[int]] = defaultdict(list)
-    if active_events:
-        lines = Registration.objects.filter(
-            event_id__in=active_events, status__in=Registration.ACTIVE_STATUSES
-        ).order_by("waiting_since", "pk")
-        for pk, event_id, mode, status, waiting_for in lines.values_list(
-            "pk", "event_id", "mode", "status", "waiting_for_mode"
-        ):
-            counts[(event_id, mode, status)] += 1
-            if status == Status.WAITING or waiting_for:
-                queues[(event_id, mode if status == Status.WAITING else waiting_for)].append(pk)
+    active = [item for item in registrations if item.is_active]
+    settings_list = [
+        item.event.registration_settings
+        for item in active
+        if getattr(item.event, "registration_settings", None) is not None
+    ]
+    availabilities = load_availabilities(settings_list) if settings_list else {}
     for item in registrations:
-        item.waiting_position = None
         item.switch_to = ""
-        if not item.is_active:
-            continue
-        if item.waiting_since is not None:
-            mode = item.mode if item.status == Status.WAITING else item.waiting_for_mode
-            line = queues[(item.event_id, mode)]
-            item.waiting_position = line.index(item.pk) + 1 if item.pk in line else None
-        item.switch_to = _switch_target(item, counts)
+        if item.is_active and item.event_id in availabilities:
+            item.switch_to = _switch_target(item, availabilities[item.event_id], now)
     return registrations
 
 
-def _switch_target(item: Registration, counts) -> str:
-    """The other mode when it has room now (as `services.has_room` decides), else "".
-
-    Someone holding a place while waiting for the other mode moves over by themselves."""
-    settings = getattr(item.event, "registration_settings", None)
-    if settings is None or item.waiting_for_mode:
+def _switch_target(item: Registration, availability, now) -> str:
+    """The other mode when a switch would be accepted now (the services ask the same rules and
+    the same availability), else "". Someone holding a place while waiting for the other mode
+    moves over by themselves."""
+    if item.waiting_for_mode:
+        return ""
+    settings = item.event.registration_settings
+    if place_refusal(event=item.event, settings=settings, now=now):
         return ""
     other = Mode.REMOTE if item.mode == Mode.ONSITE else Mode.ONSITE
-    if not settings.allows(other) or counts[(item.event_id, other, Status.WAITING)]:
-        return ""
-    capacity = settings.capacity_for(other)
-    taken = sum(counts[(item.event_id, other, status)] for status in Registration.SEAT_STATUSES)
-    return other if capacity is None or taken < capacity else ""
+    return other if availability.has_room(other) else ""
 
 
 def participants(event: Event) -> list[Registration]:

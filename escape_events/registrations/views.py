@@ -1,7 +1,9 @@
-"""Attendee pages: register from the event page, "My registrations", cancel, switch mode."""
+"""Attendee pages: register from the event page, "My registrations", cancel, switch mode, the
+ticket's QR code."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -10,6 +12,7 @@ from escape_events.events.models import Event, Series
 from escape_events.events.selectors import colocated_pairs
 
 from . import services
+from .checkin import ticket_qr_svg
 from .forms import ListingConsentForm, RegistrationForm, SwitchModeForm
 from .models import Registration
 from .selectors import followed_series, my_registrations, registration_panel
@@ -137,14 +140,16 @@ def listing_consent(request, pk):
 
 def _back_with_status(request, status: int):
     """A refused action shows "My registrations" with the message and a 4xx status."""
-    response = mine(request)
-    response.status_code = status
-    return response
+    return _my_registrations_page(request, status=status)
 
 
 @require_GET
 @login_required
 def mine(request):
+    return _my_registrations_page(request)
+
+
+def _my_registrations_page(request, *, status: int = 200):
     registrations = my_registrations(request.user)
     active = [item for item in registrations if item.is_active]
     for item in registrations:
@@ -168,7 +173,22 @@ def mine(request):
         "inactive": [item for item in registrations if not item.is_active],
         "followed": followed_series(request.user),
     }
-    return render(request, "registrations/mine.html", context)
+    return render(request, "registrations/mine.html", context, status=status)
+
+
+@require_GET
+@login_required
+def ticket_qr(request, pk):
+    """The ticket's QR code as SVG, for its owner (and the event's organisers)."""
+    registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk)
+    if registration.user_id != request.user.pk and not services.is_organiser(
+        event=registration.event, user=request.user
+    ):
+        raise Http404("No such ticket.")
+    response = HttpResponse(ticket_qr_svg(registration), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 FOLLOWING = {

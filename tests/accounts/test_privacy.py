@@ -48,11 +48,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits_and_fast_passwords(settings):
+def fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -91,9 +91,10 @@ def build_site() -> Site:
         title="Agenda",
         kind="agenda",
     )
-    organiser_services.log_export(
-        event=hands_on, user=organiser, format="csv", rows=4, columns=["Name"], filters={}
+    export = organiser_services.start_export(
+        event=hands_on, user=organiser, format="csv", columns=["Name"], filters={}
     )
+    organiser_services.end_export(log=export, rows=4, completed=True)
     return Site(organiser, attendee, staff, hands_on, camp, series, meeting, onsite, remote)
 
 
@@ -160,11 +161,6 @@ SITE_PAGES = [
     SitePage("series", VISITOR, lambda site: site.series.get_absolute_url()),
     SitePage("computed-meeting", VISITOR, lambda site: site.computed_meeting().get_absolute_url()),
     SitePage("opened-meeting", VISITOR, lambda site: site.meeting.get_absolute_url()),
-    SitePage(
-        "public-participants",
-        VISITOR,
-        lambda site: reverse("participant_lists:public_list", args=[site.hands_on.slug]),
-    ),
     SitePage("not-found", VISITOR, "/events/no-such-event/", status=404),
     SitePage("sign-in", VISITOR, "/accounts/login/"),
     SitePage("sign-up", VISITOR, "/accounts/signup/"),
@@ -186,6 +182,12 @@ SITE_PAGES = [
         status=200,
     ),
     SitePage("my-registrations", ATTENDEE, "/registrations/"),
+    SitePage(
+        "my-registrations-cancel-asks",
+        ATTENDEE,
+        "/registrations/",
+        lambda page: page.locator("details.confirm-cancel > summary").first.click(),
+    ),
     SitePage(
         "computed-meeting-signed-in",
         ATTENDEE,
@@ -214,6 +216,23 @@ SITE_PAGES = [
         ORGANISER,
         _org("participants", _hands_on),
         lambda page: page.get_by_text("Export these").click(),
+    ),
+    SitePage(
+        "participants-waiting",
+        ORGANISER,
+        lambda site: (
+            reverse("organisers:participants", args=[site.hands_on.slug]) + "?status=waiting"
+        ),
+    ),
+    SitePage(
+        "participants-bulk-cancel-asks",
+        ORGANISER,
+        _org("participants", _hands_on),
+        lambda page: (
+            page.locator("input[name=selected]").first.check(),
+            page.select_option("#id_action", "cancel"),
+            page.get_by_role("button", name="Apply").click(),
+        ),
     ),
     SitePage("add-people", ORGANISER, _org("add_people", _hands_on)),
     SitePage(

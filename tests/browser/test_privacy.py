@@ -27,8 +27,7 @@ def person(email):
     return user
 
 
-def test_a_person_downloads_their_data_then_deletes_their_account(page, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_a_person_downloads_their_data_then_deletes_their_account(page):
     load_seeds()
     load_registration_seeds()
     RegistrationSettings.objects.filter(event__slug="rucio-coding-camp-demo").update(

@@ -189,6 +189,16 @@ def test_description_markdown_is_rendered_without_script(client, make_event):
     assert "alert(" not in html
 
 
+def test_meeting_pages_far_ahead_are_404_without_expanding_the_rule(client, seeded, monkeypatch):
+    from escape_events.events.models import Series
+
+    def expanded(self):
+        raise AssertionError("the rule was expanded for a date far outside the series")
+
+    monkeypatch.setattr(Series, "rule", expanded)
+    assert client.get("/series/escape-wp2-meeting/2199-12-11/").status_code == 404
+
+
 @pytest.mark.parametrize(
     "query", [{"kind": "meeting"}, {"q": "WP2"}, {"q": "wp2", "kind": "meeting"}]
 )

@@ -97,3 +97,9 @@ def test_invalid_rules_are_rejected_with_a_message(rule):
     with pytest.raises(ValidationError) as error:
         validate_rrule(rule)
     assert error.value.messages[0]
+
+
+@pytest.mark.parametrize("rule", ["FREQ=HOURLY", "FREQ=MINUTELY;INTERVAL=30", "FREQ=SECONDLY"])
+def test_rules_repeating_more_often_than_daily_are_refused(rule):
+    with pytest.raises(ValidationError, match="at most daily"):
+        validate_rrule(rule)

@@ -91,12 +91,6 @@ def register(make_person):
     return make
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Many users per test: a fast hasher keeps the suite quick (never in production)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def signed_in(client, organiser):
     """The test client, signed in as `organiser`."""

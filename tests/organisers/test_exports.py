@@ -115,7 +115,7 @@ def test_json_export_nests_answers_and_keeps_text_as_typed(client, organiser, ha
 
 def test_each_export_is_logged_with_who_and_how_many_rows(client, organiser, hands_on, crowd):
     client.force_login(organiser)
-    export(client, hands_on, "csv", ["name"], status="waiting")
+    body(export(client, hands_on, "csv", ["name"], status="waiting"))
     log = ExportLog.objects.get()
     assert (log.user, log.event, log.rows, log.format) == (organiser, hands_on, 1, "csv")
     assert log.columns == ["Name"] and log.filters == {"status": "waiting"}
@@ -185,3 +185,31 @@ def test_exports_use_the_same_number_of_queries_for_few_and_many(
 )
 def test_defuse(text, expected):
     assert defuse(text) == expected
+
+
+def test_the_csv_header_row_is_defused_too(client, organiser, hands_on, crowd):
+    hands_on.questions.update(label='=HYPERLINK("http://evil.example","click")')
+    client.force_login(organiser)
+    raw = body(export(client, hands_on, "csv", ["name", "answers"]))
+    header = next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert header == ["Name", '\'=HYPERLINK("http://evil.example","click")']
+
+
+# Committed data: closing the response by hand ends the request, and Django then closes the
+# database connection, which inside a test transaction would take the test's data with it.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("file_format", ["csv", "json", "xlsx"])
+def test_a_download_cut_off_is_logged_as_such_and_a_finished_one_as_complete(
+    client, organiser, hands_on, crowd, file_format
+):
+    client.force_login(organiser)
+    response = export(client, hands_on, file_format, ["name"])
+    next(iter(response.streaming_content))  # the first chunk, then the connection drops
+    response.close()
+    cut = ExportLog.objects.get()
+    assert cut.completed_at is None and cut.rows < len(crowd)
+    page = client.get(reverse("organisers:messages", args=[hands_on.slug])).content.decode()
+    assert "(not completed)" in page
+    body(export(client, hands_on, file_format, ["name"]))
+    done = ExportLog.objects.exclude(pk=cut.pk).get()
+    assert done.completed_at is not None and done.rows == len(crowd)

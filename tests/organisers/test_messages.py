@@ -109,3 +109,94 @@ def test_an_empty_selection_is_explained(client, organiser, hands_on):
     )
     assert response.status_code == 400
     assert "No participant matches this filter." in response.content.decode()
+
+
+def test_a_person_who_cancelled_and_registered_again_gets_the_message_once(
+    client, organiser, hands_on, register, make_person, mailoutbox,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    again = make_person()
+    register(hands_on, person=again, status=Registration.Status.CANCELLED)
+    register(hands_on, person=again)
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(compose_url(hands_on), {"subject": "Hi", "body": "Once.", "send": ""})
+    assert [mail.to for mail in mailoutbox] == [[again.email]]
+    assert ParticipantMessage.objects.get().recipient_count == 1
+
+
+def test_cancelled_and_declined_people_are_written_to_only_when_asked(
+    client, organiser, hands_on, register, mailoutbox, django_capture_on_commit_callbacks
+):
+    Status = Registration.Status
+    present = register(hands_on)
+    gone = register(hands_on, status=Status.CANCELLED)
+    declined = register(hands_on, status=Status.REJECTED)
+    client.force_login(organiser)
+    page = client.get(compose_url(hands_on))
+    assert page.context["recipient_count"] == 1
+    assert "2 people who cancelled or were declined" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(compose_url(hands_on), {"subject": "Hi", "body": "x", "send": ""})
+    assert [mail.to for mail in mailoutbox] == [[present.user.email]]
+    mailoutbox.clear()
+    # Asked by the filter...
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            compose_url(hands_on) + "?status=cancelled", {"subject": "Hi", "body": "x", "send": ""}
+        )
+    assert [mail.to for mail in mailoutbox] == [[gone.user.email]]
+    mailoutbox.clear()
+    # ... or by ticking "also write to them".
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            compose_url(hands_on),
+            {"subject": "Hi", "body": "x", "include_inactive": "on", "send": ""},
+        )
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted(
+        r.user.email for r in (present, gone, declined)
+    )
+
+
+@pytest.mark.parametrize("character", ["\u2028", "\u0085", "\x0b", "\x0c", "\x1b", "\t", "\u202e"])
+def test_a_subject_with_a_control_character_is_refused(
+    client, organiser, hands_on, attendees, mailoutbox, character
+):
+    client.force_login(organiser)
+    response = client.post(
+        compose_url(hands_on),
+        {"subject": f"Room{character}change", "body": "x", "send": ""},
+    )
+    assert response.status_code == 400
+    assert "Keep this on one line, without tabs or control characters" in response.content.decode()
+    assert not ParticipantMessage.objects.exists() and mailoutbox == []
+
+
+def test_the_service_refuses_a_control_character_too(organiser, hands_on, attendees):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="one line"):
+        services.queue_participant_message(
+            event=hands_on,
+            sender=organiser,
+            subject="Room\u2028change",
+            body="x",
+            registrations=Registration.objects.filter(event=hands_on),
+            filters={},
+        )
+
+
+def test_a_failed_delivery_shows_in_the_log(
+    client, organiser, hands_on, attendees, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(compose_url(hands_on), {"subject": "Hi", "body": "x", "send": ""})
+    message = ParticipantMessage.objects.get()
+    assert (message.status, message.sent_count) == (ParticipantMessage.Status.FAILED, 0)
+    log = client.get(reverse("organisers:messages", args=[hands_on.slug])).content.decode()
+    assert "Failed" in log and "mail server down" in log

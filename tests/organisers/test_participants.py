@@ -111,7 +111,7 @@ def test_bulk_approve_and_cancel_call_the_registration_services(
     assert people["dee"].status == Status.CONFIRMED
     assert any("confirmed" in mail.subject for mail in mailoutbox)
 
-    client.post(url, {"action": "cancel", "selected": [people["ada"].pk]})
+    client.post(url, {"action": "cancel", "selected": [people["ada"].pk], "confirmed": "yes"})
     people["ada"].refresh_from_db()
     assert people["ada"].status == Status.CANCELLED
 
@@ -203,8 +203,8 @@ def test_overview_shows_counts_places_left_and_a_chart(client, organiser, hands_
     response = client.get(reverse("organisers:event_overview", args=[hands_on.slug]))
     page = response.content.decode()
     onsite = response.context["counts"][0]
-    assert (onsite.mode, onsite.count("confirmed"), onsite.places_left) == ("onsite", 1, 0)
-    assert onsite.seats_taken == 2  # confirmed + pending hold a seat
+    assert (onsite.mode, onsite.places.confirmed, onsite.places.free) == ("onsite", 1, 0)
+    assert onsite.places.taken == 2  # confirmed + pending hold a seat
     assert "<svg" in page and "Registrations over time" in page
     # Confirmed, waiting and pending, as the cards beside it count them.
     assert "On-site: 3</li>" in page and "Remote: 1</li>" in page
@@ -213,6 +213,7 @@ def test_overview_shows_counts_places_left_and_a_chart(client, organiser, hands_
 def test_public_participant_list_shows_only_consenting_confirmed_people(
     client, hands_on, register, make_person
 ):
+    """The list is part of the event page's registration box, when the organisers publish it."""
     register(hands_on, consent_to_list=True, person=make_person(first_name="Listed"))
     register(hands_on, consent_to_list=False, person=make_person(first_name="Private"))
     register(
@@ -221,10 +222,35 @@ def test_public_participant_list_shows_only_consenting_confirmed_people(
         status=Status.CANCELLED,
         person=make_person(first_name="Gone"),
     )
-    url = reverse("participant_lists:public_list", args=[hands_on.slug])
-    page = client.get(url).content.decode()
+    page = client.get(hands_on.get_absolute_url()).content.decode()
+    assert "Participants (1)" in page
     assert "Listed" in page and "Private" not in page and "Gone" not in page
     assert "@example.org" not in page
     hands_on.registration_settings.public_participant_list = False
     hands_on.registration_settings.save()
-    assert client.get(url).status_code == 404
+    assert "Listed" not in client.get(hands_on.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("action", ["cancel", "reject"])
+def test_bulk_cancel_and_reject_ask_first_and_change_nothing_until_confirmed(
+    client, organiser, hands_on, people, mailoutbox, action
+):
+    client.force_login(organiser)
+    url = reverse("organisers:participant_bulk", args=[hands_on.slug])
+    chosen = [people["ada"].pk, people["bob"].pk]
+    before = list(Registration.objects.values_list("pk", "status").order_by("pk"))
+    response = client.post(url, {"action": action, "selected": chosen, "query": "status=confirmed"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ada Lovelace" in page and "Bob Zwicky" in page and "Cyd Ames" not in page
+    assert "They are told by e-mail" in page
+    assert list(Registration.objects.values_list("pk", "status").order_by("pk")) == before
+    assert mailoutbox == []
+    done = client.post(
+        url, {"action": action, "selected": chosen, "query": "status=confirmed", "confirmed": "yes"}
+    )
+    assert done.status_code == 302 and done["Location"].endswith("?status=confirmed")
+    expected = Status.CANCELLED if action == "cancel" else Status.REJECTED
+    assert set(Registration.objects.filter(pk__in=chosen).values_list("status", flat=True)) == {
+        expected
+    }

@@ -26,7 +26,7 @@ EVENT_SCOPED = [name for name in ALL_NAMES if name not in NOT_EVENT_SCOPED]
 GET_PAGES = {
     "event_overview", "event_edit", "event_clone", "event_cancel", "co_organisers",
     "participants", "messages", "message_compose", "check_in", "attendance",
-    "attendance_export", "scan", "check_in_qr", "files",
+    "attendance_export", "scan", "files",
     "series_meetings", "meeting_move", "series_edit", "meeting_add", "series_organisers",
     "agenda", "agenda_entry_add", "agenda_entry_edit",
     "agenda_entry_duplicate", "agenda_entry_move", "agenda_session_add", "agenda_session_edit",
@@ -57,7 +57,6 @@ def targets(hands_on, organiser, register, wp2_series):
         "user_id": organiser.pk,
         "pk": {
             "attendance_remove": entry.pk,
-            "check_in_qr": registration.pk,
             "file_delete": file.pk,
             **dict.fromkeys(
                 [
@@ -190,7 +189,7 @@ def test_ticket_qr_code_is_only_for_its_owner_and_the_organisers(
     client, hands_on, register, make_person, organiser
 ):
     registration = register(hands_on)
-    url = reverse("organisers:check_in_qr", kwargs={"pk": registration.pk})
+    url = reverse("registrations:ticket_qr", kwargs={"pk": registration.pk})
     client.force_login(make_person())
     assert client.get(url).status_code == 404
     client.force_login(registration.user)

@@ -1,5 +1,6 @@
 """Attacks from a signed-in organiser on things that are not theirs, and on mail headers."""
 
+import pytest
 from django.urls import reverse
 
 from escape_events.organisers.models import ParticipantMessage
@@ -40,5 +41,39 @@ def test_a_message_subject_with_a_line_break_is_refused_before_anything_is_queue
             {"subject": "Hi\r\nBcc: everyone@example.org", "body": "Hello", "send": ""},
         )
     assert response.status_code == 400
-    assert "The subject must be a single line." in response.content.decode()
+    assert "Keep this on one line, without tabs or control characters" in response.content.decode()
     assert not ParticipantMessage.objects.exists() and mailoutbox == []
+
+
+def test_an_event_is_held_alongside_another_organisers_event_only_with_them(
+    client, organiser, other_organiser, hands_on
+):
+    """Co-location shows one event's registration on the other's page, so both sides' organisers
+    must agree: an organiser links only events they organise too."""
+    theirs = other_organiser.organised_events.get()
+    assert theirs.is_listed
+    client.force_login(organiser)
+    edit = reverse("organisers:event_edit", args=[hands_on.slug])
+    page = client.get(edit).content.decode()
+    assert "Otto&#x27;s event" not in page and "Otto's event" not in page
+    response = client.post(edit, event_form(status="scheduled", colocated_with=[str(theirs.pk)]))
+    assert response.status_code == 400
+    assert not hands_on.colocated_with.exists()
+    create = client.post(reverse("organisers:event_create"), event_form(colocated_with=[theirs.pk]))
+    assert create.status_code == 400
+    assert not theirs.colocated_with.exists()
+
+
+def test_the_service_refuses_a_stranger_s_event_as_partner(organiser, other_organiser, hands_on):
+    from django.core.exceptions import ValidationError
+
+    from escape_events.events.services import update_event
+
+    theirs = other_organiser.organised_events.get()
+    with pytest.raises(ValidationError, match="events you organise"):
+        update_event(event=hands_on, values={}, colocated_with=[theirs], by=organiser)
+    assert not hands_on.colocated_with.exists()
+    # Once they made this organiser a co-organiser of theirs, the link is fine.
+    theirs.organisers.add(organiser)
+    update_event(event=hands_on, values={}, colocated_with=[theirs], by=organiser)
+    assert list(theirs.colocated_with.all()) == [hands_on]

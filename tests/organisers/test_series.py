@@ -1,6 +1,6 @@
 """The organiser's meetings page of a series: cancel, move, restore and open one meeting."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from icalendar import Calendar
 
-from escape_events.events.models import Event, Venue
-from escape_events.events.selectors import next_occurrences
+from escape_events.events.models import Event, Series, Venue
+from escape_events.events.selectors import find_occurrence, next_occurrences, occurrences_between
 from escape_events.events.services import cancel_occurrence, move_occurrence
 from escape_events.organisers.converters import OccurrenceConverter
 
@@ -276,3 +276,40 @@ def test_services_refuse_a_date_the_series_does_not_have_and_moving_a_cancelled_
             venue=None,
         )
     assert Event.objects.filter(series=series).count() == 1
+
+
+@pytest.mark.parametrize("far", ["99991231T235959Z", "99990113T130000Z", "00010101T000000Z"])
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("meeting_cancel", "post"),
+        ("meeting_restore", "post"),
+        ("meeting_open", "post"),
+        ("meeting_move", "get"),
+        ("meeting_move", "post"),
+    ],
+)
+def test_meeting_addresses_far_outside_the_series_are_404_without_expanding_it(
+    signed_in, series, monkeypatch, far, name, method
+):
+    def expanded(self):
+        raise AssertionError("the rule was expanded for a date far outside the series")
+
+    monkeypatch.setattr(Series, "rule", expanded)
+    address = f"{url('series_meetings', series)}{far}/{name.removeprefix('meeting_')}/"
+    response = getattr(signed_in, method)(address)
+    assert response.status_code == 404
+    assert not Event.objects.filter(series=series).exists()
+
+
+def test_looking_far_ahead_or_before_the_first_meeting_expands_nothing(series, monkeypatch):
+    def expanded(self):
+        raise AssertionError("the rule was expanded")
+
+    monkeypatch.setattr(Series, "rule", expanded)
+    far = datetime(2900, 1, 14, 13, tzinfo=UTC)
+    assert find_occurrence(series, far) is None
+    assert find_occurrence(series, series.first_start - timedelta(days=14)) is None
+    assert occurrences_between(far, far + timedelta(days=60), [series]) == []
+    with pytest.raises(ValidationError, match="has no meeting on"):
+        cancel_occurrence(series=series, recurrence_id=datetime(9999, 12, 31, 23, 59, tzinfo=UTC))

@@ -10,12 +10,6 @@ from django.utils import timezone
 from escape_events.registrations.models import RegistrationSettings
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Racing thirty people should not spend its time hashing their passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_user(db):
     counter = iter(range(1, 1_000_000))

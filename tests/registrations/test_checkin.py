@@ -112,3 +112,14 @@ def test_ticket_qr_code_is_made_from_the_scan_address(door, settings):
     assert 'xmlns="http://www.w3.org/2000/svg"' in svg  # else <img> shows nothing
     assert ticket_url(ticket) == f"https://events.example.org/organise/scan/{ticket.check_in_code}/"
     assert ticket_qr_png(ticket).startswith(b"\x89PNG")
+
+
+def test_without_a_check_in_page_the_ticket_holds_the_bare_code(door, monkeypatch):
+    """The organisers app registers where tickets lead; registrations never names its URLs."""
+    from escape_events.registrations import checkin
+
+    _event, _staff, registration = door
+    ticket = registration()
+    monkeypatch.setattr(checkin, "_scan_page", None)
+    assert ticket_url(ticket) == ticket.check_in_code
+    assert code_from_scan(ticket_url(ticket)) == ticket.check_in_code

@@ -91,7 +91,7 @@ def test_my_registrations_shows_status_position_and_overlaps(
     assert "waiting list, number 1" in html
     assert "Overlaps with" in html
     confirmed = Registration.objects.get(event=second, user=person)
-    qr_url = reverse("organisers:check_in_qr", args=[confirmed.pk])
+    qr_url = reverse("registrations:ticket_qr", args=[confirmed.pk])
     assert f'src="{qr_url}"' in html
     qr = client.get(qr_url)
     assert qr.status_code == 200 and qr["Content-Type"].startswith("image/svg+xml")
@@ -263,6 +263,54 @@ def test_open_event_shows_its_remote_link_to_signed_in_people_only(client, make_
     signed_in = client.get(event.get_absolute_url()).content.decode()
     assert 'href="https://vidyo.example.org/wp2"' in signed_in
     assert "No registration needed" in signed_in
+
+
+def test_a_refused_cancel_shows_the_page_with_the_reason(client, person, make_registrable):
+    from escape_events.registrations.services import register
+
+    event = make_registrable(cancellation_deadline=timezone.now() - timedelta(minutes=1))
+    registration, _ = register(event=event, user=person, mode=Mode.ONSITE)
+    response = client.post(reverse("registrations:cancel", args=[registration.pk]))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "The cancellation deadline has passed" in page and "My registrations" in page
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+
+
+def test_a_refused_switch_shows_the_page_with_the_reason(
+    client, person, make_user, make_registrable
+):
+    from escape_events.registrations.services import register
+
+    event = make_registrable(onsite=1, remote=5)
+    register(event=event, user=make_user(), mode=Mode.ONSITE)
+    registration, _ = register(event=event, user=person, mode=Mode.REMOTE)
+    response = client.post(
+        reverse("registrations:switch", args=[registration.pk]), {"mode": "onsite"}
+    )
+    assert response.status_code == 409
+    assert "On-site is full; you keep your current place." in response.content.decode()
+
+
+def test_cancelling_asks_first_on_my_registrations_and_on_the_event_page(
+    client, person, make_registrable
+):
+    """The Cancel button opens a confirmation (no script needed); only its "Yes" posts."""
+    import re
+
+    from escape_events.registrations.services import register
+
+    event = make_registrable()
+    registration, _ = register(event=event, user=person, mode=Mode.ONSITE)
+    cancel = reverse("registrations:cancel", args=[registration.pk])
+    for page in (client.get(reverse("registrations:mine")), client.get(event.get_absolute_url())):
+        html = page.content.decode()
+        ask = re.search(r'<details class="confirm-cancel">(.*?)</details>', html, re.S)
+        assert ask, "no confirmation around the cancel form"
+        assert "<summary" in ask.group(1) and f'action="{cancel}"' in ask.group(1)
+        assert ">Yes, cancel it</button>" in ask.group(1)
+        assert html.count(f'action="{cancel}"') == 1  # no other, unconfirmed form
 
 
 def test_event_page_says_when_registration_closes_and_until_when_one_may_cancel(

@@ -42,7 +42,10 @@ class EventForm(VenueFields):
         queryset=Event.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Other events at the same time and place (Ctrl/⌘-click to pick several).",
+        help_text=(
+            "Other events you organise at the same time and place (Ctrl/⌘-click to pick "
+            "several). To link someone else's event, ask them to make you a co-organiser."
+        ),
     )
 
     def __init__(self, *args, event: Event | None = None, **kwargs):

@@ -6,7 +6,12 @@ from datetime import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from escape_events.core.headers import single_line
 from escape_events.events.models import Venue
+
+__all__ = [
+    "WALL_CLOCK_FORMATS", "YEARS", "VenueFields", "WallClockField", "single_line", "wall_clock",
+]  # fmt: skip
 
 WALL_CLOCK_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 YEARS = (1900, 2999)
@@ -39,12 +44,6 @@ class WallClockField(forms.DateTimeField):
 
 def wall_clock(moment: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
     return moment.astimezone(zone).replace(tzinfo=None)
-
-
-def single_line(value: str) -> None:
-    """Titles and short notes end up in mail subjects and calendar names: one line, no controls."""
-    if any(ord(character) < 32 or ord(character) == 127 for character in value):
-        raise ValidationError("Keep this on one line, without tabs or control characters.")
 
 
 class VenueFields(forms.Form):

@@ -13,6 +13,7 @@ from ..models import (
     ExportLog,
 )
 from ..selectors import ParticipantFilter
+from .fields import single_line
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -100,9 +101,19 @@ class BulkActionForm(forms.Form):
         },
     )
 
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    # Actions that take places away and mail people: the page asks before doing them.
+    ASK_FIRST = {"cancel": "Cancel", "reject": "Decline"}
+
     def __init__(self, *args, registration_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["selected"].choices = [(pk, pk) for pk in registration_ids]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        data = self.cleaned_data
+        return data["action"] in self.ASK_FIRST and not data["confirmed"]
 
     def clean_selected(self):
         selected = self.cleaned_data["selected"]
@@ -112,12 +123,15 @@ class BulkActionForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(max_length=MESSAGE_SUBJECT_MAX)
+    subject = forms.CharField(max_length=MESSAGE_SUBJECT_MAX, validators=[single_line])
     body = forms.CharField(
         label="Message",
         max_length=MESSAGE_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=f"Plain text, at most {MESSAGE_BODY_MAX:,} characters.",
+    )
+    include_inactive = forms.BooleanField(
+        label="Also write to people who cancelled or were declined", required=False
     )
 
 

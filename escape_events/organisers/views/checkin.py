@@ -1,4 +1,4 @@
-"""At the door: the check-in page (works on a phone), ticket QR codes, meeting attendance."""
+"""At the door: the check-in page (works on a phone), where ticket QR codes lead; attendance."""
 
 import csv
 
@@ -11,13 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.models import MeetingAttendance
-from escape_events.registrations.checkin import (
-    PRESENT,
-    check_in,
-    code_from_scan,
-    door_count,
-    ticket_qr_svg,
-)
+from escape_events.registrations.checkin import PRESENT, check_in, code_from_scan, door_count
 from escape_events.registrations.models import Registration
 
 from .. import services
@@ -97,21 +91,6 @@ def scan(request, code):
         raise Http404("No registration of an event you organise has this code.")
     target = reverse("organisers:check_in", kwargs={"slug": registration.event.slug})
     return redirect(f"{target}?code={registration.check_in_code}")
-
-
-@login_required
-@require_GET
-def check_in_qr(request, pk):
-    """The ticket's QR code as SVG, for its owner (and the event's organisers)."""
-    registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk)
-    if registration.user_id != request.user.pk and not can_organise(
-        request.user, registration.event
-    ):
-        raise Http404("No such ticket.")
-    response = HttpResponse(ticket_qr_svg(registration), content_type="image/svg+xml")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -80,9 +80,10 @@ def _forms(request, event=None):
 
 
 def _limit_colocation(form, user, event) -> None:
-    """Link only to listed events or your own: an unlisted event stays hidden from other
-    organisers, and nobody attaches their event to a stranger's unlisted page."""
-    allowed = Q(is_listed=True) | Q(pk__in=organised_events(user).values("pk"))
+    """Offer only events you organise too (events.services refuses others): co-location puts
+    each event's registration on the other's page, so both sides' organisers must agree.
+    Partners already linked stay listed, so they can be kept or removed."""
+    allowed = Q(pk__in=organised_events(user).values("pk"))
     if event is not None:
         allowed |= Q(pk__in=event.colocated_with.values("pk"))
     field = form.fields["colocated_with"]
@@ -91,7 +92,7 @@ def _limit_colocation(form, user, event) -> None:
 
 def _save_registration(event, settings_form, questions) -> int:
     return len(
-        services.save_registration_settings(
+        services.save_registration_form(
             event=event,
             values=settings_form.clean_for(event.zone),
             groups=settings_form.cleaned_data["restricted_to_groups"],
@@ -117,6 +118,7 @@ def event_create(request):
                     values=event_form.event_values(venue_from(event_form)),
                     organisers=[request.user],
                     colocated_with=event_form.cleaned_data["colocated_with"],
+                    by=request.user,
                 )
                 _save_registration(event, settings_form, questions)
         except ValidationError as error:
@@ -142,6 +144,7 @@ def event_edit(request, slug):
                     event=event,
                     values=event_form.event_values(venue_from(event_form)),
                     colocated_with=event_form.cleaned_data["colocated_with"],
+                    by=request.user,
                 )
                 event.refresh_from_db()
                 promoted = _save_registration(event, settings_form, questions)

@@ -6,19 +6,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from escape_events.events.models import Event
 from escape_events.registrations.models import Registration, RegistrationPurge
 from escape_events.registrations.selectors import removed_registrations, retention
 
 from .. import selectors, services
 from ..charts import registrations_chart
-from ..exports import Export, columns_for
+from ..exports import Export, columns_for, watch
 from ..forms import (
     BulkActionForm,
     ExportForm,
@@ -124,6 +123,15 @@ def participant_bulk(request, slug):
     registrations = Registration.objects.filter(event=event, pk__in=selected).select_related(
         "event", "user"
     )
+    if form.needs_confirmation:
+        context = {
+            "event": event,
+            "action": action,
+            "verb": BulkActionForm.ASK_FIRST[action],
+            "registrations": registrations.order_by("user__last_name", "user__first_name"),
+            "query": query,
+        }
+        return render(request, "organisers/bulk_confirm.html", context)
     outcome = services.apply_bulk_action(
         action=action, registrations=registrations, by=request.user
     )
@@ -151,11 +159,10 @@ def participant_export(request, slug):
     purge = RegistrationPurge.objects.filter(event=event).select_related("event").first()
     if purge is not None:
         return _purged_export(request, event, purge, file_format)
-    services.log_export(
+    log = services.start_export(
         event=event,
         user=request.user,
         format=file_format,
-        rows=rows.count(),
         columns=[column.label for column in columns],
         filters=form.as_query(),
     )
@@ -163,19 +170,31 @@ def participant_export(request, slug):
     stamp = timezone.localtime(timezone.now(), event.zone).strftime("%Y-%m-%d")
     filename = f"{event.slug}-participants-{stamp}.{file_format}"
     if file_format == ExportLog.Format.XLSX:
-        return FileResponse(
+        response = FileResponse(
             export.xlsx_file(),
             as_attachment=True,
             filename=filename,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+        # A cut-off workbook is unreadable (its index comes last): all its rows or none.
+        response.streaming_content = watch(
+            response.streaming_content,
+            lambda completed: services.end_export(
+                log=log, rows=export.rows_in_file if completed else 0, completed=completed
+            ),
+        )
+        return response
+
+    def ended(completed: bool) -> None:
+        services.end_export(log=log, rows=export.rows_sent, completed=completed)
+
     if file_format == ExportLog.Format.JSON:
         response = StreamingHttpResponse(
-            export.json_chunks(), content_type="application/json; charset=utf-8"
+            watch(export.json_chunks(), ended), content_type="application/json; charset=utf-8"
         )
     else:
         response = StreamingHttpResponse(
-            export.csv_chunks(), content_type="text/csv; charset=utf-8"
+            watch(export.csv_chunks(), ended), content_type="text/csv; charset=utf-8"
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -186,14 +205,14 @@ def _purged_export(request, event, purge, file_format):
     """Say that the data are gone and give the counts that stay, logged like any export."""
     counts = selectors.registration_counts(event, selectors.registration_settings(event))
     body, content_type = purged_export(purge, counts, file_format)
-    services.log_export(
+    log = services.start_export(
         event=event,
         user=request.user,
         format=file_format,
-        rows=0,
         columns=["anonymous counts (personal data purged)"],
         filters={},
     )
+    services.end_export(log=log, rows=0, completed=True)
     filename = f"{event.slug}-counts-after-purge.{file_format}"
     if not isinstance(body, bytes):
         return FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
@@ -236,7 +255,11 @@ def message_compose(request, slug):
         messages.error(request, " ".join(error.messages))
         return redirect("organisers:participants", slug=event.slug)
     form = MessageForm(request.POST if request.method == "POST" else None)
-    recipient_ids = list(rows.values_list("pk", flat=True)[: services.MESSAGE_RECIPIENTS_MAX + 1])
+    asked = request.method == "POST" and bool(request.POST.get("include_inactive"))
+    include_inactive = asked or filters.get("status") in services.INACTIVE_STATUSES
+    recipient_ids = selectors.message_recipients(
+        rows, include_inactive=include_inactive, limit=services.MESSAGE_RECIPIENTS_MAX + 1
+    )
     preview = None
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -247,8 +270,9 @@ def message_compose(request, slug):
                     sender=request.user,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
-                    registration_ids=recipient_ids,
+                    registrations=rows,
                     filters=filters,
+                    include_inactive=form.cleaned_data["include_inactive"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -267,9 +291,10 @@ def message_compose(request, slug):
         "form": form,
         "filters": filters,
         "recipient_count": len(recipient_ids),
+        "left_out": 0 if include_inactive else selectors.inactive_people_count(rows),
         "too_many": len(recipient_ids) > services.MESSAGE_RECIPIENTS_MAX,
         "limit": services.MESSAGE_RECIPIENTS_MAX,
-        "sample": rows.select_related("user")[:10],
+        "sample": Registration.objects.filter(pk__in=recipient_ids[:10]).select_related("user"),
         "preview": preview,
     }
     return render(request, "organisers/message_form.html", context, status=status)
@@ -285,22 +310,3 @@ def message_log(request, slug):
         "exports": ExportLog.objects.filter(event=event).select_related("user")[:100],
     }
     return render(request, "organisers/message_log.html", context)
-
-
-@require_GET
-def public_participants(request, slug):
-    """People who agreed to be listed, if the organisers publish the list; 404 otherwise."""
-    event = get_object_or_404(Event.objects.select_related("registration_settings"), slug=slug)
-    stored = getattr(event, "registration_settings", None)
-    if stored is None or not stored.public_participant_list:
-        raise Http404("This event has no public participant list.")
-    people = (
-        Registration.objects.filter(
-            event=event, status=Registration.Status.CONFIRMED, consent_to_list=True
-        )
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
-    return render(
-        request, "organisers/public_participants.html", {"event": event, "people": people}
-    )

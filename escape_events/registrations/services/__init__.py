@@ -1,46 +1,51 @@
-"""Writes on registrations: register, cancel, switch mode, promote, approve, reject.
+"""Writes on registrations: register, cancel, switch mode, promote, approve, reject, settings.
 
-Every write that can take or free a seat locks the event row(s) once (`seats.lock_events`), then
-derives availability from the registration rows inside the same transaction. There is no counter
-that could drift, and two people can never take the last seat at once.
+Every write that can take or free a seat locks the event row(s) once (`seats.lock_events`, through
+events.locking: sorted, once), then reads availability (registrations.availability) from the
+registration rows inside the same transaction. There is no counter that could drift, and two
+people can never take the last seat at once. Who may take a place is asked of
+registrations.rules, which the pages read too.
 
-Each module imports only the ones listed before it:
-rules (who may register, valid answers), seats (the lock and derived availability), promotion
-(waiting lists), then registering, attendee_actions (cancel, switch mode) and organiser_actions
-(capacities, approve, reject, promote by hand), and privacy (retention purge, a person leaving),
-which cancels through attendee_actions; following (series followers) stands apart. Import the
-names from here; the race tests switch the lock off on the module that holds it
+Each module imports only the ones listed before it: seats (the lock and derived availability),
+promotion (waiting lists), then registering, attendee_actions (cancel, switch mode),
+organiser_actions (approve, reject, promote by hand), registration_settings (capacities,
+window, groups, retention) and privacy (retention purge, a person leaving), which cancels
+through attendee_actions and stores the retention period through registration_settings;
+adding (organisers add people, through registering) and following (series followers) come last.
+Import the names from here; the race tests switch the lock off on the module that holds it
 (`services.seats.LOCKING_ENABLED`).
 """
 
-from .adding import Added, add_participant
-from .attendee_actions import cancel_registration, switch_mode
-from .following import follow_series, unfollow_series
-from .organiser_actions import approve, promote_by_hand, reject, set_capacity
-from .privacy import (
-    forget_person,
-    purge_due_at,
-    purge_due_registrations,
-    purge_event_registrations,
-    retention_months,
-    set_listing_consent,
-    set_retention_period,
-)
-from .promotion import promote_waiting_list
-from .registering import RegistrationRequest, register, register_together
-from .rules import (
+from ..rules import (
     MAX_ANSWER_LENGTH,
     RegistrationRefused,
     cancellation_deadline,
     clean_answers,
     is_organiser,
+    purge_due_at,
     refusal_reason,
     registration_closes,
+    retention_months,
 )
-from .seats import Mode, Status, free_seats, has_room, waiting_list
+from .adding import Added, add_participant
+from .attendee_actions import cancel_registration, switch_mode
+from .following import follow_series, unfollow_series
+from .organiser_actions import approve, promote_by_hand, reject
+from .privacy import (
+    forget_person,
+    purge_due_registrations,
+    purge_event_registrations,
+    set_listing_consent,
+    set_retention_period,
+)
+from .promotion import promote_waiting_list
+from .registering import RegistrationRequest, register, register_together
+from .registration_settings import SETTING_FIELDS, save_registration_settings, set_capacity
+from .seats import Mode, Status
 
 __all__ = [
     "MAX_ANSWER_LENGTH",
+    "SETTING_FIELDS",
     "Added",
     "Mode",
     "RegistrationRefused",
@@ -53,8 +58,6 @@ __all__ = [
     "clean_answers",
     "follow_series",
     "forget_person",
-    "free_seats",
-    "has_room",
     "is_organiser",
     "promote_by_hand",
     "promote_waiting_list",
@@ -67,10 +70,10 @@ __all__ = [
     "registration_closes",
     "reject",
     "retention_months",
+    "save_registration_settings",
     "set_capacity",
     "set_listing_consent",
     "set_retention_period",
     "switch_mode",
     "unfollow_series",
-    "waiting_list",
 ]

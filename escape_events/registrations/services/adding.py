@@ -13,8 +13,8 @@ from escape_events.accounts.services import find_or_invite_person
 from escape_events.events.models import Event
 
 from ..models import Registration
+from ..rules import RegistrationRefused, is_organiser
 from .registering import RegistrationRequest, register_together
-from .rules import RegistrationRefused, is_organiser
 
 
 @dataclass(frozen=True)

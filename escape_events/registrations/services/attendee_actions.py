@@ -8,9 +8,15 @@ from django.utils import timezone
 
 from .. import mails
 from ..models import Registration
+from ..rules import (
+    RegistrationRefused,
+    cancellation_deadline,
+    is_organiser,
+    membership_refusal,
+    place_refusal,
+)
 from .promotion import promote_waiting_list
-from .rules import RegistrationRefused, cancellation_deadline, is_organiser
-from .seats import Mode, Status, has_room, locked, set_status, settings_for
+from .seats import Mode, Status, locked, read_availability, set_status, settings_for
 
 
 def _can_cancel(*, registration: Registration, by, now, account_deleted: bool) -> None:
@@ -57,11 +63,15 @@ def switch_mode(
 
     With `keep_waiting`, someone on a waiting list takes the other mode now and keeps their
     place in the line they leave ("join remotely now, stay on the on-site waiting list").
+    Taking a place follows the rules of registering: not at a cancelled or finished event, only
+    while registration is open (organisers acting for someone: until the event ends), and only
+    for members of the groups the event is restricted to.
     """
     now = now or timezone.now()
     with transaction.atomic():
         registration = locked(registration)
-        if registration.user_id != by.pk and not is_organiser(event=registration.event, user=by):
+        on_behalf = registration.user_id != by.pk
+        if on_behalf and not is_organiser(event=registration.event, user=by):
             raise RegistrationRefused(
                 "This is not your registration.", code="forbidden", status=403
             )
@@ -72,7 +82,12 @@ def switch_mode(
             raise RegistrationRefused("This way of attending is not offered.", code="tampered")
         if mode == registration.mode:
             return registration
-        if not has_room(event=registration.event, settings=settings, mode=mode):
+        refusal = place_refusal(
+            event=registration.event, settings=settings, now=now, by_organiser=on_behalf
+        ) or membership_refusal(settings=settings, user=registration.user)
+        if refusal:
+            raise refusal
+        if not read_availability(settings).has_room(mode):
             raise RegistrationRefused(
                 f"{Mode(mode).label} is full; you keep your current place.",
                 code="full",

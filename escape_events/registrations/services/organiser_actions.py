@@ -1,25 +1,13 @@
-"""What only organisers do: change capacities, approve, reject, promote by hand."""
+"""What only organisers do: approve, reject, promote by hand."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from .. import mails
-from ..models import Registration, RegistrationSettings
+from ..models import Registration
+from ..rules import RegistrationRefused, is_organiser, membership_refusal, place_refusal
 from .promotion import promote_waiting_list
-from .rules import RegistrationRefused, is_organiser
-from .seats import Status, lock_events, locked, set_status
-
-
-def set_capacity(
-    *, settings: RegistrationSettings, onsite_capacity: int | None, remote_capacity: int | None
-) -> list[Registration]:
-    """Change capacities; raising one promotes people from its waiting list at once."""
-    with transaction.atomic():
-        lock_events([settings.event_id])
-        settings.onsite_capacity = onsite_capacity
-        settings.remote_capacity = remote_capacity
-        settings.save(update_fields=["onsite_capacity", "remote_capacity"])
-        return promote_waiting_list(event=settings.event)
+from .seats import Status, locked, set_status, settings_for
 
 
 def approve(*, registration: Registration, by, now=None) -> Registration:
@@ -30,6 +18,7 @@ def approve(*, registration: Registration, by, now=None) -> Registration:
         _require_organiser(registration, by)
         if registration.status != Status.PENDING:
             raise RegistrationRefused("Only pending registrations can be approved.", code="state")
+        _require_open_to(registration, now)
         set_status(registration, Status.CONFIRMED, now)
         mails.after_commit(registration, "approved")
     return registration
@@ -61,6 +50,7 @@ def promote_by_hand(*, registration: Registration, by, now=None) -> Registration
             raise RegistrationRefused(
                 "Only waiting or pending people can be promoted.", code="state"
             )
+        _require_open_to(registration, now)
         freed = registration.mode if registration.waiting_for_mode else ""
         if registration.waiting_for_mode:
             registration.mode = registration.waiting_for_mode
@@ -78,3 +68,14 @@ def promote_by_hand(*, registration: Registration, by, now=None) -> Registration
 def _require_organiser(registration: Registration, by) -> None:
     if not is_organiser(event=registration.event, user=by):
         raise RegistrationRefused("Only the organisers can do this.", code="forbidden", status=403)
+
+
+def _require_open_to(registration: Registration, now) -> None:
+    """Giving someone a place by hand: not at a cancelled or finished event, and only to a
+    member of the groups the event is restricted to (after registration closed is fine)."""
+    settings = settings_for(registration.event)
+    refusal = place_refusal(
+        event=registration.event, settings=settings, now=now, by_organiser=True
+    ) or membership_refusal(settings=settings, user=registration.user)
+    if refusal:
+        raise refusal

@@ -7,9 +7,6 @@ Purging and forgetting therefore delete answers and history and empty `Registrat
 keep the rows, so counts, check-in figures and the chart stay exactly as they were.
 """
 
-from datetime import datetime
-
-from dateutil.relativedelta import relativedelta
 from django.conf import settings as site_settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -18,20 +15,9 @@ from django.utils import timezone
 from escape_events.events.models import Event
 
 from ..models import Answer, Registration, RegistrationPurge, RegistrationSettings, StatusChange
+from ..rules import RegistrationRefused, is_organiser, purge_due_at
 from .attendee_actions import cancel_registration
-from .rules import RegistrationRefused, is_organiser
-
-
-def retention_months(settings: RegistrationSettings | None) -> int:
-    """The event's period, never longer than the site's (which may have been lowered since)."""
-    site = site_settings.REGISTRATION_RETENTION_MONTHS
-    if settings is None or settings.retention_months is None:
-        return site
-    return min(settings.retention_months, site)
-
-
-def purge_due_at(*, event: Event, settings: RegistrationSettings | None) -> datetime:
-    return event.end + relativedelta(months=retention_months(settings))
+from .registration_settings import save_registration_settings
 
 
 def set_retention_period(*, settings: RegistrationSettings, months: int | None, by) -> None:
@@ -44,8 +30,8 @@ def set_retention_period(*, settings: RegistrationSettings, months: int | None, 
             f"Keep registration data between 0 and {site} months after the event.",
             code="retention",
         )
+    save_registration_settings(event=settings.event, values={"retention_months": months})
     settings.retention_months = months
-    settings.save(update_fields=["retention_months"])
 
 
 def _remove_personal_data(registrations) -> tuple[int, int]:

@@ -11,9 +11,11 @@ from escape_events.accounts.models import PrivacyNotice
 from escape_events.events.models import Event
 
 from .. import mails
+from ..availability import Availability
 from ..models import Answer, Registration, RegistrationSettings
-from .rules import RegistrationRefused, clean_answers, refusal_reason
-from .seats import Mode, Status, has_room, lock_events, settings_for
+from ..rules import RegistrationRefused, clean_answers, refusal_reason
+from .promotion import promote_waiting_list
+from .seats import Mode, Status, line_of, lock_events, read_availability, settings_for
 
 
 @dataclass
@@ -29,10 +31,15 @@ class RegistrationRequest:
 
 
 def _place(
-    *, event: Event, settings: RegistrationSettings, mode: str, wait_for_mode: str, now
+    *,
+    availability: Availability,
+    settings: RegistrationSettings,
+    mode: str,
+    wait_for_mode: str,
+    now,
 ) -> dict:
     """Status fields for a new registration in `mode`, from the rows as they are now."""
-    if has_room(event=event, settings=settings, mode=mode):
+    if availability.has_room(mode):
         status = Status.PENDING if settings.needs_approval else Status.CONFIRMED
         waiting_since = now if wait_for_mode else None
         return {"status": status, "waiting_since": waiting_since, "waiting_for_mode": wait_for_mode}
@@ -75,11 +82,6 @@ def register_together(
             )
             for request in requests
         ]
-    for registration, created in results:
-        if created:
-            mails.after_commit(
-                registration, "registered", added_by=added_by.display_name if added_by else ""
-            )
     return results
 
 
@@ -135,6 +137,7 @@ def _register_one(
     # People added by organisers answer nothing: their answers are theirs to give.
     questions = [] if added_by is not None else list(event.questions.all())
     answers = clean_answers(questions=questions, answers=request.answers)
+    availability = read_availability(settings)
     registration = Registration.objects.create(
         event=event,
         user=user,
@@ -143,7 +146,7 @@ def _register_one(
         privacy_notice=request.privacy_notice,
         status_changed_at=now,
         **_place(
-            event=event,
+            availability=availability,
             settings=settings,
             mode=request.mode,
             wait_for_mode=request.wait_for_mode,
@@ -154,4 +157,13 @@ def _register_one(
         Answer(registration=registration, question_id=pk, value=value)
         for pk, value in answers.items()
     )
+    mails.after_commit(
+        registration, "registered", added_by=added_by.display_name if added_by else ""
+    )
+    line = line_of(registration)
+    if line and availability[line].free != 0:
+        # A seat is free although people are in line (a stale page asked to wait, or those ahead
+        # may not take it): serve the line now, in order; the newcomer may be among them.
+        promote_waiting_list(event=event, modes=[line], now=now)
+        registration.refresh_from_db()
     return registration, True

@@ -1,15 +1,18 @@
 """Seats are derived, not counted: lock the event rows once, then read the registration rows.
 
-Every write that can take or free a seat calls `lock_events` (or `locked`) first and derives
-availability inside the same transaction, so two people can never take the last seat at once.
+Every write that can take or free a seat calls `lock_events` (or `locked`) first, through the one
+locking helper of events (sorted, once), and reads availability inside the same transaction, so
+two people can never take the last seat at once.
 """
 
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.utils import timezone
 
+from escape_events.events import locking
 from escape_events.events.models import Event
 
+from ..availability import LINE_ORDER, Availability, in_line, load_availability
 from ..models import Registration, RegistrationSettings
 
 # The control race test switches this off to show that without the lock seats are overbooked.
@@ -20,16 +23,9 @@ Status = Registration.Status
 
 
 def lock_events(event_ids: Iterable[int]) -> None:
-    """Lock the event rows, always in primary-key order so that two multi-event registrations
-    cannot deadlock. Everything that changes who holds a seat goes through here first."""
-    if not LOCKING_ENABLED:
-        return
-    list(
-        Event.objects.select_for_update()
-        .filter(pk__in=sorted(set(event_ids)))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    """Lock the event rows (primary-key order, see events.locking) before touching seats."""
+    if LOCKING_ENABLED:
+        locking.lock_events(event_ids)
 
 
 def locked(registration: Registration) -> Registration:
@@ -43,40 +39,32 @@ def settings_for(event: Event) -> RegistrationSettings | None:
     return RegistrationSettings.objects.filter(event=event).first()
 
 
-def seats_taken(*, event: Event, mode: str) -> int:
-    """Confirmed and pending registrations hold a seat in their mode."""
-    return Registration.objects.filter(
-        event=event, mode=mode, status__in=Registration.SEAT_STATUSES
-    ).count()
+def read_availability(settings: RegistrationSettings) -> Availability:
+    """Places per mode, from the rows as they are now (exact under the lock)."""
+    return load_availability(settings)
 
 
-def waiting_list(*, event: Event, mode: str):
-    """Who waits for a seat in `mode`, first come first served: people on the waiting list and
-    people holding a place in the other mode while they wait for this one."""
-    return Registration.objects.filter(
-        Q(mode=mode, status=Status.WAITING)
-        | Q(waiting_for_mode=mode, status__in=Registration.SEAT_STATUSES),
-        event=event,
-    ).order_by("waiting_since", "pk")
+def waiting_lines(event: Event) -> list[Registration]:
+    """Everyone in line at the event, first come first served (one query)."""
+    return list(
+        Registration.objects.filter(in_line(), event=event)
+        .select_related("user")
+        .order_by(*LINE_ORDER)
+    )
 
 
-def free_seats(*, event: Event, settings: RegistrationSettings, mode: str) -> int | None:
-    """Seats left in `mode` (None: unlimited). Exact only inside the lock."""
-    capacity = settings.capacity_for(mode)
-    if capacity is None:
-        return None
-    return max(capacity - seats_taken(event=event, mode=mode), 0)
+def line_of(registration: Registration) -> str:
+    """The mode a registration waits for ("" when it is in no line)."""
+    if registration.status == Status.WAITING:
+        return registration.mode
+    if registration.status in Registration.SEAT_STATUSES:
+        return registration.waiting_for_mode
+    return ""
 
 
-def has_room(*, event: Event, settings: RegistrationSettings, mode: str) -> bool:
-    free = free_seats(event=event, settings=settings, mode=mode)
-    if free is not None and free <= 0:
-        return False
-    return not waiting_list(event=event, mode=mode).filter(status=Status.WAITING).exists()
-
-
-def set_status(registration: Registration, status: str, now) -> None:
+def set_status(registration: Registration, status: str, now=None) -> None:
     """Record a status change; someone cancelled or rejected leaves every waiting list too."""
+    now = now or timezone.now()
     registration.status = status
     registration.status_changed_at = now
     fields = ["status", "status_changed_at"]

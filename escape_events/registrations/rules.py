@@ -1,17 +1,21 @@
-"""Who may register now, which answers are acceptable, who counts as an organiser.
+"""Who may take a place now, which answers are acceptable, who counts as an organiser.
 
-The rules every write asks before it touches a seat; they read, never write.
+The rules every write asks before it touches a seat, and that pages ask to show what is
+possible; they read, never write (services and selectors both import them).
 """
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings as site_settings
 from django.utils import timezone
 
 from escape_events.accounts.selectors import has_verified_email
 from escape_events.events.models import Event
+from escape_events.events.permissions import organises
 
-from ..models import Question, RegistrationSettings
+from .models import Question, RegistrationSettings
 
 MAX_ANSWER_LENGTH = 2000
 
@@ -36,10 +40,16 @@ def cancellation_deadline(*, event: Event, settings: RegistrationSettings | None
     return (settings and settings.cancellation_deadline) or event.start
 
 
-def refusal_reason(
-    *, event: Event, settings: RegistrationSettings | None, user, now=None
+def place_refusal(
+    *, event: Event, settings: RegistrationSettings | None, now=None, by_organiser: bool = False
 ) -> RegistrationRefused | None:
-    """Why this person may not register for this event now, or None when they may."""
+    """Why nobody can be given a place at this event now, or None.
+
+    Registering, switching mode and promotion from the waiting list all ask this: a cancelled
+    or finished event is inert, and places change hands only while registration is open. An
+    organiser acting by hand (approval, promotion) may still do so after registration closed,
+    until the event ends: the list is theirs to finish.
+    """
     now = now or timezone.now()
     if settings is None or not settings.registration_required:
         return RegistrationRefused(
@@ -49,6 +59,8 @@ def refusal_reason(
         return RegistrationRefused("This event has been cancelled.", code="cancelled", status=409)
     if event.end <= now:
         return RegistrationRefused("This event is over.", code="over", status=409)
+    if by_organiser:
+        return None
     if now < settings.opens_at:
         opens = timezone.localtime(settings.opens_at, event.zone)
         return RegistrationRefused(
@@ -58,6 +70,27 @@ def refusal_reason(
         )
     if now >= registration_closes(event=event, settings=settings):
         return RegistrationRefused("Registration is closed.", code="closed", status=409)
+    return None
+
+
+def membership_refusal(*, settings: RegistrationSettings, user) -> RegistrationRefused | None:
+    """Why this person is outside the groups the event is restricted to, or None."""
+    groups = list(settings.restricted_to_groups.all())
+    if groups and not user.groups.filter(pk__in=[group.pk for group in groups]).exists():
+        names = ", ".join(group.name for group in groups)
+        return RegistrationRefused(
+            f"Registration is open to members of {names} only.", code="restricted", status=403
+        )
+    return None
+
+
+def refusal_reason(
+    *, event: Event, settings: RegistrationSettings | None, user, now=None
+) -> RegistrationRefused | None:
+    """Why this person may not register for this event now, or None when they may."""
+    reason = place_refusal(event=event, settings=settings, now=now)
+    if reason:
+        return reason
     if not user.is_authenticated:
         return RegistrationRefused("Log in to register.", code="login", status=403)
     if not has_verified_email(user):
@@ -66,13 +99,7 @@ def refusal_reason(
             code="unverified",
             status=403,
         )
-    groups = list(settings.restricted_to_groups.all())
-    if groups and not user.groups.filter(pk__in=[group.pk for group in groups]).exists():
-        names = ", ".join(group.name for group in groups)
-        return RegistrationRefused(
-            f"Registration is open to members of {names} only.", code="restricted", status=403
-        )
-    return None
+    return membership_refusal(settings=settings, user=user)
 
 
 def clean_answers(*, questions: Sequence[Question], answers: Mapping[int, str]) -> dict[int, str]:
@@ -112,11 +139,19 @@ def clean_answers(*, questions: Sequence[Question], answers: Mapping[int, str]) 
     return cleaned
 
 
+def retention_months(settings: RegistrationSettings | None) -> int:
+    """The event's period, never longer than the site's (which may have been lowered since)."""
+    site = site_settings.REGISTRATION_RETENTION_MONTHS
+    if settings is None or settings.retention_months is None:
+        return site
+    return min(settings.retention_months, site)
+
+
+def purge_due_at(*, event: Event, settings: RegistrationSettings | None) -> datetime:
+    """When the registration data of the event are purged (the retention period is over)."""
+    return event.end + relativedelta(months=retention_months(settings))
+
+
 def is_organiser(*, event: Event, user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    if event.organisers.filter(pk=user.pk).exists():
-        return True
-    return bool(event.series_id and event.series.organisers.filter(pk=user.pk).exists())
+    """Whether `user` runs the event (events.permissions is the one place that knows)."""
+    return organises(user, event)
