@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test venv lint format check-python admin
+.PHONY: run test venv lint format check-python admin prod
 
 check-python:
 	@if [ ! -x "$(PY)" ] && [ -z "$(PYTHON)" ]; then \
@@ -43,6 +43,10 @@ run: $(STAMP)
 admin: $(STAMP)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py create_admin
+
+# The production stack: HAProxy, two gunicorn app servers, task and mail workers (README: Production).
+prod: $(STAMP)
+	@bash scripts/prod
 
 test: $(STAMP)
 	@bash scripts/test.sh $(PYTEST_ARGS)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,7 +44,18 @@ else:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+if PRODUCTION and not os.environ.get("SITE_URL"):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when ESCAPE_PRODUCTION=1, e.g. SITE_URL=https://events.example.org: "
+        "it is the address in every mail and the domain of every calendar UID (without it feeds "
+        "carry @127.0.0.1 UIDs, and calendars duplicate every event once it is fixed)."
+    )
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured(f"SITE_URL must be an http(s) address, not {SITE_URL!r}.")
+# The public address decides whether cookies are Secure and plain HTTP is redirected: a trial of
+# the production stack on http://127.0.0.1 works, and `check --deploy` says what it lacks.
+SITE_IS_HTTPS = urlsplit(SITE_URL).scheme == "https"
 # Calendar feeds: the domain in every iCalendar UID (keep it when the site moves, or clients
 # duplicate events), how far back feeds reach, and how long clients and the cache keep a feed.
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).hostname)
@@ -78,16 +90,20 @@ INSTALLED_APPS = [
     "escape_events.core",
     "escape_events.accounts",
     "escape_events.events",
+    "escape_events.outbox",
     "escape_events.timetable",
     "escape_events.calendars",
     "escape_events.feeds",
     "escape_events.registrations",
     "escape_events.organisers",
+    "escape_events.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "escape_events.feeds.middleware.CookieFreePublicFeedsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,10 +133,21 @@ TEMPLATES = [
     },
 ]
 
+if PRODUCTION and not os.environ.get("DATABASE_URL", "").startswith(
+    ("postgres://", "postgresql://")
+):
+    raise ImproperlyConfigured(
+        "escape_events needs PostgreSQL in production: set DATABASE_URL=postgres://user:password@"
+        "host:5432/dbname. SQLite cannot serve several app servers: it locks the whole file on "
+        "every write, and seats, waiting lists and the mail outbox rely on PostgreSQL's row locks."
+    )
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # A connection kept open is tested before reuse, so the app recovers on its own after a
+        # database restart instead of failing every request on a dead connection.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -150,8 +177,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "escape_events" / "static"]
+# Uploads live where every app server finds them: MEDIA_ROOT (a shared folder, e.g. NFS) by
+# default, or an S3-compatible bucket (AWS, MinIO, Ceph/EOS S3) when AWS_STORAGE_BUCKET_NAME is set.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": AWS_STORAGE_BUCKET_NAME,
+                "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+                # Private objects: files are served through the attachment view, never by URL.
+                "default_acl": None,
+                "file_overwrite": False,
+                "location": os.environ.get("AWS_LOCATION", "media"),
+            },
+        }
+        if AWS_STORAGE_BUCKET_NAME
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -183,6 +228,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work: a real database-backed queue in production, run inline in development.
+# `manage.py run_worker` runs a task again when its worker vanished (RUNNING for longer than
+# TASKS_LEASE_SECONDS) or it failed, up to TASKS_MAX_ATTEMPTS with backoff: tasks must be
+# idempotent (mails sent from a task are keyed by the task's id, so a rerun sends none twice).
+TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "600"))
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "5"))
+TASKS_RETRY_BASE_SECONDS = float(os.environ.get("TASKS_RETRY_BASE_SECONDS", "10"))
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
@@ -195,22 +246,39 @@ TASKS = {
 }
 
 # Mail: SMTP from the environment in production (or whenever EMAIL_HOST is set), else the console.
+# In production every mail goes into the outbox first (stored with the change it reports) and
+# `manage.py deliver_mail` hands it to the "delivery" mailer, retrying with backoff.
+SMTP_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 if PRODUCTION or os.environ.get("EMAIL_HOST"):
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": os.environ.get("EMAIL_HOST", "localhost"),
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
-                "username": os.environ.get("EMAIL_HOST_USER", ""),
-                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": 20,
-            },
-        }
+    DELIVERY_MAILER = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "timeout": SMTP_TIMEOUT,
+        },
     }
 else:
-    MAILERS = {"default": {"BACKEND": "escape_events.accounts.mail.ConsoleBackend"}}
+    DELIVERY_MAILER = {"BACKEND": "escape_events.accounts.mail.ConsoleBackend"}
+if env_bool("MAIL_OUTBOX", default=PRODUCTION):
+    MAILERS = {
+        "default": {"BACKEND": "escape_events.outbox.backend.OutboxBackend"},
+        "delivery": DELIVERY_MAILER,
+    }
+else:
+    MAILERS = {"default": DELIVERY_MAILER, "delivery": DELIVERY_MAILER}
+OUTBOX_MAILER = "delivery"
+# Bounded retries: 8 tries spread over about two hours (30 s, 1, 2, 4 ... 60 min apart), then
+# the mail is shown as not delivered. A worker that dies mid-send loses its lease after
+# OUTBOX_LEASE_SECONDS and another worker sends the mail.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+# Sent mails are forgotten after this many days (`manage.py prune_outbox`, a scheduled job).
+OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "30"))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", str(3 * SMTP_TIMEOUT + 30)))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "escape_events <events@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -255,19 +323,57 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # Never attach a provider login to an existing account just because the e-mail matches.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
-# Security: on in production, quiet in development.
-SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = PRODUCTION
-SECURE_SSL_REDIRECT = PRODUCTION and env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if PRODUCTION else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
-SECURE_HSTS_PRELOAD = PRODUCTION
+# Behind HAProxy/nginx every request comes from the proxy: rate limits (allauth's, which the
+# admin login goes through too) must count the client address the proxies appended instead.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+
+# Security: on in production (served over HTTPS), quiet in development.
+HTTPS_ONLY = PRODUCTION and SITE_IS_HTTPS
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+SECURE_SSL_REDIRECT = HTTPS_ONLY and env_bool("SECURE_SSL_REDIRECT", True)
+# Health checks come from the load balancer over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
+SECURE_HSTS_PRELOAD = HTTPS_ONLY
+# Content-Security-Policy on every page: scripts, styles and images only from this site (no
+# inline script or style, no plugins, no framing); forms post here or to the OpenID provider.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF]
+    + (
+        [f"{urlsplit(OIDC_SERVER_URL).scheme}://{urlsplit(OIDC_SERVER_URL).netloc}"]
+        if OIDC_SERVER_URL
+        else []
+    ),
+}
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# JSON API rate limits: (requests, seconds) per token or signed-in person, and per address for
+# anonymous callers. Counted in the shared cache, so set REDIS_URL when several workers run.
+API_RATE_LIMIT = (
+    int(os.environ.get("API_RATE_LIMIT", "600")),
+    int(os.environ.get("API_RATE_WINDOW_SECONDS", "60")),
+)
+# How long the log of writes made through the API is kept (manage.py purge_api_records).
+API_WRITE_LOG_DAYS = int(os.environ.get("API_WRITE_LOG_DAYS", "365"))
+API_ANONYMOUS_RATE_LIMIT = (
+    int(os.environ.get("API_ANONYMOUS_RATE_LIMIT", "120")),
+    int(os.environ.get("API_RATE_WINDOW_SECONDS", "60")),
+)
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,19 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from escape_events.core.views import favicon
+from escape_events.api.main import api
+from escape_events.api.views import not_found as api_not_found
+from escape_events.core import views as core_views
+
+handler500 = "escape_events.core.views.server_error"
 
 urlpatterns = [
-    path("favicon.ico", favicon, name="favicon"),
+    path("health/", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    re_path(r"^api/", api_not_found),
+    path("accounts/api-tokens/", include("escape_events.api.urls")),
     path("accounts/", include("escape_events.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("escape_events.accounts.public_urls")),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import DeleteAccountForm, ProfileForm
+from .links import account_links
 from .models import PrivacyNotice
 from .selectors import deletion_preview, personal_data, privacy_notice_versions
 from .services import delete_account, privacy_contact, privacy_notice_in_force
@@ -27,9 +28,11 @@ def profile(request):
             form.save()
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
-        return render(request, "account/profile.html", {"form": form}, status=400)
+        context = {"form": form, "links": account_links()}
+        return render(request, "account/profile.html", context, status=400)
     groups = request.user.groups.order_by("name")
-    return render(request, "account/profile.html", {"form": form, "groups": groups})
+    context = {"form": form, "groups": groups, "links": account_links()}
+    return render(request, "account/profile.html", context)
 
 
 @require_GET

@@ -6,6 +6,14 @@ class CoreConfig(AppConfig):
     name = "escape_events.core"
     verbose_name = "Core"
 
+    def ready(self):
+        from django.tasks.signals import task_finished
+
+        from . import checks  # noqa: F401  (registers the deploy checks)
+        from .tasks import retry_failed_task
+
+        task_finished.connect(retry_failed_task, dispatch_uid="core_retry_failed_task")
+
 
 class EscapeAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with our site (see admin_site.py) as `admin.site`."""

@@ -6,14 +6,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import mailers
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
 from escape_events.core.headers import header_text, single_line
+from escape_events.core.tasks import enqueue_with_transaction
 from escape_events.events.models import Event, MeetingAttendance, Series, Venue
 from escape_events.events.services import clone_event
+from escape_events.outbox.messages import EventMail
 from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Question, Registration, RegistrationSettings
 from escape_events.registrations.services import (
@@ -203,7 +205,7 @@ def queue_participant_message(
     message.full_clean(exclude=["recipients"])
     message.save()
     message.recipients.set(recipient_ids)
-    transaction.on_commit(lambda: send_participant_message.enqueue(message_id=message.pk))
+    enqueue_with_transaction(send_participant_message, message_id=message.pk)
     return message
 
 
@@ -230,8 +232,12 @@ def send_participant_message(*, message_id: int) -> None:
         addresses = {}
     try:
         for email in addresses:
-            mail = EmailMessage(
-                subject=header_text(message.subject), body=text, to=[email], reply_to=reply_to
+            mail = EventMail(
+                subject=header_text(message.subject),
+                body=text,
+                to=[email],
+                reply_to=reply_to,
+                event_id=message.event_id,
             )
             try:
                 sent += connection.send_messages([mail]) or 0

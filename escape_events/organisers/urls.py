@@ -56,6 +56,7 @@ urlpatterns = [
     ),
     path("events/<slug:slug>/messages/", participants.message_log, name="messages"),
     path("events/<slug:slug>/messages/new/", participants.message_compose, name="message_compose"),
+    path("events/<slug:slug>/mails/<int:pk>/retry/", participants.mail_retry, name="mail_retry"),
     path("events/<slug:slug>/check-in/", checkin.check_in_page, name="check_in"),
     path("events/<slug:slug>/attendance/", checkin.attendance, name="attendance"),
     path(

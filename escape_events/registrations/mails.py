@@ -1,20 +1,21 @@
 """Mails to attendees, sent in the background so that a slow mail server never slows registering.
 
 Services call `after_commit`; the task runs only once the registration is stored, in a worker in
-production (django_tasks_db) and inline in development and tests.
+production (django_tasks_db, queued in the registration's own transaction) and inline in
+development and tests. In production the mail then waits in the outbox until SMTP takes it.
 """
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 
 from escape_events.accounts.services import invitation_url
 from escape_events.calendars.ics import Attendance, build_calendar
 from escape_events.core.headers import header_text
+from escape_events.core.tasks import enqueue_with_transaction
 from escape_events.events.models import Event
+from escape_events.outbox.messages import EventMail
 
 from .checkin import ticket_qr_png
 from .models import Registration
@@ -42,10 +43,8 @@ def after_commit(registration: Registration, kind: str, *, added_by: str = "") -
         "waiting_for_mode": registration.waiting_for_mode,
         "added_by": added_by,  # the organiser who registered the person, if one did
     }
-    transaction.on_commit(
-        lambda: send_registration_mail.enqueue(
-            registration_id=registration_id, kind=kind, state=state
-        )
+    enqueue_with_transaction(
+        send_registration_mail, registration_id=registration_id, kind=kind, state=state
     )
 
 
@@ -77,6 +76,7 @@ def _field_labels(names: list[str]) -> list[str]:
 
 def _send(
     *,
+    event: Event,
     to: str,
     subject: str,
     template: str,
@@ -84,7 +84,8 @@ def _send(
     attachments: list[tuple[str, bytes, str]] = (),
 ):
     context = {**context, "site_url": settings.SITE_URL}
-    message = EmailMultiAlternatives(
+    message = EventMail(
+        event_id=event.pk,
         # One line: a title stored with a line break would otherwise make the header invalid.
         subject=header_text(subject),
         body=render_to_string(f"mail/registrations/{template}.txt", context),
@@ -121,6 +122,7 @@ def send_registration_mail(*, registration_id: int, kind: str, state: dict | Non
         # Added by an organiser and never signed in: the mail lets them choose a password.
         context["invitation_url"] = invitation_url(person)
     _send(
+        event=event,
         to=person.email,
         subject=SUBJECTS[kind].format(event=event.title),
         template=kind,
@@ -142,6 +144,7 @@ def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bo
     changed_labels = _field_labels(changed)
     for registration in registrations:
         _send(
+            event=event,
             to=registration.user.email,
             subject=subject,
             template="event_changed",

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils import timezone
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
 from escape_events.events.templatetags.event_times import describe_span
+from escape_events.outbox.messages import EventMail
 
 from .checkin import ticket_qr_png
 from .models import (
@@ -163,7 +163,7 @@ def _as_meeting(event: Event) -> Occurrence:
     return Occurrence(event.series, event.recurrence_id, event.start, event.end, event)
 
 
-def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
+def reminder_message(reminder: Reminder) -> EventMail:
     item = reminder.item
     event = item.override if isinstance(item, Occurrence) and item.override else item
     context = {
@@ -182,7 +182,8 @@ def reminder_message(reminder: Reminder) -> EmailMultiAlternatives:
         "remote_note": event.remote_note if isinstance(event, Event) else item.series.remote_note,
     }
     subject = f"Reminder: {item.title}, {describe_span(item)}"
-    message = EmailMultiAlternatives(
+    message = EventMail(  # undelivered, it shows to the event's organisers
+        event_id=event.pk if isinstance(event, Event) else None,
         subject=" ".join(subject.split()),
         body=render_to_string("mail/registrations/reminder.txt", context),
         to=[reminder.user.email],
@@ -225,22 +226,24 @@ class SendOutcome:
 def send_due_reminders(*, now: datetime | None = None) -> SendOutcome:
     """Send every due reminder not yet claimed; safe to run twice at once or on two machines.
 
-    A mail that fails gives its claim back, so the next run tries again."""
+    The claim and the mail commit together: with the outbox (production) the mail is stored in
+    the same transaction as its claim, so a reminder is either claimed and on its way or
+    neither. A mail that fails rolls its claim back, so the next run tries again."""
     now = now or timezone.now()
     outcome = SendOutcome()
     for reminder in due_reminders(now):
-        claim = _claim(reminder, now)
-        if claim is None:
-            outcome.already += 1
-            continue
         try:
-            reminder_message(reminder).send()
+            with transaction.atomic():
+                claim = _claim(reminder, now)
+                if claim is None:
+                    outcome.already += 1
+                    continue
+                reminder_message(reminder).send()
+                SentReminder.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
         except Exception:
-            logger.exception("reminder %s could not be sent; it is retried next run", claim.pk)
-            claim.delete()
+            logger.exception("a reminder to user %s failed; retried next run", reminder.user.pk)
             outcome.failed += 1
             continue
-        SentReminder.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
         outcome.sent += 1
     return outcome
 

@@ -137,6 +137,20 @@ def _preview_import(page):
     page.get_by_role("button", name="Preview").click()
 
 
+def _make_api_token(page) -> None:
+    """The token is shown once, right after it is made."""
+    page.get_by_label("Name").fill("experiment dashboard")
+    page.get_by_label("Events I organise").select_option("read")
+    page.get_by_role("button", name="Make the token").click()
+
+
+def _open_every_operation(page) -> None:
+    """Swagger UI draws the page from the schema: wait for it, then open every operation."""
+    page.locator(".opblock").first.wait_for()
+    for control in page.locator(".opblock-summary-control").all():
+        control.click()
+
+
 @dataclass(frozen=True)
 class SitePage:
     name: str
@@ -162,6 +176,7 @@ SITE_PAGES = [
     SitePage("computed-meeting", VISITOR, lambda site: site.computed_meeting().get_absolute_url()),
     SitePage("opened-meeting", VISITOR, lambda site: site.meeting.get_absolute_url()),
     SitePage("not-found", VISITOR, "/events/no-such-event/", status=404),
+    SitePage("api-docs", VISITOR, "/api/docs", _open_every_operation),
     SitePage("sign-in", VISITOR, "/accounts/login/"),
     SitePage("sign-up", VISITOR, "/accounts/signup/"),
     SitePage("password-reset", VISITOR, "/accounts/password/reset/"),
@@ -196,6 +211,8 @@ SITE_PAGES = [
     SitePage("my-calendar", ATTENDEE, "/feeds/personal/"),
     SitePage("my-calendar-with-link", ATTENDEE, "/feeds/personal/", _click("Create my feed link")),
     SitePage("account", ATTENDEE, "/accounts/profile/"),
+    SitePage("api-tokens", ORGANISER, "/accounts/api-tokens/"),
+    SitePage("api-token-made", ORGANISER, "/accounts/api-tokens/", _make_api_token),
     SitePage("account-emails", ATTENDEE, "/accounts/email/"),
     SitePage("account-password", ATTENDEE, "/accounts/password/change/"),
     SitePage("my-data", ATTENDEE, lambda site: reverse("accounts:my_data")),

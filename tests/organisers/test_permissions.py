@@ -14,6 +14,7 @@ from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
+from escape_events.outbox.models import OutgoingMail
 from escape_events.registrations.models import Registration, RegistrationSettings, ReminderPlan
 from escape_events.timetable import services as agenda_services
 from escape_events.timetable.models import Entry, Material, Session
@@ -43,6 +44,11 @@ def targets(hands_on, organiser, register, wp2_series):
     wp2_series.organisers.add(organiser)
     meeting, cancelled = (item.recurrence_id for item in next_occurrences(wp2_series, 2))
     cancel_occurrence(series=wp2_series, recurrence_id=cancelled)
+    undelivered = OutgoingMail.objects.create(
+        key="undelivered", event=hands_on, from_email="events@example.org",
+        recipients=[registration.user.email], subject="Your registration", message=b"",
+        status=OutgoingMail.Status.FAILED, attempts=8, last_error="550 No such user",
+    )  # fmt: skip
     session = agenda_services.add_session(event=hands_on, values={"title": "Exercises"})
     entry = agenda_services.add_entry(
         event=hands_on,
@@ -58,6 +64,7 @@ def targets(hands_on, organiser, register, wp2_series):
         "pk": {
             "attendance_remove": entry.pk,
             "file_delete": file.pk,
+            "mail_retry": undelivered.pk,
             **dict.fromkeys(
                 [
                     "agenda_entry_edit",
@@ -103,6 +110,7 @@ def snapshot():
         sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
+        list(OutgoingMail.objects.values_list("pk", "status", "attempts").order_by("pk")),
         list(RegistrationSettings.objects.values_list("pk", "retention_months").order_by("pk")),
         list(Entry.objects.values_list("pk", "title", "start", "end", "sequence").order_by("pk")),
         list(Session.objects.values_list("pk", "title").order_by("pk")),

@@ -143,16 +143,16 @@ def test_a_cancelled_event_sends_no_reminders(workshop, make_user):
 
 def test_a_mail_that_fails_is_tried_again_at_the_next_run(workshop, make_user, monkeypatch):
     attend(workshop, make_user())
-    sent = reminders.EmailMultiAlternatives.send
+    sent = reminders.EventMail.send
 
     def broken(self, *args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(reminders.EmailMultiAlternatives, "send", broken)
+    monkeypatch.setattr(reminders.EventMail, "send", broken)
     with pytest.raises(CommandError, match="could not be sent"):
         run(START - timedelta(minutes=50))
     assert not SentReminder.objects.exists()  # the claim was given back
-    monkeypatch.setattr(reminders.EmailMultiAlternatives, "send", sent)
+    monkeypatch.setattr(reminders.EventMail, "send", sent)
     run(START - timedelta(minutes=45))
     assert len(mail.outbox) == 1
 
@@ -220,3 +220,23 @@ def test_a_follower_registered_for_an_opened_meeting_gets_one_reminder(wp2, make
 
     (message,) = mails_to(person.email)
     assert "show the attached QR code" in message.body  # the registrant's version: a ticket
+
+
+def test_with_the_outbox_each_claimed_reminder_is_stored_for_its_event(
+    workshop, make_user, settings
+):
+    """Production: the mail is stored in the claim's transaction, tagged with its event."""
+    from escape_events.outbox.models import OutgoingMail
+
+    settings.MAILERS = {
+        "default": {"BACKEND": "escape_events.outbox.backend.OutboxBackend"},
+        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+    for _ in range(3):
+        attend(workshop, make_user())
+    run(START - timedelta(minutes=50))
+    run(START - timedelta(minutes=45))
+    stored = OutgoingMail.objects.all()
+    assert stored.count() == SentReminder.objects.count() == 3
+    assert {mail.event_id for mail in stored} == {workshop.pk}
+    assert all(mail.subject.startswith("Reminder: SWAN users' workshop") for mail in stored)

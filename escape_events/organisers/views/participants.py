@@ -6,18 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from escape_events.registrations.models import Registration, RegistrationPurge
+from escape_events.outbox import services as outbox_services
+from escape_events.outbox.selectors import undelivered_mails
+from escape_events.registrations.models import Registration
 from escape_events.registrations.selectors import removed_registrations, retention
 
 from .. import selectors, services
 from ..charts import registrations_chart
-from ..exports import Export, columns_for, watch
+from ..downloads import participants_download
+from ..exports import columns_for
 from ..forms import (
     BulkActionForm,
     ExportForm,
@@ -27,7 +29,6 @@ from ..forms import (
 )
 from ..models import ExportLog, ParticipantMessage
 from ..permissions import organised_event_or_404
-from ..purged_export import purged_export
 
 PAGE_SIZE = 100
 
@@ -55,6 +56,7 @@ def event_overview(request, slug):
         "chart": chart,
         "exports": ExportLog.objects.filter(event=event).select_related("user")[:5],
         "sent_messages": ParticipantMessage.objects.filter(event=event)[:5],
+        "undelivered_count": undelivered_mails(event).count(),
     }
     return render(request, "organisers/event_overview.html", context)
 
@@ -154,72 +156,14 @@ def participant_export(request, slug):
                 for error in errors:
                     messages.error(request, f"Export not made: {error}")
         return redirect("organisers:participants", slug=event.slug)
-    columns = columns_for(export_form.cleaned_data["columns"], questions)
-    file_format = export_form.cleaned_data["format"]
-    purge = RegistrationPurge.objects.filter(event=event).select_related("event").first()
-    if purge is not None:
-        return _purged_export(request, event, purge, file_format)
-    log = services.start_export(
+    return participants_download(
         event=event,
-        user=request.user,
-        format=file_format,
-        columns=[column.label for column in columns],
+        rows=rows,
+        columns=columns_for(export_form.cleaned_data["columns"], questions),
+        file_format=export_form.cleaned_data["format"],
         filters=form.as_query(),
-    )
-    export = Export(rows, columns, event.zone)
-    stamp = timezone.localtime(timezone.now(), event.zone).strftime("%Y-%m-%d")
-    filename = f"{event.slug}-participants-{stamp}.{file_format}"
-    if file_format == ExportLog.Format.XLSX:
-        response = FileResponse(
-            export.xlsx_file(),
-            as_attachment=True,
-            filename=filename,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        # A cut-off workbook is unreadable (its index comes last): all its rows or none.
-        response.streaming_content = watch(
-            response.streaming_content,
-            lambda completed: services.end_export(
-                log=log, rows=export.rows_in_file if completed else 0, completed=completed
-            ),
-        )
-        return response
-
-    def ended(completed: bool) -> None:
-        services.end_export(log=log, rows=export.rows_sent, completed=completed)
-
-    if file_format == ExportLog.Format.JSON:
-        response = StreamingHttpResponse(
-            watch(export.json_chunks(), ended), content_type="application/json; charset=utf-8"
-        )
-    else:
-        response = StreamingHttpResponse(
-            watch(export.csv_chunks(), ended), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _purged_export(request, event, purge, file_format):
-    """Say that the data are gone and give the counts that stay, logged like any export."""
-    counts = selectors.registration_counts(event, selectors.registration_settings(event))
-    body, content_type = purged_export(purge, counts, file_format)
-    log = services.start_export(
-        event=event,
         user=request.user,
-        format=file_format,
-        columns=["anonymous counts (personal data purged)"],
-        filters={},
     )
-    services.end_export(log=log, rows=0, completed=True)
-    filename = f"{event.slug}-counts-after-purge.{file_format}"
-    if not isinstance(body, bytes):
-        return FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _recipients(request, event, data):
@@ -308,5 +252,17 @@ def message_log(request, slug):
         "event": event,
         "sent_messages": ParticipantMessage.objects.filter(event=event).select_related("sender"),
         "exports": ExportLog.objects.filter(event=event).select_related("user")[:100],
+        "undelivered": undelivered_mails(event)[:200],
     }
     return render(request, "organisers/message_log.html", context)
+
+
+@login_required
+@require_POST
+def mail_retry(request, slug, pk):
+    """One more round of tries for a mail the outbox gave up on (e.g. the address was fixed)."""
+    event = organised_event_or_404(request.user, slug)
+    mail = get_object_or_404(undelivered_mails(event), pk=pk)
+    outbox_services.retry(mail=mail)
+    messages.success(request, f"The mail to {', '.join(mail.recipients)} will be sent again.")
+    return redirect("organisers:messages", event.slug)

@@ -1,0 +1,193 @@
+"""Models and selector results turned into the plain values the schemas describe."""
+
+from datetime import UTC
+
+from django.conf import settings
+from django.urls import reverse
+
+from escape_events.events.models import Event, Series, Venue
+from escape_events.events.selectors import Occurrence
+from escape_events.organisers.selectors import ModeCounts, answer_column
+from escape_events.registrations.models import Question, Registration
+from escape_events.timetable.models import Entry
+
+Status = Registration.Status
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def venue(item: Venue | None) -> dict | None:
+    if item is None:
+        return None
+    return {
+        "name": item.name,
+        "room": item.room,
+        "address": item.address,
+        "latitude": float(item.latitude) if item.latitude is not None else None,
+        "longitude": float(item.longitude) if item.longitude is not None else None,
+    }
+
+
+def event(item: Event) -> dict:
+    """Needs `venue` and `series` selected with the event."""
+    return {
+        "slug": item.slug,
+        "title": item.title,
+        "kind": item.kind,
+        "summary": item.summary,
+        "start": item.start,
+        "end": item.end,
+        "all_day": item.all_day,
+        "time_zone": item.time_zone,
+        "status": item.status,
+        "series": item.series.slug if item.series_id else None,
+        "is_moved": item.is_moved,
+        "venue": venue(item.venue),
+        "url": absolute(item.get_absolute_url()),
+        "ics_url": absolute(reverse("feeds:event", kwargs={"slug": item.slug})),
+    }
+
+
+def event_ref(item: Event) -> dict:
+    return {
+        "slug": item.slug,
+        "title": item.title,
+        "start": item.start,
+        "end": item.end,
+        "status": item.status,
+        "url": absolute(item.get_absolute_url()),
+    }
+
+
+def question(item: Question) -> dict:
+    return {
+        "id": item.pk,
+        "label": item.label,
+        "kind": item.kind,
+        "choices": [str(choice) for choice in item.choices or []],
+        "required": item.required,
+    }
+
+
+def series(item: Series) -> dict:
+    return {
+        "slug": item.slug,
+        "title": item.title,
+        "kind": item.kind,
+        "summary": item.summary,
+        "schedule": item.describe_schedule(),
+        "rrule": item.rrule,
+        "first_start": item.first_start,
+        "duration_minutes": int(item.duration.total_seconds() // 60),
+        "time_zone": item.time_zone,
+        "venue": venue(item.venue),
+        "url": absolute(item.get_absolute_url()),
+        "ics_url": absolute(reverse("feeds:series", kwargs={"slug": item.slug})),
+    }
+
+
+def occurrence(item: Occurrence) -> dict:
+    """Times in UTC like every other time of the API (computed meetings carry the series' zone)."""
+    return {
+        "series": item.series.slug,
+        "title": item.title,
+        "recurrence_id": item.recurrence_id.astimezone(UTC),
+        "start": item.start.astimezone(UTC),
+        "end": item.end.astimezone(UTC),
+        "is_moved": item.is_moved,
+        "is_cancelled": item.is_cancelled,
+        "event": item.override.slug if item.override else None,
+        "venue": venue(item.venue),
+        "url": absolute(item.get_absolute_url()),
+    }
+
+
+def my_registration(item: Registration) -> dict:
+    """`waiting_position` and `switch_to` come from the selector that read the row, if any."""
+    return {
+        "id": item.pk,
+        "event": event_ref(item.event),
+        "mode": item.mode,
+        "status": item.status,
+        "waiting_for_mode": item.waiting_for_mode,
+        "waiting_position": getattr(item, "waiting_position", None),
+        "switch_to": getattr(item, "switch_to", ""),
+        "consent_to_list": item.consent_to_list,
+        "created_at": item.created_at,
+        "status_changed_at": item.status_changed_at,
+        "checked_in_at": item.checked_in_at,
+        "check_in_code": item.check_in_code,
+    }
+
+
+def mode_counts(item: ModeCounts) -> dict:
+    places = item.places
+    return {
+        "mode": item.mode,
+        "label": item.label,
+        "offered": item.offered,
+        "capacity": places.capacity,
+        "places_left": places.free,
+        "in_line": places.waiting,
+        "checked_in": item.checked_in,
+        **{status: item.count(status) for status in Status.values},
+    }
+
+
+def participant(row: Registration, questions: list[Question]) -> dict:
+    """A row of `organisers.selectors.participants` (answers are annotated columns)."""
+    user = row.user
+    return {
+        "id": row.pk,
+        "name": user.display_name,
+        "email": user.email,
+        "affiliation": user.affiliation,
+        "mode": row.mode,
+        "status": row.status,
+        "waiting_for_mode": row.waiting_for_mode,
+        "consent_to_list": row.consent_to_list,
+        "registered_at": row.created_at,
+        "status_changed_at": row.status_changed_at,
+        "checked_in_at": row.checked_in_at,
+        "answers": [
+            {"question": item.pk, "label": item.label, "value": value}
+            for item in questions
+            if (value := getattr(row, answer_column(item)))
+        ],
+    }
+
+
+def _person(item) -> dict:
+    return {"name": item.name, "affiliation": item.affiliation}
+
+
+def agenda_entry(item: Entry) -> dict:
+    """Needs the entry's session, conveners, speakers and materials fetched with it."""
+    session = item.session
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "kind": item.kind,
+        "start": item.start,
+        "end": item.end,
+        "place": item.place,
+        "description": item.description,
+        "session": {
+            "title": session.title,
+            "location": session.location,
+            "conveners": [_person(person) for person in session.conveners.all()],
+        }
+        if session
+        else None,
+        "speakers": [_person(person) for person in item.speakers.all()],
+        "materials": [
+            {
+                "title": material.title,
+                "url": material.href if material.is_link else absolute(material.href),
+                "is_link": material.is_link,
+            }
+            for material in item.materials.all()
+        ],
+    }

@@ -1,0 +1,140 @@
+"""The signed-in person's own registrations: list, register, cancel, switch mode.
+
+The registrations services decide everything (who may, which seat, which refusal), exactly as
+for the pages; a refusal becomes a problem with the page's message.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+
+from escape_events.events.models import Event
+from escape_events.registrations import services
+from escape_events.registrations.models import Registration
+from escape_events.registrations.selectors import colocated_open_events, my_registrations
+
+from .. import output
+from ..auth import AUTH, REGISTRATIONS, require_scope
+from ..pagination import PageQuery, page_of
+from ..problems import Problem
+from ..schemas import (
+    Id,
+    MyRegistration,
+    MyRegistrationPage,
+    RegisterIn,
+    RegisterOut,
+    Slug,
+    SwitchIn,
+)
+from ..writes import note, write
+
+router = Router(tags=["my registrations"], auth=AUTH)
+
+REFUSALS = {400: Problem, 403: Problem, 404: Problem, 409: Problem}
+
+
+def _own(request, pk: Id) -> Registration:
+    require_scope(request, REGISTRATIONS)
+    return get_object_or_404(Registration.objects.select_related("event"), pk=pk, user=request.auth)
+
+
+def _answers(user, *pks: int) -> list[dict]:
+    """Registrations as "My registrations" shows them: place in line, mode it could take."""
+    mine = {item.pk: item for item in my_registrations(user)}
+    if not all(pk in mine for pk in pks):
+        raise Http404("You have no registration with this number.")
+    return [output.my_registration(mine[pk]) for pk in pks]
+
+
+def _answer(user, pk: int) -> dict:
+    return _answers(user, pk)[0]
+
+
+@router.get("/me/registrations", response=MyRegistrationPage, summary="My registrations")
+def mine(request, page: Query[PageQuery]):
+    require_scope(request, REGISTRATIONS)
+    return page_of(request, my_registrations(request.auth), page, output.my_registration)
+
+
+@router.get(
+    "/me/registrations/{pk}",
+    response={200: MyRegistration, 404: Problem},
+    summary="One of my registrations",
+)
+def my_registration(request, pk: Id):
+    require_scope(request, REGISTRATIONS)
+    return _answer(request.auth, pk)
+
+
+@router.post(
+    "/events/{slug}/registrations",
+    response={200: RegisterOut, 201: RegisterOut, **REFUSALS},
+    summary="Register for an event (full: the waiting list)",
+    description="201 with a new registration; 200 with the one you already have (a retry "
+    "never makes a second). Refusals say why, as the event page does. With `also`, events "
+    "held alongside are registered in the same transaction: all or none.",
+)
+@write("register")
+def register(request, slug: Slug, data: RegisterIn):
+    require_scope(request, REGISTRATIONS)
+    event = get_object_or_404(Event, slug=slug)
+    note(request, event=event)
+    requests = [_request(event, data.mode, data.answers, data.consent_to_list, data.wait_for_mode)]
+    if data.also:
+        partners = {partner.slug: partner for partner in colocated_open_events(event)}
+        for wanted in data.also:
+            if wanted.event not in partners:
+                raise services.RegistrationRefused(
+                    f"“{wanted.event}” is not held alongside this event, or does not take "
+                    "registrations now.",
+                    code="not_colocated",
+                )
+            partner = partners[wanted.event]
+            requests.append(_request(partner, wanted.mode, wanted.answers, data.consent_to_list))
+    results = services.register_together(user=request.auth, requests=requests)
+    (registration, created), *together = results
+    note(request, registration=registration)
+    first, *others = _answers(request.auth, registration.pk, *(item.pk for item, _ in together))
+    return Status(201 if created else 200, {**first, "together": others})
+
+
+def _request(event, mode, answers, consent_to_list, wait_for_mode=""):
+    """Several choices arrive as a list and are stored one per line, as the form sends them."""
+    return services.RegistrationRequest(
+        event=event,
+        mode=mode,
+        answers={
+            pk: "\n".join(value) if isinstance(value, list) else value
+            for pk, value in answers.items()
+        },
+        consent_to_list=consent_to_list,
+        wait_for_mode=wait_for_mode,
+    )
+
+
+@router.post(
+    "/me/registrations/{pk}/cancel",
+    response={200: MyRegistration, **REFUSALS},
+    summary="Cancel my registration, or leave the waiting list",
+)
+@write("cancel")
+def cancel(request, pk: Id):
+    registration = _own(request, pk)
+    note(request, registration=registration)
+    registration = services.cancel_registration(registration=registration, by=request.auth)
+    return Status(200, _answer(request.auth, registration.pk))
+
+
+@router.post(
+    "/me/registrations/{pk}/switch",
+    response={200: MyRegistration, **REFUSALS},
+    summary="Switch to the other mode when it has room",
+)
+@write("switch_mode")
+def switch(request, pk: Id, data: SwitchIn):
+    registration = _own(request, pk)
+    note(request, registration=registration)
+    registration = services.switch_mode(
+        registration=registration, mode=data.mode, by=request.auth, keep_waiting=data.keep_waiting
+    )
+    return Status(200, _answer(request.auth, registration.pk))

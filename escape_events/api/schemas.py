@@ -1,0 +1,324 @@
+"""What the API sends and accepts (pydantic models that ninja turns into the OpenAPI schema)."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+
+from escape_events.events.models import Event, Kind
+from escape_events.organisers.exports import COLUMN_CHOICES
+from escape_events.organisers.models import ExportLog
+from escape_events.registrations.models import Question, Registration
+from escape_events.timetable.models import EntryKind
+
+# Text never holds a NUL character (PostgreSQL refuses them; Django's form fields too); slugs
+# are what Django's slug fields hold.
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+Slug = Annotated[str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=200)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+KindName = Literal[tuple(Kind.values)]
+ModeName = Literal[tuple(Registration.Mode.values)]
+StatusName = Literal[tuple(Registration.Status.values)]
+EventStatusName = Literal[tuple(Event.Status.values)]
+QuestionKind = Literal[tuple(Question.Kind.values)]
+ExportFormat = Literal[tuple(ExportLog.Format.values)]
+ExportColumn = Literal[tuple(key for key, _label in COLUMN_CHOICES)]
+OrganiserAction = Literal["approve", "reject", "cancel", "promote"]
+AgendaKind = Literal[tuple(EntryKind.values)]
+
+
+class Page(Schema):
+    count: int = Field(description="How many items match, on every page together.")
+    page: int
+    page_size: int
+    next: str | None = Field(description="Address of the next page, if any.")
+    previous: str | None
+
+
+class VenueOut(Schema):
+    name: str
+    room: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+
+
+class EventOut(Schema):
+    slug: str
+    title: str
+    kind: KindName
+    summary: str
+    start: datetime
+    end: datetime
+    all_day: bool
+    time_zone: str
+    status: EventStatusName
+    series: str | None = Field(description="Slug of the series this is a meeting of.")
+    is_moved: bool = Field(description="A meeting of a series held at another time than its rule.")
+    venue: VenueOut | None
+    url: str
+    ics_url: str
+
+
+class EventPage(Page):
+    items: list[EventOut]
+
+
+class ModeAvailability(Schema):
+    mode: ModeName
+    label: str
+    capacity: int | None = Field(description="Seats in this mode; null: unlimited.")
+    free: int | None = Field(description="Seats left; null: unlimited.")
+    waiting: int = Field(description="People on this mode's waiting list.")
+    is_full: bool = Field(description="Registering now puts you on the waiting list.")
+
+
+class QuestionOut(Schema):
+    id: int
+    label: str
+    kind: QuestionKind
+    choices: list[str]
+    required: bool
+
+
+class RegistrationInfo(Schema):
+    opens_at: datetime
+    closes_at: datetime
+    is_open: bool = Field(description="Signed-in people may register now (groups permitting).")
+    refusal: str | None = Field(description="Why nobody can register now, as the page says it.")
+    needs_approval: bool
+    cancellation_deadline: datetime
+    restricted_to_groups: list[str]
+    modes: list[ModeAvailability]
+    questions: list[QuestionOut]
+
+
+class EventDetail(EventOut):
+    description: str = Field(description="Markdown.")
+    remote_note: str
+    audience_note: str
+    contact_name: str
+    contact_email: str
+    colocated_with: list[str] = Field(description="Slugs of events held alongside this one.")
+    registration: RegistrationInfo | None = Field(
+        description="Null when the event takes no registrations."
+    )
+
+
+class SeriesOut(Schema):
+    slug: str
+    title: str
+    kind: KindName
+    summary: str
+    schedule: str = Field(description="The rule in words, e.g. '2nd and 4th Wednesday …'.")
+    rrule: str
+    first_start: datetime
+    duration_minutes: int
+    time_zone: str
+    venue: VenueOut | None
+    url: str
+    ics_url: str
+
+
+class SeriesPage(Page):
+    items: list[SeriesOut]
+
+
+class OccurrenceOut(Schema):
+    series: str
+    title: str
+    recurrence_id: datetime = Field(description="The start the rule gives this meeting.")
+    start: datetime
+    end: datetime
+    is_moved: bool
+    is_cancelled: bool
+    event: str | None = Field(description="Slug of the meeting's own page, when it has one.")
+    venue: VenueOut | None
+    url: str
+
+
+class OccurrenceList(Schema):
+    items: list[OccurrenceOut]
+
+
+class PersonOut(Schema):
+    name: str
+    affiliation: str
+
+
+class SessionOut(Schema):
+    title: str
+    location: str
+    conveners: list[PersonOut]
+
+
+class MaterialOut(Schema):
+    title: str
+    url: str = Field(description="The link, or where to download the file.")
+    is_link: bool
+
+
+class AgendaEntryOut(Schema):
+    id: int
+    title: str
+    kind: AgendaKind
+    start: datetime
+    end: datetime
+    place: str = Field(description="Room or place, when it differs from the event's.")
+    description: str = Field(description="Markdown.")
+    session: SessionOut | None
+    speakers: list[PersonOut]
+    materials: list[MaterialOut]
+
+
+class AgendaOut(Schema):
+    event: str
+    time_zone: str
+    items: list[AgendaEntryOut]
+
+
+class EventRef(Schema):
+    slug: str
+    title: str
+    start: datetime
+    end: datetime
+    status: EventStatusName
+    url: str
+
+
+class MyRegistration(Schema):
+    id: int
+    event: EventRef
+    mode: ModeName
+    status: StatusName
+    waiting_for_mode: ModeName | Literal[""] = Field(
+        description="Holds a place in `mode` and waits for this one."
+    )
+    waiting_position: int | None = Field(description="1-based place on the waiting list.")
+    switch_to: ModeName | Literal[""] = Field(
+        description="The other mode when it has room now (POST …/switch)."
+    )
+    consent_to_list: bool
+    created_at: datetime
+    status_changed_at: datetime
+    checked_in_at: datetime | None
+    check_in_code: str = Field(description="The code of the ticket's QR code.")
+
+
+class MyRegistrationPage(Page):
+    items: list[MyRegistration]
+
+
+AnswerValue = Text | list[Text]
+
+
+class AlsoIn(Schema):
+    event: Slug = Field(description="Slug of an event held alongside this one.")
+    mode: ModeName
+    answers: dict[int, AnswerValue] = Field({}, description="That event's questions.")
+
+
+class RegisterIn(Schema):
+    mode: ModeName
+    wait_for_mode: ModeName | Literal[""] = Field(
+        "",
+        description="When `mode` has room but this one is full: take `mode` now and stay on "
+        "this mode's waiting list.",
+    )
+    answers: dict[int, AnswerValue] = Field(
+        {}, description="Question id → answer (a list of options for several choices)."
+    )
+    consent_to_list: bool = False
+    also: list[AlsoIn] = Field(
+        [],
+        max_length=5,
+        description="Events held alongside (e.g. the coding camp next to a hands-on) to register "
+        "for in the same go: all of them or none.",
+    )
+
+
+class RegisterOut(MyRegistration):
+    together: list[MyRegistration] = Field(description="The registrations of `also`.")
+
+
+class SwitchIn(Schema):
+    mode: ModeName
+    keep_waiting: bool = Field(
+        False, description="On a waiting list: keep your place in the line you leave."
+    )
+
+
+class ModeCountsOut(Schema):
+    mode: ModeName
+    label: str
+    offered: bool
+    capacity: int | None
+    places_left: int | None
+    in_line: int = Field(
+        description="Everyone in line for this mode: its waiting list and people holding a "
+        "place in the other mode meanwhile."
+    )
+    confirmed: int
+    waiting: int
+    pending: int
+    cancelled: int
+    rejected: int
+    checked_in: int
+
+
+class OrganisedEvent(EventOut):
+    confirmed: int
+    waiting: int
+    pending: int
+
+
+class OrganisedEventPage(Page):
+    items: list[OrganisedEvent]
+
+
+class OrganisedEventDetail(EventOut):
+    counts: list[ModeCountsOut]
+    questions: list[QuestionOut]
+
+
+class AnswerOut(Schema):
+    question: int
+    label: str
+    value: str
+
+
+class Participant(Schema):
+    id: int
+    name: str
+    email: str
+    affiliation: str
+    mode: ModeName
+    status: StatusName
+    waiting_for_mode: ModeName | Literal[""]
+    consent_to_list: bool
+    registered_at: datetime
+    status_changed_at: datetime
+    checked_in_at: datetime | None
+    answers: list[AnswerOut]
+
+
+class ParticipantPage(Page):
+    items: list[Participant]
+
+
+class CheckInIn(Schema):
+    code: Text = Field(
+        min_length=1, max_length=300, description="The ticket's code, or the address its QR holds."
+    )
+    accept_remote: bool = Field(
+        False,
+        description="Check in someone registered to take part remotely (they hold no seat in "
+        "the room): the check-in page's 'Check them in anyway'.",
+    )
+
+
+class CheckInOut(Schema):
+    checked_in: bool
+    message: str
+    participant: Participant

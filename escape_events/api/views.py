@@ -1,0 +1,63 @@
+"""The account page's API tokens: make one (shown once), see when each was used, revoke."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .forms import TokenForm
+from .models import ApiToken
+from .problems import PROBLEM_TYPE, problem
+from .services import issue_api_token, revoke_api_token
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    form = TokenForm(request.POST or None, user=request.user)
+    secret = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            _token, secret = issue_api_token(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                registrations=form.cleaned_data["registrations"],
+                organiser=form.cleaned_data["organiser"],
+                event=form.cleaned_data["event"],
+                lifetime=form.lifetime_delta(),
+            )
+            form = TokenForm(user=request.user)
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "secret": secret,
+        "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+        .select_related("event")
+        .order_by("-created_at"),
+        "now": timezone.now(),
+    }
+    return render(request, "api/tokens.html", context, status=status)
+
+
+@login_required
+@require_POST
+def revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    revoke_api_token(token=token)
+    messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+    return redirect("api_tokens:list")
+
+
+def not_found(request, rest=""):
+    """Addresses under /api/ that name no operation answer in the API's own error format."""
+    return JsonResponse(
+        problem(404, "The API has no such address; see /api/docs.", code="not_found"),
+        status=404,
+        content_type=PROBLEM_TYPE,
+    )

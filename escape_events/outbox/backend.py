@@ -1,0 +1,13 @@
+"""The mail backend production uses as MAILERS["default"]: sending a mail stores it in the outbox
+(inside the caller's transaction), and `manage.py deliver_mail` hands it to SMTP later. Every
+sender (registrations, organiser messages, allauth's sign-up and password mails, the admin) goes
+through it without knowing."""
+
+from django.core.mail.backends.base import BaseEmailBackend
+
+from . import services
+
+
+class OutboxBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        return services.store(email_messages)

@@ -1,0 +1,191 @@
+"""Storing mails and delivering them: claim one due mail (SKIP LOCKED, with a lease), hand it to
+the delivery mailer, then mark it sent, or schedule a retry with backoff, or give up visibly."""
+
+import contextlib
+import email.policy
+import hashlib
+import random
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import mailers
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .keys import key_for
+from .messages import StoredMessage
+from .models import OutgoingMail
+
+ERROR_MAX_CHARS = 2000
+
+
+def _message_id(key: str) -> str:
+    domain = settings.CALENDAR_UID_DOMAIN or "localhost"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def store(messages) -> int:
+    """Put the messages in the outbox; a key already stored is skipped (a task ran again)."""
+    rows = []
+    for message in messages:
+        recipients = list(message.recipients())
+        if not recipients:
+            continue
+        key = key_for(recipients=recipients, subject=str(message.subject))
+        # The Message-ID follows the key: were a mail ever sent twice (the worker died after the
+        # SMTP server took it, before it was marked sent), mail clients show it once.
+        message.extra_headers.setdefault("Message-ID", _message_id(key))
+        rows.append(
+            OutgoingMail(
+                key=key,
+                event_id=getattr(message, "event_id", None),
+                from_email=message.from_email,
+                recipients=recipients,
+                subject=str(message.subject),
+                message=message.message(policy=email.policy.SMTP).as_bytes(),
+            )
+        )
+    OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def claim_due_mail() -> OutgoingMail | None:
+    """Take the next mail that is due, or whose sender died (lease expired), for this worker.
+
+    Other workers skip the locked row, so each mail has one sender at a time."""
+    while True:
+        now = timezone.now()
+        with transaction.atomic():
+            mail = (
+                OutgoingMail.objects.select_for_update(skip_locked=True)
+                .filter(
+                    Q(status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=now)
+                    | Q(status=OutgoingMail.Status.SENDING, lease_expires_at__lte=now)
+                )
+                .order_by("next_attempt_at", "pk")
+                .first()
+            )
+            if mail is None:
+                return None
+            if mail.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                _give_up(mail, "The worker sending it stopped (killed or crashed) on the last try.")
+                continue
+            mail.status = OutgoingMail.Status.SENDING
+            mail.attempts += 1
+            mail.lease_expires_at = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+            mail.save(update_fields=["status", "attempts", "lease_expires_at"])
+            return mail
+
+
+@dataclass
+class Outcome:
+    sent: bool
+    retry: bool
+    error: str = ""
+
+
+def _classify(error: Exception) -> Outcome:
+    """SMTP 5xx (bad address, refused, too big) will not get better by waiting; a timeout, a
+    dropped connection, a 4xx or a login refused (the operator fixes it) may."""
+    text = f"{type(error).__name__}: {error}"[:ERROR_MAX_CHARS]
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return Outcome(sent=False, retry=True, error=text)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return Outcome(sent=False, retry=any(code < 500 for code in codes), error=text)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return Outcome(sent=False, retry=error.smtp_code < 500, error=text)
+    if isinstance(error, ValueError):  # an address that cannot be sent to at all
+        return Outcome(sent=False, retry=False, error=text)
+    return Outcome(sent=False, retry=True, error=text)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with jitter: base, 2x, 4x ... capped, so a mail server that is down
+    for an hour is not hammered and every mail still gets its bounded number of tries."""
+    seconds = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 3600)
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))  # noqa: S311 (not security)
+
+
+def _give_up(mail: OutgoingMail, error: str) -> None:
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=OutgoingMail.Status.FAILED, lease_expires_at=None, last_error=error
+    )
+
+
+def send_claimed(mail: OutgoingMail, connection) -> Outcome:
+    """Hand one claimed mail to the open delivery connection and record what happened."""
+    try:
+        connection.open()  # reuses the session the previous mail opened
+        sent = connection.send_messages([StoredMessage(mail)])
+    except Exception as error:  # every failure is recorded on the mail
+        outcome = _classify(error)
+    else:
+        outcome = Outcome(sent=bool(sent), retry=False, error="" if sent else "Nothing sent.")
+    # Only the attempt that holds the lease records its result.
+    current = OutgoingMail.objects.filter(
+        pk=mail.pk, status=OutgoingMail.Status.SENDING, attempts=mail.attempts
+    )
+    if outcome.sent:
+        current.update(
+            status=OutgoingMail.Status.SENT,
+            sent_at=timezone.now(),
+            lease_expires_at=None,
+            last_error="",
+            message=b"",
+        )
+    elif outcome.retry and mail.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        current.update(
+            status=OutgoingMail.Status.QUEUED,
+            next_attempt_at=timezone.now() + retry_delay(mail.attempts),
+            lease_expires_at=None,
+            last_error=outcome.error,
+        )
+    else:
+        current.update(
+            status=OutgoingMail.Status.FAILED, lease_expires_at=None, last_error=outcome.error
+        )
+    return outcome
+
+
+def deliver_due(*, limit: int | None = None) -> int:
+    """Deliver mails until none is due (or `limit` were tried) over one SMTP connection."""
+    connection = mailers[settings.OUTBOX_MAILER]
+    tried = 0
+    try:
+        while limit is None or tried < limit:
+            mail = claim_due_mail()
+            if mail is None:
+                break
+            tried += 1
+            if not send_claimed(mail, connection).sent:
+                _close(connection)  # a timed-out or refused session is not reused
+    finally:
+        _close(connection)
+    return tried
+
+
+def _close(connection) -> None:
+    # The session may be dead already; the next mail opens a new one.
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        connection.close()
+
+
+def retry(*, mail: OutgoingMail) -> None:
+    """An organiser or admin asks for one more round of attempts (e.g. after fixing an address)."""
+    OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMail.Status.FAILED).update(
+        status=OutgoingMail.Status.QUEUED, attempts=0, next_attempt_at=timezone.now()
+    )
+
+
+def prune_delivered(*, older_than: timedelta) -> int:
+    """Forget sent mails after a while: the rows hold addresses (personal data), and their keys
+    only matter while a task might run again (hours). Failed mails stay until dealt with."""
+    cutoff = timezone.now() - older_than
+    deleted, _ = OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.SENT, sent_at__lt=cutoff
+    ).delete()
+    return deleted

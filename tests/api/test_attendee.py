@@ -1,0 +1,216 @@
+"""My registrations through the API: the registrations services, their refusals word for word."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from escape_events.api.models import ApiWriteLog
+from escape_events.registrations.models import Registration, RegistrationSettings
+
+Status = Registration.Status
+
+
+@pytest.fixture
+def person(make_user):
+    return make_user()
+
+
+@pytest.fixture
+def me(api, person, make_token):
+    return api(make_token(person, registrations=True))
+
+
+def answers(event, value="ATLAS"):
+    return {str(event.questions.get().pk): value}
+
+
+def register(me, event, **body):
+    body.setdefault("mode", "onsite")
+    if "answers" not in body:
+        body["answers"] = answers(event)
+    return me.post(f"/api/events/{event.slug}/registrations", body)
+
+
+def test_register_confirms_then_waiting_list_when_full(me, api, hands_on, make_user, make_token):
+    first = register(me, hands_on)
+    assert first.status_code == 201
+    assert first.json()["status"] == "confirmed"
+    other = api(make_token(make_user(), registrations=True))
+    assert register(other, hands_on).json()["status"] == "confirmed"
+    third = api(make_token(make_user(), registrations=True))
+    response = register(third, hands_on)
+    assert response.status_code == 201
+    assert response.json()["status"] == "waiting"
+    assert response.json()["waiting_position"] == 1
+    stored = Registration.objects.get(pk=response.json()["id"])
+    assert stored.answers.get().value == "ATLAS"
+
+
+def test_registering_again_returns_the_same_registration(me, hands_on):
+    first = register(me, hands_on)
+    again = register(me, hands_on)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert Registration.objects.filter(event=hands_on).count() == 1
+
+
+def test_several_choices_are_sent_as_a_list(me, make_registrable):
+    event = make_registrable()
+    question = event.questions.create(
+        label="Tools", kind="multiple_choice", choices=["Rucio", "SWAN", "FTS"]
+    )
+    response = register(me, event, answers={str(question.pk): ["Rucio", "SWAN"]})
+    assert response.status_code == 201
+    assert Registration.objects.get().answers.get().value == "Rucio\nSWAN"
+
+
+def page_shows(client, person, event, message):
+    """The event page's own register form says the same words for the same state."""
+    client.force_login(person)
+    page = client.post(f"/events/{event.slug}/register/", {"attend": "onsite"})
+    return html.escape(message) in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ("closed", 409, "closed"),
+        ("not_open", 409, "not_open"),
+        ("cancelled", 409, "cancelled"),
+        ("restricted", 403, "restricted"),
+    ],
+)
+def test_refusals_are_the_pages_refusals(me, client, person, hands_on, change, status, code):
+    stored = RegistrationSettings.objects.get(event=hands_on)
+    now = timezone.now()
+    if change == "closed":
+        stored.closes_at = now - timedelta(minutes=1)
+        stored.opens_at = now - timedelta(days=2)
+    elif change == "not_open":
+        stored.opens_at = now + timedelta(days=2)
+    elif change == "restricted":
+        stored.save()
+        stored.restricted_to_groups.add(Group.objects.create(name="/escape"))
+    elif change == "cancelled":
+        hands_on.status = "cancelled"
+        hands_on.save()
+    stored.save()
+    response = register(me, hands_on)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["code"] == code
+    assert page_shows(client, person, hands_on, problem["detail"])
+    assert not Registration.objects.exists()
+
+
+def test_an_unanswered_required_question_is_refused_with_the_pages_words(me, hands_on):
+    response = register(me, hands_on, answers={})
+    assert response.status_code == 400
+    assert response.json()["detail"] == 'Please answer "Experiment".'
+    assert not Registration.objects.exists()
+
+
+def test_an_unverified_address_may_not_register(api, make_user, make_token, hands_on):
+    unverified = api(make_token(make_user(verified=False), registrations=True))
+    response = register(unverified, hands_on)
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Confirm your e-mail address first")
+
+
+def test_cancel_frees_the_seat_for_the_next_in_line(me, api, hands_on, make_user, make_token):
+    mine = register(me, hands_on).json()
+    register(api(make_token(make_user(), registrations=True)), hands_on)
+    waiting = register(api(make_token(make_user(), registrations=True)), hands_on).json()
+    assert waiting["status"] == "waiting"
+    response = me.post(f"/api/me/registrations/{mine['id']}/cancel")
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    assert Registration.objects.get(pk=waiting["id"]).status == Status.CONFIRMED
+    again = me.post(f"/api/me/registrations/{mine['id']}/cancel")
+    assert again.status_code == 200  # cancelling twice is harmless
+
+
+def test_cancel_after_the_deadline_is_refused(me, hands_on):
+    mine = register(me, hands_on).json()
+    RegistrationSettings.objects.filter(event=hands_on).update(
+        cancellation_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    response = me.post(f"/api/me/registrations/{mine['id']}/cancel")
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "The cancellation deadline has passed; please write to the organisers."
+    )
+
+
+def test_switch_mode_and_refusal_when_the_other_mode_is_full(me, hands_on):
+    mine = register(me, hands_on, mode="remote").json()
+    moved = me.post(f"/api/me/registrations/{mine['id']}/switch", {"mode": "onsite"})
+    assert moved.status_code == 200
+    assert moved.json()["mode"] == "onsite"
+    RegistrationSettings.objects.filter(event=hands_on).update(remote_capacity=0)
+    refused = me.post(f"/api/me/registrations/{mine['id']}/switch", {"mode": "remote"})
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "Remote is full; you keep your current place."
+    assert Registration.objects.get(pk=mine["id"]).mode == "onsite"
+
+
+def test_someone_elses_registration_is_404(me, api, hands_on, make_user, make_token):
+    theirs = register(api(make_token(make_user(), registrations=True)), hands_on).json()
+    for path in ("", "/cancel"):
+        response = (me.post if path else me.get)(f"/api/me/registrations/{theirs['id']}{path}")
+        assert response.status_code == 404
+    assert Registration.objects.get(pk=theirs["id"]).status == Status.CONFIRMED
+
+
+def test_my_registrations_lists_them_with_waiting_positions(me, hands_on, make_registrable):
+    register(me, hands_on)
+    other = make_registrable(onsite=0)
+    register(me, other, answers={})
+    items = me.get("/api/me/registrations").json()["items"]
+    assert {(item["event"]["slug"], item["status"]) for item in items} == {
+        (other.slug, "waiting"),
+        (hands_on.slug, "confirmed"),
+    }
+    waiting = next(item for item in items if item["status"] == "waiting")
+    assert waiting["waiting_position"] == 1
+
+
+def test_every_write_is_logged_with_its_outcome(me, person, hands_on):
+    register(me, hands_on, answers={})
+    register(me, hands_on)
+    logged = list(ApiWriteLog.objects.order_by("pk").values_list("operation", "status", "user"))
+    assert logged == [("register", 400, person.pk), ("register", 201, person.pk)]
+    newest = ApiWriteLog.objects.order_by("pk").last()
+    assert newest.event_id == hands_on.pk
+    assert newest.registration_id == Registration.objects.get().pk
+
+
+def test_events_held_alongside_are_registered_together_or_not_at_all(
+    me, hands_on, make_registrable
+):
+    camp = make_registrable(onsite=None, event_fields={"title": "Rucio coding camp"})
+    hands_on.colocated_with.add(camp)
+    question = camp.questions.create(label="Rucio experience", kind="yes_no", required=True)
+    refused = register(me, hands_on, also=[{"event": camp.slug, "mode": "remote"}])
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == 'Please answer "Rucio experience".'
+    assert not Registration.objects.exists()
+    response = register(
+        me, hands_on, also=[{"event": camp.slug, "mode": "onsite", "answers": {question.pk: "yes"}}]
+    )
+    assert response.status_code == 201
+    assert [item["event"]["slug"] for item in response.json()["together"]] == [camp.slug]
+    assert Registration.objects.filter(event=camp, mode="onsite").count() == 1
+
+
+def test_only_events_held_alongside_may_come_along(me, hands_on, make_registrable):
+    elsewhere = make_registrable()
+    response = register(me, hands_on, also=[{"event": elsewhere.slug, "mode": "onsite"}])
+    assert response.status_code == 400
+    assert response.json()["code"] == "not_colocated"
+    assert not Registration.objects.exists()
