@@ -293,6 +293,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # django-allauth
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Names and affiliation are asked at sign-up (prefilled from the provider's claims on OIDC).
+ACCOUNT_SIGNUP_FORM_CLASS = "escape_events.accounts.forms.SignupForm"
+ACCOUNT_USER_DISPLAY = "escape_events.accounts.models.display_name_of"
+# Mails name SITE_URL, never the address a request happened to arrive at.
+ACCOUNT_ADAPTER = "escape_events.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "escape_events.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -382,5 +388,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint (PDF printouts) reports each layout step at INFO: keep the log for problems.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,12 +1,73 @@
+"""The person's names and affiliation: asked at sign-up, on the account page and, for accounts
+that have none yet (a provider that sent no names), at the first registration."""
+
 from django import forms
 
 from .models import User
+from .services import update_profile
+
+NAME_HELP = "As it should appear on participant lists, badges and certificates."
+
+
+class NamesForm(forms.Form):
+    first_name = forms.CharField(
+        label="First name", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Family name",
+        max_length=150,
+        help_text=NAME_HELP,
+        widget=forms.TextInput({"autocomplete": "family-name"}),
+    )
+    affiliation = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Institute, university or company.",
+        widget=forms.TextInput({"autocomplete": "organization"}),
+    )
+
+    def clean(self):
+        return check_names(self, super().clean())
+
+    def save_names(self, user) -> None:
+        save_names(user, self.cleaned_data)
+
+
+def check_names(form: forms.Form, data: dict) -> dict:
+    """A name of spaces only is no name. Shared by every form that carries NamesForm's fields."""
+    for name in ("first_name", "last_name"):
+        if name in data and not " ".join(data[name].split()):
+            form.add_error(name, "This field is required.")
+    return data
+
+
+def save_names(user, data: dict) -> None:
+    update_profile(
+        user=user,
+        **{name: data.get(name, "") for name in ("first_name", "last_name", "affiliation")},
+    )
+
+
+class SignupForm(NamesForm):
+    """allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS) with names first; allauth also uses
+    it for a provider login that needs a form, prefilled from the provider's claims."""
+
+    field_order = ["first_name", "last_name", "affiliation", "email", "password1", "password2"]
+
+    def signup(self, request, user):
+        self.save_names(user)
 
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "affiliation"]
+        help_texts = {"last_name": NAME_HELP}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
 
 
 class DeleteAccountForm(forms.Form):

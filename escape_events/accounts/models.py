@@ -2,22 +2,47 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.urls import reverse
 
+# Shown where a person's name belongs but none was given (accounts made before names were
+# asked): never the e-mail address or a part of it, which must not appear in public places.
+NO_NAME = "Name not given"
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """The one display form of a person's name ("Ada Lovelace"), for pages, exports, mails and
+    badges alike; exports read plain values, so it is a function and not only a property."""
+    parts = ((first_name or "").strip(), (last_name or "").strip())
+    return " ".join(part for part in parts if part) or NO_NAME
+
+
+def display_name_of(user) -> str:
+    """allauth's ACCOUNT_USER_DISPLAY: its pages and mails name people as ours do."""
+    return user.display_name
+
 
 class User(AbstractUser):
     """A person: attendee, organiser or staff. People sign in with their e-mail address."""
 
     email = models.EmailField("e-mail address", unique=True)
-    affiliation = models.CharField(max_length=200, blank=True)
+    first_name = models.CharField("first name", max_length=150, blank=True)
+    last_name = models.CharField("family name", max_length=150, blank=True)
+    affiliation = models.CharField(
+        max_length=200, blank=True, help_text="Institute, university or company."
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
 
     def __str__(self):
-        return self.get_full_name() or self.email or self.username
+        return self.display_name
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.email.split("@")[0]
+        return full_name(self.first_name, self.last_name)
+
+    @property
+    def has_name(self) -> bool:
+        """Both names given: asked at sign-up, or at the first registration otherwise."""
+        return bool(self.first_name.strip() and self.last_name.strip())
 
 
 class ExternalGroup(models.Model):

@@ -1,9 +1,15 @@
-"""Every OpenID Connect login refreshes the person's groups from the provider's claims."""
+"""Every OpenID Connect login refreshes the person's groups from the provider's claims and fills
+the names and affiliation the person has left empty."""
 
-from allauth.account.signals import user_logged_in
+from allauth.account.signals import password_reset, user_logged_in
 from django.dispatch import receiver
 
-from .services import claims_from_extra_data, sync_groups_from_claims
+from .services import (
+    claims_from_extra_data,
+    fill_profile_from_claims,
+    sync_groups_from_claims,
+    verify_sole_address,
+)
 
 
 @receiver(user_logged_in, dispatch_uid="accounts_sync_groups_on_login")
@@ -12,4 +18,13 @@ def sync_groups_on_login(sender, *, request, user, sociallogin=None, **kwargs):
     if sociallogin is None:
         return
     extra_data = sociallogin.account.extra_data or {}
-    sync_groups_from_claims(user=user, claims=claims_from_extra_data(extra_data))
+    claims = claims_from_extra_data(extra_data)
+    sync_groups_from_claims(user=user, claims=claims)
+    fill_profile_from_claims(user=user, claims=claims)
+
+
+@receiver(password_reset, dispatch_uid="accounts_verify_address_on_password_reset")
+def verify_address_on_password_reset(sender, *, request, user, **kwargs):
+    """The reset link went to the person's address: following it proves they read that mailbox
+    (people an organiser added set their first password this way)."""
+    verify_sole_address(user=user)

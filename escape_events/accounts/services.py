@@ -1,5 +1,6 @@
-"""Writes on accounts: group claims of the identity provider, the privacy notice, deleting a
-person (every app lets go of them through the account_deleting signal), making a site admin."""
+"""Writes on accounts: names and affiliation (from the person, an organiser or the identity
+provider's claims), group claims, the privacy notice, deleting a person (every app lets go of
+them through the account_deleting signal), making a site admin."""
 
 import string
 from collections.abc import Mapping
@@ -7,7 +8,10 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 
+from allauth.account import app_settings
 from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from allauth.utils import generate_unique_username
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -18,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import ExternalGroup, PrivacyNotice, User
@@ -27,6 +32,12 @@ from .signals import account_deleting
 # proxies eduperson_entitlement; some servers say entitlements.
 GROUP_CLAIMS = ("groups", "wlcg.groups", "entitlements", "eduperson_entitlement")
 MAX_GROUP_NAME = 150
+# Where providers put the person's institute: INDIGO IAM says organisation_name, eduGAIN/AARC
+# proxies schac_home_organization, CERN SSO home_institute, others affiliation or organisation.
+AFFILIATION_CLAIMS = (
+    "affiliation", "organisation_name", "organization_name", "organisation", "organization",
+    "home_institute", "schac_home_organization", "o",
+)  # fmt: skip
 
 
 def claims_from_extra_data(extra_data: Mapping) -> dict:
@@ -64,6 +75,105 @@ def sync_groups_from_claims(*, user, claims: Mapping) -> list[Group]:
     user.groups.remove(*stale)
     user.groups.add(*groups)
     return groups
+
+
+def _claim_text(value, limit: int) -> str:
+    """A claim as one line of text; lists (some providers send several) give their first item."""
+    if isinstance(value, list | tuple):
+        value = next((item for item in value if isinstance(item, str) and item.strip()), "")
+    if not isinstance(value, str):
+        return ""
+    return " ".join(value.split())[:limit]
+
+
+def profile_from_claims(claims: Mapping) -> dict[str, str]:
+    """First name, family name and affiliation as the provider states them ("" where silent).
+
+    given_name/family_name win; a provider that sends only `name` has it split at the first
+    space ("Ada King Lovelace" -> "Ada", "King Lovelace"), which the person can correct."""
+    first = _claim_text(claims.get("given_name"), 150)
+    last = _claim_text(claims.get("family_name"), 150)
+    if not (first or last):
+        first, _, last = _claim_text(claims.get("name"), 301).partition(" ")
+    affiliation = next(
+        (text for claim in AFFILIATION_CLAIMS if (text := _claim_text(claims.get(claim), 200))),
+        "",
+    )
+    return {"first_name": first[:150], "last_name": last[:150], "affiliation": affiliation}
+
+
+def fill_profile_from_claims(*, user, claims: Mapping) -> list[str]:
+    """Fill the person's empty name and affiliation fields from the claims; what they typed
+    themselves is never overwritten. Returns the fields it filled."""
+    stated = profile_from_claims(claims)
+    filled = [name for name, value in stated.items() if value and not getattr(user, name).strip()]
+    for name in filled:
+        setattr(user, name, stated[name])
+    if filled and user.pk:
+        user.save(update_fields=filled)
+    return filled
+
+
+def update_profile(*, user, first_name: str, last_name: str, affiliation: str) -> None:
+    """Store the names and affiliation a person gave (sign-up, first registration, account)."""
+    user.first_name = " ".join(first_name.split())
+    user.last_name = " ".join(last_name.split())
+    user.affiliation = " ".join(affiliation.split())
+    user.save(update_fields=["first_name", "last_name", "affiliation"])
+
+
+def find_or_invite_person(
+    *, email: str, first_name: str, last_name: str, affiliation: str = ""
+) -> tuple["User", bool]:
+    """The account with this address, or a new one made for an organiser who adds someone by
+    hand: no password yet (the invitation mail's link sets one) and the address unverified
+    until then. An existing account keeps its own names; only empty ones are filled.
+    Returns (person, created)."""
+
+    email = email.strip()
+    known = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    person = known.user if known else User.objects.filter(email__iexact=email).first()
+    given = {"first_name": first_name, "last_name": last_name, "affiliation": affiliation}
+    if person is not None:
+        empty = [name for name, value in given.items() if value and not getattr(person, name)]
+        for name in empty:
+            setattr(person, name, " ".join(given[name].split()))
+        if empty:
+            person.save(update_fields=empty)
+        return person, False
+    with transaction.atomic():
+        person = User(
+            email=email,
+            username=generate_unique_username([first_name, last_name, email, "person"]),
+            **{name: " ".join(value.split()) for name, value in given.items()},
+        )
+        person.set_unusable_password()
+        person.save()
+        EmailAddress.objects.create(user=person, email=email, primary=True, verified=False)
+    return person, True
+
+
+def invitation_url(person) -> str:
+    """A link that lets an invited person choose a password (allauth's password reset key, so
+    it expires and stops working once used)."""
+    key = app_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(person)
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(person), "key": key},
+    )
+    return settings.SITE_URL + path
+
+
+def verify_sole_address(*, user) -> bool:
+    """A password set through a link mailed to the person's only address proves the address:
+    mark it verified (invited people would otherwise be asked to confirm it once more)."""
+
+    addresses = list(EmailAddress.objects.filter(user=user))
+    if len(addresses) != 1 or addresses[0].verified:
+        return False
+    addresses[0].verified = True
+    addresses[0].save(update_fields=["verified"])
+    return True
 
 
 def default_privacy_notice_text(path=None) -> str:

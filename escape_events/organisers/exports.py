@@ -18,9 +18,10 @@ from datetime import datetime
 import xlsxwriter
 from django.db.models import QuerySet
 
+from escape_events.accounts.models import full_name
 from escape_events.registrations.models import Question, Registration
 
-from .selectors import answer_column
+from .selectors import AFFILIATION, answer_column
 
 CHUNK = 2_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,21 +48,20 @@ class Column:
     width: int = 18
 
 
-def _name(row: dict) -> str:
-    full = f"{row['user__first_name']} {row['user__last_name']}".strip()
-    return full or row["user__email"].split("@")[0]
-
-
 PERSON_COLUMNS = {
     "name": Column(
-        "name", "Name", ("user__first_name", "user__last_name", "user__email"), _name, 26
+        "name",
+        "Name",
+        ("user__first_name", "user__last_name"),
+        lambda row: full_name(row["user__first_name"], row["user__last_name"]),
+        26,
     ),
     "email": Column("email", "E-mail", ("user__email",), lambda row: row["user__email"], 30),
     "affiliation": Column(
         "affiliation",
         "Affiliation",
-        ("user__affiliation",),
-        lambda row: row["user__affiliation"],
+        (AFFILIATION,),
+        lambda row: row[AFFILIATION],
         24,
     ),
     "mode": Column("mode", "Mode", ("mode",), lambda row: MODE_LABELS[row["mode"]], 10),

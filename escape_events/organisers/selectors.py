@@ -1,11 +1,12 @@
 """Reads of the organiser's side, each in a fixed number of queries whatever the head count."""
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Lower, TruncDate
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf, TruncDate
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
@@ -154,6 +155,29 @@ def answer_column(question: Question) -> str:
     return f"answer_{question.pk}"
 
 
+AFFILIATION = "shown_affiliation"
+
+
+def affiliation_question(event_questions: list[Question]) -> Question | None:
+    """A text question the event asks as "Affiliation" (events set up before the profile held
+    it): its answer stands in for an empty profile, in the one Affiliation column."""
+    return next(
+        (
+            question
+            for question in event_questions
+            if question.kind == Question.Kind.TEXT
+            and question.label.strip().rstrip(":").lower() == "affiliation"
+        ),
+        None,
+    )
+
+
+def table_questions(event_questions: list[Question]) -> list[Question]:
+    """The questions that get a column of their own next to the Affiliation column."""
+    merged = affiliation_question(event_questions)
+    return [question for question in event_questions if question != merged]
+
+
 SORTS = {
     "name": (Lower("user__last_name"), Lower("user__first_name"), "pk"),
     "email": (Lower("user__email"), "pk"),
@@ -220,17 +244,53 @@ def participants(
         if wanted.answer:
             answered = answered.filter(value__icontains=wanted.answer)
         rows = rows.filter(pk__in=answered.values("registration_id"))
+    answers = {
+        answer_column(question): Subquery(
+            Answer.objects.filter(registration=OuterRef("pk"), question=question).values("value")[
+                :1
+            ]
+        )
+        for question in event_questions
+    }
+    merged = affiliation_question(event_questions)
     rows = rows.annotate(
+        **answers,
         **{
-            answer_column(question): Subquery(
-                Answer.objects.filter(registration=OuterRef("pk"), question=question).values(
-                    "value"
-                )[:1]
+            AFFILIATION: Coalesce(
+                NullIf("user__affiliation", Value("")),
+                answers[answer_column(merged)] if merged else Value(""),
+                Value(""),
+                output_field=TextField(),
             )
-            for question in event_questions
-        }
+        },
     )
     return rows.order_by(*_ordering(wanted.sort))
+
+
+def printout_people(event: Event, kind: str) -> list[Registration]:
+    """Who a printout lists, by family name then first name (one query): confirmed on-site
+    people for the door (everyone confirmed when the event is remote only), and for
+    certificates the people checked in."""
+    rows = Registration.objects.filter(event=event, user__isnull=False).select_related("user")
+    if kind == "certificates":
+        rows = rows.filter(status=Status.CONFIRMED, checked_in_at__isnull=False)
+    else:
+        rows = rows.filter(status=Status.CONFIRMED)
+        settings = RegistrationSettings.objects.filter(event=event).first()
+        if settings is None or settings.allow_onsite:
+            rows = rows.filter(mode=Mode.ONSITE)
+    return sorted(rows, key=lambda registration: _name_key(registration.user))
+
+
+def _name_key(user) -> tuple[str, str, str]:
+    """Family name, then first name, as people look them up on paper: case and accents aside
+    (Ångström with the A's), the same on SQLite and PostgreSQL whatever their collation."""
+
+    def plain(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+    return (plain(user.last_name), plain(user.first_name), user.email.casefold())
 
 
 def message_recipients(

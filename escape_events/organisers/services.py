@@ -272,13 +272,14 @@ def record_attendance(*, event: Event, name: str, user=None) -> MeetingAttendanc
 
 
 def attendance_from_check_ins(*, event: Event) -> int:
-    """Add everyone checked in to the attendance list; returns how many were new."""
+    """Add everyone checked in to the attendance list; returns how many were new. The list is
+    public on the meeting page, so people without a name are left out (never their e-mail)."""
     existing = set(event.attendance.values_list("name", flat=True))
     new = []
     checked_in = event.registrations.filter(PRESENT, user__isnull=False)
     for registration in checked_in.select_related("user"):
-        name = str(registration.user)
-        if name not in existing:
+        name = registration.user.display_name
+        if registration.user.has_name and name not in existing:
             existing.add(name)
             new.append(MeetingAttendance(event=event, name=name, user=registration.user))
     MeetingAttendance.objects.bulk_create(new)

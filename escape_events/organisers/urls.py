@@ -1,7 +1,18 @@
 from django.urls import path, register_converter
 
 from .converters import OccurrenceConverter
-from .views import agenda, checkin, events, files, participants, privacy, series
+from .views import (
+    agenda,
+    checkin,
+    events,
+    files,
+    participants,
+    people,
+    printouts,
+    privacy,
+    reminders,
+    series,
+)
 
 app_name = "organisers"
 register_converter(OccurrenceConverter, "occurrence")
@@ -21,6 +32,18 @@ urlpatterns = [
         name="co_organiser_remove",
     ),
     path("events/<slug:slug>/participants/", participants.participant_list, name="participants"),
+    path("events/<slug:slug>/participants/add/", people.add_people, name="add_people"),
+    path(
+        "events/<slug:slug>/participants/add/one/",
+        people.add_participant_view,
+        name="add_participant",
+    ),
+    path("events/<slug:slug>/participants/import/", people.import_preview, name="import_preview"),
+    path(
+        "events/<slug:slug>/participants/import/confirm/",
+        people.import_confirm,
+        name="import_confirm",
+    ),
     path(
         "events/<slug:slug>/participants/bulk/",
         participants.participant_bulk,
@@ -50,6 +73,9 @@ urlpatterns = [
     path("events/<slug:slug>/files/", files.files, name="files"),
     path("events/<slug:slug>/files/<int:pk>/delete/", files.file_delete, name="file_delete"),
     path("events/<slug:slug>/minutes/", files.minutes, name="minutes"),
+    path("events/<slug:slug>/reminders/", reminders.event_reminders, name="reminders"),
+    path("events/<slug:slug>/printouts/", printouts.printouts, name="printouts"),
+    path("events/<slug:slug>/printouts/<slug:kind>.pdf", printouts.printout, name="printout"),
     path("events/<slug:slug>/agenda/", agenda.agenda, name="agenda"),
     path("events/<slug:slug>/agenda/new/", agenda.entry_add, name="agenda_entry_add"),
     path("events/<slug:slug>/agenda/import/", agenda.agenda_import, name="agenda_import"),
@@ -95,6 +121,11 @@ urlpatterns = [
         "series/<slug:series_slug>/organisers/<int:user_id>/remove/",
         series.series_organiser_remove,
         name="series_organiser_remove",
+    ),
+    path(
+        "series/<slug:series_slug>/reminders/",
+        reminders.series_reminders,
+        name="series_reminders",
     ),
     path(
         "series/<slug:series_slug>/<occurrence:recurrence_id>/cancel/",

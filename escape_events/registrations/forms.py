@@ -1,10 +1,12 @@
 """The one-step registration form: mode, the event's questions, consent, and the events held
 alongside (each with its own mode; a question both ask is asked once)."""
 
+import copy
 from dataclasses import dataclass
 
 from django import forms
 
+from escape_events.accounts.forms import NamesForm, check_names, save_names
 from escape_events.accounts.services import privacy_notice_in_force
 
 from .availability import load_availability
@@ -97,9 +99,15 @@ class RegistrationForm(forms.Form):
     )
     privacy_notice_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, panel: Panel, **kwargs):
+    def __init__(self, *args, panel: Panel, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.panel = panel
+        # Accounts without a name (a provider that sent none) give it once, here.
+        self.asks_names = user is not None and user.is_authenticated and not user.has_name
+        if self.asks_names:
+            for name, field in NamesForm.base_fields.items():
+                self.fields[name] = copy.deepcopy(field)
+                self.initial[name] = getattr(user, name)
         self.notice = privacy_notice_in_force()
         self.fields["privacy_notice_version"].initial = self.notice.version
         self.retention_months = retention_months(panel.settings)
@@ -159,6 +167,14 @@ class RegistrationForm(forms.Form):
             )
         return version
 
+    def name_fields(self):
+        return [self[name] for name in NamesForm.base_fields] if self.asks_names else []
+
+    def save_names(self, user) -> None:
+        """Store the names given with this registration on the person's profile."""
+        if self.asks_names:
+            save_names(user, self.cleaned_data)
+
     def question_fields(self):
         return [self[name] for name in self.fields if name.startswith("q")]
 
@@ -175,6 +191,8 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.asks_names:
+            check_names(self, data)
         for part in self.partners:
             if not data.get(part.also):
                 continue

@@ -10,6 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.tasks import task
 from django.template.loader import render_to_string
 
+from escape_events.accounts.services import invitation_url
 from escape_events.calendars.ics import Attendance, build_calendar
 from escape_events.core.headers import header_text
 from escape_events.core.tasks import enqueue_with_transaction
@@ -30,7 +31,7 @@ SUBJECTS = {
 WITH_CALENDAR = {"registered", "promoted", "approved"}
 
 
-def after_commit(registration: Registration, kind: str) -> None:
+def after_commit(registration: Registration, kind: str, *, added_by: str = "") -> None:
     """Queue the mail once the surrounding transaction commits (never for a rolled-back row).
 
     The mail tells the state the registration had when it happened: a worker may send it after
@@ -40,6 +41,7 @@ def after_commit(registration: Registration, kind: str) -> None:
         "status": registration.status,
         "mode": registration.mode,
         "waiting_for_mode": registration.waiting_for_mode,
+        "added_by": added_by,  # the organiser who registered the person, if one did
     }
     enqueue_with_transaction(
         send_registration_mail, registration_id=registration_id, kind=kind, state=state
@@ -111,16 +113,20 @@ def send_registration_mail(*, registration_id: int, kind: str, state: dict | Non
     event = registration.event
     attachments = []
     if kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
-        attachments = [
-            (f"{event.slug}.ics", _calendar_for(registration), "text/calendar"),
-            ("check-in-qr-code.png", ticket_qr_png(registration), "image/png"),
-        ]
+        attachments = [(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")]
+        if registration.mode == Registration.Mode.ONSITE:  # remote people need no door ticket
+            attachments.append(("check-in-qr-code.png", ticket_qr_png(registration), "image/png"))
+    person = registration.user
+    context = {"registration": registration, "event": event, "user": person}
+    if not person.has_usable_password() and person.last_login is None:
+        # Added by an organiser and never signed in: the mail lets them choose a password.
+        context["invitation_url"] = invitation_url(person)
     _send(
         event=event,
-        to=registration.user.email,
+        to=person.email,
         subject=SUBJECTS[kind].format(event=event.title),
         template=kind,
-        context={"registration": registration, "event": event, "user": registration.user},
+        context=context,
         attachments=attachments,
     )
 

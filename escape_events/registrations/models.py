@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from escape_events.accounts.models import PrivacyNotice
-from escape_events.events.models import Event
+from escape_events.events.models import Event, Series
 
 
 def new_check_in_code() -> str:
@@ -272,3 +272,114 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question}: {self.value}"
+
+
+class SeriesFollower(models.Model):
+    """Someone who follows a meeting series: reminded before each meeting, shown its join link.
+
+    Meetings of a series usually take no registration, so following is how people say "I come"."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_series"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["series", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "user"], name="series_follower_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.series}"
+
+
+# Minutes before the start; what an organiser may pick, and what applies until they do.
+REMINDER_CHOICES = [
+    (10080, "1 week before"),
+    (2880, "2 days before"),
+    (1440, "1 day before"),
+    (180, "3 hours before"),
+    (60, "1 hour before"),
+    (15, "15 minutes before"),
+]
+DEFAULT_REMINDERS = [1440, 60]
+
+
+def default_reminders() -> list[int]:
+    return list(DEFAULT_REMINDERS)
+
+
+class ReminderPlan(models.Model):
+    """When reminders go out before one event, or before each meeting of a series (an opened
+    meeting with a plan of its own follows that one). Without a plan: one day and one hour."""
+
+    event = models.OneToOneField(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="reminder_plan"
+    )
+    series = models.OneToOneField(
+        Series, null=True, blank=True, on_delete=models.CASCADE, related_name="reminder_plan"
+    )
+    minutes_before = models.JSONField(
+        default=default_reminders,
+        blank=True,
+        help_text="Minutes before the start, e.g. [1440, 60]; empty: no reminders.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, series__isnull=True)
+                | Q(event__isnull=True, series__isnull=False),
+                name="reminder_plan_for_event_or_series",
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminders for {self.event or self.series}"
+
+
+class SentReminder(models.Model):
+    """One reminder to one person before one start of an event or a meeting of a series.
+
+    The row is inserted (claimed) before the mail goes: the unique constraints let exactly one
+    of two senders running at once, on one machine or two, have it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    series = models.ForeignKey(
+        Series, null=True, blank=True, on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    recurrence_id = models.DateTimeField(
+        null=True, blank=True, help_text="For a meeting of a series: its original start."
+    )
+    starts_at = models.DateTimeField(help_text="The start it reminded of (a moved one is new).")
+    minutes_before = models.PositiveIntegerField()
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event", "starts_at", "minutes_before"],
+                condition=Q(series__isnull=True),
+                name="sent_reminder_once_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "series", "recurrence_id", "starts_at", "minutes_before"],
+                condition=Q(series__isnull=False),
+                name="sent_reminder_once_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True, recurrence_id__isnull=True, event__isnull=False)
+                | Q(series__isnull=False, recurrence_id__isnull=False),
+                name="sent_reminder_event_or_meeting",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reminder {self.minutes_before} min before {self.starts_at} to {self.user}"

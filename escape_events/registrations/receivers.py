@@ -3,6 +3,7 @@ event serves its waiting lists), accounts asks for a person's data or is deletin
 (we answer for registrations), and every saved change of a registration's state goes into its
 history."""
 
+from django.conf import settings as site_settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -15,7 +16,7 @@ from escape_events.events.signals import event_changed
 
 from .mails import send_event_changed_mails
 from .models import Registration, StatusChange
-from .selectors import deletion_preview, personal_registrations
+from .selectors import deletion_preview, followed_series, personal_registrations
 from .services import promote_waiting_list
 from .services.privacy import forget_person
 
@@ -62,7 +63,13 @@ def record_status_change(sender, *, instance, created, raw=False, update_fields=
 
 @receiver(personal_data_requested, dispatch_uid="registrations_personal_data")
 def registrations_of_person(sender, *, user, **kwargs):
-    return {"registrations": personal_registrations(user)}
+    return {
+        "registrations": personal_registrations(user),
+        "followed_series": [
+            {"series": series.title, "address": site_settings.SITE_URL + series.get_absolute_url()}
+            for series in followed_series(user)
+        ],
+    }
 
 
 @receiver(account_deleting, dispatch_uid="registrations_forget_person")

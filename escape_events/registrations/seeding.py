@@ -2,7 +2,7 @@
 
 Idempotent: settings are created once (their opening time is relative to the first load, then
 kept) and written through the registrations service, like the organiser pages and the admin;
-questions are matched by their label.
+questions are matched by their label, and those listed as retired are removed.
 """
 
 import json
@@ -33,6 +33,8 @@ def _load_one(event: Event, spec: dict, now) -> None:
     if not RegistrationSettings.objects.filter(event=event).exists():
         values["opens_at"] = now - timedelta(days=spec.get("opens_days_before_first_load", 0))
     save_registration_settings(event=event, values=values, now=now)
+    # Asked by the person's profile now (sign-up, first registration), no longer per event.
+    Question.objects.filter(event=event, label__in=spec.get("retired_questions", [])).delete()
     for position, question in enumerate(spec.get("questions", []), start=1):
         Question.objects.update_or_create(
             event=event,

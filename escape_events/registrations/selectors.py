@@ -10,7 +10,7 @@ from django.conf import settings as site_settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from escape_events.events.models import Event
+from escape_events.events.models import Event, Series
 
 from .availability import (
     ModeAvailability,
@@ -18,7 +18,7 @@ from .availability import (
     load_availability,
     with_waiting_positions,
 )
-from .models import Registration, RegistrationPurge, RegistrationSettings
+from .models import Registration, RegistrationPurge, RegistrationSettings, SeriesFollower
 from .rules import (
     RegistrationRefused,
     cancellation_deadline,
@@ -209,6 +209,17 @@ def participants(event: Event) -> list[Registration]:
         Registration.objects.filter(
             event=event, status=Status.CONFIRMED, consent_to_list=True
         ).select_related("user")
+    )
+
+
+def followed_series(user) -> list[Series]:
+    """The series the person follows, by title (one query)."""
+    return list(Series.objects.filter(followers__user=user).order_by("title"))
+
+
+def follows(user, series: Series) -> bool:
+    return (
+        user.is_authenticated and SeriesFollower.objects.filter(series=series, user=user).exists()
     )
 
 

@@ -11,4 +11,11 @@ urlpatterns = [
     path("registrations/<int:pk>/switch/", views.switch, name="switch"),
     path("registrations/<int:pk>/listing/", views.listing_consent, name="listing"),
     path("registrations/<int:pk>/ticket-qr.svg", views.ticket_qr, name="ticket_qr"),
+    path("series/<slug:slug>/follow/", views.following, {"action": "follow"}, name="follow_series"),
+    path(
+        "series/<slug:slug>/unfollow/",
+        views.following,
+        {"action": "unfollow"},
+        name="unfollow_series",
+    ),
 ]

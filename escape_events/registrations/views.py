@@ -8,14 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from escape_events.events.models import Event
+from escape_events.events.models import Event, Series
 from escape_events.events.selectors import colocated_pairs, event_for_page
 
 from . import services
 from .checkin import ticket_qr_svg
 from .forms import ListingConsentForm, RegistrationForm, SwitchModeForm
 from .models import Registration
-from .selectors import my_registrations, registration_panel
+from .selectors import followed_series, my_registrations, registration_panel
 
 
 def _event_page(request, event: Event, *, form=None, error: str = "", status: int = 400):
@@ -35,9 +35,10 @@ def register(request, slug):
         return redirect(event)
     if panel.refusal:
         return _event_page(request, event, error=panel.refusal.message, status=panel.refusal.status)
-    form = RegistrationForm(request.POST, panel=panel)
+    form = RegistrationForm(request.POST, panel=panel, user=request.user)
     if not form.is_valid():
         return _event_page(request, event, form=form, error="Please check the form below.")
+    form.save_names(request.user)
     try:
         results = services.register_together(user=request.user, requests=form.requests())
     except services.RegistrationRefused as refused:
@@ -166,6 +167,7 @@ def _my_registrations_page(request, *, status: int = 200):
     context = {
         "upcoming": [item for item in registrations if item.is_active],
         "inactive": [item for item in registrations if not item.is_active],
+        "followed": followed_series(request.user),
     }
     return render(request, "registrations/mine.html", context, status=status)
 
@@ -183,3 +185,20 @@ def ticket_qr(request, pk):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+FOLLOWING = {
+    "follow": (services.follow_series, "You follow {}: a reminder comes before each meeting."),
+    "unfollow": (services.unfollow_series, "You no longer follow {}; no more reminders."),
+}
+
+
+@require_POST
+@login_required
+def following(request, slug, action):
+    """Follow or unfollow a series (the URL says which), then back where the person was."""
+    series = get_object_or_404(Series, slug=slug)
+    service, done = FOLLOWING[action]
+    service(series=series, user=request.user)
+    messages.success(request, done.format(series.title))
+    return _back(request, series.get_absolute_url())

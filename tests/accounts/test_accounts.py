@@ -5,8 +5,10 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from escape_events.accounts.mail import ConsoleBackend
@@ -21,11 +23,25 @@ def fresh_rate_limits():
     cache.clear()
 
 
-def sign_up(client, email="ada@example.org"):
+def sign_up(client, email="ada@example.org", **names):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": "a-long-test-password", "password2": "a-long-test-password"},
+        {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "affiliation": "CERN",
+            "email": email,
+            "password1": "a-long-test-password",
+            "password2": "a-long-test-password",
+            **names,
+        },
     )
+
+
+def site_path(link: str) -> str:
+    """The path of a link a mail gives; mails name SITE_URL, never the request's host."""
+    assert link.startswith(settings.SITE_URL + "/"), link
+    return link.removeprefix(settings.SITE_URL)
 
 
 def test_sign_up_sends_a_verification_link_and_login_waits_for_it(client):
@@ -38,7 +54,7 @@ def test_sign_up_sends_a_verification_link_and_login_waits_for_it(client):
         reverse("account_login"), {"login": "ada@example.org", "password": "a-long-test-password"}
     )
     assert login.status_code == 302 and "confirm-email" in login["Location"]
-    client.post(link.split("testserver")[-1])
+    client.post(site_path(link))
     assert EmailAddress.objects.get(email="ada@example.org").verified
 
 
@@ -75,6 +91,8 @@ def test_account_pages_use_the_site_layout(client):
 def test_account_page_edits_the_profile_and_lists_groups(client, django_user_model):
     user = django_user_model.objects.create_user(username="u", email="u@example.org")
     client.force_login(user)
+    spaces = {"first_name": " ", "last_name": "L", "affiliation": ""}
+    assert client.post(reverse("accounts:profile"), spaces).status_code == 400  # no name
     response = client.post(
         reverse("accounts:profile"), {"first_name": "Ada", "last_name": "L", "affiliation": "CERN"}
     )
@@ -101,7 +119,7 @@ def test_verification_link_printed_on_the_console_works_as_copied(client):
     output = printed.getvalue()
     assert "Hello from escape_events!" in output
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", output).group(0)
-    path = link.split("testserver")[-1]
+    path = site_path(link)
     assert client.get(path).status_code == 200
     client.post(path)
     assert EmailAddress.objects.get(email="ada@example.org").verified
@@ -114,7 +132,8 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, django_use
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     client.post(reverse("account_reset_password"), {"email": "ada@example.org"})
     (message,) = mail.outbox
-    link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+)", message.body)
+    link = re.search(r"https?://\S+(/accounts/password/reset/key/\S+)", message.body)
+    assert link.group(0).startswith(settings.SITE_URL)
     form_page = client.get(link.group(1), follow=True)
     assert form_page.status_code == 200
     set_password = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
@@ -124,3 +143,44 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, django_use
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-brand-new-password-2")
+
+
+def test_sign_up_asks_first_and_family_name_and_affiliation(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert (
+        page.index('name="first_name"')
+        < page.index('name="last_name"')
+        < page.index('name="email"')
+    )
+    assert 'autocomplete="given-name"' in page and 'autocomplete="organization"' in page
+    sign_up(client, first_name="  Ada ", last_name="King  Lovelace", affiliation="CERN")
+    user = get_user_model().objects.get(email="ada@example.org")
+    assert (user.first_name, user.last_name, user.affiliation) == ("Ada", "King Lovelace", "CERN")
+    assert user.display_name == "Ada King Lovelace"
+
+
+@pytest.mark.parametrize("missing", ["first_name", "last_name"])
+def test_sign_up_without_a_name_says_so_and_creates_nothing(client, missing):
+    response = sign_up(client, **{missing: "   "})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not get_user_model().objects.exists()
+    assert not mail.outbox
+
+
+def test_mails_name_the_site_url_not_the_address_the_request_came_to(client, settings):
+    """`make run` on port 8123 (or a proxy in front) must not mail links to 127.0.0.1:8000."""
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    sign_up(client)
+    client.logout()
+    client.post(reverse("account_reset_password"), {"email": "ada@example.org"})
+    cache.clear()  # allauth mails one address at most every few minutes
+    sign_up(client)  # the address is taken: allauth mails "account already exists"
+    assert len(mail.outbox) == 3
+    for message in mail.outbox:
+        links = re.findall(r"https?://[^\s/]+", message.body)
+        assert links and set(links) == {"http://127.0.0.1:8123"}, message.body
+        assert "testserver" not in message.body and "127.0.0.1:8000" not in message.body
+    assert "Ada Lovelace has given your email address to register an account on 127.0.0.1:8123" in (
+        mail.outbox[0].body
+    )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from escape_events.accounts.services import (
     claims_from_extra_data,
     group_names_from_claims,
+    profile_from_claims,
     sync_groups_from_claims,
 )
 
@@ -97,3 +98,25 @@ def test_login_page_offers_sign_in_with_the_configured_provider(client, monkeypa
 
 def test_no_provider_button_without_configuration(client):
     assert "Sign in with" not in client.get(reverse("account_login")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        (
+            {"given_name": "Ada", "family_name": "Lovelace", "affiliation": "CERN"},
+            {"first_name": "Ada", "last_name": "Lovelace", "affiliation": "CERN"},
+        ),
+        (
+            {"name": "  Ada   King Lovelace ", "schac_home_organization": ["cern.ch", "x"]},
+            {"first_name": "Ada", "last_name": "King Lovelace", "affiliation": "cern.ch"},
+        ),
+        (
+            {"given_name": 5, "name": None, "o": {"not": "text"}},
+            {"first_name": "", "last_name": "", "affiliation": ""},
+        ),
+        ({"family_name": "x" * 500}, {"first_name": "", "last_name": "x" * 150, "affiliation": ""}),
+    ],
+)
+def test_profile_from_claims_takes_what_providers_send(claims, expected):
+    assert profile_from_claims(claims) == expected

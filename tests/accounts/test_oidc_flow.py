@@ -161,3 +161,40 @@ def test_groups_follow_the_provider_at_every_login(client, provider):
 
     assert int(client.session["_auth_user_id"]) == user.pk
     assert set(user.groups.values_list("name", flat=True)) == {"escape", "site-helpers"}
+
+
+def test_first_login_fills_names_and_affiliation_from_the_claims(client, provider):
+    log_in_through_provider(
+        client,
+        {
+            "sub": "iam-7",
+            "email": "lise@example.org",
+            "email_verified": True,
+            "name": "Lise Meitner",  # no given_name / family_name: the name is split
+            "organisation_name": "Kaiser Wilhelm Institute",  # INDIGO IAM's claim
+        },
+    )
+    user = get_user_model().objects.get(email="lise@example.org")
+    assert (user.first_name, user.last_name) == ("Lise", "Meitner")
+    assert user.affiliation == "Kaiser Wilhelm Institute"
+
+
+def test_later_logins_fill_only_what_the_person_left_empty(client, provider):
+    claims = {"sub": "iam-8", "email": "emmy@example.org", "email_verified": True}
+    log_in_through_provider(client, claims)
+    user = get_user_model().objects.get(email="emmy@example.org")
+    assert not user.has_name  # the provider sent no names: the first registration asks
+    user.first_name = "Amalie Emmy"
+    user.save()
+    client.post(reverse("account_logout"))
+
+    log_in_through_provider(
+        client,
+        {**claims, "given_name": "Emmy", "family_name": "Noether", "affiliation": "Göttingen"},
+    )
+    user.refresh_from_db()
+    assert (user.first_name, user.last_name, user.affiliation) == (
+        "Amalie Emmy",  # typed by the person: kept
+        "Noether",
+        "Göttingen",
+    )

@@ -122,6 +122,21 @@ def _click(name: str) -> Callable:
     return lambda page: page.get_by_role("button", name=name).click()
 
 
+IMPORT_CSV = (
+    "Name,Email,Affiliation,Mode\n"
+    '"Lovelace, Ada",ada@example.org,CERN,on-site\n'
+    "Grace Hopper,grace@example.org,US Navy,online\n"
+    "Nobody,not-an-address,,carrier pigeon\n"
+)
+
+
+def _preview_import(page):
+    page.get_by_label("CSV file").set_input_files(
+        {"name": "list.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV.encode()}
+    )
+    page.get_by_role("button", name="Preview").click()
+
+
 def _make_api_token(page) -> None:
     """The token is shown once, right after it is made."""
     page.get_by_label("Name").fill("experiment dashboard")
@@ -188,6 +203,11 @@ SITE_PAGES = [
         "/registrations/",
         lambda page: page.locator("details.confirm-cancel > summary").first.click(),
     ),
+    SitePage(
+        "computed-meeting-signed-in",
+        ATTENDEE,
+        lambda site: site.computed_meeting().get_absolute_url(),
+    ),
     SitePage("my-calendar", ATTENDEE, "/feeds/personal/"),
     SitePage("my-calendar-with-link", ATTENDEE, "/feeds/personal/", _click("Create my feed link")),
     SitePage("account", ATTENDEE, "/accounts/profile/"),
@@ -231,6 +251,18 @@ SITE_PAGES = [
             page.get_by_role("button", name="Apply").click(),
         ),
     ),
+    SitePage("add-people", ORGANISER, _org("add_people", _hands_on)),
+    SitePage(
+        "add-person-errors",
+        ORGANISER,
+        _org("add_people", _hands_on),
+        _click("Add and send the confirmation"),
+        status=200,
+    ),
+    SitePage("import-preview", ORGANISER, _org("add_people", _hands_on), _preview_import),
+    SitePage("printouts", ORGANISER, _org("printouts", _hands_on)),
+    SitePage("reminders", ORGANISER, _org("reminders", _hands_on)),
+    SitePage("series-reminders", ORGANISER, _org("series_reminders", _series)),
     SitePage("messages", ORGANISER, _org("messages", _hands_on)),
     SitePage("message-compose", ORGANISER, _org("message_compose", _hands_on)),
     SitePage("check-in", ORGANISER, _org("check_in", _hands_on)),

@@ -36,10 +36,10 @@ def test_a_person_downloads_their_data_then_deletes_their_account(page):
     from escape_events.events.models import Event
 
     camp = Event.objects.get(slug="rucio-coding-camp-demo")
-    affiliation = camp.questions.get(label="Affiliation").pk
+    experiment = camp.questions.get(label="Experiment / ESFRI").pk
     ada, next_in_line = person("ada@example.org"), person("grace@example.org")
     for someone in (ada, next_in_line):
-        register(event=camp, user=someone, mode="onsite", answers={affiliation: "CERN"})
+        register(event=camp, user=someone, mode="onsite", answers={experiment: "SKAO"})
 
     page.goto("/")
     page.get_by_role("link", name="Privacy notice").click()
@@ -58,7 +58,8 @@ def test_a_person_downloads_their_data_then_deletes_their_account(page):
         page.get_by_role("button", name="Confirm").click()
     data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert data["profile"]["email"] == "ada@example.org"
-    assert data["registrations"][0]["answers"] == [{"question": "Affiliation", "answer": "CERN"}]
+    answers = data["registrations"][0]["answers"]
+    assert answers == [{"question": "Experiment / ESFRI", "answer": "SKAO"}]
 
     page.goto("/accounts/profile/")
     page.get_by_role("link", name="Delete my account…").click()

@@ -18,7 +18,12 @@ PASSWORD = "a-long-test-password"
 
 def person(email):
     user = get_user_model().objects.create_user(
-        username=email.split("@")[0], email=email, password=PASSWORD, first_name="Ada"
+        username=email.split("@")[0],
+        email=email,
+        password=PASSWORD,
+        first_name="Ada",
+        last_name="Lovelace",
+        affiliation="INFN",
     )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
@@ -34,8 +39,7 @@ def test_attendee_registers_joins_a_waiting_list_and_cancels(page):
     from escape_events.events.models import Event
 
     camp = Event.objects.get(slug="rucio-coding-camp-demo")
-    register(event=camp, user=person("first@example.org"), mode="onsite",
-             answers={camp.questions.get(label="Affiliation").pk: "CERN"})  # fmt: skip
+    register(event=camp, user=person("first@example.org"), mode="onsite")
     ada = person("ada@example.org")
 
     page.goto("/accounts/login/")
@@ -48,7 +52,6 @@ def test_attendee_registers_joins_a_waiting_list_and_cancels(page):
     panel = page.locator("#registration")
     assert "10 of 10 left" in panel.inner_text()
     panel.get_by_label("On-site (10 of 10 places left)").check()
-    panel.get_by_role("textbox", name="Affiliation", exact=True).fill("INFN")
     panel.get_by_role("checkbox", name="SKAO").check()
     panel.get_by_role("radio", name="Yes").check()
     panel.get_by_label("I have read the privacy notice").check()
@@ -59,7 +62,6 @@ def test_attendee_registers_joins_a_waiting_list_and_cancels(page):
     page.goto("/events/rucio-coding-camp-demo/")
     panel = page.locator("#registration")
     panel.get_by_label("On-site — full, join the waiting list").check()
-    panel.get_by_role("textbox", name="Affiliation", exact=True).fill("INFN")
     panel.get_by_label("I have read the privacy notice").check()
     panel.get_by_role("button", name="Register").click()
     expect(page.locator("#registration")).to_contain_text("on-site waiting list, number 1")

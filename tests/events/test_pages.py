@@ -174,8 +174,8 @@ def test_series_page_uses_a_fixed_number_of_queries(
         )
         give_agenda(meeting, number % 5 + 1)
     # series, overrides, past meetings, their attachments; recent agendas: meetings, entries,
-    # speakers
-    with django_assert_num_queries(7):
+    # speakers; the series' reminder plan
+    with django_assert_num_queries(8):
         assert client.get("/series/escape-wp2-meeting/").status_code == 200
 
 

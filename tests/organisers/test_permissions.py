@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -14,7 +15,7 @@ from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
 from escape_events.outbox.models import OutgoingMail
-from escape_events.registrations.models import Registration, RegistrationSettings
+from escape_events.registrations.models import Registration, RegistrationSettings, ReminderPlan
 from escape_events.timetable import services as agenda_services
 from escape_events.timetable.models import Entry, Material, Session
 
@@ -30,7 +31,7 @@ GET_PAGES = {
     "series_meetings", "meeting_move", "series_edit", "meeting_add", "series_organisers",
     "agenda", "agenda_entry_add", "agenda_entry_edit",
     "agenda_entry_duplicate", "agenda_entry_move", "agenda_session_add", "agenda_session_edit",
-    "agenda_import",
+    "agenda_import", "reminders", "series_reminders", "printouts", "printout", "add_people",
 }  # fmt: skip
 
 
@@ -79,6 +80,7 @@ def targets(hands_on, organiser, register, wp2_series):
             "agenda_session_delete": session.pk,
         },
         "code": registration.check_in_code,
+        "kind": "badges",
         "series_slug": wp2_series.slug,
         "recurrence_id": {
             "meeting_cancel": meeting,
@@ -114,6 +116,8 @@ def snapshot():
         list(Session.objects.values_list("pk", "title").order_by("pk")),
         list(Material.objects.values_list("pk", "title", "url").order_by("pk")),
         list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
+        list(ReminderPlan.objects.values_list("event_id", "series_id", "minutes_before")),
+        list(get_user_model().objects.values_list("pk", "email", "first_name").order_by("pk")),
         list(Series.objects.values_list("pk", "title", "rrule", "first_start", "sequence")),
         list(Series.organisers.through.objects.values_list("series_id", "user_id").order_by("pk")),
     )
@@ -135,7 +139,9 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
         "minutes": "Hijacked minutes", "kind": "slides",
         "file": SimpleUploadedFile("evil.txt", b"planted"),
-        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "months": "0",
+        "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "minutes_before": ["15"],
+        "first_name": "In", "last_name": "Truder", "mode": "onsite", "default_mode": "onsite",
+        "rows": "forged", "months": "0",
         "repeat": "weekly", "weekdays": ["0"], "interval": "1", "first_day": "2031-01-06",
         "time_zone": "Europe/Zurich",
         "day": "2031-01-08", "start_time": "10:00", "end_time": "11:00", "by": "15",

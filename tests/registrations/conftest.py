@@ -22,6 +22,7 @@ def make_user(db):
             email=email,
             password="a-long-test-password",
             first_name=fields.pop("first_name", f"Person{number}"),
+            last_name=fields.pop("last_name", "Tester"),
             **fields,
         )
         EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)

@@ -1,9 +1,9 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
 One module per page family, as in views/: events, series, registration_settings,
-participants, checkin, files, agenda and retention; fields holds what they share (the
-wall-clock date field, the venue fields) and is the only one they import (agenda also takes
-the accepted file types from files).
+participants, checkin, files, agenda, reminders and retention; fields holds what they share
+(the wall-clock date field, the venue fields) and is the only one they import (agenda also
+takes the accepted file types from files).
 Import the forms from here.
 """
 
@@ -23,14 +23,18 @@ from .fields import WALL_CLOCK_FORMATS, YEARS, WallClockField, wall_clock
 from .files import AttachmentForm, MinutesForm
 from .participants import (
     SORT_CHOICES,
+    AddParticipantForm,
     BulkActionForm,
     ExportForm,
+    ImportConfirmForm,
+    ImportForm,
     MessageForm,
     Mode,
     ParticipantFilterForm,
     Status,
 )
 from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
+from .reminders import ReminderPlanForm
 from .retention import RetentionForm
 from .series import ExtraMeetingForm, MoveMeetingForm, SeriesForm, extra_meeting_initial
 
@@ -38,6 +42,7 @@ __all__ = [
     "SORT_CHOICES",
     "WALL_CLOCK_FORMATS",
     "YEARS",
+    "AddParticipantForm",
     "AgendaConfirmForm",
     "AgendaImportForm",
     "AttachmentForm",
@@ -51,6 +56,8 @@ __all__ = [
     "EventForm",
     "ExportForm",
     "ExtraMeetingForm",
+    "ImportConfirmForm",
+    "ImportForm",
     "MaterialForm",
     "MessageForm",
     "MinutesForm",
@@ -61,6 +68,7 @@ __all__ = [
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",
+    "ReminderPlanForm",
     "RetentionForm",
     "SeriesForm",
     "SessionForm",

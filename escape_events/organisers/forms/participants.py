@@ -133,3 +133,50 @@ class MessageForm(forms.Form):
     include_inactive = forms.BooleanField(
         label="Also write to people who cancelled or were declined", required=False
     )
+
+
+class AddParticipantForm(forms.Form):
+    """One person, added by an organiser; invited by mail if they have no account yet."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Family name", max_length=150)
+    email = forms.EmailField(label="E-mail address")
+    affiliation = forms.CharField(max_length=200, required=False)
+    mode = forms.ChoiceField(label="Attends", choices=Mode.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, modes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].choices = [(m, label) for m, label in Mode.choices if m in modes]
+        if len(self.fields["mode"].choices) == 1:
+            self.fields["mode"].initial = self.fields["mode"].choices[0][0]
+
+    def clean(self):
+        data = super().clean()
+        for name in ("first_name", "last_name"):
+            if name in data and not data[name].strip():
+                self.add_error(name, "This field is required.")
+        return data
+
+
+class ImportForm(forms.Form):
+    """A CSV list of people: e-mail, name (or first and family name), affiliation, mode."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Exported from Indico, a spreadsheet (“CSV UTF-8”) or similar, at most 1 MB.",
+    )
+    default_mode = forms.ChoiceField(
+        label="Mode for rows that do not say",
+        choices=Mode.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, modes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(m, label) for m, label in Mode.choices if m in modes]
+        self.fields["default_mode"].choices = choices
+        self.fields["default_mode"].initial = choices[0][0] if choices else None
+
+
+class ImportConfirmForm(forms.Form):
+    rows = forms.CharField(widget=forms.HiddenInput, max_length=2_000_000)

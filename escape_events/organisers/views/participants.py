@@ -80,15 +80,17 @@ def participant_list(request, slug):
         return render(request, "organisers/participants.html", context, status=400)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     purged_at, removed = removed_registrations(event)
-    columns = [selectors.answer_column(question) for question in questions]
+    shown = selectors.table_questions(questions)
+    columns = [selectors.answer_column(question) for question in shown]
     for registration in page:
         registration.answer_values = [getattr(registration, column) for column in columns]
+        registration.affiliation = getattr(registration, selectors.AFFILIATION)
     context = {
         "event": event,
         "purged_at": purged_at,
         "removed": removed,
         "form": form,
-        "questions": questions,
+        "questions": shown,
         "page": page,
         "query": urlencode(form.as_query()),
         "bulk_form": BulkActionForm(),

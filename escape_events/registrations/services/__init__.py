@@ -10,7 +10,8 @@ Each module imports only the ones listed before it: seats (the lock and derived 
 promotion (waiting lists), then registering, attendee_actions (cancel, switch mode),
 organiser_actions (approve, reject, promote by hand), registration_settings (capacities,
 window, groups, retention) and privacy (retention purge, a person leaving), which cancels
-through attendee_actions and stores the retention period through registration_settings.
+through attendee_actions and stores the retention period through registration_settings;
+adding (organisers add people, through registering) and following (series followers) come last.
 Import the names from here; the race tests switch the lock off on the module that holds it
 (`services.seats.LOCKING_ENABLED`).
 """
@@ -26,7 +27,9 @@ from ..rules import (
     registration_closes,
     retention_months,
 )
+from .adding import Added, add_participant
 from .attendee_actions import cancel_registration, switch_mode
+from .following import follow_series, unfollow_series
 from .organiser_actions import approve, promote_by_hand, reject
 from .privacy import (
     forget_person,
@@ -43,14 +46,17 @@ from .seats import Mode, Status
 __all__ = [
     "MAX_ANSWER_LENGTH",
     "SETTING_FIELDS",
+    "Added",
     "Mode",
     "RegistrationRefused",
     "RegistrationRequest",
     "Status",
+    "add_participant",
     "approve",
     "cancel_registration",
     "cancellation_deadline",
     "clean_answers",
+    "follow_series",
     "forget_person",
     "is_organiser",
     "promote_by_hand",
@@ -69,4 +75,5 @@ __all__ = [
     "set_listing_consent",
     "set_retention_period",
     "switch_mode",
+    "unfollow_series",
 ]

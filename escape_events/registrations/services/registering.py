@@ -47,13 +47,18 @@ def _place(
 
 
 def register_together(
-    *, user: AbstractBaseUser, requests: Sequence[RegistrationRequest], now=None
+    *,
+    user: AbstractBaseUser,
+    requests: Sequence[RegistrationRequest],
+    now=None,
+    added_by: AbstractBaseUser | None = None,
 ) -> list[tuple[Registration, bool]]:
     """Register one person for one or several (co-located) events in one transaction.
 
     Returns (registration, created) per request. Submitting again while a registration is active
     returns the existing one unchanged: a double click or a browser retry makes no second row.
-    Nothing is stored when any request is refused.
+    Nothing is stored when any request is refused. `added_by`: an organiser registers the
+    person (`adding.add_participant`), under the same seat rules but without the personal ones.
     """
     results: list[tuple[Registration, bool]] = []
     try:
@@ -62,7 +67,9 @@ def register_together(
             # Read the clock inside the lock: the waiting list is ordered by it.
             now = now or timezone.now()
             for request in requests:
-                results.append(_register_one(user=user, request=request, now=now))
+                results.append(
+                    _register_one(user=user, request=request, now=now, added_by=added_by)
+                )
     except IntegrityError:
         # Only reachable without the lock (or a concurrent request for the same person):
         # the database's one-active-registration rule held, so hand back what exists.
@@ -101,11 +108,18 @@ def register(
     return register_together(user=user, requests=[request], now=now)[0]
 
 
-def _register_one(*, user, request: RegistrationRequest, now) -> tuple[Registration, bool]:
+# What an organiser adding someone by hand may override: the registration window, the person's
+# unconfirmed address (they are invited), group restrictions. Seats and the event's state stay.
+ORGANISER_WAIVES = frozenset({"not_open", "closed", "unverified", "restricted", "login"})
+
+
+def _register_one(
+    *, user, request: RegistrationRequest, now, added_by=None
+) -> tuple[Registration, bool]:
     event = Event.objects.get(pk=request.event.pk)
     settings = settings_for(event)
     reason = refusal_reason(event=event, settings=settings, user=user, now=now)
-    if reason:
+    if reason and not (added_by is not None and reason.code in ORGANISER_WAIVES):
         raise reason
     existing = Registration.objects.filter(
         event=event, user=user, status__in=Registration.ACTIVE_STATUSES
@@ -120,7 +134,9 @@ def _register_one(*, user, request: RegistrationRequest, now) -> tuple[Registrat
         or not settings.allows(request.wait_for_mode)
     ):
         raise RegistrationRefused("This waiting list is not offered.", code="tampered")
-    answers = clean_answers(questions=list(event.questions.all()), answers=request.answers)
+    # People added by organisers answer nothing: their answers are theirs to give.
+    questions = [] if added_by is not None else list(event.questions.all())
+    answers = clean_answers(questions=questions, answers=request.answers)
     availability = read_availability(settings)
     registration = Registration.objects.create(
         event=event,
@@ -141,7 +157,9 @@ def _register_one(*, user, request: RegistrationRequest, now) -> tuple[Registrat
         Answer(registration=registration, question_id=pk, value=value)
         for pk, value in answers.items()
     )
-    mails.after_commit(registration, "registered")
+    mails.after_commit(
+        registration, "registered", added_by=added_by.display_name if added_by else ""
+    )
     line = line_of(registration)
     if line and availability[line].free != 0:
         # A seat is free although people are in line (a stale page asked to wait, or those ahead

@@ -1,6 +1,8 @@
 from django import template
 
 from ..forms import RegistrationForm
+from ..reminders import describe_minutes, reminder_minutes_for
+from ..selectors import follows
 from ..selectors import registration_panel as build_panel
 
 register = template.Library()
@@ -13,13 +15,30 @@ def registration_panel(context, event):
     panel = build_panel(event, request.user)
     form = context.get("registration_form")
     if form is None and panel.settings and not panel.registration and not panel.refusal:
-        form = RegistrationForm(panel=panel)
+        form = RegistrationForm(panel=panel, user=request.user)
     return {
         "panel": panel,
         "form": form,
         "error": context.get("registration_error", ""),
         "request": request,
         "user": request.user,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("registrations/series_box.html", takes_context=True)
+def series_participation(context, series, show_link=True):
+    """Follow a series (reminders before each meeting) and, for signed-in people, its video
+    link, as for open events; visitors are asked to sign in. Opened meetings that take
+    registrations show the link in their registration box instead (`show_link=False`)."""
+    request = context["request"]
+    return {
+        "series": series,
+        "following": follows(request.user, series),
+        "plan": describe_minutes(reminder_minutes_for(series)),
+        "show_link": show_link and bool(series.online_url),
+        "user": request.user,
+        "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
 

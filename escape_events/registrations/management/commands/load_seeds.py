@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from escape_events.events.demo import ensure_demo_organiser
 from escape_events.events.seeding import load_seeds
+from escape_events.registrations.demo import ensure_demo_people
 from escape_events.registrations.seeding import load_registration_seeds
 from escape_events.timetable.seeding import load_agenda_seeds
 
@@ -33,6 +35,11 @@ class Command(BaseCommand):
             if settings.PRODUCTION:
                 raise CommandError("The demo organiser is for development only.")
             email, password = ensure_demo_organiser()
+            demo = ensure_demo_people(get_user_model().objects.get(email=email))
+            self.stdout.write(
+                "Demo participants (invented): {registered} on the SWAN hands-on demo, "
+                "{checked_in} checked in; the WP2 series has {followers} followers.".format(**demo)
+            )
             self.stdout.write(
                 self.style.SUCCESS(f"Demo organiser: log in as {email} with password {password}")
             )

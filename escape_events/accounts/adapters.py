@@ -1,0 +1,69 @@
+"""allauth hooks: mails name the site's public address, and provider claims fill the profile.
+
+allauth builds links from the request (or the Sites table, filled once at migrate time), so
+behind a proxy or on another port its mails named an address nobody can open. Every `*_url` in
+a mail's context and the site named in it follow SITE_URL instead, as calendar feeds do.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+
+from .services import claims_from_extra_data, fill_profile_from_claims, profile_from_claims
+
+
+@dataclass(frozen=True)
+class PublicSite:
+    """What allauth's mail templates read from `current_site`."""
+
+    name: str
+    domain: str
+
+
+def public_site() -> PublicSite:
+    return PublicSite(name="escape_events", domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def on_site_url(url: str) -> str:
+    """The same path, query and fragment under SITE_URL's scheme and host."""
+    parts = urlsplit(url)
+    if not (parts.scheme and parts.netloc):
+        return url
+    site = urlsplit(settings.SITE_URL)
+    path = site.path.rstrip("/") + parts.path
+    return urlunsplit((site.scheme, site.netloc, path, parts.query, parts.fragment))
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        context = {
+            **{
+                key: on_site_url(value)
+                if key.endswith("_url") and isinstance(value, str)
+                else value
+                for key, value in context.items()
+            },
+            "current_site": public_site(),
+        }
+        super().send_mail(template_prefix, email, context)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """A provider login fills names and affiliation from the claims (given_name, family_name or
+    name, and the affiliation claims of `services.AFFILIATION_CLAIMS`)."""
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        claims = claims_from_extra_data(sociallogin.account.extra_data or {})
+        fill_profile_from_claims(user=user, claims=claims)
+        return user
+
+    def get_signup_form_initial_data(self, sociallogin) -> dict:
+        claims = claims_from_extra_data(sociallogin.account.extra_data or {})
+        return {
+            **super().get_signup_form_initial_data(sociallogin),
+            "affiliation": profile_from_claims(claims)["affiliation"],
+        }

@@ -1,0 +1,279 @@
+"""Reading a list of people (CSV from Indico, a spreadsheet, a mailing list) before importing it.
+
+`read_people` turns the uploaded bytes into rows or says plainly why it cannot; `preview` tells,
+row by row, what an import would do now (make an account, register an existing one, skip
+someone already registered, refuse with the reason), storing nothing. The valid rows travel to
+the confirmation signed (`seal`/`unseal`), so nothing is kept on the server in between.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from escape_events.events.models import Event
+from escape_events.registrations.availability import load_availability
+from escape_events.registrations.models import Registration, RegistrationSettings
+
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 2000
+SEAL_MAX_AGE = 3600  # seconds between the preview and the confirmation
+Mode = Registration.Mode
+
+# Column titles as Indico, pretix, Eventbrite and people write them (compared without case,
+# spaces or punctuation).
+HEADERS = {
+    "email": {"email", "emailaddress", "mail", "e-mail"},
+    "first_name": {"firstname", "givenname", "first", "forename", "prenom"},
+    "last_name": {"lastname", "familyname", "surname", "last", "nom"},
+    "name": {"name", "fullname", "participant", "participantname", "attendee"},
+    "affiliation": {
+        "affiliation", "institution", "institute", "organisation", "organization",
+        "company", "university",
+    },
+    "mode": {
+        "mode", "attendance", "participation", "attendancemode", "participationmode",
+        "howwillyouattend", "attendancetype", "participationtype",
+    },
+}  # fmt: skip
+MODE_WORDS = {
+    Mode.ONSITE: {"onsite", "inperson", "person", "physical", "local", "venue", "presential"},
+    Mode.REMOTE: {"remote", "online", "virtual", "videoconference", "zoom", "remotely"},
+}
+
+
+class ListUnreadable(ValueError):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+@dataclass
+class PersonRow:
+    line: int
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    affiliation: str = ""
+    mode: str = ""
+    mode_text: str = ""
+
+
+def _key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in decomposed if c.isascii()))
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without Excel's byte-order mark), else Windows-1252 as Excel on Windows
+    writes "CSV"; the preview shows names, so a wrong guess is seen before anything is stored."""
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        raise ListUnreadable(
+            "The file is neither UTF-8 nor Windows-1252 text; save it as “CSV UTF-8”."
+        ) from None
+
+
+def read_people(data: bytes, *, default_mode: str) -> tuple[list[PersonRow], str]:
+    """The people in a CSV file, and the encoding it was read with."""
+    if len(data) > MAX_BYTES:
+        raise ListUnreadable(f"The file is larger than {MAX_BYTES // 1024} KB; split it.")
+    if b"\x00" in data[:4096]:
+        raise ListUnreadable("This is not a CSV text file (an Excel .xlsx? save it as CSV).")
+    text, encoding = _decode(data)
+    if not text.strip():
+        raise ListUnreadable("The file is empty.")
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise ListUnreadable(f"The file is not valid CSV: {error}.") from None
+    columns = {}
+    for index, title in enumerate(header):
+        for field, names in HEADERS.items():
+            if _key(title) in {_key(name) for name in names}:
+                columns.setdefault(field, index)
+    if "email" not in columns or not (
+        "name" in columns or {"first_name", "last_name"} <= columns.keys()
+    ):
+        seen = ", ".join(f"“{title.strip()}”" for title in header if title.strip()) or "none"
+        raise ListUnreadable(
+            "The first line must name the columns: an e-mail column and either a name "
+            "column or first and family name columns (and optionally affiliation and mode). "
+            f"Found: {seen}."
+        )
+    rows = []
+    try:
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise ListUnreadable(f"The list has more than {MAX_ROWS} people; split it.")
+            rows.append(_row(reader.line_num, values, columns, default_mode))
+    except csv.Error as error:
+        raise ListUnreadable(f"Line {reader.line_num} is not valid CSV: {error}.") from None
+    if not rows:
+        raise ListUnreadable("The file names its columns but lists nobody.")
+    return rows, encoding
+
+
+def _row(line: int, values: list[str], columns: dict[str, int], default_mode: str) -> PersonRow:
+    def get(field: str) -> str:
+        index = columns.get(field)
+        return " ".join(values[index].split()) if index is not None and index < len(values) else ""
+
+    first, last = get("first_name"), get("last_name")
+    if not (first or last):
+        full = get("name")
+        if "," in full:  # "Lovelace, Ada", as Indico lists people
+            last, _, first = (part.strip() for part in full.partition(","))
+        else:
+            first, _, last = full.partition(" ")
+    mode_text = get("mode")
+    mode = default_mode if not mode_text else _mode(mode_text)
+    return PersonRow(
+        line=line,
+        email=get("email"),
+        first_name=first,
+        last_name=last,
+        affiliation=get("affiliation"),
+        mode=mode,
+        mode_text=mode_text,
+    )
+
+
+def _mode(text: str) -> str:
+    key = _key(text)
+    for mode, words in MODE_WORDS.items():
+        if key in words or any(key.startswith(word) for word in words):
+            return mode
+    return ""
+
+
+@dataclass
+class Outcome:
+    row: PersonRow
+    action: str  # "create", "register", "skip" or "refuse"
+    reason: str = ""  # why refused or skipped; for the others, what will happen
+    place: str = ""  # "confirmed", "waiting list", "pending approval" (as of now)
+
+    @property
+    def will_store(self) -> bool:
+        return self.action in ("create", "register")
+
+
+def preview(event: Event, rows: list[PersonRow]) -> list[Outcome]:
+    """What importing these rows would do now, row by row, in a fixed number of queries."""
+    settings = RegistrationSettings.objects.filter(event=event).first()
+    written = {row.email for row in rows if row.email}
+    wanted = written | {email.casefold() for email in written}
+    accounts = {
+        email.casefold(): pk
+        for pk, email in get_user_model()
+        .objects.filter(email__in=wanted)
+        .values_list("pk", "email")
+    }
+    accounts.update(
+        (email.casefold(), user_id)
+        for user_id, email in EmailAddress.objects.filter(email__in=wanted).values_list(
+            "user_id", "email"
+        )
+    )
+    registered = dict(
+        Registration.objects.filter(
+            event=event,
+            status__in=Registration.ACTIVE_STATUSES,
+            user_id__in=set(accounts.values()),
+        ).values_list("user_id", "status")
+    )
+    offers = {item.mode: item for item in load_availability(settings).offered} if settings else {}
+    free = {mode: item.free for mode, item in offers.items()}
+    queued = {mode: item.waiting > 0 for mode, item in offers.items()}
+    seen: dict[str, int] = {}
+    outcomes = []
+    for row in rows:
+        refusal = _refusal(row, settings, seen)
+        if refusal:
+            outcomes.append(Outcome(row, "refuse", refusal))
+            continue
+        address = row.email.casefold()
+        seen[address] = row.line
+        user_id = accounts.get(address)
+        if user_id in registered:
+            status = dict(Registration.Status.choices)[registered[user_id]].lower()
+            outcomes.append(Outcome(row, "skip", f"already registered ({status})"))
+            continue
+        place = _place(row.mode, free, queued, settings)
+        if user_id is None:
+            outcomes.append(
+                Outcome(row, "create", "new account; invited to choose a password", place)
+            )
+        else:
+            outcomes.append(Outcome(row, "register", "has an account", place))
+    return outcomes
+
+
+def _refusal(row: PersonRow, settings, seen: dict[str, int]) -> str:
+    if not row.email:
+        return "no e-mail address"
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        return f"“{row.email}” is not an e-mail address"
+    if row.email.casefold() in seen:
+        return f"the same address as line {seen[row.email.casefold()]}"
+    if not (row.first_name and row.last_name):
+        return "first and family name needed"
+    if len(row.first_name) > 150 or len(row.last_name) > 150 or len(row.affiliation) > 200:
+        return "a name or affiliation is too long"
+    if not row.mode:
+        return f"mode “{row.mode_text}” unknown (on-site or remote)"
+    if settings is not None and not settings.allows(row.mode):
+        return f"{Mode(row.mode).label.lower()} attendance is not offered"
+    return ""
+
+
+def _place(mode: str, free: dict, queued: dict, settings) -> str:
+    """Where the person would land with the seats as they are now (and the rows before)."""
+    left = free.get(mode)
+    if queued.get(mode) or (left is not None and left <= 0):
+        queued[mode] = True
+        return "waiting list"
+    if left is not None:
+        free[mode] = left - 1
+    return "pending approval" if settings and settings.needs_approval else "confirmed"
+
+
+def seal(event: Event, user, rows: list[PersonRow]) -> str:
+    """The rows to import, signed for this event and organiser, valid for an hour."""
+    return signing.dumps([asdict(row) for row in rows], salt=_salt(event, user), compress=True)
+
+
+def unseal(event: Event, user, token: str) -> list[PersonRow]:
+    try:
+        data = signing.loads(token, salt=_salt(event, user), max_age=SEAL_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ListUnreadable(
+            "The preview is more than an hour old; upload the file again."
+        ) from None
+    except signing.BadSignature:
+        raise ListUnreadable("The import could not be confirmed; upload the file again.") from None
+    return [PersonRow(**item) for item in data]
+
+
+def _salt(event: Event, user) -> str:
+    return f"escape_events.import:{event.pk}:{user.pk}"

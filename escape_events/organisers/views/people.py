@@ -1,0 +1,146 @@
+"""Adding people by hand and importing a list: preview first, store only when confirmed."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from escape_events.registrations.models import Registration
+from escape_events.registrations.services import RegistrationRefused, add_participant
+
+from .. import selectors
+from ..forms import AddParticipantForm, ImportConfirmForm, ImportForm
+from ..imports import ListUnreadable, preview, read_people, seal, unseal
+from ..permissions import organised_event_or_404
+
+
+def _modes(event) -> list[str]:
+    stored = selectors.registration_settings(event)
+    if stored is None or not stored.registration_required:
+        return []
+    return [mode for mode in Registration.Mode.values if stored.allows(mode)]
+
+
+def _page(request, event, *, add_form=None, import_form=None, status=200, **extra):
+    modes = _modes(event)
+    context = {
+        "event": event,
+        "takes_registrations": bool(modes),
+        "add_form": add_form or AddParticipantForm(modes=modes),
+        "import_form": import_form or ImportForm(modes=modes),
+        **extra,
+    }
+    return render(request, "organisers/add_people.html", context, status=status)
+
+
+@login_required
+@require_GET
+def add_people(request, slug):
+    return _page(request, organised_event_or_404(request.user, slug))
+
+
+def _done_message(added) -> str:
+    registration = added.registration
+    person = registration.user
+    state = f"{registration.get_status_display().lower()}, {registration.get_mode_display()}"
+    if not added.registered:
+        return f"{person.display_name} was already registered ({state}); nothing changed."
+    invite = (
+        " An invitation to choose a password went with the confirmation." if added.invited else ""
+    )
+    return f"{person.display_name} is registered ({state}).{invite}"
+
+
+@login_required
+@require_POST
+def add_participant_view(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    form = AddParticipantForm(request.POST, modes=_modes(event))
+    if not form.is_valid():
+        return _page(request, event, add_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        added = add_participant(
+            event=event,
+            by=request.user,
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            affiliation=data["affiliation"],
+            mode=data["mode"],
+        )
+    except RegistrationRefused as refused:
+        form.add_error(None, refused.message)
+        return _page(request, event, add_form=form, status=refused.status)
+    messages.success(request, _done_message(added))
+    return redirect("organisers:participants", slug=event.slug)
+
+
+@login_required
+@require_POST
+def import_preview(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    form = ImportForm(request.POST, request.FILES, modes=_modes(event))
+    if not form.is_valid():
+        return _page(request, event, import_form=form, status=400)
+    try:
+        rows, encoding = read_people(
+            form.cleaned_data["file"].read(), default_mode=form.cleaned_data["default_mode"]
+        )
+    except ListUnreadable as error:
+        form.add_error("file", str(error))
+        return _page(request, event, import_form=form, status=400)
+    outcomes = preview(event, rows)
+    storing = [outcome.row for outcome in outcomes if outcome.will_store]
+    context = {
+        "event": event,
+        "outcomes": outcomes,
+        "counts": Counter(outcome.action for outcome in outcomes),
+        "encoding": encoding,
+        "filename": form.cleaned_data["file"].name,
+        "confirm_form": ImportConfirmForm(initial={"rows": seal(event, request.user, storing)}),
+        "storing": len(storing),
+    }
+    return render(request, "organisers/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, slug):
+    event = organised_event_or_404(request.user, slug)
+    form = ImportConfirmForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ListUnreadable("The import could not be confirmed; upload the file again.")
+        rows = unseal(event, request.user, form.cleaned_data["rows"])
+    except ListUnreadable as error:
+        messages.error(request, str(error))
+        return redirect("organisers:add_people", slug=event.slug)
+    done: Counter = Counter()
+    refused: list[str] = []
+    for row in rows:
+        try:
+            added = add_participant(
+                event=event,
+                by=request.user,
+                email=row.email,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                affiliation=row.affiliation,
+                mode=row.mode,
+            )
+        except RegistrationRefused as refusal:
+            refused.append(f"line {row.line} ({row.email}): {refusal.message}")
+            continue
+        if not added.registered:
+            done["already registered"] += 1
+            continue
+        done[added.registration.get_status_display().lower()] += 1
+        done["invited"] += added.invited
+    summary = ", ".join(f"{count} {what}" for what, count in done.items() if count)
+    messages.success(request, f"Import done: {summary or 'nobody to add'}.")
+    for line in refused:
+        messages.warning(request, f"Not imported: {line}")
+    return redirect("organisers:participants", slug=event.slug)

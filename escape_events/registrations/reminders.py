@@ -1,0 +1,310 @@
+"""Reminders before events and meetings: who gets which, and sending each exactly once.
+
+`send_due_reminders` is run every few minutes by `manage.py send_reminders` (cron or a systemd
+timer, see the README). Each run picks, per event or meeting, the latest reminder whose time has
+come (one day, one hour before...) and mails it to the people it is for:
+- confirmed registrants of an event (or of an opened meeting): remote ones get the join link,
+  on-site ones their ticket;
+- followers of a series, before each of its meetings, with the join link.
+Someone who registered or followed after a reminder's time gets the next one, not a late one.
+Every mail is claimed first by inserting a `SentReminder` row; the database lets one of several
+senders running at once have it, so nobody is reminded twice.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from escape_events.events.models import Event, Series
+from escape_events.events.selectors import Occurrence, occurrences_between
+from escape_events.events.templatetags.event_times import describe_span
+from escape_events.outbox.messages import EventMail
+
+from .checkin import ticket_qr_png
+from .models import (
+    DEFAULT_REMINDERS,
+    REMINDER_CHOICES,
+    Registration,
+    ReminderPlan,
+    SentReminder,
+    SeriesFollower,
+)
+
+logger = logging.getLogger(__name__)
+
+# Reminders reach this far ahead at most (the longest offset an organiser can pick).
+HORIZON = timedelta(minutes=max(minutes for minutes, _label in REMINDER_CHOICES))
+LABELS = dict(REMINDER_CHOICES)
+Status = Registration.Status
+Mode = Registration.Mode
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One mail to one person: what it is about, which reminder, and what the person holds."""
+
+    user: object
+    item: Event | Occurrence  # what happens: an event, or a meeting of a series
+    minutes_before: int
+    registration: Registration | None = None  # None for followers of a series
+
+    @property
+    def series(self) -> Series | None:
+        return self.item.series
+
+    @property
+    def recurrence_id(self) -> datetime | None:
+        return self.item.recurrence_id
+
+    @property
+    def join_url(self) -> str:
+        """The video link for people attending remotely: remote registrants and followers."""
+        if self.registration is not None and not (
+            self.registration.mode == Mode.REMOTE and self.registration.status == Status.CONFIRMED
+        ):
+            return ""
+        if isinstance(self.item, Occurrence):
+            override = self.item.override
+            return (override.online_url if override else "") or self.item.series.online_url
+        return self.item.online_url
+
+    @property
+    def has_ticket(self) -> bool:
+        return self.registration is not None and self.registration.mode == Mode.ONSITE
+
+    @property
+    def when_label(self) -> str:
+        return LABELS.get(self.minutes_before, f"{self.minutes_before} minutes before")
+
+
+def plan_minutes(*plans: ReminderPlan | None) -> list[int]:
+    """The first plan given wins (an opened meeting's own, then its series'); else the default."""
+    for plan in plans:
+        if plan is not None:
+            return sorted({int(m) for m in plan.minutes_before if int(m) > 0}, reverse=True)
+    return list(DEFAULT_REMINDERS)
+
+
+def due_offset(start: datetime, minutes: list[int], now: datetime) -> int | None:
+    """The reminder whose time has come most recently (the smallest offset already due)."""
+    due = [m for m in minutes if start - timedelta(minutes=m) <= now < start]
+    return min(due) if due else None
+
+
+def _plan(obj) -> ReminderPlan | None:
+    try:
+        return obj.reminder_plan
+    except ReminderPlan.DoesNotExist:
+        return None
+
+
+def due_reminders(now: datetime) -> list[Reminder]:
+    """Every reminder due at `now` (sent or not; the claim decides), registrants first."""
+    reminders: list[Reminder] = []
+    events = list(
+        Event.objects.filter(
+            start__gt=now, start__lte=now + HORIZON, status=Event.Status.SCHEDULED
+        ).select_related("venue", "series", "reminder_plan", "series__reminder_plan")
+    )
+    for event in events:
+        minutes = due_offset(
+            event.start, plan_minutes(_plan(event), event.series and _plan(event.series)), now
+        )
+        if minutes is None:
+            continue
+        due_at = event.start - timedelta(minutes=minutes)
+        registrations = Registration.objects.filter(
+            event=event,
+            status=Status.CONFIRMED,
+            status_changed_at__lte=due_at,
+            user__isnull=False,  # a person who deleted their account is gone
+        ).select_related("user")
+        item = _as_meeting(event) if event.series_id else event
+        reminders.extend(
+            Reminder(registration.user, item, minutes, registration)
+            for registration in registrations
+        )
+    followed = list(
+        Series.objects.filter(followers__isnull=False)
+        .distinct()
+        .select_related("venue", "reminder_plan")
+    )
+    followers = _followers_by_series(followed)
+    for meeting in occurrences_between(now, now + HORIZON, followed):
+        if meeting.is_cancelled or meeting.start <= now:
+            continue
+        override_plan = _plan(meeting.override) if meeting.override else None
+        minutes = due_offset(meeting.start, plan_minutes(override_plan, _plan(meeting.series)), now)
+        if minutes is None:
+            continue
+        due_at = meeting.start - timedelta(minutes=minutes)
+        reminders.extend(
+            Reminder(follower.user, meeting, minutes)
+            for follower in followers[meeting.series.pk]
+            if follower.created_at <= due_at
+        )
+    return reminders
+
+
+def _followers_by_series(series: list[Series]) -> dict[int, list[SeriesFollower]]:
+    found: dict[int, list[SeriesFollower]] = {item.pk: [] for item in series}
+    for follower in SeriesFollower.objects.filter(series__in=series).select_related("user"):
+        found[follower.series_id].append(follower)
+    return found
+
+
+def _as_meeting(event: Event) -> Occurrence:
+    """An opened meeting as a meeting of its series, so registrants and followers share a key."""
+    return Occurrence(event.series, event.recurrence_id, event.start, event.end, event)
+
+
+def reminder_message(reminder: Reminder) -> EventMail:
+    item = reminder.item
+    event = item.override if isinstance(item, Occurrence) and item.override else item
+    context = {
+        "reminder": reminder,
+        "user": reminder.user,
+        "item": item,
+        "title": item.title,
+        "when": describe_span(item),
+        "time_zone": item.time_zone,
+        "venue": item.venue,
+        "registration": reminder.registration,
+        "join_url": reminder.join_url,
+        "page_url": settings.SITE_URL + item.get_absolute_url(),
+        "site_url": settings.SITE_URL,
+        "series": reminder.series,
+        "remote_note": event.remote_note if isinstance(event, Event) else item.series.remote_note,
+    }
+    subject = f"Reminder: {item.title}, {describe_span(item)}"
+    message = EventMail(  # undelivered, it shows to the event's organisers
+        event_id=event.pk if isinstance(event, Event) else None,
+        subject=" ".join(subject.split()),
+        body=render_to_string("mail/registrations/reminder.txt", context),
+        to=[reminder.user.email],
+    )
+    message.attach_alternative(
+        render_to_string("mail/registrations/reminder.html", context), "text/html"
+    )
+    if reminder.has_ticket and reminder.registration.status == Status.CONFIRMED:
+        message.attach("check-in-qr-code.png", ticket_qr_png(reminder.registration), "image/png")
+    return message
+
+
+def _claim(reminder: Reminder, now: datetime) -> SentReminder | None:
+    """Insert the row that says "this one is mine"; None when another sender has it."""
+    series = reminder.series
+    item = reminder.item
+    event = item.override if isinstance(item, Occurrence) else item
+    try:
+        with transaction.atomic():
+            return SentReminder.objects.create(
+                user=reminder.user,
+                event=event,
+                series=series,
+                recurrence_id=reminder.recurrence_id if series else None,
+                starts_at=item.start,
+                minutes_before=reminder.minutes_before,
+                claimed_at=now,
+            )
+    except IntegrityError:
+        return None
+
+
+@dataclass
+class SendOutcome:
+    sent: int = 0
+    already: int = 0
+    failed: int = 0
+
+
+def send_due_reminders(*, now: datetime | None = None) -> SendOutcome:
+    """Send every due reminder not yet claimed; safe to run twice at once or on two machines.
+
+    The claim and the mail commit together: with the outbox (production) the mail is stored in
+    the same transaction as its claim, so a reminder is either claimed and on its way or
+    neither. A mail that fails rolls its claim back, so the next run tries again."""
+    now = now or timezone.now()
+    outcome = SendOutcome()
+    for reminder in due_reminders(now):
+        try:
+            with transaction.atomic():
+                claim = _claim(reminder, now)
+                if claim is None:
+                    outcome.already += 1
+                    continue
+                reminder_message(reminder).send()
+                SentReminder.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+        except Exception:
+            logger.exception("a reminder to user %s failed; retried next run", reminder.user.pk)
+            outcome.failed += 1
+            continue
+        outcome.sent += 1
+    return outcome
+
+
+def set_reminder_plan(*, minutes_before: list[int], event: Event | None = None, series=None):
+    """Choose the reminders of an event or a series (an empty list: none at all)."""
+    allowed = set(LABELS)
+    if any(minutes not in allowed for minutes in minutes_before):
+        raise ValueError(f"Reminders can be sent {', '.join(LABELS.values())}.")
+    wanted = sorted(set(minutes_before), reverse=True)
+    plan, _ = ReminderPlan.objects.update_or_create(
+        event=event, series=series, defaults={"minutes_before": wanted}
+    )
+    return plan
+
+
+def reminder_minutes_for(item: Event | Series) -> list[int]:
+    """The reminders that apply to an event (its own plan, then its series') or a series."""
+    if isinstance(item, Series):
+        return plan_minutes(_plan(item))
+    return plan_minutes(_plan(item), item.series and _plan(item.series))
+
+
+def describe_minutes(minutes: list[int]) -> str:
+    """E.g. "1 day before and 1 hour before"; "no reminders" for an empty plan."""
+    labels = [LABELS.get(m, f"{m} minutes before") for m in sorted(minutes, reverse=True)]
+    if not labels:
+        return "no reminders"
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+@dataclass(frozen=True)
+class ScheduledReminder:
+    """One reminder of a plan as the organiser's page lists it."""
+
+    minutes_before: int
+    label: str
+    due_at: datetime  # in the event's zone
+    sent: int
+
+
+def reminder_schedule(item: Event | Occurrence, minutes: list[int]) -> list[ScheduledReminder]:
+    """When each reminder of the plan goes out for this start, and how many have gone (1 query)."""
+    key = {"starts_at": item.start}
+    if isinstance(item, Occurrence):
+        key.update(series=item.series, recurrence_id=item.recurrence_id)
+    else:
+        key.update(event=item, series__isnull=True)
+    sent: dict[int, int] = {}
+    rows = SentReminder.objects.filter(sent_at__isnull=False, **key).values_list(
+        "minutes_before", flat=True
+    )
+    for value in rows:
+        sent[value] = sent.get(value, 0) + 1
+    zone = item.local_start.tzinfo
+    return [
+        ScheduledReminder(
+            minutes_before=m,
+            label=LABELS.get(m, f"{m} minutes before"),
+            due_at=(item.start - timedelta(minutes=m)).astimezone(zone),
+            sent=sent.get(m, 0),
+        )
+        for m in sorted(minutes, reverse=True)
+    ]

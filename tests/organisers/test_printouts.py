@@ -1,0 +1,108 @@
+"""PDF printouts read back with pypdf: who is on them, in which order, on how many pages."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from escape_events.registrations.models import Registration
+
+
+def pdf_of(client, event, kind):
+    response = client.get(reverse("organisers:printout", args=[event.slug, kind]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    reader = PdfReader(io.BytesIO(response.content))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    return reader, pages
+
+
+@pytest.fixture
+def attendees(hands_on, register, make_person):
+    """Three on-site people (one checked in), one remote, one waiting, one cancelled."""
+    names = [("Zoë", "Ångström", "Uppsala"), ("Ada", "Lovelace", "CERN"), ("Bob", "bell", "")]
+    onsite = [
+        register(hands_on, person=make_person(first_name=first, last_name=last, affiliation=aff))
+        for first, last, aff in names
+    ]
+    Registration.objects.filter(pk=onsite[1].pk).update(checked_in_at=timezone.now())
+    register(hands_on, mode="remote", person=make_person(first_name="Remo", last_name="Te"))
+    register(hands_on, status="waiting", person=make_person(first_name="Wai", last_name="Ting"))
+    register(hands_on, status="cancelled", person=make_person(first_name="Can", last_name="Cel"))
+    return onsite
+
+
+def test_sign_in_sheet_lists_confirmed_on_site_people_by_family_name(
+    client, organiser, hands_on, attendees
+):
+    client.force_login(organiser)
+    reader, pages = pdf_of(client, hands_on, "sign-in-sheet")
+    assert len(reader.pages) == 1
+    text = pages[0]
+    assert "SWAN hands-on" in text and "Signature" in text
+    order = [text.index(name) for name in ("Zoë Ångström", "Bob bell", "Ada Lovelace")]
+    assert order == sorted(order)  # by family name, case and accents aside
+    for absent in ("Remo", "Wai Ting", "Can Cel", "@example.org"):
+        assert absent not in text
+    assert "Page 1 of 1" in text
+
+
+def test_a_long_sign_in_sheet_runs_over_pages_with_the_header_repeated(
+    client, organiser, hands_on, register, make_person
+):
+    for number in range(40):
+        register(hands_on, person=make_person(last_name=f"Person{number:02d}"))
+    client.force_login(organiser)
+    reader, pages = pdf_of(client, hands_on, "sign-in-sheet")
+    assert len(reader.pages) == 3
+    assert all("Signature" in page for page in pages)
+    assert "Page 3 of 3" in pages[-1]
+
+
+def test_badges_eight_to_a_page_with_name_affiliation_event_and_qr_code(
+    client, organiser, hands_on, register, make_person, attendees
+):
+    for number in range(6):  # 3 + 6 = 9 on-site people: two pages
+        register(hands_on, person=make_person(first_name="Extra", last_name=f"N{number}"))
+    client.force_login(organiser)
+    reader, pages = pdf_of(client, hands_on, "badges")
+    assert len(reader.pages) == 2
+    assert pages[0].count("SWAN hands-on") == 8 and pages[1].count("SWAN hands-on") == 1
+    assert "Ada Lovelace" in pages[0] and "CERN" in pages[0]
+    assert "Remo" not in " ".join(pages)
+    # A QR code per badge: nine different images (WeasyPrint shares one resource dictionary).
+    assert len({image.data for page in reader.pages for image in page.images}) == 9
+
+
+def test_certificates_one_page_per_person_checked_in(client, organiser, hands_on, attendees):
+    client.force_login(organiser)
+    reader, pages = pdf_of(client, hands_on, "certificates")
+    assert len(reader.pages) == 1
+    text = pages[0]
+    assert "Certificate of attendance" in text
+    assert "Ada Lovelace" in text and "CERN" in text and "SWAN hands-on" in text
+    assert re.search(r"\(3 hours\)", text)
+    assert "Olga Organiser" in text  # signed for the organisers
+
+
+@pytest.mark.parametrize("kind", ["sign-in-sheet", "badges", "certificates"])
+def test_an_event_without_people_prints_a_page_that_says_so(client, organiser, hands_on, kind):
+    client.force_login(organiser)
+    reader, pages = pdf_of(client, hands_on, kind)
+    assert len(reader.pages) == 1
+    assert "SWAN hands-on" in pages[0]
+
+
+def test_printouts_page_counts_and_an_unknown_printout_is_404(
+    client, organiser, hands_on, attendees
+):
+    client.force_login(organiser)
+    page = client.get(reverse("organisers:printouts", args=[hands_on.slug])).content.decode()
+    assert "Sign-in sheet" in page and "Badges" in page and "Certificates of attendance" in page
+    assert "<strong>3</strong> people" in page and "<strong>1</strong> checked in" in page
+    url = reverse("organisers:printout", args=[hands_on.slug, "passports"])
+    assert client.get(url).status_code == 404
