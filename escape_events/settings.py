@@ -390,6 +390,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # Each task's RUNNING/SUCCESSFUL line helps an operator reading a worker's log; in
+        # development tasks run inline and the lines only bury the address `make run` prints.
+        "django.tasks": {
+            "level": os.environ.get("TASKS_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")
+        },
         # WeasyPrint (PDF printouts) reports each layout step at INFO: keep the log for problems.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from escape_events.events.models import Event
 
-from . import services
+from . import rules, services
 from .models import EntryKind, Session
 
 MAX_BYTES = 1024 * 1024
@@ -49,7 +49,7 @@ class ImportRow:
     new_session: bool = False
     location: str = ""
     description: str = ""
-    speakers: list[services.Person] = field(default_factory=list)
+    speakers: list[rules.Person] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -118,7 +118,7 @@ def _moment(event: Event, day: date | None, value: str, label: str) -> datetime:
         ) from None
 
 
-def _speakers(text: str) -> list[services.Person]:
+def _speakers(text: str) -> list[rules.Person]:
     people = []
     for part in re.split(r"[;\n]", text):
         part = part.strip()
@@ -127,7 +127,7 @@ def _speakers(text: str) -> list[services.Person]:
         match = _PERSON.match(part)
         if match is None:
             raise ValueError(f"cannot read the speaker “{part}”: write Name (Affiliation)")
-        people.append(services.Person(match["name"].strip(), (match["affiliation"] or "").strip()))
+        people.append(rules.Person(match["name"].strip(), (match["affiliation"] or "").strip()))
     return people
 
 
@@ -179,12 +179,12 @@ def _read_row(event: Event, number: int, record: dict, sessions: dict[str, int])
                                ("location", row.location, 200)):  # fmt: skip
         if len(text) > limit or any(ord(c) < 32 for c in text):
             row.errors.append(f"The {label} must be one line of at most {limit} characters.")
-    if len(row.description) > services.TEXT_LIMITS["description"]:
+    if len(row.description) > rules.TEXT_LIMITS["description"]:
         row.errors.append("The description is too long.")
     return row
 
 
-def _slots(rows: list[ImportRow], sessions: dict[str, int]) -> list[services.Slot]:
+def _slots(rows: list[ImportRow], sessions: dict[str, int]) -> list[rules.Slot]:
     """New sessions get stand-in ids (negative), so their rows are checked against each other."""
     stand_ins: dict[str, int] = {}
     slots = []
@@ -196,7 +196,7 @@ def _slots(rows: list[ImportRow], sessions: dict[str, int]) -> list[services.Slo
             session_id = sessions[key]
         else:
             session_id = stand_ins.setdefault(key, -1 - len(stand_ins))
-        slots.append(services.Slot(row.number, row.title, row.start, row.end, session_id))
+        slots.append(rules.Slot(row.number, row.title, row.start, row.end, session_id))
     return slots
 
 
@@ -259,7 +259,7 @@ def read_agenda_csv(event: Event, data: bytes | str) -> ImportPreview:
     if not preview.rows:
         preview.errors.append("The file has no rows below its header.")
     timed = [row for row in preview.rows if row.start and row.end and not row.errors]
-    problems = services.agenda_problems(event, _slots(timed, sessions))
+    problems = rules.agenda_problems(event, _slots(timed, sessions))
     for row in timed:
         for message in problems.get(row.number, []):
             row.errors.append(message)

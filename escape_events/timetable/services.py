@@ -9,7 +9,6 @@ touched, since calendars show its agenda in the event's description.
 
 import zoneinfo
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -21,34 +20,19 @@ from django.utils import timezone
 
 from escape_events.events.attachments import validate_upload
 from escape_events.events.models import Event
-from escape_events.events.templatetags.event_times import describe_span
 
-from .models import AgendaPerson, Convener, Entry, EntryKind, Material, Session, Speaker
-
-# Changes that calendars holding the entry must notice (its iCalendar SEQUENCE grows).
-CALENDAR_FIELDS = ("start", "end", "title", "kind", "location", "session")
-TEXT_LIMITS = {"title": 200, "location": 200, "description": 20_000}
-
-
-@dataclass(frozen=True)
-class Person:
-    """A speaker or convener as the organiser gives them; a user fills in what is left empty."""
-
-    name: str = ""
-    affiliation: str = ""
-    user: object = None
-
-
-@dataclass(frozen=True)
-class Slot:
-    """Where an entry would be, checked before anything is stored. `key` is the entry's pk, or
-    anything else (a row number) for one not stored yet."""
-
-    key: object
-    title: str
-    start: datetime
-    end: datetime
-    session_id: int | None
+from .models import AgendaPerson, Convener, Entry, Material, Session, Speaker
+from .rules import (
+    CALENDAR_FIELDS,
+    Person,
+    Slot,
+    agenda_problems,
+    clean_entry_values,
+    clean_line,
+    clean_link,
+    clean_people,
+    clean_session_values,
+)
 
 
 def _lock(event: Event) -> Event:
@@ -58,58 +42,6 @@ def _lock(event: Event) -> Event:
 def _touch(event: Event) -> None:
     """The event's description in calendars carries the agenda: its feeds must refresh."""
     Event.objects.filter(pk=event.pk).update(updated_at=timezone.now())
-
-
-def _clock(moment: datetime, event: Event, *, with_day: bool) -> str:
-    local = moment.astimezone(event.zone)
-    return f"{local:%a} {local.day} {local:%b %H:%M}" if with_day else f"{local:%H:%M}"
-
-
-def _span_text(slot: Slot, event: Event) -> str:
-    multi = event.is_multi_day
-    return f"{_clock(slot.start, event, with_day=multi)}–{_clock(slot.end, event, with_day=False)}"
-
-
-def _track_name(session_id: int | None, sessions: dict[int, str]) -> str:
-    if session_id is None:
-        return "the main programme (entries outside any session)"
-    return f"the session “{sessions.get(session_id, '')}”"
-
-
-def agenda_problems(event: Event, placed: Sequence[Slot]) -> dict[object, list[str]]:
-    """What is wrong with placing these slots in the event's agenda, by slot key (empty: fine).
-
-    Other stored entries stay where they are; a placed key that is a stored entry's pk stands
-    for that entry at its new place.
-    """
-    problems: dict[object, list[str]] = {}
-    sessions = dict(Session.objects.filter(event=event).values_list("pk", "title"))
-    inside = f"The event runs {describe_span(event)}: entries must lie within it."
-    for slot in placed:
-        if slot.end <= slot.start:
-            problems.setdefault(slot.key, []).append("The end must be after the start.")
-        elif slot.start < event.start or slot.end > event.end:
-            problems.setdefault(slot.key, []).append(inside)
-    keys = {slot.key for slot in placed}
-    stored = [
-        Slot(entry.pk, entry.title, entry.start, entry.end, entry.session_id)
-        for entry in Entry.objects.filter(event=event).only("title", "start", "end", "session")
-        if entry.pk not in keys
-    ]
-    for index, slot in enumerate(placed):
-        if slot.key in problems:
-            continue
-        for other in [*stored, *placed[:index]]:
-            if other.session_id != slot.session_id or other.key in problems:
-                continue
-            if slot.start < other.end and other.start < slot.end:
-                problems.setdefault(slot.key, []).append(
-                    f"It overlaps “{other.title}” ({_span_text(other, event)}) in "
-                    f"{_track_name(slot.session_id, sessions)}: entries of one session follow "
-                    "each other; put parallel items in another session."
-                )
-                break
-    return problems
 
 
 def _require_fits(event: Event, placed: Sequence[Slot]) -> None:
@@ -124,32 +56,6 @@ def _require_fits(event: Event, placed: Sequence[Slot]) -> None:
     )
 
 
-def _single_line(label: str, value: str, limit: int) -> str:
-    value = (value or "").strip()
-    if any(ord(character) < 32 or ord(character) == 127 for character in value):
-        raise ValidationError(f"{label}: keep it on one line, without tabs or control characters.")
-    if len(value) > limit:
-        raise ValidationError(f"{label}: at most {limit} characters (this has {len(value)}).")
-    return value
-
-
-def _clean_people(people: Iterable[Person], label: str) -> list[Person]:
-    cleaned = []
-    for person in people:
-        name = person.name.strip() or (person.user.display_name if person.user else "")
-        affiliation = person.affiliation.strip() or getattr(person.user, "affiliation", "") or ""
-        if not name:
-            raise ValidationError(f"Each {label} needs a name (or a registered participant).")
-        cleaned.append(
-            Person(
-                name=_single_line(f"{label.capitalize()}'s name", name, 200),
-                affiliation=_single_line("Affiliation", affiliation, 200),
-                user=person.user,
-            )
-        )
-    return cleaned
-
-
 def _set_people(model: type[AgendaPerson], owner: dict, people: list[Person]) -> None:
     model.objects.filter(**owner).delete()
     model.objects.bulk_create(
@@ -157,32 +63,12 @@ def _set_people(model: type[AgendaPerson], owner: dict, people: list[Person]) ->
     )
 
 
-def _clean_entry_values(event: Event, values: dict) -> dict:
-    cleaned = dict(values)
-    if "title" in cleaned:
-        cleaned["title"] = _single_line("Title", cleaned["title"], TEXT_LIMITS["title"])
-        if not cleaned["title"]:
-            raise ValidationError("Give the entry a title.")
-    if "location" in cleaned:
-        cleaned["location"] = _single_line("Room or place", cleaned["location"], 200)
-    if "description" in cleaned:
-        cleaned["description"] = (cleaned["description"] or "").replace("\r\n", "\n").strip()
-        if len(cleaned["description"]) > TEXT_LIMITS["description"]:
-            raise ValidationError(f"Description: at most {TEXT_LIMITS['description']} characters.")
-    if "kind" in cleaned and cleaned["kind"] not in EntryKind.values:
-        raise ValidationError(f"Unknown kind of entry “{cleaned['kind']}”.")
-    session = cleaned.get("session")
-    if session is not None and session.event_id != event.pk:
-        raise ValidationError("That session belongs to another event.")
-    return cleaned
-
-
 @transaction.atomic
 def add_entry(*, event: Event, values: dict, speakers: Iterable[Person] = ()) -> Entry:
     """A new entry from `values` (start, end, title; kind, description, location, session)."""
     event = _lock(event)
-    values = _clean_entry_values(event, values)
-    people = _clean_people(speakers, "speaker")
+    values = clean_entry_values(event, values)
+    people = clean_people(speakers, "speaker")
     entry = Entry(event=event, **values)
     _require_fits(event, [Slot(None, entry.title, entry.start, entry.end, entry.session_id)])
     entry.save()
@@ -196,8 +82,8 @@ def update_entry(*, entry: Entry, values: dict, speakers: Iterable[Person] | Non
     """Change an entry; its SEQUENCE grows when calendars must notice (time, title, place)."""
     event = _lock(entry.event)
     current = Entry.objects.get(pk=entry.pk, event=event)
-    values = _clean_entry_values(event, values)
-    people = None if speakers is None else _clean_people(speakers, "speaker")
+    values = clean_entry_values(event, values)
+    people = None if speakers is None else clean_people(speakers, "speaker")
     changed = False
     for name, value in values.items():
         old = current.session_id if name == "session" else getattr(current, name)
@@ -293,26 +179,11 @@ def remove_entry(*, entry: Entry) -> None:
     _touch(event)
 
 
-def _clean_session_values(event: Event, values: dict, session: Session | None = None) -> dict:
-    cleaned = {
-        "title": _single_line("Title", values.get("title", ""), 200),
-        "location": _single_line("Room or place", values.get("location", ""), 200),
-    }
-    if not cleaned["title"]:
-        raise ValidationError("Give the session a title.")
-    taken = Session.objects.filter(event=event, title__iexact=cleaned["title"])
-    if session is not None:
-        taken = taken.exclude(pk=session.pk)
-    if taken.exists():
-        raise ValidationError(f"This event already has a session “{cleaned['title']}”.")
-    return cleaned
-
-
 @transaction.atomic
 def add_session(*, event: Event, values: dict, conveners: Iterable[Person] = ()) -> Session:
     event = _lock(event)
-    values = _clean_session_values(event, values)
-    people = _clean_people(conveners, "convener")
+    values = clean_session_values(event, values)
+    people = clean_people(conveners, "convener")
     session = Session.objects.create(event=event, **values)
     _set_people(Convener, {"session": session}, people)
     _touch(event)
@@ -325,8 +196,8 @@ def update_session(
 ) -> Session:
     event = _lock(session.event)
     current = Session.objects.get(pk=session.pk, event=event)
-    values = _clean_session_values(event, values, current)
-    people = None if conveners is None else _clean_people(conveners, "convener")
+    values = clean_session_values(event, values, current)
+    people = None if conveners is None else clean_people(conveners, "convener")
     Session.objects.filter(pk=current.pk).update(**values, updated_at=timezone.now())
     if values["title"] != current.title or values["location"] != current.location:
         # Calendars show the session's name and room with each of its entries.
@@ -356,7 +227,7 @@ def remove_session(*, session: Session) -> int:
 def add_material_file(*, entry: Entry, uploaded_file, title: str) -> Material:
     """Attach an upload, checked by the same rules as event attachments (type, bytes, size)."""
     event = _lock(entry.event)
-    title = _single_line("Title", title, 200) or uploaded_file.name[:200]
+    title = clean_line("Title", title, 200) or uploaded_file.name[:200]
     content_type = validate_upload(uploaded_file)
     material = Material(
         entry=entry, title=title, content_type=content_type, size=uploaded_file.size
@@ -367,22 +238,12 @@ def add_material_file(*, entry: Entry, uploaded_file, title: str) -> Material:
     return material
 
 
-def _check_link(url: str) -> str:
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or any(c.isspace() for c in url):
-        raise ValidationError("Give a full web address starting with https:// (or http://).")
-    if len(url) > 500:
-        raise ValidationError("The address is too long (at most 500 characters).")
-    return url
-
-
 @transaction.atomic
 def add_material_link(*, entry: Entry, url: str, title: str) -> Material:
     """Link slides, a notebook on SWAN or a recording kept elsewhere."""
     event = _lock(entry.event)
-    url = _check_link(url)
-    title = _single_line("Title", title, 200) or urlsplit(url).netloc
+    url = clean_link(url)
+    title = clean_line("Title", title, 200) or urlsplit(url).netloc
     material = Material.objects.create(entry=entry, title=title, url=url)
     _touch(event)
     return material

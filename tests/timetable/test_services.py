@@ -231,3 +231,19 @@ def test_a_time_zone_correction_keeps_the_agenda_at_the_same_local_times(hands_o
     )
     entry = Entry.objects.get()
     assert entry.start.astimezone(zone).strftime("%H:%M") == "15:00"
+
+
+@pytest.mark.parametrize("breaker", ["\n", "\t", "\u2028", "\u0085", "\x0b", "\u202e"])
+def test_titles_and_names_keep_to_one_line_by_the_site_wide_rule(hands_on, add, breaker):
+    """The same control characters the site refuses in mail subjects (core.headers)."""
+    with pytest.raises(ValidationError, match="one line"):
+        add(hands_on, at(1, "14:00"), at(1, "14:30"), title=f"Intro{breaker}duction")
+    with pytest.raises(ValidationError, match="one line"):
+        services.add_session(event=hands_on, values={"title": f"Day{breaker}one"})
+    with pytest.raises(ValidationError, match="one line"):
+        services.add_entry(
+            event=hands_on,
+            values={"start": at(1, "14:00"), "end": at(1, "14:30"), "title": "Intro"},
+            speakers=[services.Person(f"Ada{breaker}Lovelace")],
+        )
+    assert not Entry.objects.exists()

@@ -1,0 +1,167 @@
+"""What an agenda must respect, checked before anything is stored; these read, never write.
+
+Entries lie inside their event (multi-day events: any of its days); entries of one session follow
+each other (entries outside any session form the main programme, one track too); sessions may run
+in parallel. Texts that reach calendars and mails stay on one line, as everywhere on the site.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+
+from escape_events.core.headers import is_control
+from escape_events.events.models import Event
+from escape_events.events.templatetags.event_times import describe_span
+
+from .models import Entry, EntryKind, Session
+
+# Changes that calendars holding the entry must notice (its iCalendar SEQUENCE grows).
+CALENDAR_FIELDS = ("start", "end", "title", "kind", "location", "session")
+TEXT_LIMITS = {"title": 200, "location": 200, "description": 20_000}
+
+
+@dataclass(frozen=True)
+class Person:
+    """A speaker or convener as the organiser gives them; a user fills in what is left empty."""
+
+    name: str = ""
+    affiliation: str = ""
+    user: object = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where an entry would be, checked before anything is stored. `key` is the entry's pk, or
+    anything else (a row number) for one not stored yet."""
+
+    key: object
+    title: str
+    start: datetime
+    end: datetime
+    session_id: int | None
+
+
+def _clock(moment: datetime, event: Event, *, with_day: bool) -> str:
+    local = moment.astimezone(event.zone)
+    return f"{local:%a} {local.day} {local:%b %H:%M}" if with_day else f"{local:%H:%M}"
+
+
+def _span_text(slot: Slot, event: Event) -> str:
+    multi = event.is_multi_day
+    return f"{_clock(slot.start, event, with_day=multi)}–{_clock(slot.end, event, with_day=False)}"
+
+
+def _track_name(session_id: int | None, sessions: dict[int, str]) -> str:
+    if session_id is None:
+        return "the main programme (entries outside any session)"
+    return f"the session “{sessions.get(session_id, '')}”"
+
+
+def agenda_problems(event: Event, placed: Sequence[Slot]) -> dict[object, list[str]]:
+    """What is wrong with placing these slots in the event's agenda, by slot key (empty: fine).
+
+    Other stored entries stay where they are; a placed key that is a stored entry's pk stands
+    for that entry at its new place.
+    """
+    problems: dict[object, list[str]] = {}
+    sessions = dict(Session.objects.filter(event=event).values_list("pk", "title"))
+    inside = f"The event runs {describe_span(event)}: entries must lie within it."
+    for slot in placed:
+        if slot.end <= slot.start:
+            problems.setdefault(slot.key, []).append("The end must be after the start.")
+        elif slot.start < event.start or slot.end > event.end:
+            problems.setdefault(slot.key, []).append(inside)
+    keys = {slot.key for slot in placed}
+    stored = [
+        Slot(entry.pk, entry.title, entry.start, entry.end, entry.session_id)
+        for entry in Entry.objects.filter(event=event).only("title", "start", "end", "session")
+        if entry.pk not in keys
+    ]
+    for index, slot in enumerate(placed):
+        if slot.key in problems:
+            continue
+        for other in [*stored, *placed[:index]]:
+            if other.session_id != slot.session_id or other.key in problems:
+                continue
+            if slot.start < other.end and other.start < slot.end:
+                problems.setdefault(slot.key, []).append(
+                    f"It overlaps “{other.title}” ({_span_text(other, event)}) in "
+                    f"{_track_name(slot.session_id, sessions)}: entries of one session follow "
+                    "each other; put parallel items in another session."
+                )
+                break
+    return problems
+
+
+def clean_line(label: str, value: str, limit: int) -> str:
+    value = (value or "").strip()
+    if any(is_control(character) for character in value):
+        raise ValidationError(f"{label}: keep it on one line, without tabs or control characters.")
+    if len(value) > limit:
+        raise ValidationError(f"{label}: at most {limit} characters (this has {len(value)}).")
+    return value
+
+
+def clean_people(people: Iterable[Person], label: str) -> list[Person]:
+    cleaned = []
+    for person in people:
+        name = person.name.strip() or (person.user.display_name if person.user else "")
+        affiliation = person.affiliation.strip() or getattr(person.user, "affiliation", "") or ""
+        if not name:
+            raise ValidationError(f"Each {label} needs a name (or a registered participant).")
+        cleaned.append(
+            Person(
+                name=clean_line(f"{label.capitalize()}'s name", name, 200),
+                affiliation=clean_line("Affiliation", affiliation, 200),
+                user=person.user,
+            )
+        )
+    return cleaned
+
+
+def clean_entry_values(event: Event, values: dict) -> dict:
+    cleaned = dict(values)
+    if "title" in cleaned:
+        cleaned["title"] = clean_line("Title", cleaned["title"], TEXT_LIMITS["title"])
+        if not cleaned["title"]:
+            raise ValidationError("Give the entry a title.")
+    if "location" in cleaned:
+        cleaned["location"] = clean_line("Room or place", cleaned["location"], 200)
+    if "description" in cleaned:
+        cleaned["description"] = (cleaned["description"] or "").replace("\r\n", "\n").strip()
+        if len(cleaned["description"]) > TEXT_LIMITS["description"]:
+            raise ValidationError(f"Description: at most {TEXT_LIMITS['description']} characters.")
+    if "kind" in cleaned and cleaned["kind"] not in EntryKind.values:
+        raise ValidationError(f"Unknown kind of entry “{cleaned['kind']}”.")
+    session = cleaned.get("session")
+    if session is not None and session.event_id != event.pk:
+        raise ValidationError("That session belongs to another event.")
+    return cleaned
+
+
+def clean_session_values(event: Event, values: dict, session: Session | None = None) -> dict:
+    cleaned = {
+        "title": clean_line("Title", values.get("title", ""), 200),
+        "location": clean_line("Room or place", values.get("location", ""), 200),
+    }
+    if not cleaned["title"]:
+        raise ValidationError("Give the session a title.")
+    taken = Session.objects.filter(event=event, title__iexact=cleaned["title"])
+    if session is not None:
+        taken = taken.exclude(pk=session.pk)
+    if taken.exists():
+        raise ValidationError(f"This event already has a session “{cleaned['title']}”.")
+    return cleaned
+
+
+def clean_link(url: str) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or any(c.isspace() for c in url):
+        raise ValidationError("Give a full web address starting with https:// (or http://).")
+    if len(url) > 500:
+        raise ValidationError("The address is too long (at most 500 characters).")
+    return url
