@@ -6,4 +6,4 @@ class TimetableConfig(AppConfig):
     verbose_name = "Timetable"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (moves the agenda with its event)
+        from . import receivers  # noqa: F401  (moves the agenda with its event; privacy answers)

@@ -64,3 +64,33 @@ def recent_agendas(series: Series, limit: int = 5) -> list[Agenda]:
     )
     agendas = agendas_for(meetings, conveners=False)
     return [agendas[meeting.pk] for meeting in meetings if meeting.pk in agendas]
+
+
+def agenda_roles(user) -> list[dict]:
+    """Where the person is named on an agenda (speaker or convener), for their data export: 2
+    queries."""
+    speaking = Speaker.objects.filter(user=user).select_related("entry__event")
+    convening = Convener.objects.filter(user=user).select_related("session__event")
+    return [
+        *(
+            {
+                "role": "speaker",
+                "name_as_written": person.name,
+                "affiliation_as_written": person.affiliation,
+                "event": person.entry.event.title,
+                "entry": person.entry.title,
+                "start": person.entry.start.isoformat(),
+            }
+            for person in speaking
+        ),
+        *(
+            {
+                "role": "convener",
+                "name_as_written": person.name,
+                "affiliation_as_written": person.affiliation,
+                "event": person.session.event.title,
+                "session": person.session.title,
+            }
+            for person in convening
+        ),
+    ]
