@@ -216,7 +216,8 @@ def test_the_export_takes_a_fixed_number_of_queries(
 
     with CaptureQueriesContext(connection) as one:
         personal_data(ada)
-    assert len(one.captured_queries) <= 16  # 2: the API's tokens and writes; 1: followed series; 2: agenda roles
+    # 2 of them: the API's tokens and writes; 1: followed series; 2: agenda roles.
+    assert len(one.captured_queries) <= 16
     for number in range(4):
         event = Event.objects.create(
             title=f"Extra {number}", slug=f"extra-{number}", start=NOW + timedelta(days=9),
