@@ -2,6 +2,8 @@
 participant table, the public list, badges, certificates and reminder previews (development
 only, made by `load_seeds --demo-organiser`; idempotent)."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from escape_events.events.models import Event, Series
 
-from .models import Answer, Registration, SeriesFollower
+from .models import Answer, Registration, SeriesFollower, StatusChange
 
 DEMO_EVENT = "swan-hands-on-demo"
 DEMO_SERIES = "escape-wp2-meeting"
@@ -55,7 +57,9 @@ def ensure_demo_people(organiser=None) -> dict[str, int]:
     answers = {question.label: question for question in event.questions.all()}
     now = timezone.now()
     people = []
-    for first, last, affiliation, mode, listed, present in DEMO_PEOPLE:
+    for number, (first, last, affiliation, mode, listed, present) in enumerate(DEMO_PEOPLE):
+        # People came in over the days since registration opened, so the chart has a story.
+        came_in = now - timedelta(days=len(DEMO_PEOPLE) - number, hours=3 * number)
         person = _person(first, last, affiliation)
         people.append(person)
         registration, created = Registration.objects.get_or_create(
@@ -66,8 +70,12 @@ def ensure_demo_people(organiser=None) -> dict[str, int]:
         )
         if created:
             Registration.objects.filter(pk=registration.pk).update(
-                consent_to_list=listed, checked_in_at=now if present else None
+                consent_to_list=listed,
+                checked_in_at=now if present else None,
+                created_at=came_in,
+                status_changed_at=came_in,
             )
+            StatusChange.objects.filter(registration=registration).update(at=came_in)
             if "Do you have a SWAN account?" in answers:
                 Answer.objects.create(
                     registration=registration,
