@@ -104,11 +104,11 @@ def unique_slug(model: type[Model], text: str) -> str:
 
 
 def _announce(event: Event, changed: list[str]) -> None:
-    """Tell higher apps (registrations mails registrants) once the change is committed."""
+    """Tell higher apps (registrations mails registrants) inside the change's transaction: what
+    they queue is stored with the change or not at all, so no process death between the commit
+    and the queueing can lose a notice (receivers queue with `enqueue_with_transaction`)."""
     cancelled = "status" in changed and event.is_cancelled
-    transaction.on_commit(
-        lambda: event_changed.send(sender=Event, event=event, changed=changed, cancelled=cancelled)
-    )
+    event_changed.send(sender=Event, event=event, changed=changed, cancelled=cancelled)
 
 
 def _check_partners(event: Event | None, partners, by) -> list[Event]:

@@ -1,8 +1,10 @@
 """Signals that let higher apps react to events without the events app knowing them.
 
-event_changed: sent (after commit) by events.services when an event moved, changed place or was
-cancelled. Arguments: sender=Event, event=<Event>, changed=<list of field names>,
-cancelled=<bool>. registrations listens and tells the registrants.
+event_changed: sent by events.services inside the transaction of the change, when an event moved,
+changed place or was cancelled. Arguments: sender=Event, event=<Event>, changed=<list of field
+names>, cancelled=<bool>. registrations listens and tells the registrants; what a receiver queues
+must go with the transaction (core.tasks.enqueue_with_transaction), and a receiver that raises
+rolls the change back.
 
 event_rescheduled: sent by events.services inside the transaction that changes an event's start,
 end or time zone, before it commits. Arguments: sender=Event, event=<Event, new times saved>,

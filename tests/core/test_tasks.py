@@ -90,3 +90,25 @@ def test_control_django_tasks_db_alone_leaves_a_dead_workers_task_running_for_ev
     call_command("db_worker", batch=True, startup_delay=False, interval=0, reload=False)
     result.refresh_from_db()
     assert result.status == "RUNNING" and CALLS == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_change_notice_is_queued_in_the_changes_own_transaction(
+    database_tasks, make_event
+):
+    """No moment after the commit in which a dying process could lose the registrants' notice:
+    the task row commits with the change, and a rolled-back change leaves none."""
+    from django.db import transaction
+
+    from escape_events.events.models import Event
+    from escape_events.events.services import cancel_event
+
+    notices = DBTaskResult.objects.filter(task_path__endswith="send_event_changed_mails")
+    event = make_event()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cancel_event(event=event)
+        assert notices.count() == 1  # stored inside the transaction, not after it
+        raise RuntimeError("the request failed after the change")
+    assert notices.count() == 0 and not Event.objects.get(pk=event.pk).is_cancelled
+    cancel_event(event=event)
+    assert notices.count() == 1

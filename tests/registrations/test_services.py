@@ -212,7 +212,9 @@ def test_colocated_events_are_registered_together_or_not_at_all(make_registrable
     assert [created for _, created in results] == [True, True]
 
 
-def test_event_changed_signal_mails_every_active_registrant(make_registrable, make_user):
+def test_event_changed_signal_mails_every_active_registrant(
+    make_registrable, make_user, django_capture_on_commit_callbacks
+):
     from escape_events.events.models import Event
     from escape_events.events.signals import event_changed
 
@@ -221,7 +223,8 @@ def test_event_changed_signal_mails_every_active_registrant(make_registrable, ma
     for person in people:
         services.register(event=event, user=person, mode=Mode.ONSITE)
     mail.outbox.clear()
-    event_changed.send(sender=Event, event=event, changed=["start"], cancelled=True)
+    with django_capture_on_commit_callbacks(execute=True):  # sent inside the change's transaction
+        event_changed.send(sender=Event, event=event, changed=["start"], cancelled=True)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
     assert all(m.subject.startswith("Cancelled:") for m in mail.outbox)
 
