@@ -25,6 +25,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from escape_events.core.tasks import enqueue_with_transaction
+
 from .models import ExternalGroup, PrivacyNotice, User
 from .signals import account_deleting
 
@@ -248,9 +250,8 @@ def delete_account(*, user, by, now=None) -> DeletedAccount:
         for _receiver, lines in account_deleting.send(sender=User, user=user, by=by, now=now):
             done.extend(lines or [])
         user.delete()
-        transaction.on_commit(
-            lambda: send_account_deleted_mail.enqueue(email=email, done=done, by_self=by_self)
-        )
+        # Stored with the deletion (database queue), so no crash after the commit loses it.
+        enqueue_with_transaction(send_account_deleted_mail, email=email, done=done, by_self=by_self)
     return DeletedAccount(email=email, done=done)
 
 
