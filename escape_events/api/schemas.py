@@ -92,6 +92,11 @@ class RegistrationInfo(Schema):
     restricted_to_groups: list[str]
     modes: list[ModeAvailability]
     questions: list[QuestionOut]
+    privacy_notice_version: int = Field(
+        description="The privacy notice in force: registering means accepting this version "
+        "(send it as `privacy_notice_version`)."
+    )
+    privacy_notice_url: str = Field(description="Where to read that version.")
 
 
 class EventDetail(EventOut):
@@ -230,6 +235,13 @@ class RegisterIn(Schema):
         {}, description="Question id → answer (a list of options for several choices)."
     )
     consent_to_list: bool = False
+    privacy_notice_version: int = Field(
+        ge=1,
+        le=2**31 - 1,
+        description="The version of the privacy notice you have read and accept (the event's "
+        "`registration.privacy_notice_version`); it is recorded with the registration, as the "
+        "form's box is.",
+    )
     also: list[AlsoIn] = Field(
         [],
         max_length=5,

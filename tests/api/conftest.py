@@ -92,3 +92,10 @@ def api(client):
         return Api(client, token)
 
     return make
+
+
+def accepted_notice() -> int:
+    """The privacy notice version a registration through the API must accept (as the form's box)."""
+    from escape_events.accounts.services import privacy_notice_in_force
+
+    return privacy_notice_in_force().version

@@ -10,6 +10,8 @@ from django.utils import timezone
 from escape_events.api.models import ApiWriteLog
 from escape_events.registrations.models import Registration, RegistrationSettings
 
+from .conftest import accepted_notice
+
 Status = Registration.Status
 
 
@@ -29,6 +31,7 @@ def answers(event, value="ATLAS"):
 
 def register(me, event, **body):
     body.setdefault("mode", "onsite")
+    body.setdefault("privacy_notice_version", accepted_notice())
     if "answers" not in body:
         body["answers"] = answers(event)
     return me.post(f"/api/events/{event.slug}/registrations", body)
@@ -214,3 +217,20 @@ def test_only_events_held_alongside_may_come_along(me, hands_on, make_registrabl
     assert response.status_code == 400
     assert response.json()["code"] == "not_colocated"
     assert not Registration.objects.exists()
+
+
+def test_registering_records_the_privacy_notice_accepted_as_the_form_does(me, api, hands_on):
+    """The API is a way to register too: the caller names the notice version they accept."""
+    from escape_events.accounts.services import publish_privacy_notice
+
+    notice = api().get(f"/api/events/{hands_on.slug}").json()["registration"]
+    assert notice["privacy_notice_url"].endswith(f"/privacy/v{notice['privacy_notice_version']}/")
+    unsent = me.post(f"/api/events/{hands_on.slug}/registrations", {"mode": "onsite"})
+    assert unsent.status_code == 422 and not Registration.objects.exists()
+    newer = publish_privacy_notice(text="A newer notice.", changes="Shorter")
+    stale = register(me, hands_on, privacy_notice_version=notice["privacy_notice_version"])
+    assert stale.status_code == 409 and stale.json()["code"] == "privacy_notice"
+    assert f"version {newer.version}" in stale.json()["detail"]
+    assert not Registration.objects.exists()
+    assert register(me, hands_on, privacy_notice_version=newer.version).status_code == 201
+    assert Registration.objects.get().privacy_notice == newer

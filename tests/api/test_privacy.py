@@ -11,13 +11,16 @@ from escape_events.accounts.selectors import deletion_preview, personal_data
 from escape_events.accounts.services import delete_account
 from escape_events.api.models import ApiToken, ApiWriteLog, IdempotentRequest
 
+from .conftest import accepted_notice
+
 
 def test_my_data_lists_my_tokens_without_their_secret_and_my_api_writes(
     api, make_user, make_token, hands_on
 ):
     person = make_user()
     secret = make_token(person, registrations=True)
-    api(secret).post(f"/api/events/{hands_on.slug}/registrations", {"mode": "onsite"})
+    unanswered = {"mode": "onsite", "privacy_notice_version": accepted_notice()}
+    api(secret).post(f"/api/events/{hands_on.slug}/registrations", unanswered)
     data = personal_data(person)
     assert data["api_tokens"][0]["scopes"] == ["registrations"]
     assert secret not in str(data)
@@ -30,7 +33,8 @@ def test_deleting_the_account_ends_its_tokens_and_keeps_an_anonymous_write_log(
 ):
     person = make_user()
     secret = make_token(person, registrations=True)
-    api(secret).post(f"/api/events/{hands_on.slug}/registrations", {"mode": "onsite"})
+    unanswered = {"mode": "onsite", "privacy_notice_version": accepted_notice()}
+    api(secret).post(f"/api/events/{hands_on.slug}/registrations", unanswered)
     assert "Your 1 API token(s) stop working." in deletion_preview(person)
     delete_account(user=person, by=person)
     assert not ApiToken.objects.exists()

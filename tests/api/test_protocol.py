@@ -13,10 +13,16 @@ from escape_events.api.models import ApiToken, ApiWriteLog, IdempotentRequest
 from escape_events.api.services import revoke_api_token
 from escape_events.registrations.models import Registration
 
+from .conftest import accepted_notice
+
 
 @pytest.fixture
 def body(hands_on):
-    return {"mode": "onsite", "answers": {str(hands_on.questions.get().pk): "CMS"}}
+    return {
+        "mode": "onsite",
+        "answers": {str(hands_on.questions.get().pk): "CMS"},
+        "privacy_notice_version": accepted_notice(),
+    }
 
 
 def test_an_unchanged_read_is_a_304_with_its_etag(api, hands_on):
@@ -123,7 +129,11 @@ def test_a_refused_write_keeps_no_key_so_a_later_retry_runs_again(
 ):
     me = api(make_token(make_user(), registrations=True))
     url = f"/api/events/{hands_on.slug}/registrations"
-    refused = me.post(url, {"mode": "onsite"}, **{"Idempotency-Key": "k1"})
+    refused = me.post(
+        url,
+        {"mode": "onsite", "privacy_notice_version": accepted_notice()},
+        **{"Idempotency-Key": "k1"},
+    )
     assert refused.status_code == 400
     assert not IdempotentRequest.objects.exists()
     assert ApiWriteLog.objects.get().status == 400

@@ -10,6 +10,8 @@ from escape_events.registrations.models import Registration
 from escape_events.registrations.services import seats as seat_rules
 from tests.registrations.test_races import race, slow_count  # noqa: F401 - a fixture
 
+from .conftest import accepted_notice
+
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
@@ -22,11 +24,12 @@ def press(event, token, statuses, key=None):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     if key:
         headers["HTTP_IDEMPOTENCY_KEY"] = key
+    body = json.dumps({"mode": "onsite", "privacy_notice_version": accepted_notice()})
 
     def go():
         response = Client().post(
             f"/api/events/{event.slug}/registrations",
-            json.dumps({"mode": "onsite"}),
+            body,
             content_type="application/json",
             **headers,
         )

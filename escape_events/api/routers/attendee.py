@@ -4,10 +4,12 @@ The registrations services decide everything (who may, which seat, which refusal
 for the pages; a refusal becomes a problem with the page's message.
 """
 
+from django.conf import settings as site_settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
+from escape_events.accounts.services import privacy_notice_in_force
 from escape_events.events.models import Event
 from escape_events.registrations import services
 from escape_events.registrations.models import Registration
@@ -79,7 +81,10 @@ def register(request, slug: Slug, data: RegisterIn):
     require_scope(request, REGISTRATIONS)
     event = get_object_or_404(Event, slug=slug)
     note(request, event=event)
-    requests = [_request(event, data.mode, data.answers, data.consent_to_list, data.wait_for_mode)]
+    notice = _accepted_notice(data.privacy_notice_version)
+    requests = [
+        _request(event, data.mode, data.answers, data.consent_to_list, notice, data.wait_for_mode)
+    ]
     if data.also:
         partners = {partner.slug: partner for partner in colocated_open_events(event)}
         for wanted in data.also:
@@ -90,7 +95,9 @@ def register(request, slug: Slug, data: RegisterIn):
                     code="not_colocated",
                 )
             partner = partners[wanted.event]
-            requests.append(_request(partner, wanted.mode, wanted.answers, data.consent_to_list))
+            requests.append(
+                _request(partner, wanted.mode, wanted.answers, data.consent_to_list, notice)
+            )
     results = services.register_together(user=request.auth, requests=requests)
     (registration, created), *together = results
     note(request, registration=registration)
@@ -98,7 +105,21 @@ def register(request, slug: Slug, data: RegisterIn):
     return Status(201 if created else 200, {**first, "together": others})
 
 
-def _request(event, mode, answers, consent_to_list, wait_for_mode=""):
+def _accepted_notice(version: int):
+    """The notice in force, when that is the version the caller accepts (the form's box)."""
+    notice = privacy_notice_in_force()
+    if version != notice.version:
+        address = site_settings.SITE_URL + notice.get_absolute_url()
+        raise services.RegistrationRefused(
+            f"The privacy notice in force is version {notice.version} ({address}): read it and "
+            f"send privacy_notice_version {notice.version} to accept it.",
+            code="privacy_notice",
+            status=409,
+        )
+    return notice
+
+
+def _request(event, mode, answers, consent_to_list, notice, wait_for_mode=""):
     """Several choices arrive as a list and are stored one per line, as the form sends them."""
     return services.RegistrationRequest(
         event=event,
@@ -108,6 +129,7 @@ def _request(event, mode, answers, consent_to_list, wait_for_mode=""):
             for pk, value in answers.items()
         },
         consent_to_list=consent_to_list,
+        privacy_notice=notice,
         wait_for_mode=wait_for_mode,
     )
 

@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
+from django.conf import settings as site_settings
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import AfterValidator, BeforeValidator
 
+from escape_events.accounts.services import privacy_notice_in_force
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import listed_events, occurrences_between, search_events
 from escape_events.registrations.selectors import registration_panel
@@ -111,6 +113,7 @@ def _registration(event: Event) -> dict | None:
         return None
     refusal = panel.refusal
     is_open = refusal is None or refusal.code == "login"
+    notice = privacy_notice_in_force()
     return {
         "opens_at": settings.opens_at,
         "closes_at": settings.closes_at or event.start,
@@ -131,6 +134,8 @@ def _registration(event: Event) -> dict | None:
             for offer in panel.offers
         ],
         "questions": [output.question(item) for item in event.questions.all()],
+        "privacy_notice_version": notice.version,
+        "privacy_notice_url": site_settings.SITE_URL + notice.get_absolute_url(),
     }
 
 
