@@ -100,8 +100,9 @@ class PrintingUnavailable(Exception):
 
 
 def _hours(event: Event) -> str:
-    """The length of an event that fits in a day ("3.5 hours"); "" for longer ones."""
-    if event.all_day or event.is_multi_day:
-        return ""
+    """The length of an event shorter than a day ("3.5 hours"), even one that runs past
+    midnight; "" for all-day and longer ones, whose dates say how long they were."""
     hours = (event.end - event.start).total_seconds() / 3600
+    if event.all_day or hours >= 24:
+        return ""
     return f"{hours:g} hour{'s' if hours != 1 else ''}"

@@ -2,12 +2,14 @@
 
 import io
 import re
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from escape_events.events.models import Event
 from escape_events.registrations.models import Registration
 
 
@@ -106,3 +108,18 @@ def test_printouts_page_counts_and_an_unknown_printout_is_404(
     assert "<strong>3</strong> people" in page and "<strong>1</strong> checked in" in page
     url = reverse("organisers:printout", args=[hands_on.slug, "passports"])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("start_hour", "length", "says"),
+    [(22, timedelta(hours=3), "(3 hours)"), (9, timedelta(hours=1.5), "(1.5 hours)")],
+)
+def test_a_certificate_gives_the_length_of_an_evening_event_that_runs_past_midnight(
+    client, organiser, hands_on, attendees, start_hour, length, says
+):
+    day = (timezone.now() + timedelta(days=30)).astimezone(hands_on.zone).date()
+    start = datetime.combine(day, time(start_hour), tzinfo=hands_on.zone)
+    Event.objects.filter(pk=hands_on.pk).update(start=start, end=start + length)
+    client.force_login(organiser)
+    _reader, pages = pdf_of(client, hands_on, "certificates")
+    assert says in pages[0]
