@@ -113,7 +113,7 @@ def export_for(event: Event) -> Export:
     event_questions = questions(event)
     rows = participants(event, ParticipantFilter(), event_questions)
     columns = columns_for([key for key, _label in COLUMN_CHOICES], event_questions)
-    return Export(rows, columns, event.zone)
+    return Export(rows, columns, event)
 
 
 def run_csv(event) -> int:
