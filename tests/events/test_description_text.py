@@ -159,3 +159,12 @@ def test_building_feeds_converts_no_markdown(client, described):
     assert "The second Wednesday." in unfolded[2]
     assert "Hello all." in unfolded[3]
     assert not refuse.called
+
+
+def test_the_migration_fills_the_rows_stored_before(make_event):
+    """Rows written before the text was stored (here: a plain insert) get it from the fill."""
+    older = make_event(description=MARKDOWN)
+    assert Event.objects.get(pk=older.pk).description_text == ""
+    text.fill_description_texts(Event)
+    assert Event.objects.get(pk=older.pk).description_text == PLAIN
+    assert_every_text_follows_its_description()

@@ -2,20 +2,13 @@
 
 from django.db import migrations, models
 
-from escape_events.core.text import markdown_to_text
-
-APP = "timetable"
-MODELS = ("entry",)
+from escape_events.core.text import fill_description_texts
 
 
 def fill_description_text(apps, schema_editor):
     """Existing rows get the plain text their feeds used to convert on every build."""
-    for model_name in MODELS:
-        model = apps.get_model(APP, model_name)
-        rows = list(model.objects.exclude(description="").only("pk", "description"))
-        for row in rows:
-            row.description_text = markdown_to_text(row.description)
-        model.objects.bulk_update(rows, ["description_text"], batch_size=500)
+    for model_name in ("entry",):
+        fill_description_texts(apps.get_model("timetable", model_name))
 
 
 class Migration(migrations.Migration):
