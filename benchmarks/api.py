@@ -13,41 +13,19 @@ questions. Then, through Django's test client with an API token, it times
 and prints the median and the spread (min-max) of each, with the ratio to the floor.
 """
 
-import argparse
-import os
 import statistics
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-from scratch_db import ensure_database
+from crowd import arguments, fill_event, start_django
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/api_bench"
-
-
-def parse():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=20_000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--url", default=os.environ.get("BENCH_API_URL", DEFAULT_URL))
-    return parser.parse_args()
-
-
-ARGS = parse()
-ensure_database(ARGS.url)
-os.environ["DATABASE_URL"] = ARGS.url
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "escape_events.settings")
-
-import django  # noqa: E402
-
-django.setup()
+ARGS = arguments(
+    __doc__, database="api_bench", rows=20_000, repeat="runs", times=30, environ="BENCH_API_URL"
+)
+start_django(ARGS.url)
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -58,42 +36,23 @@ from escape_events.organisers.selectors import (  # noqa: E402
     participants,
     questions,
 )
-from escape_events.registrations.models import Answer, Question, Registration  # noqa: E402
 
 SLUG = "benchmark-api"
 
 
 def fill(rows: int) -> Event:
-    """One event with `rows` registrations and two answered questions (made once, kept)."""
-    event = Event.objects.filter(slug=SLUG).first()
-    if event and event.registrations.count() == rows:
-        return event
-    print(f"filling {rows:,} registrations (once)…", flush=True)
-    User = get_user_model()
-    with transaction.atomic():
-        Event.objects.filter(slug=SLUG).delete()
-        User.objects.filter(username__startswith="bench-").delete()
-        start = timezone.now() + timedelta(days=60)
-        event = Event.objects.create(
-            title="Benchmark: SWAN hands-on", slug=SLUG, start=start, end=start + timedelta(hours=3)
-        )
-        experiment = Question.objects.create(event=event, label="Experiment", position=1)
-        laptop = Question.objects.create(event=event, label="Bringing a laptop?", position=2)
-        users = User.objects.bulk_create(
-            User(username=f"bench-{n}", email=f"bench-{n}@example.org", first_name=f"P{n}")
-            for n in range(rows)
-        )
-        registrations = Registration.objects.bulk_create(
-            Registration(event=event, user=user, mode="onsite" if n % 3 else "remote",
-                         status="confirmed")
-            for n, user in enumerate(users)
-        )  # fmt: skip
-        Answer.objects.bulk_create(
-            Answer(registration=registration, question=question, value=value)
-            for n, registration in enumerate(registrations)
-            for question, value in ((experiment, ["ATLAS", "CMS"][n % 2]), (laptop, "yes"))
-        )
-    return event
+    """One event with `rows` confirmed registrations (made once, kept)."""
+    return fill_event(
+        slug=SLUG,
+        title="Benchmark: SWAN hands-on",
+        rows=rows,
+        start=timezone.now() + timedelta(days=60),
+        length=timedelta(hours=3),
+        username="bench-",
+        person=lambda n: {"email": f"bench-{n}@example.org", "first_name": f"P{n}"},
+        registration=lambda n: {"mode": "onsite" if n % 3 else "remote", "status": "confirmed"},
+        answers=lambda n: (["ATLAS", "CMS"][n % 2], "yes"),
+    )
 
 
 def timed(run, runs: int) -> list[float]:
@@ -107,7 +66,6 @@ def timed(run, runs: int) -> list[float]:
 
 
 def main():
-    call_command("migrate", verbosity=0)
     settings.API_RATE_LIMIT = (10**9, 60)
     settings.ALLOWED_HOSTS = ["testserver"]
     event = fill(ARGS.rows)

@@ -11,42 +11,22 @@ separate run) and the process's peak RSS. The floor is PostgreSQL's own
 COPY (SELECT same columns) TO STDOUT, read by the client and thrown away.
 """
 
-import argparse
 import os
 import resource
 import statistics
-import sys
 import time
 import tracemalloc
 from datetime import timedelta
-from pathlib import Path
 
-from scratch_db import ensure_database
+from crowd import arguments, fill_event, start_django
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_export"
+ARGS = arguments(
+    __doc__, database="bench_export", rows=50_000, repeat="rounds", times=3,
+    environ="BENCH_EXPORT_URL",
+)  # fmt: skip
+start_django(ARGS.url)
 
-
-def parse():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--url", default=os.environ.get("BENCH_EXPORT_URL", DEFAULT_URL))
-    return parser.parse_args()
-
-
-ARGS = parse()
-ensure_database(ARGS.url)
-os.environ["DATABASE_URL"] = ARGS.url
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "escape_events.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from escape_events.events.models import Event  # noqa: E402
@@ -56,64 +36,41 @@ from escape_events.organisers.selectors import (  # noqa: E402
     participants,
     questions,
 )
-from escape_events.registrations.models import Answer, Question, Registration  # noqa: E402
-
-SLUG = "benchmark-export"
 
 
 def fill(rows: int) -> Event:
-    """One event with `rows` registrations and two answered questions (made once, kept)."""
-    event = Event.objects.filter(slug=SLUG).first()
-    if event and event.registrations.count() == rows:
-        return event
-    print(f"filling {rows:,} registrations (once)…", flush=True)
-    with transaction.atomic():
-        Event.objects.filter(slug=SLUG).delete()
-        get_user_model().objects.filter(username__startswith="bench-").delete()
-        start = timezone.now() + timedelta(days=60)
-        event = Event.objects.create(
-            title="Benchmark: SWAN hands-on", slug=SLUG, start=start, end=start + timedelta(hours=3)
-        )
-        experiment = Question.objects.create(event=event, label="Experiment", position=1)
-        laptop = Question.objects.create(event=event, label="Bringing a laptop?", position=2)
-        users = get_user_model().objects.bulk_create(
-            get_user_model()(
-                username=f"bench-{number}",
-                email=f"bench-{number}@example.org",
-                first_name=["Zoë", "Ada", "=Grace", "Jürgen", "李"][number % 5],
-                last_name=f"Participant {number}",
-                affiliation=["CERN", "DESY", "INFN", "+IN2P3", "SURF"][number % 5],
-            )
-            for number in range(rows)
-        )
-        now = timezone.now()
-        registrations = Registration.objects.bulk_create(
-            Registration(
-                event=event,
-                user=user,
-                mode="onsite" if number % 3 else "remote",
-                status="confirmed" if number % 10 else "waiting",
-                waiting_since=None if number % 10 else now,
-                checked_in_at=now if number % 4 == 0 and number % 10 else None,
-            )
-            for number, user in enumerate(users)
-        )
-        Answer.objects.bulk_create(
-            Answer(registration=registration, question=question, value=value)
-            for number, registration in enumerate(registrations)
-            for question, value in (
-                (experiment, ["ATLAS", "CMS", "LHCb", "=SUM(A1)"][number % 4]),
-                (laptop, "yes" if number % 2 else "no"),
-            )
-        )
-    return event
+    """One event with `rows` registrations, a tenth of them waiting, some names and answers
+    that a spreadsheet would run as formulas (made once, kept)."""
+    now = timezone.now()
+    return fill_event(
+        slug="benchmark-export",
+        title="Benchmark: SWAN hands-on",
+        rows=rows,
+        start=now + timedelta(days=60),
+        length=timedelta(hours=3),
+        username="bench-",
+        person=lambda number: {
+            "email": f"bench-{number}@example.org",
+            "first_name": ["Zoë", "Ada", "=Grace", "Jürgen", "李"][number % 5],
+            "last_name": f"Participant {number}",
+            "affiliation": ["CERN", "DESY", "INFN", "+IN2P3", "SURF"][number % 5],
+        },
+        registration=lambda number: {
+            "mode": "onsite" if number % 3 else "remote",
+            "status": "confirmed" if number % 10 else "waiting",
+            "waiting_since": None if number % 10 else now,
+            "checked_in_at": now if number % 4 == 0 and number % 10 else None,
+        },
+        answers=lambda number: (["ATLAS", "CMS", "LHCb", "=SUM(A1)"][number % 4],
+                                "yes" if number % 2 else "no"),
+    )  # fmt: skip
 
 
 def export_for(event: Event) -> Export:
     event_questions = questions(event)
     rows = participants(event, ParticipantFilter(), event_questions)
     columns = columns_for([key for key, _label in COLUMN_CHOICES], event_questions)
-    return Export(rows, columns, event.zone)
+    return Export(rows, columns, event)
 
 
 def run_csv(event) -> int:
@@ -166,7 +123,6 @@ def spread(values: list[float], unit: str = "", digits: int = 2) -> str:
 
 
 def main():
-    call_command("migrate", verbosity=0)
     event = fill(ARGS.rows)
     load_before = os.getloadavg()
     formats = (("CSV", run_csv), ("XLSX", run_xlsx))

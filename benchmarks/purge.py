@@ -12,121 +12,75 @@ empty the link to the person) sent as plain SQL, measured the same way in the sa
 With --rows 5000 as well, the memory figures show that memory does not grow with the rows.
 """
 
-import argparse
-import os
 import resource
 import statistics
-import sys
 import time
 import tracemalloc
 from datetime import timedelta
-from pathlib import Path
 
-from scratch_db import ensure_database
+from crowd import arguments, fill_event, start_django
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_purge"
+ARGS = arguments(
+    __doc__, database="bench_purge", rows=50_000, repeat="runs", times=3,
+    environ="BENCH_PURGE_URL",
+)  # fmt: skip
+start_django(ARGS.url)
 
-
-def parse():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--url", default=os.environ.get("BENCH_PURGE_URL", DEFAULT_URL))
-    return parser.parse_args()
-
-
-ARGS = parse()
-ensure_database(ARGS.url)
-os.environ["DATABASE_URL"] = ARGS.url
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "escape_events.settings")
-
-import django  # noqa: E402
-from psycopg import sql  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from psycopg import sql  # noqa: E402
 
 from escape_events.events.models import Event  # noqa: E402
 from escape_events.registrations.models import (  # noqa: E402
     Answer,
-    Question,
-    Registration,
     RegistrationSettings,
     StatusChange,
 )
 from escape_events.registrations.services import purge_due_registrations  # noqa: E402
 
-SLUG = "benchmark-purge"
-BATCH = 5_000
-
 
 def fill(rows: int) -> Event:
-    """One ended event with `rows` registrations, answers and history (made once, kept)."""
-    event = Event.objects.filter(slug=SLUG).first()
-    if event and event.registrations.filter(user__isnull=False).count() == rows:
-        return event
-    print(f"filling {rows:,} registrations (once)…", flush=True)
-    User = get_user_model()
-    with transaction.atomic():
-        Event.objects.filter(slug=SLUG).delete()
-        User.objects.filter(username__startswith="bench-purge-").delete()
-        start = timezone.now() - timedelta(days=400)
-        event = Event.objects.create(
-            title="Benchmark: purged workshop",
-            slug=SLUG,
-            start=start,
-            end=start + timedelta(hours=8),
+    """One event that ended 13 months ago with `rows` registrations, answers and a status-history
+    step each (made once, kept)."""
+    start = timezone.now() - timedelta(days=400)
+
+    def settings_and_history(event, registrations):
+        if not registrations:
+            RegistrationSettings.objects.create(event=event, opens_at=start - timedelta(days=60))
+        StatusChange.objects.bulk_create(
+            StatusChange(
+                registration=registration,
+                at=registration.status_changed_at,
+                status=registration.status,
+                mode=registration.mode,
+            )
+            for registration in registrations
         )
-        RegistrationSettings.objects.create(event=event, opens_at=start - timedelta(days=60))
-        experiment = Question.objects.create(event=event, label="Experiment", position=1)
-        laptop = Question.objects.create(event=event, label="Bringing a laptop?", position=2)
-        for first in range(0, rows, BATCH):
-            numbers = range(first, min(first + BATCH, rows))
-            users = User.objects.bulk_create(
-                User(
-                    username=f"bench-purge-{number}",
-                    email=f"bench-purge-{number}@example.org",
-                    first_name="Ada",
-                    last_name=f"Participant {number}",
-                )
-                for number in numbers
-            )
-            registrations = Registration.objects.bulk_create(
-                Registration(
-                    event=event,
-                    user=user,
-                    mode="onsite" if number % 3 else "remote",
-                    status="confirmed" if number % 10 else "cancelled",
-                    consent_to_list=bool(number % 2),
-                    checked_in_at=start if number % 4 == 0 and number % 10 else None,
-                    status_changed_at=start - timedelta(days=30),
-                )
-                for number, user in zip(numbers, users, strict=True)
-            )
-            Answer.objects.bulk_create(
-                Answer(registration=registration, question=question, value=value)
-                for number, registration in zip(numbers, registrations, strict=True)
-                for question, value in (
-                    (experiment, ["ATLAS", "CMS", "LHCb", "SKAO"][number % 4]),
-                    (laptop, "yes" if number % 2 else "no"),
-                )
-            )
-            StatusChange.objects.bulk_create(
-                StatusChange(
-                    registration=registration,
-                    at=registration.status_changed_at,
-                    status=registration.status,
-                    mode=registration.mode,
-                )
-                for registration in registrations
-            )
-    return event
+
+    return fill_event(
+        slug="benchmark-purge",
+        title="Benchmark: purged workshop",
+        rows=rows,
+        start=start,
+        length=timedelta(hours=8),
+        username="bench-purge-",
+        person=lambda number: {
+            "email": f"bench-purge-{number}@example.org",
+            "first_name": "Ada",
+            "last_name": f"Participant {number}",
+        },
+        registration=lambda number: {
+            "mode": "onsite" if number % 3 else "remote",
+            "status": "confirmed" if number % 10 else "cancelled",
+            "consent_to_list": bool(number % 2),
+            "checked_in_at": start if number % 4 == 0 and number % 10 else None,
+            "status_changed_at": start - timedelta(days=30),
+        },
+        answers=lambda number: (["ATLAS", "CMS", "LHCb", "SKAO"][number % 4],
+                                "yes" if number % 2 else "no"),
+        also=settings_and_history,
+    )  # fmt: skip
 
 
 def purge_job(event) -> int:
@@ -173,7 +127,6 @@ def spread(values, unit="", scale=1.0, digits=2) -> str:
 
 
 def main():
-    call_command("migrate", verbosity=0)
     event = fill(ARGS.rows)
     print(
         f"PostgreSQL {connection.pg_version // 10000}: {ARGS.rows:,} registrations, "

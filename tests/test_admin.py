@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from escape_events.events.models import Attachment, Event
+from escape_events.events.models import Attachment, Event, Series
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import materialise_occurrence
 
@@ -199,3 +199,36 @@ def test_saving_an_unchanged_event_in_the_admin_changes_nothing(admin_client, ma
     assert _change_in_admin(admin_client, event).status_code == 302
     event.refresh_from_db()
     assert (event.sequence, event.updated_at) == before
+
+
+def _add_in_admin(admin_client, model, **values):
+    """Post the admin add form as a browser would, with its defaults and these values."""
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    page = _FormFields()
+    page.feed(admin_client.get(url).content.decode())
+    data = {name: values if len(values) > 1 else values[0] for name, values in page.data.items()}
+    data.update(values)
+    return admin_client.post(url, data)
+
+
+@pytest.mark.parametrize(
+    ("model", "fields"),
+    [
+        (Event, {"start_0": "2031-10-14", "start_1": "09:00", "end_0": "2031-10-14",
+                 "end_1": "17:00"}),
+        (Series, {"first_start_0": "2031-01-08", "first_start_1": "14:00", "duration": "01:30:00",
+                  "rrule": "FREQ=MONTHLY;BYDAY=2WE"}),
+    ],
+)  # fmt: skip
+def test_the_admin_stores_the_description_text_on_add_and_change(admin_client, model, fields):
+    """Feeds read the stored plain text; an admin insert or change writes it too."""
+    response = _add_in_admin(
+        admin_client, model, title="Added", slug="added", description="**Bold** start.", **fields
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = model.objects.get(slug="added")
+    assert item.description_text == "Bold start."
+    assert _change_in_admin(admin_client, item, description="*Changed*.").status_code == 302
+    item.refresh_from_db()
+    assert item.description_text == "Changed."

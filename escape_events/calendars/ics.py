@@ -15,7 +15,6 @@ from django.conf import settings
 from icalendar import Calendar, vDuration, vGeo, vRecur, vText, vUri
 from icalendar import Event as VEvent
 
-from escape_events.core.text import markdown_to_text
 from escape_events.events.models import Event, Series
 from escape_events.timetable.agenda import Agenda, agenda_text, speakers_line
 from escape_events.timetable.models import Entry, EntryKind
@@ -259,8 +258,8 @@ def _description(item, page: str, attendance: Attendance | None, agenda: Agenda 
         parts.append(attendance.note)
     if item.summary:
         parts.append(item.summary)
-    if item.description:
-        parts.append(markdown_to_text(item.description))
+    if item.description_text:  # stored with the Markdown: a build converts nothing
+        parts.append(item.description_text)
     if agenda:
         parts.append(agenda_text(agenda))
     if item.remote_note:
@@ -363,8 +362,8 @@ def _entry_description(entry: Entry, event: Event, page: str, absolute) -> str:
         line = f"Session: {entry.session.title}"
         conveners = speakers_line(entry.session.conveners.all())
         parts.append(f"{line} (conveners: {conveners})" if conveners else line)
-    if entry.description:
-        parts.append(markdown_to_text(entry.description))
+    if entry.description_text:
+        parts.append(entry.description_text)
     links = [
         f"- {material.title}: {material.url or absolute(material.href)}"
         for material in entry.materials.all()

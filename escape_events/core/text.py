@@ -85,3 +85,12 @@ def markdown_to_text(text: str) -> str:
     plain = get_text(html, _PLAIN)
     lines = [line.rstrip() for line in plain.strip("\n").splitlines()]
     return "\n".join(lines).strip()
+
+
+def fill_description_texts(model) -> None:
+    """Give the stored rows of `model` the plain text of their Markdown description (for the
+    migrations that added `description_text`)."""
+    rows = list(model.objects.exclude(description="").only("pk", "description"))
+    for row in rows:
+        row.description_text = markdown_to_text(row.description)
+    model.objects.bulk_update(rows, ["description_text"], batch_size=500)

@@ -7,13 +7,20 @@ from django.core.exceptions import ValidationError
 
 from .attachments import validate_upload
 from .models import Attachment, Event, MeetingAttendance, Series, Venue
-from .services import update_event, update_series
+from .services import update_event, update_series, with_description_text
 
 
 def _changed_values(form) -> dict:
     """The concrete fields the admin form changed, as model values for a service."""
     many = {field.name for field in form.instance._meta.many_to_many}
     return {name: form.cleaned_data[name] for name in form.changed_data if name not in many}
+
+
+def _store_description_text(item) -> None:
+    """A new event or series from the admin is a plain insert: it gets its text here."""
+    item.description_text = with_description_text({"description": item.description})[
+        "description_text"
+    ]
 
 
 class AttachmentForm(forms.ModelForm):
@@ -58,6 +65,7 @@ class SeriesAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
+            _store_description_text(obj)
             super().save_model(request, obj, form, change)
             return
         if update_series(series=obj, values=_changed_values(form)):
@@ -79,6 +87,7 @@ class EventAdmin(admin.ModelAdmin):
         """A new event is a plain insert (nobody registered, no calendar has it yet); a change
         goes through update_event."""
         if not change:
+            _store_description_text(obj)
             super().save_model(request, obj, form, change)
             return
         if update_event(event=obj, values=_changed_values(form)):

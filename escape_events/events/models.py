@@ -84,6 +84,11 @@ class Scheduling(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MEETING)
     summary = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True, help_text="Markdown.")
+    description_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The description as plain text for calendars, stored with every write of it.",
+    )
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Zurich")
     venue = models.ForeignKey(Venue, null=True, blank=True, on_delete=models.SET_NULL)
     online_url = models.URLField(

@@ -21,6 +21,7 @@ from .services import (
     move_occurrence,
     update_event,
     update_series,
+    with_description_text,
 )
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
@@ -61,7 +62,7 @@ COMMON_FIELDS = (
 def _common(spec: dict, venues: dict[str, Venue]) -> dict:
     values = {field: spec.get(field, "") for field in COMMON_FIELDS}
     values["venue"] = venues.get(spec.get("venue", ""))
-    return values
+    return with_description_text(values)
 
 
 def _load_venues(specs: list[dict]) -> dict[str, Venue]:

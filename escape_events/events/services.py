@@ -10,6 +10,8 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from escape_events.core.text import markdown_to_text
+
 from .attachments import validate_upload
 from .locking import lock_events, lock_with_partners
 from .models import Attachment, Event, Series, Venue
@@ -27,6 +29,15 @@ SERIES_SHARED_FIELDS = (
     "title", "kind", "summary", "time_zone", "venue", "online_url", "remote_note",
     "contact_name", "contact_email", "audience_note", "data_note", "is_listed",
 )  # fmt: skip
+
+
+def with_description_text(values: dict) -> dict:
+    """`values`, with the description's plain text when they set the description. Calendars
+    show that text; converting every description on each feed build was half of its time, so
+    every write of a description (events, series, agenda entries) stores its text with it."""
+    if "description" not in values:
+        return values
+    return {**values, "description_text": markdown_to_text(values["description"] or "")}
 
 
 def add_attachment(*, event: Event, uploaded_file, title: str, kind: str) -> Attachment:
@@ -132,7 +143,7 @@ def _check_partners(event: Event | None, partners, by) -> list[Event]:
 @transaction.atomic
 def create_event(*, values: dict, organisers=(), colocated_with=(), by=None) -> Event:
     """A new standalone event from model fields; a slug is made from the title if absent."""
-    event = Event(**values)
+    event = Event(**with_description_text(values))
     if not event.slug:
         year = f"{event.local_start:%Y}"
         # "Hackathon 2027" gives hackathon-2027, not hackathon-2027-2027.
@@ -168,6 +179,7 @@ def update_event(*, event: Event, values: dict, colocated_with=None, by=None) ->
     else:
         partners = _check_partners(event, colocated_with, by)
         lock_with_partners(event.pk, also=[other.pk for other in partners])
+    values = with_description_text(values)
     current = Event.objects.get(pk=event.pk)
     previous = (current.start, current.end, current.time_zone)
     differing = [name for name, value in values.items() if _differs(current, name, value)]
@@ -214,8 +226,8 @@ def clone_event(*, event: Event, start: datetime, organisers=()) -> Event:
     registrations or co-located events, and a year in the title follows the new date.
     """
     copy_fields = (
-        "kind", "summary", "description", "time_zone", "venue", "online_url", "remote_note",
-        "contact_name", "contact_email", "audience_note", "is_listed", "all_day",
+        "kind", "summary", "description", "description_text", "time_zone", "venue", "online_url",
+        "remote_note", "contact_name", "contact_email", "audience_note", "is_listed", "all_day",
     )  # fmt: skip
     year = str(start.astimezone(event.zone).year)
     title = _YEAR.sub(year, event.title)
@@ -293,7 +305,7 @@ def first_meeting(*, rrule: str, start: datetime) -> datetime:
 def create_series(*, values: dict, organisers=()) -> Series:
     """A new meeting series from model fields; a slug is made from the title if absent and
     the first meeting is moved onto the first day the rule gives."""
-    series = Series(**values)
+    series = Series(**with_description_text(values))
     series.slug = series.slug or unique_slug(Series, series.title)
     series.first_start = first_meeting(rrule=series.rrule, start=series.first_start)
     series.full_clean()
@@ -315,7 +327,7 @@ def update_series(*, series: Series, values: dict, now: datetime | None = None) 
     now = now or timezone.now()
     current = Series.objects.select_for_update().get(pk=series.pk)
     before = copy.copy(current)
-    for name, value in values.items():
+    for name, value in with_description_text(values).items():
         setattr(current, name, value)
     current.first_start = first_meeting(rrule=current.rrule, start=current.first_start)
     changed = [

@@ -36,6 +36,8 @@ NOT_IN_PUBLIC_FEEDS = (
     "audience_note",
     "data_note",
 )
+# Feeds show the description's stored plain text; its Markdown is not even loaded.
+NOT_READ_BY_FEEDS = (*NOT_IN_PUBLIC_FEEDS, "description")
 
 
 def window_start(today: date) -> datetime:
@@ -153,7 +155,7 @@ def _still_running(series: Series, occurrences: list[Event], since: datetime) ->
 def scope_content(scope: FeedScope, since: datetime) -> tuple[list[Event], list[SeriesEntry]]:
     """The events and series entries of a feed, in three queries whatever their number."""
     events = list(
-        scope.events.select_related("venue").defer(*NOT_IN_PUBLIC_FEEDS).order_by("start", "pk")
+        scope.events.select_related("venue").defer(*NOT_READ_BY_FEEDS).order_by("start", "pk")
     )
     series_list = list(scope.series.select_related("venue").order_by("pk"))
     by_series: dict[int, list[Event]] = {item.pk: [] for item in series_list}
@@ -161,7 +163,7 @@ def scope_content(scope: FeedScope, since: datetime) -> tuple[list[Event], list[
         stored = (
             Event.objects.filter(series__in=list(by_series))
             .select_related("venue")
-            .defer(*NOT_IN_PUBLIC_FEEDS)
+            .defer(*NOT_READ_BY_FEEDS)
             .order_by("recurrence_id", "pk")
         )
         for occurrence in stored:

@@ -36,7 +36,7 @@ def participants_download(
         columns=[column.label for column in columns],
         filters=filters,
     )
-    export = Export(rows, columns, event.zone)
+    export = Export(rows, columns, event)
     stamp = timezone.localtime(timezone.now(), event.zone).strftime("%Y-%m-%d")
     filename = f"{event.slug}-participants-{stamp}.{file_format}"
     content_type = CONTENT_TYPES[file_format]

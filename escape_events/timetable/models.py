@@ -58,6 +58,11 @@ class Entry(models.Model):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.TALK)
     description = models.TextField(blank=True, help_text="Markdown.")
+    description_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The description as plain text for calendars, stored with every write of it.",
+    )
     location = models.CharField(
         "room or place", max_length=200, blank=True, help_text="When it differs from the event's."
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from escape_events.events.attachments import validate_upload
 from escape_events.events.models import Event
+from escape_events.events.services import with_description_text
 
 from .models import AgendaPerson, Convener, Entry, Material, Session, Speaker
 from .rules import (
@@ -67,7 +68,7 @@ def _set_people(model: type[AgendaPerson], owner: dict, people: list[Person]) ->
 def add_entry(*, event: Event, values: dict, speakers: Iterable[Person] = ()) -> Entry:
     """A new entry from `values` (start, end, title; kind, description, location, session)."""
     event = _lock(event)
-    values = clean_entry_values(event, values)
+    values = with_description_text(clean_entry_values(event, values))
     people = clean_people(speakers, "speaker")
     entry = Entry(event=event, **values)
     _require_fits(event, [Slot(None, entry.title, entry.start, entry.end, entry.session_id)])
@@ -82,7 +83,7 @@ def update_entry(*, entry: Entry, values: dict, speakers: Iterable[Person] | Non
     """Change an entry; its SEQUENCE grows when calendars must notice (time, title, place)."""
     event = _lock(entry.event)
     current = Entry.objects.get(pk=entry.pk, event=event)
-    values = clean_entry_values(event, values)
+    values = with_description_text(clean_entry_values(event, values))
     people = None if speakers is None else clean_people(speakers, "speaker")
     changed = False
     for name, value in values.items():
@@ -153,6 +154,7 @@ def duplicate_entry(*, entry: Entry, start: datetime) -> Entry:
         title=source.title,
         kind=source.kind,
         description=source.description,
+        description_text=source.description_text,
         location=source.location,
     )
     _require_fits(event, [Slot(None, copy.title, copy.start, copy.end, copy.session_id)])

@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from escape_events.registrations import services
+from escape_events.registrations.availability import with_waiting_positions
 from escape_events.registrations.models import Registration
 
 Mode = Registration.Mode
@@ -89,3 +90,30 @@ def test_a_message_to_the_waiting_filter_reaches_her(
     client.force_login(organiser)
     url = reverse("organisers:message_compose", args=[hands_on.slug]) + "?status=waiting"
     assert client.get(url).context["recipient_count"] == 1
+
+
+def test_the_export_numbers_every_line_as_the_list_does(
+    client, organiser, hands_on, remote_while_waiting, make_person
+):
+    """The export counts each line once, up front; the list counts per row: both agree."""
+    for _ in range(3):
+        services.register(event=hands_on, user=verified(make_person()), mode=Mode.ONSITE)
+    listed = with_waiting_positions(Registration.objects.filter(event=hands_on))
+    expected = [
+        ["Name", "Waiting list"],
+        *(
+            [
+                row.user.get_full_name(),
+                f"On-site, number {row.waiting_position}" * bool(row.waiting_position),
+            ]
+            for row in listed.select_related("user").order_by("created_at", "pk")
+        ),
+    ]
+    client.force_login(organiser)
+    response = client.post(
+        reverse("organisers:participant_export", args=[hands_on.slug]),
+        {"format": "csv", "columns": ["name", "waiting_list"], "sort": "registered"},
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows == expected
+    assert [row[1] for row in rows[1:]].count("") == 2  # the two seated on-site wait for nothing
