@@ -137,24 +137,45 @@ def load_availabilities(
     settings_list: Iterable[RegistrationSettings],
 ) -> dict[int, Availability]:
     """Availability of several events (by event id), in one query."""
-    settings_list = list(settings_list)
+    return _load(list(settings_list))[0]
+
+
+def _load(
+    settings_list: list[RegistrationSettings], holder=None
+) -> tuple[dict[int, Availability], set[int]]:
+    """Availability per event and the events where `holder` (a user) has an active
+    registration, from the same grouped query."""
     counts: dict[int, Counter] = defaultdict(Counter)
-    rows = count_rows(settings.event_id for settings in settings_list).filter(
+    extra = {"held": Count("pk", filter=Q(user=holder))} if holder is not None else None
+    rows = count_rows((settings.event_id for settings in settings_list), extra=extra).filter(
         status__in=Registration.ACTIVE_STATUSES
     )
+    held: set[int] = set()
     for row in rows:
         counts[row["event_id"]][(row["mode"], row["status"], row["waiting_for_mode"])] = row[
             "total"
         ]
-    return {
+        if row.get("held"):
+            held.add(row["event_id"])
+    availabilities = {
         settings.event_id: Availability.from_counts(settings, counts[settings.event_id])
         for settings in settings_list
     }
+    return availabilities, held
 
 
 def load_availability(settings: RegistrationSettings) -> Availability:
     """Availability of one event, in one query (exact only under the event lock)."""
     return load_availabilities([settings])[settings.event_id]
+
+
+def availability_and_holding(settings: RegistrationSettings, user) -> tuple[Availability, bool]:
+    """Availability of one event and whether `user` holds an active registration there, in one
+    query: most people looking at an event (or registering) hold none, and need no second one."""
+    if not user.is_authenticated:
+        return load_availability(settings), False
+    availabilities, held = _load([settings], holder=user)
+    return availabilities[settings.event_id], settings.event_id in held
 
 
 def in_line(mode: str | None = None, *, prefix: str = "") -> Q:

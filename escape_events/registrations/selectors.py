@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
 
 from .availability import (
     ModeAvailability,
+    availability_and_holding,
     load_availabilities,
-    load_availability,
     with_waiting_positions,
 )
 from .models import Registration, RegistrationPurge, RegistrationSettings, SeriesFollower
@@ -43,7 +43,6 @@ class Panel:
     offers: list[ModeAvailability] = field(default_factory=list)
     waiting_position: int | None = None
     show_remote_link: bool = False
-    is_organiser: bool = False
     colocated: list[Event] = field(default_factory=list)
     overlapping: list[Registration] = field(default_factory=list)
     participants: list[Registration] = field(default_factory=list)
@@ -115,8 +114,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     panel.closes_at = registration_closes(event=event, settings=settings)
     panel.cancel_until = cancellation_deadline(event=event, settings=settings)
     panel.cancel_passed = now >= panel.cancel_until
-    panel.is_organiser = is_organiser(event=event, user=user)
-    if user.is_authenticated:
+    availability, holds = availability_and_holding(settings, user)
+    panel.offers = availability.offered
+    if holds:  # most visitors hold no registration: no query for it
         panel.registration = (
             with_waiting_positions(
                 Registration.objects.filter(
@@ -126,19 +126,19 @@ def registration_panel(event: Event, user, now=None) -> Panel:
             .prefetch_related("answers__question")
             .first()
         )
-    panel.offers = load_availability(settings).offered
     if panel.registration:
         panel.waiting_position = panel.registration.waiting_position
         panel.overlapping = overlapping_registrations(user, event)
     else:
         panel.refusal = refusal_reason(event=event, settings=settings, user=user, now=now)
+    # Only the remote link asks whether the person runs the event (events without one: no query).
     panel.show_remote_link = bool(event.online_url) and (
-        panel.is_organiser
-        or (
+        (
             panel.registration is not None
             and panel.registration.mode == Mode.REMOTE
             and panel.registration.status == Status.CONFIRMED
         )
+        or is_organiser(event=event, user=user)
     )
     if panel.refusal is None and panel.registration is None:
         panel.colocated = colocated_open_events(event, now)
@@ -147,8 +147,39 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     return panel
 
 
+def event_to_register(slug: str) -> Event | None:
+    """The event with its registration settings and its questions, as a registration reads
+    them (two queries), knowing whether events are held alongside it (`has_colocated_with`)."""
+    partners = Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
+    return (
+        Event.objects.select_related("registration_settings")
+        .annotate(has_colocated_with=Exists(partners))
+        .prefetch_related("questions")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def form_panel(event: Event, user, now=None) -> tuple[Panel, bool]:
+    """What the registration form needs to read a submission (its choices, the events held
+    alongside), and whether the person holds an active registration already: one query, more
+    only when events are held alongside. `event` comes from `event_to_register`."""
+    settings = getattr(event, "registration_settings", None)
+    panel = Panel(event=event, settings=settings)
+    if settings is None:
+        return panel, False
+    availability, holds = availability_and_holding(settings, user)
+    panel.offers = availability.offered
+    if not holds:
+        panel.colocated = colocated_open_events(event, now)
+    return panel, holds
+
+
 def colocated_open_events(event: Event, now=None) -> list[Event]:
-    """Co-located events one can register for together with this one right now."""
+    """Co-located events one can register for together with this one right now; no query when
+    the event's own query said it has none (`has_colocated_with`, as event_for_page gives)."""
+    if not getattr(event, "has_colocated_with", True):
+        return []
     now = now or timezone.now()
     return list(
         event.colocated_with.filter(
