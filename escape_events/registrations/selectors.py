@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.contrib.auth.models import Group
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
@@ -103,9 +104,11 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     now = now or timezone.now()
     settings = (
         RegistrationSettings.objects.filter(event=event)
-        .prefetch_related("restricted_to_groups")
+        .annotate(restricted=Exists(_restrictions().filter(registrationsettings=OuterRef("pk"))))
         .first()
     )
+    if settings is not None:
+        _fetch_groups(settings, restricted=settings.restricted)
     panel = Panel(event=event, settings=settings)
     if settings is None or not settings.registration_required:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
@@ -147,17 +150,36 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     return panel
 
 
+def _restrictions():
+    return RegistrationSettings.restricted_to_groups.through.objects.all()
+
+
+def _fetch_groups(settings: RegistrationSettings, *, restricted: bool) -> None:
+    """The groups registering is restricted to, for the rules; no query when the settings'
+    own query said there are none (most events)."""
+    groups = "restricted_to_groups"
+    prefetch_related_objects(
+        [settings], groups if restricted else Prefetch(groups, queryset=Group.objects.none())
+    )
+
+
 def event_to_register(slug: str) -> Event | None:
-    """The event with its registration settings and its questions, as a registration reads
-    them (two queries), knowing whether events are held alongside it (`has_colocated_with`)."""
+    """The event with its registration settings (and their groups, when restricted) and its
+    questions, as a registration reads them: two queries, knowing whether events are held
+    alongside it (`has_colocated_with`)."""
     partners = Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
-    return (
+    restricted = _restrictions().filter(registrationsettings__event=OuterRef("pk"))
+    event = (
         Event.objects.select_related("registration_settings")
-        .annotate(has_colocated_with=Exists(partners))
+        .annotate(has_colocated_with=Exists(partners), restricted=Exists(restricted))
         .prefetch_related("questions")
         .filter(slug=slug)
         .first()
     )
+    settings = getattr(event, "registration_settings", None)
+    if settings is not None:
+        _fetch_groups(settings, restricted=event.restricted)
+    return event
 
 
 def form_panel(event: Event, user, now=None) -> tuple[Panel, bool]:
