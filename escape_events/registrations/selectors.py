@@ -120,15 +120,11 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     availability, holds = availability_and_holding(settings, user)
     panel.offers = availability.offered
     if holds:  # most visitors hold no registration: no query for it
-        panel.registration = (
-            with_waiting_positions(
-                Registration.objects.filter(
-                    event=event, user=user, status__in=Registration.ACTIVE_STATUSES
-                )
+        panel.registration = with_waiting_positions(
+            Registration.objects.filter(
+                event=event, user=user, status__in=Registration.ACTIVE_STATUSES
             )
-            .prefetch_related("answers__question")
-            .first()
-        )
+        ).first()
     if panel.registration:
         panel.waiting_position = panel.registration.waiting_position
         panel.overlapping = overlapping_registrations(user, event)
