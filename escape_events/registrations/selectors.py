@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
@@ -102,13 +101,9 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
 def registration_panel(event: Event, user, now=None) -> Panel:
     """Everything the registration box on an event page shows."""
     now = now or timezone.now()
-    settings = (
-        RegistrationSettings.objects.filter(event=event)
-        .annotate(restricted=Exists(_restrictions().filter(registrationsettings=OuterRef("pk"))))
-        .first()
-    )
-    if settings is not None:
-        _fetch_groups(settings, restricted=settings.restricted)
+    # The groups it may be restricted to are read by the rules only when asked (not for a
+    # registered person): asking the database first whether there are any costs as much.
+    settings = RegistrationSettings.objects.filter(event=event).first()
     panel = Panel(event=event, settings=settings)
     if settings is None or not settings.registration_required:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
@@ -146,36 +141,17 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     return panel
 
 
-def _restrictions():
-    return RegistrationSettings.restricted_to_groups.through.objects.all()
-
-
-def _fetch_groups(settings: RegistrationSettings, *, restricted: bool) -> None:
-    """The groups registering is restricted to, for the rules; no query when the settings'
-    own query said there are none (most events)."""
-    groups = "restricted_to_groups"
-    prefetch_related_objects(
-        [settings], groups if restricted else Prefetch(groups, queryset=Group.objects.none())
-    )
-
-
 def event_to_register(slug: str) -> Event | None:
-    """The event with its registration settings (and their groups, when restricted) and its
-    questions, as a registration reads them: two queries, knowing whether events are held
-    alongside it (`has_colocated_with`)."""
+    """The event with its registration settings and its questions, as a registration reads
+    them (two queries), knowing whether events are held alongside it (`has_colocated_with`)."""
     partners = Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
-    restricted = _restrictions().filter(registrationsettings__event=OuterRef("pk"))
-    event = (
+    return (
         Event.objects.select_related("registration_settings")
-        .annotate(has_colocated_with=Exists(partners), restricted=Exists(restricted))
+        .annotate(has_colocated_with=Exists(partners))
         .prefetch_related("questions")
         .filter(slug=slug)
         .first()
     )
-    settings = getattr(event, "registration_settings", None)
-    if settings is not None:
-        _fetch_groups(settings, restricted=event.restricted)
-    return event
 
 
 def form_panel(event: Event, user, now=None) -> tuple[Panel, bool]:

@@ -38,11 +38,11 @@ def _queries(action) -> list[str]:
 
 
 # The database session, the user, the event with its registration settings and whether events
-# are held alongside (and, not here, its restricted groups), its questions, the availability
-# that also says whether the person holds a registration, the privacy notice, the verified
-# address; then, in the transaction: the lock, the event and settings again, the availability
-# again, the registration, its status history, its answers, the queued confirmation mail.
-POST_QUERIES = 14
+# are held alongside, its questions, the availability that also says whether the person holds a
+# registration, the privacy notice, the verified address, the groups registering is restricted
+# to; then, in the transaction: the lock, the event and settings again, the availability again,
+# the registration, its status history, its answers, the queued confirmation mail.
+POST_QUERIES = 15
 
 
 @pytest.mark.parametrize(("registered", "questions"), [(1, 1), (30, 4)])
@@ -66,10 +66,10 @@ def test_the_registration_post_runs_a_fixed_number_of_queries(
 
 
 # The event (knowing its lists are empty), the session, the user, whether they organise
-# anything (menu), the agenda; the box: the registration settings (knowing no group
-# restricts them), the availability that says the person holds no registration, their verified
-# address, the privacy notice, the questions.
-PAGE_QUERIES = 10
+# anything (menu), the agenda; the box: the registration settings, the availability that says
+# the person holds no registration, their verified address, the groups registering is
+# restricted to, the privacy notice, the questions.
+PAGE_QUERIES = 11
 # Registered: the registration with its place in line and the person's overlapping
 # registrations instead of the address, the notice and the questions (no form).
 PAGE_QUERIES_REGISTERED = 9
