@@ -39,10 +39,11 @@ def _queries(action) -> list[str]:
 
 # The database session, the user, the event with its registration settings and whether events
 # are held alongside, its questions, the availability that also says whether the person holds a
-# registration, the privacy notice, the verified address, the groups registering is restricted
-# to; then, in the transaction: the lock, the event and settings again, the availability again,
-# the registration, its status history, its answers, the queued confirmation mail.
-POST_QUERIES = 15
+# registration, the verified address, the groups registering is restricted to (the privacy
+# notice comes from the cache); then, in the transaction: the lock, the event and settings
+# again, the availability again, the registration, its status history, its answers, the queued
+# confirmation mail.
+POST_QUERIES = 14
 
 
 @pytest.mark.parametrize(("registered", "questions"), [(1, 1), (30, 4)])
@@ -65,14 +66,14 @@ def test_the_registration_post_runs_a_fixed_number_of_queries(
     assert len(statements) == POST_QUERIES, "\n".join(statements)
 
 
-# The event (knowing its lists are empty), the session, the user, whether they organise
-# anything (menu), the agenda; the box: the registration settings, the availability that says
-# the person holds no registration, their verified address, the groups registering is
-# restricted to, the privacy notice, the questions.
-PAGE_QUERIES = 11
+# The event (knowing its lists are empty), the session, the user, the agenda; the box: the
+# registration settings, the availability that says the person holds no registration, their
+# verified address, the groups registering is restricted to, the questions. Whether they
+# organise anything (the menu) and the privacy notice come from the cache after the first page.
+PAGE_QUERIES = 9
 # Registered: the registration with its place in line and the person's overlapping
-# registrations instead of the address, the notice and the questions (no form).
-PAGE_QUERIES_REGISTERED = 9
+# registrations instead of the address, the groups and the questions (no form).
+PAGE_QUERIES_REGISTERED = 8
 
 
 @pytest.mark.parametrize(("registered", "questions"), [(1, 1), (30, 4)])
