@@ -9,9 +9,11 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings as site_settings
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from escape_events.accounts.selectors import has_verified_email
+from escape_events.accounts.selectors import verified_addresses
 from escape_events.events.models import Event
 from escape_events.events.permissions import organises
 
@@ -77,10 +79,41 @@ def membership_refusal(*, settings: RegistrationSettings, user) -> RegistrationR
     """Why this person is outside the groups the event is restricted to, or None."""
     groups = list(settings.restricted_to_groups.all())
     if groups and not user.groups.filter(pk__in=[group.pk for group in groups]).exists():
-        names = ", ".join(group.name for group in groups)
-        return RegistrationRefused(
-            f"Registration is open to members of {names} only.", code="restricted", status=403
+        return _restricted(settings)
+    return None
+
+
+def _restricted(settings: RegistrationSettings) -> RegistrationRefused:
+    names = ", ".join(group.name for group in settings.restricted_to_groups.all())
+    return RegistrationRefused(
+        f"Registration is open to members of {names} only.", code="restricted", status=403
+    )
+
+
+def person_refusal(*, settings: RegistrationSettings, user) -> RegistrationRefused | None:
+    """Why this signed-in person may not register (address not confirmed, outside the groups
+    the event is restricted to), or None: one query asks both, as every form and POST does."""
+    restriction = RegistrationSettings.restricted_to_groups.through.objects.filter(
+        registrationsettings=settings
+    )
+    facts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            verified=Exists(verified_addresses().filter(user=OuterRef("pk"))),
+            restricted=Exists(restriction),
+            member=Exists(restriction.filter(group__user=OuterRef("pk"))),
         )
+        .get()
+    )
+    if not facts["verified"]:
+        return RegistrationRefused(
+            "Confirm your e-mail address first: follow the link we sent you.",
+            code="unverified",
+            status=403,
+        )
+    if facts["restricted"] and not facts["member"]:
+        return _restricted(settings)
     return None
 
 
@@ -93,13 +126,7 @@ def refusal_reason(
         return reason
     if not user.is_authenticated:
         return RegistrationRefused("Log in to register.", code="login", status=403)
-    if not has_verified_email(user):
-        return RegistrationRefused(
-            "Confirm your e-mail address first: follow the link we sent you.",
-            code="unverified",
-            status=403,
-        )
-    return membership_refusal(settings=settings, user=user)
+    return person_refusal(settings=settings, user=user)
 
 
 def clean_answers(*, questions: Sequence[Question], answers: Mapping[int, str]) -> dict[int, str]:

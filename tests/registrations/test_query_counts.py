@@ -39,11 +39,11 @@ def _queries(action) -> list[str]:
 
 # The database session, the user, the event with its registration settings and whether events
 # are held alongside, its questions, the availability that also says whether the person holds a
-# registration, the verified address, the groups registering is restricted to (the privacy
-# notice comes from the cache); then, in the transaction: the lock, the event and settings
-# again, the availability again, the registration, its status history, its answers, the queued
-# confirmation mail.
-POST_QUERIES = 14
+# registration, whether the person has a verified address and is in the groups registering may
+# be restricted to (one query; the privacy notice comes from the cache); then, in the
+# transaction: the lock, the event and settings again, the availability again, the
+# registration, its status history, its answers, the queued confirmation mail.
+POST_QUERIES = 13
 
 
 @pytest.mark.parametrize(("registered", "questions"), [(1, 1), (30, 4)])
@@ -67,10 +67,11 @@ def test_the_registration_post_runs_a_fixed_number_of_queries(
 
 
 # The event (knowing its lists are empty), the session, the user, the agenda; the box: the
-# registration settings, the availability that says the person holds no registration, their
-# verified address, the groups registering is restricted to, the questions. Whether they
-# organise anything (the menu) and the privacy notice come from the cache after the first page.
-PAGE_QUERIES = 9
+# registration settings, the availability that says the person holds no registration, whether
+# they have a verified address and are in the groups registering may be restricted to (one
+# query), the questions. Whether they organise anything (the menu) and the privacy notice come
+# from the cache after the first page.
+PAGE_QUERIES = 8
 # Registered: the registration with its place in line and the person's overlapping
 # registrations instead of the address, the groups and the questions (no form).
 PAGE_QUERIES_REGISTERED = 8

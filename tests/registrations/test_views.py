@@ -156,6 +156,18 @@ def test_restricted_event_tells_others_why(client, person, make_registrable):
     assert post_register(client, event, attend="onsite").status_code == 302
 
 
+def test_another_group_is_not_enough_and_one_of_the_groups_is(client, person, make_registrable):
+    event = make_registrable()
+    escape, atlas, cms = (Group.objects.create(name=name) for name in ("/escape", "/atlas", "/cms"))
+    event.registration_settings.restricted_to_groups.add(escape, atlas)
+    person.groups.add(cms)
+    response = post_register(client, event, attend="onsite")
+    assert response.status_code == 403
+    assert "open to members of /escape, /atlas only" in response.content.decode()
+    person.groups.add(atlas)
+    assert post_register(client, event, attend="onsite").status_code == 302
+
+
 def test_unverified_email_cannot_register(client, make_user, make_registrable):
     client.force_login(make_user(verified=False))
     response = post_register(client, make_registrable(), attend="onsite")
