@@ -10,7 +10,7 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings as site_settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db import connection
 from django.utils import timezone
 
 from escape_events.accounts.selectors import verified_addresses
@@ -90,29 +90,38 @@ def _restricted(settings: RegistrationSettings) -> RegistrationRefused:
     )
 
 
+# One statement for the person's own rules. Built by the ORM (three EXISTS) it took longer to
+# compile than the two plain queries it replaced took to run; as SQL it runs in a quarter of that.
+PERSON_FACTS_SQL = """
+SELECT
+    EXISTS(SELECT 1 FROM {addresses} WHERE user_id = %(user)s AND verified),
+    EXISTS(SELECT 1 FROM {restricted} WHERE registrationsettings_id = %(settings)s),
+    EXISTS(
+        SELECT 1 FROM {restricted} restricted
+        JOIN {memberships} membership ON membership.group_id = restricted.group_id
+        WHERE restricted.registrationsettings_id = %(settings)s AND membership.user_id = %(user)s
+    )
+"""
+
+
 def person_refusal(*, settings: RegistrationSettings, user) -> RegistrationRefused | None:
     """Why this signed-in person may not register (address not confirmed, outside the groups
     the event is restricted to), or None: one query asks both, as every form and POST does."""
-    restriction = RegistrationSettings.restricted_to_groups.through.objects.filter(
-        registrationsettings=settings
+    sql = PERSON_FACTS_SQL.format(
+        addresses=verified_addresses().model._meta.db_table,
+        restricted=RegistrationSettings.restricted_to_groups.through._meta.db_table,
+        memberships=get_user_model().groups.through._meta.db_table,
     )
-    facts = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values(
-            verified=Exists(verified_addresses().filter(user=OuterRef("pk"))),
-            restricted=Exists(restriction),
-            member=Exists(restriction.filter(group__user=OuterRef("pk"))),
-        )
-        .get()
-    )
-    if not facts["verified"]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"user": user.pk, "settings": settings.pk})
+        verified, restricted, member = cursor.fetchone()
+    if not verified:
         return RegistrationRefused(
             "Confirm your e-mail address first: follow the link we sent you.",
             code="unverified",
             status=403,
         )
-    if facts["restricted"] and not facts["member"]:
+    if restricted and not member:
         return _restricted(settings)
     return None
 
