@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
+from escape_events.events.selectors import has_rows
 
 from .availability import (
     ModeAvailability,
@@ -144,10 +145,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
 def event_to_register(slug: str) -> Event | None:
     """The event with its registration settings and its questions, as a registration reads
     them (two queries), knowing whether events are held alongside it (`has_colocated_with`)."""
-    partners = Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
     return (
         Event.objects.select_related("registration_settings")
-        .annotate(has_colocated_with=Exists(partners))
+        .annotate(has_colocated_with=has_rows(Event.colocated_with.through, "from_event"))
         .prefetch_related("questions")
         .filter(slug=slug)
         .first()
