@@ -19,7 +19,13 @@ from .availability import (
     load_availabilities,
     with_waiting_positions,
 )
-from .models import Registration, RegistrationPurge, RegistrationSettings, SeriesFollower
+from .models import (
+    Question,
+    Registration,
+    RegistrationPurge,
+    RegistrationSettings,
+    SeriesFollower,
+)
 from .rules import (
     RegistrationRefused,
     cancellation_deadline,
@@ -45,6 +51,7 @@ class Panel:
     waiting_position: int | None = None
     show_remote_link: bool = False
     colocated: list[Event] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)  # what the form asks
     overlapping: list[Registration] = field(default_factory=list)
     participants: list[Registration] = field(default_factory=list)
     closes_at: datetime | None = None  # when registering ends
@@ -103,8 +110,15 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     """Everything the registration box on an event page shows."""
     now = now or timezone.now()
     # The groups it may be restricted to are read by the rules only when asked (not for a
-    # registered person): asking the database first whether there are any costs as much.
-    settings = RegistrationSettings.objects.filter(event=event).first()
+    # registered person): asking the database first whether there are any costs as much. Not
+    # so for the questions: many events ask none, and the EXISTS column is SQL (no ORM cost).
+    settings = (
+        RegistrationSettings.objects.filter(event=event)
+        .annotate(
+            has_questions=has_rows(Question, "event", of=RegistrationSettings, key="event_id")
+        )
+        .first()
+    )
     panel = Panel(event=event, settings=settings)
     if settings is None or not settings.registration_required:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
@@ -135,8 +149,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
         )
         or is_organiser(event=event, user=user)
     )
-    if panel.refusal is None and panel.registration is None:
+    if panel.refusal is None and panel.registration is None:  # the form is shown
         panel.colocated = colocated_open_events(event, now)
+        panel.questions = list(event.questions.all()) if settings.has_questions else []
     if settings.public_participant_list:
         panel.participants = participants(event)
     return panel
@@ -159,7 +174,7 @@ def form_panel(event: Event, user, now=None) -> tuple[Panel, bool]:
     alongside), and whether the person holds an active registration already: one query, more
     only when events are held alongside. `event` comes from `event_to_register`."""
     settings = getattr(event, "registration_settings", None)
-    panel = Panel(event=event, settings=settings)
+    panel = Panel(event=event, settings=settings, questions=list(event.questions.all()))
     if settings is None:
         return panel, False
     availability, holds = availability_and_holding(settings, user)
