@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
@@ -159,14 +159,21 @@ def registration_panel(event: Event, user, now=None) -> Panel:
 
 def event_to_register(slug: str) -> Event | None:
     """The event with its registration settings and its questions, as a registration reads
-    them (two queries), knowing whether events are held alongside it (`has_colocated_with`)."""
-    return (
+    them (two queries, one when it asks none), knowing whether events are held alongside it
+    (`has_colocated_with`)."""
+    event = (
         Event.objects.select_related("registration_settings")
-        .annotate(has_colocated_with=has_rows(Event.colocated_with.through, "from_event"))
-        .prefetch_related("questions")
+        .annotate(
+            has_colocated_with=has_rows(Event.colocated_with.through, "from_event"),
+            has_questions=has_rows(Question, "event"),
+        )
         .filter(slug=slug)
         .first()
     )
+    if event is not None:  # an empty queryset fills the prefetch without a query
+        asked = Question.objects.all() if event.has_questions else Question.objects.none()
+        prefetch_related_objects([event], Prefetch("questions", queryset=asked))
+    return event
 
 
 def form_panel(event: Event, user, now=None) -> tuple[Panel, bool]:
