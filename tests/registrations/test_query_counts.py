@@ -38,11 +38,11 @@ def _queries(action) -> list[str]:
 
 
 # The database session, the user, the event with its registration settings and whether events
-# are held alongside or questions asked, its questions, the availability that also says whether the person holds a
-# registration, whether the person has a verified address and is in the groups registering may
-# be restricted to (one query; the privacy notice comes from the cache); then, in the
-# transaction: the lock, the event and settings again, the availability again, the
-# registration, its status history, its answers, the queued confirmation mail.
+# are held alongside or questions asked, its questions, the availability that also says whether
+# the person holds a registration, whether the person has a verified address and is in the
+# groups registering may be restricted to (one query; the privacy notice comes from the cache);
+# then, in the transaction: the lock, the event and settings again, the availability again,
+# the registration, its status history, its answers, the queued confirmation mail.
 POST_QUERIES = 13
 # Without questions, none are read and no answers inserted.
 POST_QUERIES_WITHOUT_QUESTIONS = 11
