@@ -152,7 +152,14 @@ class Product(Server):
             )
         User = get_user_model()
         users = User.objects.bulk_create(
-            User(username=f"racer{i}", email=f"racer{i}@example.org", password="!")  # noqa: S106 - unusable password
+            # Named: a person without a name is asked for it by the form (a failed POST here).
+            User(
+                username=f"racer{i}",
+                email=f"racer{i}@example.org",
+                password="!",  # noqa: S106 - unusable password
+                first_name="Racer",
+                last_name=str(i),
+            )
             for i in range(clients)
         )
         EmailAddress.objects.bulk_create(

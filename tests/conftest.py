@@ -24,6 +24,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(no_browser)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty local cache: what one test cached (a privacy notice, who
+    organises what) names rows the next test's database does not have."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":

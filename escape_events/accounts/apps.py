@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (group sync at login)
+        from . import receivers  # noqa: F401  (group sync at login, the cached privacy notice)

@@ -1,12 +1,16 @@
 """Every OpenID Connect login refreshes the person's groups from the provider's claims and fills
-the names and affiliation the person has left empty."""
+the names and affiliation the person has left empty; a privacy notice saved anywhere (the
+service, the admin) replaces the cached one."""
 
 from allauth.account.signals import password_reset, user_logged_in
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from .models import PrivacyNotice
 from .services import (
     claims_from_extra_data,
     fill_profile_from_claims,
+    privacy_notice_changed,
     sync_groups_from_claims,
     verify_sole_address,
 )
@@ -28,3 +32,9 @@ def verify_address_on_password_reset(sender, *, request, user, **kwargs):
     """The reset link went to the person's address: following it proves they read that mailbox
     (people an organiser added set their first password this way)."""
     verify_sole_address(user=user)
+
+
+@receiver(post_save, sender=PrivacyNotice, dispatch_uid="accounts_privacy_notice_saved")
+@receiver(post_delete, sender=PrivacyNotice, dispatch_uid="accounts_privacy_notice_deleted")
+def forget_cached_privacy_notice(sender, **kwargs):
+    privacy_notice_changed()

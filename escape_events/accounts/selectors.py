@@ -4,15 +4,17 @@ and everything the site holds about one person (their data export)."""
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import PrivacyNotice, User
 from .signals import account_deletion_preview, personal_data_requested
 
 
-def has_verified_email(user) -> bool:
-    """Whether the person confirmed an e-mail address (allauth's mandatory verification)."""
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+def verified_addresses() -> QuerySet[EmailAddress]:
+    """The e-mail addresses people confirmed (allauth's mandatory verification); registrations
+    asks whether a person has one along with its other questions about them."""
+    return EmailAddress.objects.filter(verified=True)
 
 
 def privacy_notice_versions() -> list[PrivacyNotice]:

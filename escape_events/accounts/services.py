@@ -15,6 +15,7 @@ from allauth.utils import generate_unique_username
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
@@ -214,10 +215,32 @@ def publish_privacy_notice(*, text: str, changes: str = "", now=None) -> Privacy
     raise ValidationError("The notice could not be published; try again.")
 
 
+PRIVACY_NOTICE_KEY = "privacy-notice-in-force"
+# How long a worker without the shared cache (no REDIS_URL) may go on offering an older version.
+PRIVACY_NOTICE_SECONDS = 60
+
+
 def privacy_notice_in_force() -> PrivacyNotice:
-    """The latest version; a new site publishes the default notice from settings first."""
-    return PrivacyNotice.objects.first() or publish_privacy_notice(
-        text=default_privacy_notice_text()
+    """The latest version, kept in the cache: every registration form and POST asks for it, and
+    it changes once in a while (`privacy_notice_changed` puts a new one there at once). A new
+    site publishes the default notice from settings first."""
+    notice = cache.get(PRIVACY_NOTICE_KEY)
+    if notice is None:
+        notice = PrivacyNotice.objects.first() or publish_privacy_notice(
+            text=default_privacy_notice_text()
+        )
+        # add, not set: a version published since this read went into the cache first.
+        cache.add(PRIVACY_NOTICE_KEY, notice, PRIVACY_NOTICE_SECONDS)
+    return notice
+
+
+def privacy_notice_changed() -> None:
+    """A notice was published, changed or deleted: forget the cached version now (the next
+    read, in this transaction, sees the change) and put the one in force there on commit, over
+    any older one a concurrent read added meanwhile."""
+    cache.delete(PRIVACY_NOTICE_KEY)
+    transaction.on_commit(
+        lambda: cache.set(PRIVACY_NOTICE_KEY, PrivacyNotice.objects.first(), PRIVACY_NOTICE_SECONDS)
     )
 
 

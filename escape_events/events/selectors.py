@@ -5,7 +5,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db import connection
+from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
@@ -209,33 +211,40 @@ def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> Quer
     return queryset
 
 
+def has_rows(model, field: str, *, of=Event, key: str = "id") -> RawSQL:
+    """Whether `model` has rows whose `field` points at the event of the query's row (`of`, its
+    column `key`), as an EXISTS column written in SQL: the ORM's Exists took 0.3 ms to build
+    each, more than running it."""
+    quote = connection.ops.quote_name
+    table, column = model._meta.db_table, model._meta.get_field(field).column
+    event = f"{quote(of._meta.db_table)}.{quote(key)}"
+    # Names from the models, quoted; no value from outside goes into the SQL.
+    sql = f"EXISTS(SELECT 1 FROM {quote(table)} WHERE {quote(column)} = {event})"  # noqa: S608
+    return RawSQL(sql, ())  # noqa: S611
+
+
 def event_for_page(slug: str) -> Event | None:
     """The event with its venue and series, and the lists its page shows beside it (files,
     people present, events held alongside): one query, plus one per list that is not empty.
-    Most events have none of them, and their page then costs one query instead of four."""
-    lists = {  # the list's name on the event: its rows, the model it lists
-        "attachments": (Attachment.objects.filter(event=OuterRef("pk")), Attachment),
-        "attendance": (MeetingAttendance.objects.filter(event=OuterRef("pk")), MeetingAttendance),
-        "colocated_with": (
-            Event.colocated_with.through.objects.filter(from_event=OuterRef("pk")),
-            Event,
-        ),
+    Most events have none of them, and their page then costs one query instead of four.
+
+    `has_<list>` says whether a list has rows; a list without rows is not fetched at all (not
+    even as an empty prefetch, which costs a query's worth of time), so read it after asking.
+    """
+    lists = {  # the list's name on the event: its rows
+        "attachments": has_rows(Attachment, "event"),
+        "attendance": has_rows(MeetingAttendance, "event"),
+        "colocated_with": has_rows(Event.colocated_with.through, "from_event"),
     }
     event = (
         Event.objects.select_related("venue", "series")
-        .annotate(**{f"has_{name}": Exists(rows) for name, (rows, _model) in lists.items()})
+        .annotate(**{f"has_{name}": rows for name, rows in lists.items()})
         .filter(slug=slug)
         .first()
     )
     if event is not None:
         prefetch_related_objects(
-            [event],
-            *(
-                name
-                if getattr(event, f"has_{name}")
-                else Prefetch(name, queryset=model.objects.none())  # known empty: no query
-                for name, (_rows, model) in lists.items()
-            ),
+            [event], *(name for name in lists if getattr(event, f"has_{name}"))
         )
     return event
 

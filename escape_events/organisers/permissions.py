@@ -1,7 +1,11 @@
 """Who may use the organiser pages; who runs which event is answered by events.permissions."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, Q
 from django.http import Http404
 
@@ -12,6 +16,7 @@ from escape_events.events.permissions import organises as can_organise
 __all__ = [
     "can_create_events",
     "can_organise",
+    "forget_organiser_side",
     "organised_event_or_404",
     "organised_events",
     "organised_series",
@@ -27,10 +32,39 @@ def can_create_events(user) -> bool:
     return user.is_authenticated and (user.is_staff or user.has_perm("events.add_event"))
 
 
+# How long the menu's answer is kept for a person; every change that can turn it (organisers of
+# an event or series, the person's groups and permissions, a group's permissions) forgets it.
+ORGANISER_SIDE_SECONDS = 600
+
+
+def _organiser_side_key(user_id: int) -> str:
+    return f"uses-organiser-side:{user_id}"
+
+
 def uses_organiser_side(user) -> bool:
-    """One query, for the menu: organises an event or series, or may create events."""
+    """For the menu, on every page: organises an event or series, or may create events. Kept
+    in the cache per person (no query on most pages; one query, with three subqueries, to
+    answer it again), since it changes only when `forget_organiser_side` is told."""
     if user.is_staff or user.is_superuser:
         return True
+    key = _organiser_side_key(user.pk)
+    answer = cache.get(key)
+    if answer is None:
+        answer = _organises_or_may_create(user)
+        cache.add(key, answer, ORGANISER_SIDE_SECONDS)
+    return answer
+
+
+def forget_organiser_side(user_ids: Iterable[int]) -> None:
+    """These people may have become (or stopped being) organisers: ask again on their next page.
+    Forgotten now (for this transaction) and again on commit (over an answer read meanwhile)."""
+    keys = [_organiser_side_key(pk) for pk in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _organises_or_may_create(user) -> bool:
     own = Event.organisers.through.objects.filter(user=user).values("pk")
     series = Series.organisers.through.objects.filter(user=user).values("pk")
     may_create = Permission.objects.filter(

@@ -115,7 +115,7 @@ class RegistrationForm(forms.Form):
         if not (panel.settings and panel.settings.public_participant_list):
             del self.fields["consent_to_list"]
         asked: dict[tuple, str] = {}
-        for question in panel.event.questions.all():
+        for question in panel.questions:
             name = f"q{question.pk}"
             self.fields[name] = question_field(question, required=question.required)
             asked.setdefault(question_key(question), name)
@@ -222,7 +222,7 @@ class RegistrationForm(forms.Form):
                 mode=mode,
                 answers={
                     question.pk: self._value(data.get(f"q{question.pk}"))
-                    for question in self.panel.event.questions.all()
+                    for question in self.panel.questions
                 },
                 consent_to_list=consent,
                 wait_for_mode=wait_for_mode,

@@ -9,9 +9,11 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings as site_settings
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
-from escape_events.accounts.selectors import has_verified_email
+from escape_events.accounts.selectors import verified_addresses
 from escape_events.events.models import Event
 from escape_events.events.permissions import organises
 
@@ -77,10 +79,50 @@ def membership_refusal(*, settings: RegistrationSettings, user) -> RegistrationR
     """Why this person is outside the groups the event is restricted to, or None."""
     groups = list(settings.restricted_to_groups.all())
     if groups and not user.groups.filter(pk__in=[group.pk for group in groups]).exists():
-        names = ", ".join(group.name for group in groups)
+        return _restricted(settings)
+    return None
+
+
+def _restricted(settings: RegistrationSettings) -> RegistrationRefused:
+    names = ", ".join(group.name for group in settings.restricted_to_groups.all())
+    return RegistrationRefused(
+        f"Registration is open to members of {names} only.", code="restricted", status=403
+    )
+
+
+# One statement for the person's own rules. Built by the ORM (three EXISTS) it took longer to
+# compile than the two plain queries it replaced took to run; as SQL it runs in a quarter of that.
+PERSON_FACTS_SQL = """
+SELECT
+    EXISTS(SELECT 1 FROM {addresses} WHERE user_id = %(user)s AND verified),
+    EXISTS(SELECT 1 FROM {restricted} WHERE registrationsettings_id = %(settings)s),
+    EXISTS(
+        SELECT 1 FROM {restricted} restricted
+        JOIN {memberships} membership ON membership.group_id = restricted.group_id
+        WHERE restricted.registrationsettings_id = %(settings)s AND membership.user_id = %(user)s
+    )
+"""
+
+
+def person_refusal(*, settings: RegistrationSettings, user) -> RegistrationRefused | None:
+    """Why this signed-in person may not register (address not confirmed, outside the groups
+    the event is restricted to), or None: one query asks both, as every form and POST does."""
+    sql = PERSON_FACTS_SQL.format(
+        addresses=verified_addresses().model._meta.db_table,
+        restricted=RegistrationSettings.restricted_to_groups.through._meta.db_table,
+        memberships=get_user_model().groups.through._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"user": user.pk, "settings": settings.pk})
+        verified, restricted, member = cursor.fetchone()
+    if not verified:
         return RegistrationRefused(
-            f"Registration is open to members of {names} only.", code="restricted", status=403
+            "Confirm your e-mail address first: follow the link we sent you.",
+            code="unverified",
+            status=403,
         )
+    if restricted and not member:
+        return _restricted(settings)
     return None
 
 
@@ -93,13 +135,7 @@ def refusal_reason(
         return reason
     if not user.is_authenticated:
         return RegistrationRefused("Log in to register.", code="login", status=403)
-    if not has_verified_email(user):
-        return RegistrationRefused(
-            "Confirm your e-mail address first: follow the link we sent you.",
-            code="unverified",
-            status=403,
-        )
-    return membership_refusal(settings=settings, user=user)
+    return person_refusal(settings=settings, user=user)
 
 
 def clean_answers(*, questions: Sequence[Question], answers: Mapping[int, str]) -> dict[int, str]:

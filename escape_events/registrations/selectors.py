@@ -7,18 +7,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
+from escape_events.events.selectors import has_rows
 
 from .availability import (
     ModeAvailability,
+    availability_and_holding,
     load_availabilities,
-    load_availability,
     with_waiting_positions,
 )
-from .models import Registration, RegistrationPurge, RegistrationSettings, SeriesFollower
+from .models import (
+    Question,
+    Registration,
+    RegistrationPurge,
+    RegistrationSettings,
+    SeriesFollower,
+)
 from .rules import (
     RegistrationRefused,
     cancellation_deadline,
@@ -43,8 +50,8 @@ class Panel:
     offers: list[ModeAvailability] = field(default_factory=list)
     waiting_position: int | None = None
     show_remote_link: bool = False
-    is_organiser: bool = False
     colocated: list[Event] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)  # what the form asks
     overlapping: list[Registration] = field(default_factory=list)
     participants: list[Registration] = field(default_factory=list)
     closes_at: datetime | None = None  # when registering ends
@@ -102,9 +109,14 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
 def registration_panel(event: Event, user, now=None) -> Panel:
     """Everything the registration box on an event page shows."""
     now = now or timezone.now()
+    # The groups it may be restricted to are read by the rules only when asked (not for a
+    # registered person): asking the database first whether there are any costs as much. Not
+    # so for the questions: many events ask none, and the EXISTS column is SQL (no ORM cost).
     settings = (
         RegistrationSettings.objects.filter(event=event)
-        .prefetch_related("restricted_to_groups")
+        .annotate(
+            has_questions=has_rows(Question, "event", of=RegistrationSettings, key="event_id")
+        )
         .first()
     )
     panel = Panel(event=event, settings=settings)
@@ -115,40 +127,75 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     panel.closes_at = registration_closes(event=event, settings=settings)
     panel.cancel_until = cancellation_deadline(event=event, settings=settings)
     panel.cancel_passed = now >= panel.cancel_until
-    panel.is_organiser = is_organiser(event=event, user=user)
-    if user.is_authenticated:
-        panel.registration = (
-            with_waiting_positions(
-                Registration.objects.filter(
-                    event=event, user=user, status__in=Registration.ACTIVE_STATUSES
-                )
+    availability, holds = availability_and_holding(settings, user)
+    panel.offers = availability.offered
+    if holds:  # most visitors hold no registration: no query for it
+        panel.registration = with_waiting_positions(
+            Registration.objects.filter(
+                event=event, user=user, status__in=Registration.ACTIVE_STATUSES
             )
-            .prefetch_related("answers__question")
-            .first()
-        )
-    panel.offers = load_availability(settings).offered
+        ).first()
     if panel.registration:
         panel.waiting_position = panel.registration.waiting_position
         panel.overlapping = overlapping_registrations(user, event)
     else:
         panel.refusal = refusal_reason(event=event, settings=settings, user=user, now=now)
+    # Only the remote link asks whether the person runs the event (events without one: no query).
     panel.show_remote_link = bool(event.online_url) and (
-        panel.is_organiser
-        or (
+        (
             panel.registration is not None
             and panel.registration.mode == Mode.REMOTE
             and panel.registration.status == Status.CONFIRMED
         )
+        or is_organiser(event=event, user=user)
     )
-    if panel.refusal is None and panel.registration is None:
+    if panel.refusal is None and panel.registration is None:  # the form is shown
         panel.colocated = colocated_open_events(event, now)
+        panel.questions = list(event.questions.all()) if settings.has_questions else []
     if settings.public_participant_list:
         panel.participants = participants(event)
     return panel
 
 
+def event_to_register(slug: str) -> Event | None:
+    """The event with its registration settings and its questions, as a registration reads
+    them (two queries, one when it asks none), knowing whether events are held alongside it
+    (`has_colocated_with`)."""
+    event = (
+        Event.objects.select_related("registration_settings")
+        .annotate(
+            has_colocated_with=has_rows(Event.colocated_with.through, "from_event"),
+            has_questions=has_rows(Question, "event"),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if event is not None:  # an empty queryset fills the prefetch without a query
+        asked = Question.objects.all() if event.has_questions else Question.objects.none()
+        prefetch_related_objects([event], Prefetch("questions", queryset=asked))
+    return event
+
+
+def form_panel(event: Event, user, now=None) -> tuple[Panel, bool]:
+    """What the registration form needs to read a submission (its choices, the events held
+    alongside), and whether the person holds an active registration already: one query, more
+    only when events are held alongside. `event` comes from `event_to_register`."""
+    settings = getattr(event, "registration_settings", None)
+    panel = Panel(event=event, settings=settings, questions=list(event.questions.all()))
+    if settings is None:
+        return panel, False
+    availability, holds = availability_and_holding(settings, user)
+    panel.offers = availability.offered
+    if not holds:
+        panel.colocated = colocated_open_events(event, now)
+    return panel, holds
+
+
 def colocated_open_events(event: Event, now=None) -> list[Event]:
-    """Co-located events one can register for together with this one right now."""
+    """Co-located events one can register for together with this one right now; no query when
+    the event's own query said it has none (`has_colocated_with`, as event_for_page gives)."""
+    if not getattr(event, "has_colocated_with", True):
+        return []
     now = now or timezone.now()
     return list(
         event.colocated_with.filter(

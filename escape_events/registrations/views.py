@@ -15,7 +15,13 @@ from . import services
 from .checkin import ticket_qr_svg
 from .forms import ListingConsentForm, RegistrationForm, SwitchModeForm
 from .models import Registration
-from .selectors import followed_series, my_registrations, registration_panel
+from .selectors import (
+    event_to_register,
+    followed_series,
+    form_panel,
+    my_registrations,
+    registration_panel,
+)
 
 
 def _event_page(request, event: Event, *, form=None, error: str = "", status: int = 400):
@@ -28,16 +34,17 @@ def _event_page(request, event: Event, *, form=None, error: str = "", status: in
 @require_POST
 @login_required
 def register(request, slug):
-    event = get_object_or_404(Event, slug=slug)
-    panel = registration_panel(event, request.user)
-    if panel.registration:
-        messages.info(request, "You are already registered for this event.")
-        return redirect(event)
-    if panel.refusal:
-        return _event_page(request, event, error=panel.refusal.message, status=panel.refusal.status)
+    """Read the submission with what the form needs, and let the service decide under the lock;
+    the whole registration box is built again only to show what went wrong."""
+    event = event_to_register(slug)
+    if event is None:
+        raise Http404("No event has this address.")
+    panel, holds = form_panel(event, request.user)
+    if holds:
+        return _already_registered(request, event)
     form = RegistrationForm(request.POST, panel=panel, user=request.user)
     if not form.is_valid():
-        return _event_page(request, event, form=form, error="Please check the form below.")
+        return _refused_or_invalid(request, event, form)
     form.save_names(request.user)
     try:
         results = services.register_together(user=request.user, requests=form.requests())
@@ -47,6 +54,22 @@ def register(request, slug):
         if created:
             messages.success(request, _outcome(registration))
     return redirect(event)
+
+
+def _already_registered(request, event: Event):
+    messages.info(request, "You are already registered for this event.")
+    return redirect(event)
+
+
+def _refused_or_invalid(request, event: Event, form: RegistrationForm):
+    """A submission the form rejected: the reason the person may not register, if there is
+    one (with its status), else the form with its errors."""
+    panel = registration_panel(event, request.user)
+    if panel.registration:
+        return _already_registered(request, event)
+    if panel.refusal:
+        return _event_page(request, event, error=panel.refusal.message, status=panel.refusal.status)
+    return _event_page(request, event, form=form, error="Please check the form below.")
 
 
 def _outcome(registration: Registration) -> str:

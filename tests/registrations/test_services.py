@@ -302,3 +302,36 @@ def test_changing_an_event_mails_registrants_in_words_with_the_updated_ics(
     # Someone on the waiting list has no place yet: the calendar entry is tentative.
     (vevent,) = _ics_events(by_person[waiting.email])
     assert vevent["STATUS"] == "TENTATIVE"
+
+
+@pytest.mark.parametrize("change", ["cancelled", "closed", "full"])
+def test_what_changed_since_the_page_read_the_event_is_decided_under_the_lock(
+    make_registrable, make_user, change
+):
+    """The rules are asked before the lock with the caller's copy of the event and settings (the
+    page's), then again under it from the rows: a copy read before a cancellation, the closing
+    or the last seat going never registers anyone on the stale state."""
+    from escape_events.events.models import Event
+    from escape_events.registrations.models import RegistrationSettings
+
+    event = make_registrable(onsite=1)
+    page_copy = Event.objects.select_related("registration_settings").get(pk=event.pk)
+    if change == "cancelled":
+        Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    elif change == "closed":
+        RegistrationSettings.objects.filter(event=event).update(
+            closes_at=timezone.now() - timedelta(minutes=1)
+        )
+    else:
+        services.register(event=event, user=make_user(), mode=Registration.Mode.ONSITE)
+    person = make_user()
+    if change == "full":
+        registration, _ = services.register(
+            event=page_copy, user=person, mode=Registration.Mode.ONSITE
+        )
+        assert registration.status == Registration.Status.WAITING
+        return
+    with pytest.raises(services.RegistrationRefused) as refused:
+        services.register(event=page_copy, user=person, mode=Registration.Mode.ONSITE)
+    assert refused.value.status == 409
+    assert not Registration.objects.filter(user=person).exists()

@@ -1,5 +1,6 @@
 """Registering through the pages, and bad input: a clear message, a 4xx, nothing stored."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -153,6 +154,19 @@ def test_restricted_event_tells_others_why(client, person, make_registrable):
     assert response.status_code == 403
     assert not Registration.objects.exists()
     person.groups.add(Group.objects.get(name="/escape"))
+    assert post_register(client, event, attend="onsite").status_code == 302
+
+
+def test_another_group_is_not_enough_and_one_of_the_groups_is(client, person, make_registrable):
+    event = make_registrable()
+    escape, atlas, cms = (Group.objects.create(name=name) for name in ("/escape", "/atlas", "/cms"))
+    event.registration_settings.restricted_to_groups.add(escape, atlas)
+    person.groups.add(cms)
+    response = post_register(client, event, attend="onsite")
+    assert response.status_code == 403
+    refusal = re.search(r"open to members of (.*) only", response.content.decode())
+    assert sorted(refusal.group(1).split(", ")) == ["/atlas", "/escape"]
+    person.groups.add(atlas)
     assert post_register(client, event, attend="onsite").status_code == 302
 
 

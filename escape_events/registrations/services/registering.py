@@ -11,11 +11,11 @@ from escape_events.accounts.models import PrivacyNotice
 from escape_events.events.models import Event
 
 from .. import mails
-from ..availability import Availability
-from ..models import Answer, Registration, RegistrationSettings
-from ..rules import RegistrationRefused, clean_answers, refusal_reason
+from ..availability import Availability, availability_and_holding
+from ..models import Answer, Question, Registration, RegistrationSettings
+from ..rules import RegistrationRefused, clean_answers, place_refusal, refusal_reason
 from .promotion import promote_waiting_list
-from .seats import Mode, Status, line_of, lock_events, read_availability, settings_for
+from .seats import Mode, Status, event_and_settings, line_of, lock_events, settings_for
 
 
 @dataclass
@@ -60,15 +60,21 @@ def register_together(
     Nothing is stored when any request is refused. `added_by`: an organiser registers the
     person (`adding.add_participant`), under the same seat rules but without the personal ones.
     """
+    before_lock = [
+        _check_person(user=user, request=request, now=now, added_by=added_by)
+        for request in requests
+    ]
     results: list[tuple[Registration, bool]] = []
     try:
         with transaction.atomic():
             lock_events(request.event.pk for request in requests)
             # Read the clock inside the lock: the waiting list is ordered by it.
             now = now or timezone.now()
-            for request in requests:
+            for request, questions in zip(requests, before_lock, strict=True):
                 results.append(
-                    _register_one(user=user, request=request, now=now, added_by=added_by)
+                    _register_one(
+                        user=user, request=request, questions=questions, now=now, added_by=added_by
+                    )
                 )
     except IntegrityError:
         # Only reachable without the lock (or a concurrent request for the same person):
@@ -113,18 +119,38 @@ def register(
 ORGANISER_WAIVES = frozenset({"not_open", "closed", "unverified", "restricted", "login"})
 
 
-def _register_one(
-    *, user, request: RegistrationRequest, now, added_by=None
-) -> tuple[Registration, bool]:
-    event = Event.objects.get(pk=request.event.pk)
-    settings = settings_for(event)
-    reason = refusal_reason(event=event, settings=settings, user=user, now=now)
+def _refuse_unless_waived(reason: RegistrationRefused | None, added_by) -> None:
     if reason and not (added_by is not None and reason.code in ORGANISER_WAIVES):
         raise reason
-    existing = Registration.objects.filter(
-        event=event, user=user, status__in=Registration.ACTIVE_STATUSES
-    ).first()
-    if existing:
+
+
+def _check_person(*, user, request: RegistrationRequest, now, added_by) -> list[Question]:
+    """Ask every rule before the lock, with the settings the caller read along with the event
+    (else from the database), and return the questions to answer. Whether the person may take
+    part (signed in, address confirmed, groups) and what the event asks change no seat, so
+    asking here keeps everyone queued behind the lock waiting for less; what the lock protects
+    (the event's state and window, the seats) is asked again under it."""
+    event = request.event
+    if Event.registration_settings.is_cached(event):
+        settings = getattr(event, "registration_settings", None)
+    else:
+        settings = settings_for(event)
+    reason = refusal_reason(event=event, settings=settings, user=user, now=now)
+    _refuse_unless_waived(reason, added_by)
+    # People added by organisers answer nothing: their answers are theirs to give.
+    return [] if added_by is not None else list(event.questions.all())
+
+
+def _register_one(
+    *, user, request: RegistrationRequest, questions: list[Question], now, added_by=None
+) -> tuple[Registration, bool]:
+    event, settings = event_and_settings(request.event.pk)
+    _refuse_unless_waived(place_refusal(event=event, settings=settings, now=now), added_by)
+    availability, holds = availability_and_holding(settings, user)
+    if holds:
+        existing = Registration.objects.filter(
+            event=event, user=user, status__in=Registration.ACTIVE_STATUSES
+        ).first()
         return existing, False
     if request.mode not in Mode.values or not settings.allows(request.mode):
         raise RegistrationRefused("This way of attending is not offered.", code="tampered")
@@ -134,10 +160,7 @@ def _register_one(
         or not settings.allows(request.wait_for_mode)
     ):
         raise RegistrationRefused("This waiting list is not offered.", code="tampered")
-    # People added by organisers answer nothing: their answers are theirs to give.
-    questions = [] if added_by is not None else list(event.questions.all())
     answers = clean_answers(questions=questions, answers=request.answers)
-    availability = read_availability(settings)
     registration = Registration.objects.create(
         event=event,
         user=user,

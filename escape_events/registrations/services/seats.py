@@ -39,6 +39,12 @@ def settings_for(event: Event) -> RegistrationSettings | None:
     return RegistrationSettings.objects.filter(event=event).first()
 
 
+def event_and_settings(event_id: int) -> tuple[Event, RegistrationSettings | None]:
+    """The event and its registration settings read again (under the lock), in one query."""
+    event = Event.objects.select_related("registration_settings").get(pk=event_id)
+    return event, getattr(event, "registration_settings", None)
+
+
 def read_availability(settings: RegistrationSettings) -> Availability:
     """Places per mode, from the rows as they are now (exact under the lock)."""
     return load_availability(settings)
