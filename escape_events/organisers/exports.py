@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 
-import xlsxwriter
 from django.db.models import QuerySet
+from rustpy_xlsxwriter import write_worksheet
 
 from escape_events.accounts.models import full_name
 from escape_events.events.models import Event
@@ -31,6 +31,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Control characters XML 1.0 (and so an .xlsx) cannot contain; tab, line feed and CR can stay.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 DATE_FORMAT = "%Y-%m-%d %H:%M"
+XLSX_CELL_LIMIT = 32_767  # characters Excel holds in one cell
 MODE_LABELS = dict(Registration.Mode.choices)
 STATUS_LABELS = dict(Registration.Status.choices)
 
@@ -182,45 +183,42 @@ class Export:
             self.rows_sent += len(batch)
 
     def xlsx_file(self):
-        """A temporary .xlsx file, written row by row.
+        """A temporary .xlsx file, written row by row; an open handle on it, its name already gone.
 
-        XlsxWriter in constant-memory mode flushes each row to disk as soon as the next starts,
-        so memory stays flat, and it writes 50,000 rows several times faster than openpyxl's
-        write-only mode. Text goes in as text only: never a formula, link or number.
+        rust_xlsxwriter (through rustpy-xlsxwriter) in constant-memory mode takes the rows from a
+        generator and writes each to disk as the next begins, so memory stays flat, at about a
+        third of XlsxWriter's time per cell. It writes every str as text, never a formula, link
+        or number, and refuses text past Excel's cell limit, so that is cut first. It names
+        columns by the first row's keys: repeated labels get numbered, and a list with nobody
+        in it still gets its header from one blank row (a blank row writes no cells).
         """
-        handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-        workbook = xlsxwriter.Workbook(
-            handle,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        sheet = workbook.add_worksheet("Participants")
-        bold = workbook.add_format({"bold": True})
-        moment_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        for index, column in enumerate(self.columns):
-            sheet.set_column(index, index, column.width)
-            sheet.write_string(0, index, _xlsx_text(column.label), bold)
-        sheet.freeze_panes(1, 0)
-        text, moment = sheet.write_string, sheet.write_datetime
+        header = _unique(_xlsx_text(column.label) for column in self.columns)
         moments = {index for index, column in enumerate(self.columns) if column.moment}
-        written = 0
-        for number, values in enumerate(self._values(), start=1):
-            written = number
-            for index, value in enumerate(values):
-                if not value:  # "" and None stay empty cells
-                    continue
-                if index in moments:
-                    moment(number, index, value, moment_format)
-                else:
-                    text(number, index, _xlsx_text(value))
-        workbook.close()
-        handle.seek(0)
-        self.rows_in_file = written
-        return handle
+        texts = [index for index in range(len(self.columns)) if index not in moments]
+        self.rows_in_file = 0
+
+        def records() -> Iterator[dict]:
+            for values in self._values():
+                for index in texts:  # "" and None stay empty cells
+                    values[index] = _xlsx_text(values[index]) if values[index] else None
+                self.rows_in_file += 1
+                yield dict(zip(header, values, strict=True))
+            if not self.rows_in_file:
+                yield dict.fromkeys(header)
+
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as scratch:
+            write_worksheet(
+                records(),
+                scratch.name,
+                sheet_name="Participants",
+                freeze_row=1,
+                freeze_col=0,
+                bold_headers=True,
+                datetime_format="yyyy-mm-dd hh:mm",
+                column_widths=[column.width for column in self.columns],
+            )
+            # Opened before the name goes: the data stay until the response closes the handle.
+            return open(scratch.name, "rb")
 
     def json_chunks(self) -> Iterator[bytes]:
         """A JSON array of objects; answers nested under their question's label."""
@@ -264,7 +262,23 @@ class _LineBuffer:
 
 
 def _xlsx_text(value: str) -> str:
-    """XML cannot hold most control characters: they are dropped, then formulas defused."""
+    """XML cannot hold most control characters: they are dropped, then formulas defused, then
+    the text cut to what a cell holds (the writer refuses more)."""
     if not value.isprintable():  # the rare text with control characters (or tabs, breaks)
         value = XML_ILLEGAL.sub("", value)
-    return defuse(value)
+    return defuse(value)[:XLSX_CELL_LIMIT]
+
+
+def _unique(labels: Iterable[str]) -> list[str]:
+    """Labels made distinct for the writer, which names columns by dict keys: a repeated one
+    becomes "Label (2)", "Label (3)"..."""
+    taken: set[str] = set()
+    unique = []
+    for label in labels:
+        name, number = label, 1
+        while name in taken:
+            number += 1
+            name = f"{label} ({number})"
+        taken.add(name)
+        unique.append(name)
+    return unique

@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import os
+import tempfile
 
 import openpyxl
 import pytest
@@ -12,7 +14,7 @@ from django.urls import reverse
 
 from escape_events.organisers.exports import defuse
 from escape_events.organisers.models import ExportLog
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Question, Registration
 
 
 @pytest.fixture
@@ -166,6 +168,87 @@ def test_text_with_control_characters_still_makes_a_valid_xlsx(
     client.force_login(organiser)
     workbook = openpyxl.load_workbook(io.BytesIO(body(export(client, hands_on, "xlsx", ALL))))
     assert list(workbook.active.iter_rows(values_only=True))[1][5] == "bell and tab"
+
+
+def xlsx_sheet(client, event, columns):
+    workbook = openpyxl.load_workbook(io.BytesIO(body(export(client, event, "xlsx", columns))))
+    return workbook["Participants"]
+
+
+def test_xlsx_cells_are_text_or_real_dates_and_empty_values_are_empty_cells(
+    client, organiser, hands_on, crowd
+):
+    crowd[0].checked_in_at = crowd[0].created_at
+    crowd[0].save()
+    client.force_login(organiser)
+    sheet = xlsx_sheet(client, hands_on, ALL)
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [cell.data_type for cell in rows[0]] == ["s"] * 6 + ["d", "d"]
+    assert rows[0][7].number_format == "yyyy-mm-dd hh:mm"
+    assert rows[1][7].value is None  # never checked in
+    assert rows[0][2].value == "Uppsala"
+    assert rows[2][2].value is None  # no affiliation: an empty cell, not ""
+
+
+def test_xlsx_defuses_every_formula_start_in_cells_and_the_header(
+    client, organiser, hands_on, register
+):
+    starts = ["=1+1", "+41 22 767", "-2", "@SUM(A1)", "\tx", "\rx"]
+    for text in starts:
+        register(hands_on, answer=text)
+    hands_on.questions.update(label='=HYPERLINK("http://evil.example","click")')
+    client.force_login(organiser)
+    sheet = xlsx_sheet(client, hands_on, ["answers"])
+    assert sheet["A1"].value == '\'=HYPERLINK("http://evil.example","click")'
+    answers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    # The carriage return comes back as the writer's escape: openpyxl does not unescape it.
+    assert answers == ["'=1+1", "'+41 22 767", "'-2", "'@SUM(A1)", "'\tx", "'_x000D_x"]
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row)
+
+
+def test_xlsx_numbers_repeated_labels_and_keeps_every_column(
+    client, organiser, hands_on, register, make_person
+):
+    hands_on.questions.update(label="Name")
+    Question.objects.create(event=hands_on, label="Name", kind=Question.Kind.TEXT, position=2)
+    register(hands_on, answer="CMS", person=make_person(first_name="Ada", last_name="Lovelace"))
+    client.force_login(organiser)
+    rows = list(xlsx_sheet(client, hands_on, ["name", "answers"]).iter_rows(values_only=True))
+    assert rows == [("Name", "Name (2)", "Name (3)"), ("Ada Lovelace", "CMS", None)]
+
+
+def test_xlsx_cuts_text_longer_than_an_excel_cell_holds(client, organiser, hands_on, register):
+    register(hands_on, answer="=" + "x" * 40_000)
+    register(hands_on, answer="y" * 32_767)
+    client.force_login(organiser)
+    sheet = xlsx_sheet(client, hands_on, ["answers"])
+    assert sheet["A2"].value == "'=" + "x" * 32_765  # defused, then cut to 32,767
+    assert sheet["A3"].value == "y" * 32_767  # exactly the limit stays whole
+
+
+def test_xlsx_of_nobody_still_has_its_frozen_bold_header(client, organiser, hands_on):
+    client.force_login(organiser)
+    sheet = xlsx_sheet(client, hands_on, ALL)
+    assert list(sheet.iter_rows(values_only=True)) == [
+        (
+            "Name", "E-mail", "Affiliation", "Mode", "Status", "Experiment",
+            "Registered at", "Checked in at",
+        )
+    ]  # fmt: skip
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert ExportLog.objects.get().rows == 0
+
+
+def test_the_xlsx_file_has_no_name_on_disk_while_it_streams(
+    client, organiser, hands_on, crowd, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    client.force_login(organiser)
+    response = export(client, hands_on, "xlsx", ALL)
+    assert os.listdir(tmp_path) == []  # the open handle alone keeps the data
+    assert body(response).startswith(b"PK")
+    response.close()
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])
