@@ -186,11 +186,11 @@ class Export:
         """A temporary .xlsx file, written row by row; an open handle on it, its name already gone.
 
         rust_xlsxwriter (through rustpy-xlsxwriter) in constant-memory mode takes the rows from a
-        generator and writes each to disk as the next begins, so memory stays flat, at about a
-        third of XlsxWriter's time per cell. It writes every str as text, never a formula, link
-        or number, and refuses text past Excel's cell limit, so that is cut first. It names
-        columns by the first row's keys: repeated labels get numbered, and a list with nobody
-        in it still gets its header from one blank row (a blank row writes no cells).
+        generator and writes each to disk as the next begins, so memory stays flat, and a whole
+        export takes about a third of XlsxWriter's time. It writes every str as text, never a
+        formula, link or number, and refuses text past Excel's cell limit, so that is cut first.
+        It names columns by the first row's keys: repeated labels get numbered, and a list with
+        nobody in it still gets its header from one blank row (a blank row writes no cells).
         """
         header = _unique(_xlsx_text(column.label) for column in self.columns)
         moments = {index for index, column in enumerate(self.columns) if column.moment}
