@@ -110,6 +110,7 @@ class _Writer:
     zone_years: dict[str, list[int]] = field(default_factory=dict)
     zones: dict[str, zoneinfo.ZoneInfo] = field(default_factory=dict)
     pages: dict[type, str] = field(default_factory=dict)
+    categories: dict[tuple[type, str], vCategory] = field(default_factory=dict)
 
     def local(self, moment: datetime, tzid: str, *, with_tzid: bool = True) -> datetime:
         zone = self.zones.get(tzid)
@@ -147,6 +148,15 @@ class _Writer:
             self.pages[type(item)] = template
         return template.replace(_SLUG_MARK, item.slug, 1)
 
+    def category(self, item: Event | Series) -> vCategory:
+        """The item's kind as CATEGORIES, made once per kind: Django's get_FOO_display()
+        flattens the choices on every call, thousands of times in a feed."""
+        key = (type(item), item.kind)
+        category = self.categories.get(key)
+        if category is None:
+            category = self.categories[key] = vCategory([item.get_kind_display()])
+        return category
+
     # One VEVENT with everything events and series share.
     def component(
         self,
@@ -170,7 +180,7 @@ class _Writer:
         vevent["STATUS"] = _CONSTANT[status]
         vevent["TRANSP"] = _CONSTANT["TRANSPARENT" if status == "CANCELLED" else "OPAQUE"]
         vevent["CLASS"] = _CONSTANT["PUBLIC"]
-        vevent["CATEGORIES"] = vCategory([item.get_kind_display()])
+        vevent["CATEGORIES"] = self.category(item)
         vevent["URL"] = vUri(page)
         venue = item.venue
         if venue is not None:
