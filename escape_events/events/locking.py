@@ -20,7 +20,10 @@ PARTNER_RETRIES = 5
 def lock_events(event_ids: Iterable[int]) -> list[int]:
     """Lock the event rows in primary-key order (SELECT ... FOR UPDATE); returns the ids found.
 
-    Call it inside a transaction, before reading what the locked rows protect.
+    Call it inside a transaction, before reading what the locked rows protect, in later
+    statements: a statement that waited for a lock sees the other tables as they were when it
+    began (a registration's settings read in the locking statement miss a capacity an organiser
+    changed meanwhile; tests/registrations/test_lock_then_read.py).
     """
     ids = sorted(set(event_ids))
     if not ids:
