@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from escape_events.events.locking import lock_events
 from escape_events.events.models import Event
@@ -75,3 +76,11 @@ def test_control_settings_read_in_the_locking_statement_are_stale(make_registrab
         return locked.registration_settings.onsite_capacity
 
     assert _capacity_seen_by_a_second_writer(event, read_while_locking) == 10
+
+
+def test_locking_outside_a_transaction_is_refused(make_registrable):
+    event = make_registrable(onsite=1)
+    with pytest.raises(TransactionManagementError):
+        lock_events([event.pk])
+    with transaction.atomic():
+        assert lock_events([event.pk, event.pk]) == [event.pk]
