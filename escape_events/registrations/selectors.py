@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
@@ -19,6 +19,7 @@ from .availability import (
     load_availabilities,
     with_waiting_positions,
 )
+from .event_reads import event_to_register_by_slug
 from .models import (
     Question,
     Registration,
@@ -158,21 +159,14 @@ def registration_panel(event: Event, user, now=None) -> Panel:
 
 
 def event_to_register(slug: str) -> Event | None:
-    """The event with its registration settings and its questions, as a registration reads
-    them (two queries, one when it asks none), knowing whether events are held alongside it
-    (`has_colocated_with`)."""
-    event = (
-        Event.objects.select_related("registration_settings")
-        .annotate(
-            has_colocated_with=has_rows(Event.colocated_with.through, "from_event"),
-            has_questions=has_rows(Question, "event"),
+    """The event with its registration settings, knowing whether events are held alongside it
+    (`has_colocated_with`), and its questions (`asked_questions`): one query, two when it asks
+    questions."""
+    event = event_to_register_by_slug(slug)
+    if event is not None:
+        event.asked_questions = (
+            list(Question.objects.filter(event=event)) if event.has_questions else []
         )
-        .filter(slug=slug)
-        .first()
-    )
-    if event is not None:  # an empty queryset fills the prefetch without a query
-        asked = Question.objects.all() if event.has_questions else Question.objects.none()
-        prefetch_related_objects([event], Prefetch("questions", queryset=asked))
     return event
 
 
@@ -181,7 +175,7 @@ def form_panel(event: Event, user, now=None) -> tuple[Panel, bool]:
     alongside), and whether the person holds an active registration already: one query, more
     only when events are held alongside. `event` comes from `event_to_register`."""
     settings = getattr(event, "registration_settings", None)
-    panel = Panel(event=event, settings=settings, questions=list(event.questions.all()))
+    panel = Panel(event=event, settings=settings, questions=event.asked_questions)
     if settings is None:
         return panel, False
     availability, holds = availability_and_holding(settings, user)

@@ -138,7 +138,11 @@ def _check_person(*, user, request: RegistrationRequest, now, added_by) -> list[
     reason = refusal_reason(event=event, settings=settings, user=user, now=now)
     _refuse_unless_waived(reason, added_by)
     # People added by organisers answer nothing: their answers are theirs to give.
-    return [] if added_by is not None else list(event.questions.all())
+    if added_by is not None:
+        return []
+    # The questions the caller read along with the event (selectors.event_to_register), if so.
+    asked = getattr(event, "asked_questions", None)
+    return asked if asked is not None else list(event.questions.all())
 
 
 def _register_one(
