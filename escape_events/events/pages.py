@@ -8,6 +8,7 @@ nothing of one visitor can reach another's page. The view puts each person's own
 
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,18 @@ TIMEOUT = 60 * 60
 FORMAT = "1"
 # Folders whose templates the parts are rendered from (their includes and inclusion tags too).
 TEMPLATE_FOLDERS = ("events", "timetable")
+
+
+# What apps above this one load onto the page's event before it is kept (registrations: its
+# settings and questions). Each may read only rows whose every write changes the content
+# version (feeds/triggers.py), or the page would keep them stale.
+_loaders: list[Callable[[Event], None]] = []
+
+
+def load_with_page(loader: Callable[[Event], None]) -> None:
+    """Have `loader(event)` load what it needs onto the event kept with the page."""
+    if loader not in _loaders:
+        _loaders.append(loader)
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,8 @@ def _build(slug: str) -> EventPage | None:
     event = event_for_page(slug)
     if event is None:
         return None
+    for load in _loaders:
+        load(event)
     parts = {
         name: render_to_string(f"events/parts/{name}.html", {"event": event}) for name in PARTS
     }

@@ -106,19 +106,41 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
     )
 
 
-def registration_panel(event: Event, user, now=None) -> Panel:
-    """Everything the registration box on an event page shows."""
-    now = now or timezone.now()
+def _settings_with_questions_asked(event: Event) -> RegistrationSettings | None:
     # The groups it may be restricted to are read by the rules only when asked (not for a
     # registered person): asking the database first whether there are any costs as much. Not
     # so for the questions: many events ask none, and the EXISTS column is SQL (no ORM cost).
-    settings = (
+    return (
         RegistrationSettings.objects.filter(event=event)
         .annotate(
             has_questions=has_rows(Question, "event", of=RegistrationSettings, key="event_id")
         )
         .first()
     )
+
+
+_NOT_LOADED = object()
+
+
+def load_for_page(event: Event) -> None:
+    """Load the registration settings (knowing whether the event asks questions) and the
+    questions onto the event the event page keeps in the cache (events.pages.load_with_page):
+    both tables change the content version, so the box then asks neither."""
+    settings = _settings_with_questions_asked(event)
+    asked = (
+        Question.objects.all() if settings and settings.has_questions else Question.objects.none()
+    )
+    prefetch_related_objects([event], Prefetch("questions", queryset=asked))
+    event.page_registration_settings = settings
+
+
+def registration_panel(event: Event, user, now=None) -> Panel:
+    """Everything the registration box on an event page shows; the settings and questions
+    come with the page's event when it has them (`load_for_page`)."""
+    now = now or timezone.now()
+    settings = getattr(event, "page_registration_settings", _NOT_LOADED)
+    if settings is _NOT_LOADED:
+        settings = _settings_with_questions_asked(event)
     panel = Panel(event=event, settings=settings)
     if settings is None or not settings.registration_required:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.

@@ -222,8 +222,9 @@ def test_event_page_costs_one_query_plus_one_per_list_it_shows(
     with django_assert_num_queries(5 + later):  # the event, files, people present, partners
         page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Minutes" in page and "Ada Lovelace" in page and partner.title in page
-    # Again: the event, its lists and its agenda come with the shared parts from the cache.
-    with django_assert_num_queries(1 + later - 1):
+    # Again: the event, its lists, its agenda and its registration settings come with the
+    # shared parts from the cache.
+    with django_assert_num_queries(1 + later - 2):
         again = client.get(meeting.get_absolute_url()).content.decode()
     assert "Minutes" in again and "Ada Lovelace" in again and partner.title in again
 

@@ -80,3 +80,34 @@ def test_the_page_asked_after_anothers_is_served_from_the_cache(make_registrable
     from django.core.cache import cache
 
     assert cache.get(key) is not None
+
+
+def _page(browser, event) -> str:
+    response = browser.get(event.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_registration_settings_and_questions_changed_show_on_the_next_load(
+    make_registrable, person, client
+):
+    """They are kept with the page's event: every write to them changes the content version."""
+    from escape_events.registrations.models import Question, RegistrationSettings
+
+    event = make_registrable(onsite=10)
+    assert "10 of 10 left" in _page(client, event)
+    RegistrationSettings.objects.filter(event=event).update(onsite_capacity=12)
+    assert "12 of 12 left" in _page(client, event)
+    question = Question.objects.create(event=event, label="Your experiment?", required=True)
+    assert "Your experiment?" in _page(client, event)
+    Question.objects.filter(pk=question.pk).update(label="Which experiment?")
+    html = _page(client, event)
+    assert "Which experiment?" in html and "Your experiment?" not in html
+    question.delete()
+    assert "Which experiment?" not in _page(client, event)
+    settings = RegistrationSettings.objects.get(event=event)
+    settings.needs_approval = True
+    settings.save()
+    assert "The organisers approve registrations." in _page(client, event)
+    settings.delete()
+    assert 'id="registration"' not in _page(client, event)
