@@ -147,7 +147,7 @@ def redis_cache(settings):
         pytest.skip(f"needs Redis at {url} (set REDIS_TEST_URL)")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "escape_events.core.cache.ReusedClientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "escape-events-test",
         }
