@@ -224,8 +224,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's, reusing its Redis client (see core/cache.py)
-            "BACKEND": "escape_events.core.cache.ReusedClientRedisCache",
+            "BACKEND": "escape_events.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "escape_events"),
         }

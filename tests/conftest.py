@@ -147,7 +147,7 @@ def redis_cache(settings):
         pytest.skip(f"needs Redis at {url} (set REDIS_TEST_URL)")
     settings.CACHES = {
         "default": {
-            "BACKEND": "escape_events.core.cache.ReusedClientRedisCache",
+            "BACKEND": "escape_events.core.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "escape-events-test",
         }

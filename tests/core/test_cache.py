@@ -1,21 +1,28 @@
-"""The Redis cache reuses one client per connection pool (Django builds one per call)."""
+"""The Redis cache keeps one client per connection pool instead of one per call."""
 
-from escape_events.core.cache import ReusedClientRedisCache
+import threading
 
-
-def test_every_call_gets_the_same_client_and_pool():
-    cache = ReusedClientRedisCache("redis://127.0.0.1:6379/0", {})
-    client = cache._cache.get_client()  # no connection is made until a command
-    assert cache._cache.get_client(write=True) is client
-    assert cache._cache.get_client("any-key") is client
-    assert client.connection_pool is cache._cache._get_connection_pool(False)
+from django.core.cache import cache
 
 
-def test_a_value_goes_and_comes_back(redis_cache):
-    from django.core.cache import cache
+def test_one_client_serves_every_call(redis_cache):
+    cache.set("greeting", {"text": "hello"}, 60)
+    first = cache._cache.get_client()
+    assert cache.get("greeting") == {"text": "hello"}
+    assert cache._cache.get_client() is first
+    assert cache._cache.get_client(write=True) is first  # one server: one pool, one client
 
-    cache.set("page", {"parts": ["<p>shared</p>"]}, 30)
-    assert cache.get("page") == {"parts": ["<p>shared</p>"]}
-    assert cache.get_many(["page", "missing"]) == {"page": {"parts": ["<p>shared</p>"]}}
-    cache.delete("page")
-    assert cache.get("page") is None
+
+def test_the_shared_client_answers_every_thread(redis_cache):
+    def worker(number):
+        for round_ in range(20):
+            cache.set(f"counter-{number}-{round_}", number * round_, 60)
+            seen[number].append(cache.get(f"counter-{number}-{round_}"))
+
+    seen = {number: [] for number in range(8)}
+    threads = [threading.Thread(target=worker, args=(number,)) for number in seen]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {number: [number * r for r in range(20)] for number in seen}
