@@ -10,9 +10,9 @@ from django.views.decorators.http import require_safe
 from .attachments import file_response
 from .forms import EventFilterForm
 from .models import Attachment, Series
+from .pages import event_page
 from .selectors import (
     OCCURRENCE_YEARS,
-    event_for_page,
     listed_events,
     next_occurrences,
     occurrences_between,
@@ -67,10 +67,10 @@ def past_events(request):
 
 @require_safe
 def event_detail(request, slug):
-    event = event_for_page(slug)
-    if event is None:
+    page = event_page(slug)
+    if page is None:
         raise Http404("No event has this address.")
-    return render(request, "events/event_detail.html", {"event": event})
+    return render(request, "events/event_detail.html", {"event": page.event, "page": page})
 
 
 @require_safe

@@ -14,4 +14,9 @@ class FeedsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_install_version_triggers, sender=self)
+        from escape_events.core import content_version
+
+        from .selectors import content_token
+
+        content_version.read_with(content_token)  # the public pages' cache keys
         from . import receivers  # noqa: F401  (answers accounts about a person)

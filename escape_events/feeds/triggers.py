@@ -1,10 +1,11 @@
 """Database triggers that replace the feed content version whenever feed data changes.
 
 Installed after every `migrate` (and test database set-up) on every table of the apps whose data
-feeds show, so a new model there is covered without anyone writing SQL. On PostgreSQL they are
-deferred constraint triggers: they run at commit, so the version row is locked only for an
-instant, after every other lock the transaction took (no deadlock, no queue of writers behind a
-long transaction). On SQLite, writes are serialised anyway.
+feeds show, so a new model there is covered without anyone writing SQL, and on the tables of
+other apps that public pages keep in the cache under the version (`VERSIONED_MODELS`). On
+PostgreSQL they are deferred constraint triggers: they run at commit, so the version row is
+locked only for an instant, after every other lock the transaction took (no deadlock, no queue
+of writers behind a long transaction). On SQLite, writes are serialised anyway.
 """
 
 import hashlib
@@ -15,6 +16,11 @@ from django.db import connections, transaction
 # Apps whose tables hold what feeds show (events, series, venues, occurrences; agendas). Every
 # app whose data reaches a feed must be here, or a change there would not reach cached feeds.
 FEED_SOURCE_APPS = ("events", "timetable")
+# Models of other apps that the event page keeps with its shared parts (see events/pages.py):
+# the registration settings and questions. They change rarely (organisers' edits), so feeds
+# rebuilt for them cost little; registrations themselves are not here (every one would
+# change the version).
+VERSIONED_MODELS = ("registrations.RegistrationSettings", "registrations.Question")
 TABLE = "feeds_contentversion"
 PREFIX = "feeds_version_"
 
@@ -35,7 +41,8 @@ $$
 
 
 def feed_tables() -> list[str]:
-    """Every table of the feed source apps, many-to-many tables included."""
+    """Every table of the feed source apps, many-to-many tables included, and the tables of
+    the other versioned models."""
     return sorted(
         {
             model._meta.db_table
@@ -43,6 +50,7 @@ def feed_tables() -> list[str]:
             for model in apps.get_app_config(label).get_models(include_auto_created=True)
             if model._meta.managed and not model._meta.proxy
         }
+        | {apps.get_model(label)._meta.db_table for label in VERSIONED_MODELS}
     )
 
 

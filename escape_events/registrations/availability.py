@@ -162,18 +162,17 @@ def load_availability(settings: RegistrationSettings) -> Availability:
 # page and registration asks it (the POST twice, once under the lock), and the ORM took four
 # times as long to build the statement as the database took to run it.
 HOLDING_SQL = """
-SELECT mode, status, waiting_for_mode, COUNT(*), SUM(CASE WHEN user_id = %(user)s THEN 1 ELSE 0 END)
+SELECT mode, status, waiting_for_mode, COUNT(*) AS total,
+    SUM(CASE WHEN user_id = %(user)s THEN 1 ELSE 0 END) AS mine
 FROM {registrations}
 WHERE event_id = %(event)s AND status IN ({active})
 GROUP BY mode, status, waiting_for_mode
 """
 
 
-def availability_and_holding(settings: RegistrationSettings, user) -> tuple[Availability, bool]:
-    """Availability of one event and whether `user` holds an active registration there, in one
-    query: most people looking at an event (or registering) hold none, and need no second one."""
-    if not user.is_authenticated:
-        return load_availability(settings), False
+def holding_statement(settings: RegistrationSettings, user) -> tuple[str, dict]:
+    """The statement of `availability_and_holding` with its parameters, for whoever asks it
+    within a larger one; its rows go to `from_holding_rows`."""
     active = {
         f"active{number}": status for number, status in enumerate(Registration.ACTIVE_STATUSES)
     }
@@ -181,12 +180,27 @@ def availability_and_holding(settings: RegistrationSettings, user) -> tuple[Avai
         registrations=Registration._meta.db_table,
         active=", ".join(f"%({name})s" for name in active),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"user": user.pk, "event": settings.event_id, **active})
-        rows = cursor.fetchall()
+    return sql, {"user": user.pk, "event": settings.event_id, **active}
+
+
+def from_holding_rows(settings: RegistrationSettings, rows) -> tuple[Availability, bool]:
+    """The availability and whether the person holds a registration, from the statement's
+    rows (mode, status, waiting_for_mode, count, the person's count)."""
     counts = {(mode, status, waiting_for): total for mode, status, waiting_for, total, _ in rows}
     holds = any(mine for *_, mine in rows)
     return Availability.from_counts(settings, counts), holds
+
+
+def availability_and_holding(settings: RegistrationSettings, user) -> tuple[Availability, bool]:
+    """Availability of one event and whether `user` holds an active registration there, in one
+    query: most people looking at an event (or registering) hold none, and need no second one."""
+    if not user.is_authenticated:
+        return load_availability(settings), False
+    sql, params = holding_statement(settings, user)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return from_holding_rows(settings, rows)
 
 
 def in_line(mode: str | None = None, *, prefix: str = "") -> Q:

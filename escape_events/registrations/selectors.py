@@ -7,15 +7,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import has_rows
 
 from .availability import (
+    Availability,
     ModeAvailability,
     availability_and_holding,
+    from_holding_rows,
+    holding_statement,
     load_availabilities,
     with_waiting_positions,
 )
@@ -28,9 +32,11 @@ from .models import (
     SeriesFollower,
 )
 from .rules import (
+    PersonFacts,
     RegistrationRefused,
     cancellation_deadline,
     is_organiser,
+    person_facts_statement,
     place_refusal,
     purge_due_at,
     refusal_reason,
@@ -107,19 +113,41 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
     )
 
 
-def registration_panel(event: Event, user, now=None) -> Panel:
-    """Everything the registration box on an event page shows."""
-    now = now or timezone.now()
+def _settings_with_questions_asked(event: Event) -> RegistrationSettings | None:
     # The groups it may be restricted to are read by the rules only when asked (not for a
     # registered person): asking the database first whether there are any costs as much. Not
     # so for the questions: many events ask none, and the EXISTS column is SQL (no ORM cost).
-    settings = (
+    return (
         RegistrationSettings.objects.filter(event=event)
         .annotate(
             has_questions=has_rows(Question, "event", of=RegistrationSettings, key="event_id")
         )
         .first()
     )
+
+
+_NOT_LOADED = object()
+
+
+def load_for_page(event: Event) -> None:
+    """Load the registration settings (knowing whether the event asks questions) and the
+    questions onto the event the event page keeps in the cache (events.pages.load_with_page):
+    both tables change the content version, so the box then asks neither."""
+    settings = _settings_with_questions_asked(event)
+    asked = (
+        Question.objects.all() if settings and settings.has_questions else Question.objects.none()
+    )
+    prefetch_related_objects([event], Prefetch("questions", queryset=asked))
+    event.page_registration_settings = settings
+
+
+def registration_panel(event: Event, user, now=None) -> Panel:
+    """Everything the registration box on an event page shows; the settings and questions
+    come with the page's event when it has them (`load_for_page`)."""
+    now = now or timezone.now()
+    settings = getattr(event, "page_registration_settings", _NOT_LOADED)
+    if settings is _NOT_LOADED:
+        settings = _settings_with_questions_asked(event)
     panel = Panel(event=event, settings=settings)
     if settings is None or not settings.registration_required:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
@@ -128,7 +156,7 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     panel.closes_at = registration_closes(event=event, settings=settings)
     panel.cancel_until = cancellation_deadline(event=event, settings=settings)
     panel.cancel_passed = now >= panel.cancel_until
-    availability, holds = availability_and_holding(settings, user)
+    availability, holds, facts = _availability_and_person(settings, user)
     panel.offers = availability.offered
     if holds:  # most visitors hold no registration: no query for it
         panel.registration = with_waiting_positions(
@@ -140,7 +168,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
         panel.waiting_position = panel.registration.waiting_position
         panel.overlapping = overlapping_registrations(user, event)
     else:
-        panel.refusal = refusal_reason(event=event, settings=settings, user=user, now=now)
+        panel.refusal = refusal_reason(
+            event=event, settings=settings, user=user, now=now, facts=facts
+        )
     # Only the remote link asks whether the person runs the event (events without one: no query).
     panel.show_remote_link = bool(event.online_url) and (
         (
@@ -156,6 +186,27 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     if settings.public_participant_list:
         panel.participants = participants(event)
     return panel
+
+
+def _availability_and_person(
+    settings: RegistrationSettings, user
+) -> tuple[Availability, bool, PersonFacts | None]:
+    """The availability, whether the person holds a registration, and the person's own rules
+    (verified address, groups), in one statement: the box of a signed-in person who holds none
+    needs all three, and one round trip costs less than two even when the rules go unused."""
+    if not user.is_authenticated:
+        availability, holds = availability_and_holding(settings, user)
+        return availability, holds, None
+    counts, counts_params = holding_statement(settings, user)
+    facts, facts_params = person_facts_statement(settings=settings, user=user)
+    # Both statements come from their own modules; the facts' one row is joined to every row of
+    # the counts (or to none, when nobody has registered yet).
+    sql = f"SELECT * FROM ({facts}) facts LEFT JOIN ({counts}) counts ON 1 = 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**counts_params, **facts_params})
+        rows = cursor.fetchall()
+    availability, holds = from_holding_rows(settings, [row[3:] for row in rows if row[3]])
+    return availability, holds, PersonFacts(*(bool(value) for value in rows[0][:3]))
 
 
 def event_to_register(slug: str) -> Event | None:

@@ -9,7 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from escape_events.events.models import Event, Series
-from escape_events.events.selectors import colocated_pairs, event_for_page
+from escape_events.events.pages import event_page
+from escape_events.events.selectors import colocated_pairs
 
 from . import services
 from .checkin import ticket_qr_svg
@@ -26,8 +27,13 @@ from .selectors import (
 
 def _event_page(request, event: Event, *, form=None, error: str = "", status: int = 400):
     """The event page again, with the form as submitted and what went wrong."""
-    event = event_for_page(event.slug)
-    context = {"event": event, "registration_form": form, "registration_error": error}
+    page = event_page(event.slug)
+    context = {
+        "event": page.event,
+        "page": page,
+        "registration_form": form,
+        "registration_error": error,
+    }
     return render(request, "events/event_detail.html", context, status=status)
 
 

@@ -212,16 +212,21 @@ def test_event_page_costs_one_query_plus_one_per_list_it_shows(
     meeting, partner = _meeting_with_everything(make_event, django_user_model)
     if signed_in:  # an attendee: session, user, whether they organise anything
         client.force_login(django_user_model.objects.create_user("ada", "ada@example.org"))
-    # Beside the event: its agenda (empty here), the registration box's settings (none here);
-    # signed in, the session, the user and, on the first page only, whether they organise
-    # anything (then kept in the cache).
+    # Beside the content version and the event: its agenda (empty here), the registration
+    # box's settings (none here); signed in, the session, the user and, on the first page
+    # only, whether they organise anything (then kept in the cache).
     first, later = (5, 4) if signed_in else (2, 2)
-    with django_assert_num_queries(1 + first):  # the event, knowing its lists are empty
+    with django_assert_num_queries(2 + first):  # the event, knowing its lists are empty
         page = client.get(plain.get_absolute_url())
     assert "Held alongside" not in page.content.decode()
-    with django_assert_num_queries(4 + later):  # the event, files, people present, partners
+    with django_assert_num_queries(5 + later):  # the event, files, people present, partners
         page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Minutes" in page and "Ada Lovelace" in page and partner.title in page
+    # Again: the event, its lists, its agenda and its registration settings come with the
+    # shared parts from the cache.
+    with django_assert_num_queries(1 + later - 2):
+        again = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Minutes" in again and "Ada Lovelace" in again and partner.title in again
 
 
 def test_meeting_pages_far_ahead_are_404_without_expanding_the_rule(client, seeded, monkeypatch):

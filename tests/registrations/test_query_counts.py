@@ -69,17 +69,18 @@ def test_the_registration_post_runs_a_fixed_number_of_queries(
     assert len(statements) == expected, "\n".join(statements)
 
 
-# The event (knowing its lists are empty), the session, the user, the agenda; the box: the
-# registration settings (knowing whether it asks questions), the availability that says the
-# person holds no registration, whether they have a verified address and are in the groups
-# registering may be restricted to (one query), the questions. Whether they organise anything
-# (the menu) and the privacy notice come from the cache after the first page.
-PAGE_QUERIES = 8
-# An event that asks no questions: none are fetched.
-PAGE_QUERIES_WITHOUT_QUESTIONS = 7
+# The content version (the event, its lists and its agenda, its registration settings and its
+# questions come with the page's shared parts from the cache), the session, the user; the box:
+# one statement for the availability, whether the person holds a registration (no), and whether
+# they have a verified address and are in the groups registering may be restricted to. Whether
+# they organise anything (the menu) and the privacy notice come from the cache after the first
+# page.
+PAGE_QUERIES = 4
+# An event that asks no questions: the same (the questions are kept with the page).
+PAGE_QUERIES_WITHOUT_QUESTIONS = 4
 # Registered: the registration with its place in line and the person's overlapping
-# registrations instead of the address, the groups and the questions (no form).
-PAGE_QUERIES_REGISTERED = 8
+# registrations too (no form).
+PAGE_QUERIES_REGISTERED = 6
 
 
 @pytest.mark.parametrize(("registered", "questions"), [(1, 0), (1, 1), (30, 4)])

@@ -170,6 +170,33 @@ def test_another_group_is_not_enough_and_one_of_the_groups_is(client, person, ma
     assert post_register(client, event, attend="onsite").status_code == 302
 
 
+@pytest.mark.parametrize("others", [0, 3])
+def test_the_box_reads_the_persons_rules_with_the_places(
+    client, make_user, make_registrable, others
+):
+    """One statement reads the places, the person's holding and their rules; whether anyone
+    has registered yet or not, each person is told what applies to them."""
+    from escape_events.registrations.services import register
+
+    event = make_registrable(onsite=10)
+    for _ in range(others):
+        register(event=event, user=make_user(), mode=Registration.Mode.ONSITE, answers={})
+    escape = Group.objects.create(name="/escape")
+    event.registration_settings.restricted_to_groups.add(escape)
+    unverified, outsider, member = make_user(verified=False), make_user(), make_user()
+    member.groups.add(escape)
+    pages = {}
+    for name, user in (("unverified", unverified), ("outsider", outsider), ("member", member)):
+        client.force_login(user)
+        pages[name] = client.get(event.get_absolute_url()).content.decode()
+    assert "Confirm your e-mail address" in pages["unverified"]
+    assert "open to members of /escape only" in pages["outsider"]
+    assert "Register</button>" in pages["member"]
+    assert all(f"{10 - others} of 10 left" in page for page in pages.values())
+    register(event=event, user=member, mode=Registration.Mode.ONSITE, answers={})
+    assert "You are registered" in client.get(event.get_absolute_url()).content.decode()
+
+
 def test_unverified_email_cannot_register(client, make_user, make_registrable):
     client.force_login(make_user(verified=False))
     response = post_register(client, make_registrable(), attend="onsite")

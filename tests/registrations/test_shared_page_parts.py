@@ -1,0 +1,113 @@
+"""The event page's shared parts are kept in the cache and shown to everyone: nothing of one
+person (their registration box, name, CSRF token, messages) may reach another's page."""
+
+import re
+
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.urls import reverse
+
+from escape_events.accounts.services import privacy_notice_in_force
+from escape_events.core import content_version
+from escape_events.events import pages
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _signed_in(user) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def _tokens(html: str) -> set[str]:
+    return set(TOKEN.findall(html))
+
+
+def test_one_persons_page_never_shows_on_anothers(make_registrable, make_user):
+    event = make_registrable(
+        onsite=10, remote=10, event_fields={"online_url": "https://meet.example.org/secret-room"}
+    )
+    ada = make_user(first_name="Ada", last_name="Lovelace", email="ada@example.org")
+    bob = make_user(first_name="Bob", last_name="Builder", email="bob@example.org")
+    ada_browser, bob_browser, visitor = _signed_in(ada), _signed_in(bob), Client()
+    url = event.get_absolute_url()
+    ada_browser.get(url)
+    registered = ada_browser.post(
+        reverse("registrations:register", args=[event.slug]),
+        {
+            "attend": "remote",
+            "accept_privacy_notice": "on",
+            "privacy_notice_version": privacy_notice_in_force().version,
+        },
+    )
+    assert registered.status_code == 302
+
+    ada_page = ada_browser.get(url).content.decode()  # with the message from registering
+    bob_page = bob_browser.get(url).content.decode()
+    visitor_page = visitor.get(url).content.decode()
+    assert "You are registered" in ada_page and "Cancel registration" in ada_page
+    assert f"{event.title}: you are registered" in ada_page.replace("&#x27;", "'")
+    assert "secret-room" in ada_page  # the link for who attends remotely
+    for other in (bob_page, visitor_page):
+        assert "You are registered" not in other and "Cancel registration" not in other
+        assert "you are registered" not in other
+        assert "Lovelace" not in other and "ada@example.org" not in other
+        assert "secret-room" not in other
+        assert not _tokens(ada_page) & _tokens(other)
+    assert "Register</button>" in bob_page and "Sign in to register" in visitor_page
+    assert "Bob" not in ada_page
+    for browser, page in ((ada_browser, ada_page), (bob_browser, bob_page)):
+        secret = browser.cookies["csrftoken"].value
+        assert {_unmask_cipher_token(token) for token in _tokens(page)} == {secret}
+
+    # What everyone gets is the same, and holds nothing of anyone's.
+    kept = pages.event_page(event.slug)
+    for part in pages.PARTS:
+        html = getattr(kept, part)
+        for page in (ada_page, bob_page, visitor_page):
+            assert html in page
+        assert "csrfmiddlewaretoken" not in html and "Lovelace" not in html
+        assert "secret-room" not in html
+    assert kept == pages.event_page(event.slug)
+
+
+def test_the_page_asked_after_anothers_is_served_from_the_cache(make_registrable, make_user):
+    """So the comparison above is between a page rendered for Ada and one kept from it."""
+    event = make_registrable(onsite=10)
+    _signed_in(make_user()).get(event.get_absolute_url())
+    key = pages.cache_key(event.slug, content_version.current())
+    from django.core.cache import cache
+
+    assert cache.get(key) is not None
+
+
+def _page(browser, event) -> str:
+    response = browser.get(event.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_registration_settings_and_questions_changed_show_on_the_next_load(
+    make_registrable, person, client
+):
+    """They are kept with the page's event: every write to them changes the content version."""
+    from escape_events.registrations.models import Question, RegistrationSettings
+
+    event = make_registrable(onsite=10)
+    assert "10 of 10 left" in _page(client, event)
+    RegistrationSettings.objects.filter(event=event).update(onsite_capacity=12)
+    assert "12 of 12 left" in _page(client, event)
+    question = Question.objects.create(event=event, label="Your experiment?", required=True)
+    assert "Your experiment?" in _page(client, event)
+    Question.objects.filter(pk=question.pk).update(label="Which experiment?")
+    html = _page(client, event)
+    assert "Which experiment?" in html and "Your experiment?" not in html
+    question.delete()
+    assert "Which experiment?" not in _page(client, event)
+    settings = RegistrationSettings.objects.get(event=event)
+    settings.needs_approval = True
+    settings.save()
+    assert "The organisers approve registrations." in _page(client, event)
+    settings.delete()
+    assert 'id="registration"' not in _page(client, event)
