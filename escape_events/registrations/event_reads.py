@@ -11,6 +11,7 @@ from functools import cache
 
 from django.db import connection
 
+from escape_events.core.rows import converted
 from escape_events.events.models import Event
 
 from .models import Question, RegistrationSettings
@@ -56,18 +57,12 @@ def _statement(key: str, *, facts: bool) -> str:
 
 
 def _instance(model, values):
-    """An instance from its columns' raw values, converted as the ORM's compiler converts them
-    (dates stored as text in SQLite, JSON, booleans)."""
+    """An instance from its columns' raw values, converted as the ORM's compiler converts them."""
     fields = _fields(model)
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        column = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
-            value = convert(value, column, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+    converted_values = [
+        converted(field, value) for field, value in zip(fields, values, strict=True)
+    ]
+    return model.from_db(connection.alias, [field.attname for field in fields], converted_values)
 
 
 def _read(key: str, value, *, facts: bool) -> Event | None:
