@@ -1,5 +1,7 @@
 from django import template
 
+from escape_events.core import fragments
+
 from ..forms import RegistrationForm
 from ..reminders import describe_minutes, reminder_minutes_for
 from ..selectors import follows
@@ -24,6 +26,17 @@ def registration_panel(context, event):
         "user": request.user,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def registration_form(context, form):
+    """The box's form: one rendering for everyone it looks the same to, in this process."""
+    return fragments.render(
+        "registrations/_form.html",
+        {"form": form, "panel": form.panel},
+        context["request"],
+        shared_key=form.shared_rendering_key(),
+    )
 
 
 @register.inclusion_tag("registrations/series_box.html", takes_context=True)
