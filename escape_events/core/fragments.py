@@ -13,7 +13,6 @@ import threading
 import weakref
 
 from cachetools import LRUCache
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
@@ -27,13 +26,14 @@ KEPT_PER_TEMPLATE = 256
 _CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
 
 
-def render(template_name: str, context: dict, request, *, shared_key: str | None) -> SafeString:
+def render(template_name: str, context: dict, csrf_token, *, shared_key: str | None) -> SafeString:
     """`template_name` rendered with `context` (not the request's context processors) and the
-    requester's CSRF token; once per `shared_key` in this process, or every time when it is
-    None (the fragment shows something of the person or of their submission)."""
+    requester's `csrf_token` (the page's: a lazy one is asked only by fragments with a form);
+    once per `shared_key` in this process, or every time when it is None (the fragment shows
+    something of the person or of their submission)."""
     template = get_template(template_name)
     if shared_key is None:
-        return template.render({**context, "csrf_token": _token(request)})
+        return template.render({**context, "csrf_token": csrf_token})
     # What else changes how the same values render: the language, and the addresses of links.
     key = (shared_key, get_language(), get_script_prefix(), get_urlconf())
     with _lock:
@@ -45,10 +45,5 @@ def render(template_name: str, context: dict, request, *, shared_key: str | None
             kept[key] = html
     if _CSRF_SLOT in html:
         # The token is letters and digits only: nothing to escape.
-        html = mark_safe(html.replace(_CSRF_SLOT, _token(request)))  # noqa: S308
+        html = mark_safe(html.replace(_CSRF_SLOT, str(csrf_token or "")))  # noqa: S308
     return html
-
-
-def _token(request) -> str:
-    # Asked only by fragments that show a form, as {% csrf_token %} would (it sets the cookie).
-    return get_token(request) if request is not None else ""

@@ -17,10 +17,14 @@ from django.db import connections, transaction
 # app whose data reaches a feed must be here, or a change there would not reach cached feeds.
 FEED_SOURCE_APPS = ("events", "timetable")
 # Models of other apps that the event page keeps with its shared parts (see events/pages.py):
-# the registration settings and questions. They change rarely (organisers' edits), so feeds
-# rebuilt for them cost little; registrations themselves are not here (every one would
-# change the version).
-VERSIONED_MODELS = ("registrations.RegistrationSettings", "registrations.Question")
+# the registration settings and questions, and the privacy notice the form asks to accept.
+# They change rarely (organisers' and site admins' edits), so feeds rebuilt for them cost
+# little; registrations themselves are not here (every one would change the version).
+VERSIONED_MODELS = (
+    "registrations.RegistrationSettings",
+    "registrations.Question",
+    "accounts.PrivacyNotice",
+)
 TABLE = "feeds_contentversion"
 PREFIX = "feeds_version_"
 

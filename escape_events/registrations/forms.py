@@ -109,7 +109,7 @@ class RegistrationForm(forms.Form):
             for name, field in NamesForm.base_fields.items():
                 self.fields[name] = copy.deepcopy(field)
                 self.initial[name] = getattr(user, name)
-        self.notice = privacy_notice_in_force()
+        self.notice = panel.privacy_notice or privacy_notice_in_force()
         self.fields["privacy_notice_version"].initial = self.notice.version
         self.retention_months = retention_months(panel.settings)
         _set_choices(self.fields["attend"], attend_choices(panel))

@@ -4,6 +4,7 @@ The rules every write asks before it touches a seat, and that pages ask to show 
 possible; they read, never write (services and selectors both import them).
 """
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,12 +119,17 @@ class PersonFacts:
 def person_facts_statement(*, settings: RegistrationSettings, user) -> tuple[str, dict]:
     """The statement that reads `PersonFacts` (one row of three columns), with its parameters,
     for whoever asks it alone or within a larger statement."""
-    sql = PERSON_FACTS_SQL.format(
+    return _person_facts_sql(), {"user": user.pk, "settings": settings.pk}
+
+
+@functools.cache
+def _person_facts_sql() -> str:
+    # Written once per process: even naming the tables through a queryset costs 0.2 ms.
+    return PERSON_FACTS_SQL.format(
         addresses=verified_addresses().model._meta.db_table,
         restricted=RegistrationSettings.restricted_to_groups.through._meta.db_table,
         memberships=get_user_model().groups.through._meta.db_table,
     )
-    return sql, {"user": user.pk, "settings": settings.pk}
 
 
 def person_refusal(

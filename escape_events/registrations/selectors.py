@@ -11,6 +11,8 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
+from escape_events.accounts.models import PrivacyNotice
+from escape_events.accounts.services import privacy_notice_read_now
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import has_rows
 
@@ -59,6 +61,7 @@ class Panel:
     show_remote_link: bool = False
     colocated: list[Event] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)  # what the form asks
+    privacy_notice: PrivacyNotice | None = None  # the form's, when it came with the page
     overlapping: list[Registration] = field(default_factory=list)
     participants: list[Registration] = field(default_factory=list)
     closes_at: datetime | None = None  # when registering ends
@@ -130,15 +133,18 @@ _NOT_LOADED = object()
 
 
 def load_for_page(event: Event) -> None:
-    """Load the registration settings (knowing whether the event asks questions) and the
-    questions onto the event the event page keeps in the cache (events.pages.load_with_page):
-    both tables change the content version, so the box then asks neither."""
+    """Load the registration settings (knowing whether the event asks questions), the
+    questions and the privacy notice in force onto the event the event page keeps in the cache
+    (events.pages.load_with_page): the three tables change the content version, so the box
+    then asks none of them."""
     settings = _settings_with_questions_asked(event)
     asked = (
         Question.objects.all() if settings and settings.has_questions else Question.objects.none()
     )
     prefetch_related_objects([event], Prefetch("questions", queryset=asked))
     event.page_registration_settings = settings
+    if settings is not None:
+        event.page_privacy_notice = privacy_notice_read_now()
 
 
 def registration_panel(event: Event, user, now=None) -> Panel:
@@ -148,7 +154,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     settings = getattr(event, "page_registration_settings", _NOT_LOADED)
     if settings is _NOT_LOADED:
         settings = _settings_with_questions_asked(event)
-    panel = Panel(event=event, settings=settings)
+    panel = Panel(
+        event=event, settings=settings, privacy_notice=getattr(event, "page_privacy_notice", None)
+    )
     if settings is None or not settings.registration_required:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
         panel.show_remote_link = bool(event.online_url) and user.is_authenticated

@@ -17,4 +17,4 @@ def shared_fragment(context, template_name, **values):
             raise TypeError(f"shared_fragment {template_name}: {name} is not a plain value")
     # The type too: a str and a SafeString of the same text render differently.
     key = repr(sorted((name, type(value).__name__, value) for name, value in values.items()))
-    return fragments.render(template_name, values, context.get("request"), shared_key=key)
+    return fragments.render(template_name, values, context.get("csrf_token"), shared_key=key)

@@ -34,7 +34,7 @@ def registration_form(context, form):
     return fragments.render(
         "registrations/_form.html",
         {"form": form, "panel": form.panel},
-        context["request"],
+        context.get("csrf_token"),
         shared_key=form.shared_rendering_key(),
     )
 
