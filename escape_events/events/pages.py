@@ -8,10 +8,13 @@ nothing of one visitor can reach another's page. The view puts each person's own
 
 import functools
 import hashlib
+import pickle
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cachetools import LRUCache
 from django.core.cache import cache
 from django.template import engines
 from django.template.loader import render_to_string
@@ -23,7 +26,7 @@ from escape_events.core import content_version
 from .models import Event
 from .selectors import event_for_page
 
-PARTS = ("head", "main", "side", "foot")
+PARTS = ("links", "head", "main", "side", "foot")
 # Kept for an hour at most: a part of an event nobody visits makes room for others.
 TIMEOUT = 60 * 60
 # Bump when code that renders the parts (their template tags and filters) changes its output;
@@ -31,6 +34,12 @@ TIMEOUT = 60 * 60
 FORMAT = "1"
 # Folders whose templates the parts are rendered from (their includes and inclusion tags too).
 TEMPLATE_FOLDERS = ("events", "timetable")
+# Each process also keeps the pages it served last, pickled, beside the shared cache: the key
+# names the content version, so a kept page is never stale, and unpickling it costs less than
+# fetching it from Redis. Pickled, so that no request sees what another did to its objects.
+KEPT_IN_PROCESS_BYTES = 4 * 1024 * 1024
+_recent: LRUCache = LRUCache(maxsize=KEPT_IN_PROCESS_BYTES, getsizeof=len)
+_lock = threading.Lock()
 
 
 # What apps above this one load onto the page's event before it is kept (registrations: its
@@ -50,6 +59,7 @@ class EventPage:
     """The event (with what its page needs loaded) and its shared parts as HTML."""
 
     event: Event
+    links: SafeString  # in <head>: feeds, stylesheet
     head: SafeString
     main: SafeString
     side: SafeString
@@ -57,17 +67,26 @@ class EventPage:
 
 
 def event_page(slug: str) -> EventPage | None:
-    """The page's event and shared parts: from the cache when kept for the content version
-    read now (one query), else read and rendered, then kept."""
+    """The page's event and shared parts: from this process or the shared cache when kept for
+    the content version read now (one query), else read and rendered, then kept."""
     version = content_version.current()
     if version is None:
         return _build(slug)
     key = cache_key(slug, version)
+    with _lock:
+        pickled = _recent.get(key)
+    if pickled is not None:
+        return pickle.loads(pickled)  # noqa: S301 - pickled by this process, below
     page = cache.get(key)
     if page is None:
         page = _build(slug)
-        if page is not None:
-            cache.set(key, page, TIMEOUT)
+        if page is None:
+            return None
+        cache.set(key, page, TIMEOUT)
+    pickled = pickle.dumps(page, pickle.HIGHEST_PROTOCOL)
+    if len(pickled) <= KEPT_IN_PROCESS_BYTES:
+        with _lock:
+            _recent[key] = pickled
     return page
 
 
