@@ -33,12 +33,13 @@ def press(event, token, statuses, key=None):
     return go
 
 
-def thirty_through_the_api(make_registrable, make_user, make_token, paused):
+def thirty_through_the_api(make_registrable, make_user, make_token, monkeypatch):
     """Thirty clients register at once for ten seats; each request pauses between reading the
     seats and inserting (tests/registrations/test_races.py)."""
     event = make_registrable(onsite=10)
     tokens = [make_token(make_user(), registrations=True) for _ in range(30)]
     statuses = []
+    paused = pause_after_reading_availability(monkeypatch)
     race([press(event, token, statuses) for token in tokens])
     assert statuses == [201] * 30
     assert len(set(paused)) == len(tokens)
@@ -48,8 +49,7 @@ def thirty_through_the_api(make_registrable, make_user, make_token, paused):
 def test_thirty_api_clients_for_ten_seats_give_ten_confirmed_and_twenty_waiting(
     make_registrable, make_user, make_token, monkeypatch
 ):
-    paused = pause_after_reading_availability(monkeypatch)
-    event = thirty_through_the_api(make_registrable, make_user, make_token, paused)
+    event = thirty_through_the_api(make_registrable, make_user, make_token, monkeypatch)
     rows = Registration.objects.filter(event=event)
     assert rows.filter(status=Status.CONFIRMED).count() == 10
     waiting = list(rows.filter(status=Status.WAITING).order_by("waiting_since", "pk"))
@@ -76,6 +76,5 @@ def test_control_without_the_lock_the_api_race_overbooks(
     make_registrable, make_user, make_token, monkeypatch
 ):
     """Shows that the race above bites: with the seat lock off, the same race oversells."""
-    paused = pause_after_reading_availability(monkeypatch)
-    event = thirty_through_the_api(make_registrable, make_user, make_token, paused)
+    event = thirty_through_the_api(make_registrable, make_user, make_token, monkeypatch)
     assert Registration.objects.filter(event=event, status=Status.CONFIRMED).count() > 10

@@ -79,18 +79,12 @@ def pause_after_reading_availability(monkeypatch, seconds: float = 0.05) -> list
     return paused
 
 
-@pytest.fixture
-def slow_availability(monkeypatch):
-    """`pause_after_reading_availability` for the whole test (for races with nothing to set up
-    through the paths it pauses)."""
-    return pause_after_reading_availability(monkeypatch)
-
-
-def thirty_racers_for_ten_seats(make_registrable, make_user, paused: list[int]):
+def thirty_racers_for_ten_seats(make_registrable, make_user, monkeypatch):
     """Thirty people press "register" at the same instant for ten on-site seats; each pauses
     between reading the seats and inserting its row."""
     event = make_registrable(onsite=10)
     people = [make_user() for _ in range(30)]
+    paused = pause_after_reading_availability(monkeypatch)
     race([
         lambda person=person: services.register(event=event, user=person, mode=Mode.ONSITE)
         for person in people
@@ -101,9 +95,9 @@ def thirty_racers_for_ten_seats(make_registrable, make_user, paused: list[int]):
 
 
 def test_thirty_racers_for_ten_seats_give_ten_confirmed_and_twenty_waiting_in_order(
-    make_registrable, make_user, slow_availability
+    make_registrable, make_user, monkeypatch
 ):
-    event = thirty_racers_for_ten_seats(make_registrable, make_user, slow_availability)
+    event = thirty_racers_for_ten_seats(make_registrable, make_user, monkeypatch)
     rows = list(Registration.objects.filter(event=event))
     assert sum(r.status == Status.CONFIRMED for r in rows) == 10
     waiting = sorted(
@@ -157,11 +151,9 @@ def test_concurrent_cancellations_promote_each_waiting_person_exactly_once(
 
 
 @pytest.mark.usefixtures("without_event_locks")
-def test_control_without_the_lock_the_same_race_overbooks(
-    make_registrable, make_user, slow_availability
-):
+def test_control_without_the_lock_the_same_race_overbooks(make_registrable, make_user, monkeypatch):
     """Shows that the race test bites: switch the event lock off and seats are oversold."""
-    event = thirty_racers_for_ten_seats(make_registrable, make_user, slow_availability)
+    event = thirty_racers_for_ten_seats(make_registrable, make_user, monkeypatch)
     confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED).count()
     assert confirmed > 10
 
