@@ -12,8 +12,8 @@ from django.utils.text import slugify
 
 from escape_events.core.text import markdown_to_text
 
+from . import locking
 from .attachments import validate_upload
-from .locking import lock_events, lock_with_partners
 from .models import Attachment, Event, Series, Venue
 from .permissions import organises
 from .selectors import find_occurrence
@@ -152,7 +152,7 @@ def create_event(*, values: dict, organisers=(), colocated_with=(), by=None) -> 
         event.slug = unique_slug(Event, text)
     partners = _check_partners(None, colocated_with, by)
     event.full_clean()
-    lock_events(other.pk for other in partners)
+    locking.lock_events(other.pk for other in partners)
     event.save()
     event.organisers.add(*organisers)
     event.colocated_with.set(partners)
@@ -175,10 +175,10 @@ def update_event(*, event: Event, values: dict, colocated_with=None, by=None) ->
     all its partners, old and new, are locked first, in one sorted pass (see events.locking).
     """
     if colocated_with is None:
-        lock_events([event.pk])
+        locking.lock_events([event.pk])
     else:
         partners = _check_partners(event, colocated_with, by)
-        lock_with_partners(event.pk, also=[other.pk for other in partners])
+        locking.lock_with_partners(event.pk, also=[other.pk for other in partners])
     values = with_description_text(values)
     current = Event.objects.get(pk=event.pk)
     previous = (current.start, current.end, current.time_zone)
@@ -325,7 +325,7 @@ def update_series(*, series: Series, values: dict, now: datetime | None = None) 
     told (`event_changed`). Past meetings keep the date and time they had.
     """
     now = now or timezone.now()
-    current = Series.objects.select_for_update().get(pk=series.pk)
+    current = locking.lock_series(series.pk)
     before = copy.copy(current)
     for name, value in with_description_text(values).items():
         setattr(current, name, value)
@@ -338,7 +338,7 @@ def update_series(*, series: Series, values: dict, now: datetime | None = None) 
     current.full_clean()
     current.save()
     upcoming = Event.objects.filter(series=current, end__gte=now)
-    lock_events(upcoming.values_list("pk", flat=True))  # the one lock order (events.locking)
+    locking.lock_events(upcoming.values_list("pk", flat=True))
     for meeting in upcoming.order_by("recurrence_id"):
         _follow_series(meeting, before=before, after=current)
     return changed
@@ -391,7 +391,7 @@ def add_extra_meeting(
 ) -> Event:
     """One more meeting outside the rule (calendars get it as an RDATE); refused where the
     series already has a meeting starting then."""
-    Series.objects.select_for_update().filter(pk=series.pk).first()
+    locking.lock_series(series.pk)
     if find_occurrence(series, start) is not None:
         local = start.astimezone(series.zone)
         raise ValidationError(

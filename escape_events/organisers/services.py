@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from escape_events.core.headers import header_text, single_line
 from escape_events.core.tasks import enqueue_with_transaction
+from escape_events.events import locking
 from escape_events.events.models import Event, MeetingAttendance, Series, Venue
 from escape_events.events.services import clone_event
 from escape_events.outbox.messages import EventMail
@@ -56,9 +57,13 @@ def add_co_organiser(*, of: Event | Series, user) -> bool:
 @transaction.atomic
 def remove_co_organiser(*, of: Event | Series, user) -> None:
     """Remove an organiser, but never the last one: an event or series keeps someone to run it."""
-    type(of).objects.select_for_update().filter(pk=of.pk).first()
+    if isinstance(of, Series):
+        what = "series"
+        locking.lock_series(of.pk)
+    else:
+        what = "event"
+        locking.lock_events([of.pk])
     organisers = list(of.organisers.values_list("pk", flat=True))
-    what = "series" if isinstance(of, Series) else "event"
     if user.pk not in organisers:
         raise ValidationError(f"This person is not an organiser of this {what}.")
     if len(organisers) == 1:

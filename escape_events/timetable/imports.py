@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from escape_events.events import locking
 from escape_events.events.models import Event
 
 from . import rules, services
@@ -270,7 +271,7 @@ def read_agenda_csv(event: Event, data: bytes | str) -> ImportPreview:
 def import_agenda(*, event: Event, text: str) -> ImportPreview:
     """Read the file again and store every row, or nothing when any row is wrong now (the
     agenda may have changed since the preview)."""
-    locked = Event.objects.select_for_update().get(pk=event.pk)
+    locked = locking.lock_event(event.pk)
     preview = read_agenda_csv(locked, text)
     if not preview.ok:
         return preview

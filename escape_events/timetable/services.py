@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from escape_events.events import locking
 from escape_events.events.attachments import validate_upload
 from escape_events.events.models import Event
 from escape_events.events.services import with_description_text
@@ -34,10 +35,6 @@ from .rules import (
     clean_people,
     clean_session_values,
 )
-
-
-def _lock(event: Event) -> Event:
-    return Event.objects.select_for_update().get(pk=event.pk)
 
 
 def _touch(event: Event) -> None:
@@ -67,7 +64,7 @@ def _set_people(model: type[AgendaPerson], owner: dict, people: list[Person]) ->
 @transaction.atomic
 def add_entry(*, event: Event, values: dict, speakers: Iterable[Person] = ()) -> Entry:
     """A new entry from `values` (start, end, title; kind, description, location, session)."""
-    event = _lock(event)
+    event = locking.lock_event(event.pk)
     values = with_description_text(clean_entry_values(event, values))
     people = clean_people(speakers, "speaker")
     entry = Entry(event=event, **values)
@@ -81,7 +78,7 @@ def add_entry(*, event: Event, values: dict, speakers: Iterable[Person] = ()) ->
 @transaction.atomic
 def update_entry(*, entry: Entry, values: dict, speakers: Iterable[Person] | None = None) -> Entry:
     """Change an entry; its SEQUENCE grows when calendars must notice (time, title, place)."""
-    event = _lock(entry.event)
+    event = locking.lock_event(entry.event_id)
     current = Entry.objects.get(pk=entry.pk, event=event)
     values = with_description_text(clean_entry_values(event, values))
     people = None if speakers is None else clean_people(speakers, "speaker")
@@ -110,7 +107,7 @@ def _wall_clock_shift(moment: datetime, zone: zoneinfo.ZoneInfo, by: timedelta) 
 @transaction.atomic
 def shift_entries(*, event: Event, entries: Sequence[Entry], by: timedelta) -> list[Entry]:
     """Move entries earlier or later by the same time (a talk ran late: shift what follows)."""
-    event = _lock(event)
+    event = locking.lock_event(event.pk)
     ids = [entry.pk for entry in entries]
     moving = list(Entry.objects.filter(event=event, pk__in=ids))
     for entry in moving:
@@ -144,7 +141,7 @@ def _copy_materials(source: Entry, target: Entry) -> None:
 @transaction.atomic
 def duplicate_entry(*, entry: Entry, start: datetime) -> Entry:
     """A copy of the entry (speakers, materials) at another start, with the same length."""
-    event = _lock(entry.event)
+    event = locking.lock_event(entry.event_id)
     source = Entry.objects.get(pk=entry.pk, event=event)
     copy = Entry(
         event=event,
@@ -175,7 +172,7 @@ def _delete_files_after_commit(materials: Iterable[Material]) -> None:
 
 @transaction.atomic
 def remove_entry(*, entry: Entry) -> None:
-    event = _lock(entry.event)
+    event = locking.lock_event(entry.event_id)
     _delete_files_after_commit(Material.objects.filter(entry=entry))
     Entry.objects.filter(pk=entry.pk, event=event).delete()
     _touch(event)
@@ -183,7 +180,7 @@ def remove_entry(*, entry: Entry) -> None:
 
 @transaction.atomic
 def add_session(*, event: Event, values: dict, conveners: Iterable[Person] = ()) -> Session:
-    event = _lock(event)
+    event = locking.lock_event(event.pk)
     values = clean_session_values(event, values)
     people = clean_people(conveners, "convener")
     session = Session.objects.create(event=event, **values)
@@ -196,7 +193,7 @@ def add_session(*, event: Event, values: dict, conveners: Iterable[Person] = ())
 def update_session(
     *, session: Session, values: dict, conveners: Iterable[Person] | None = None
 ) -> Session:
-    event = _lock(session.event)
+    event = locking.lock_event(session.event_id)
     current = Session.objects.get(pk=session.pk, event=event)
     values = clean_session_values(event, values, current)
     people = None if conveners is None else clean_people(conveners, "convener")
@@ -216,7 +213,7 @@ def update_session(
 @transaction.atomic
 def remove_session(*, session: Session) -> int:
     """Delete a session with its entries (the confirmation names them); returns how many."""
-    event = _lock(session.event)
+    event = locking.lock_event(session.event_id)
     entries = Entry.objects.filter(session=session, event=event)
     count = entries.count()
     _delete_files_after_commit(Material.objects.filter(entry__in=entries))
@@ -228,7 +225,7 @@ def remove_session(*, session: Session) -> int:
 @transaction.atomic
 def add_material_file(*, entry: Entry, uploaded_file, title: str) -> Material:
     """Attach an upload, checked by the same rules as event attachments (type, bytes, size)."""
-    event = _lock(entry.event)
+    event = locking.lock_event(entry.event_id)
     title = clean_line("Title", title, 200) or uploaded_file.name[:200]
     content_type = validate_upload(uploaded_file)
     material = Material(
@@ -243,7 +240,7 @@ def add_material_file(*, entry: Entry, uploaded_file, title: str) -> Material:
 @transaction.atomic
 def add_material_link(*, entry: Entry, url: str, title: str) -> Material:
     """Link slides, a notebook on SWAN or a recording kept elsewhere."""
-    event = _lock(entry.event)
+    event = locking.lock_event(entry.event_id)
     url = clean_link(url)
     title = clean_line("Title", title, 200) or urlsplit(url).netloc
     material = Material.objects.create(entry=entry, title=title, url=url)
@@ -253,7 +250,7 @@ def add_material_link(*, entry: Entry, url: str, title: str) -> Material:
 
 @transaction.atomic
 def remove_material(*, material: Material) -> None:
-    event = _lock(material.entry.event)
+    event = locking.lock_event(material.entry.event_id)
     _delete_files_after_commit([material])
     material.delete()
     _touch(event)

@@ -25,9 +25,11 @@ def test_two_purge_jobs_at_once_purge_each_event_once(make_registrable, make_use
             )
     later = max(event.end for event in events) + timedelta(days=400)
     original = privacy._remove_personal_data
+    paused = []
 
     def slow(registrations):
         done = original(registrations)
+        paused.append(done)
         time.sleep(0.2)  # hold the claim while the other job arrives
         return done
 
@@ -36,6 +38,7 @@ def test_two_purge_jobs_at_once_purge_each_event_once(make_registrable, make_use
     race([lambda: results.append(services.purge_due_registrations(now=later))] * 2)
 
     assert sum(len(done) for done in results) == 3  # each event by one job or the other
+    assert paused == [(3, 3)] * 3  # each purge held its claim while the other job arrived
     assert RegistrationPurge.objects.count() == 3
     assert sorted(RegistrationPurge.objects.values_list("registrations", flat=True)) == [3, 3, 3]
     assert not Answer.objects.exists()

@@ -1,4 +1,9 @@
-"""Real concurrency on PostgreSQL: threads with their own connections race for the last seats."""
+"""Real concurrency on PostgreSQL: threads with their own connections race for the last seats.
+
+Each race widens its window where the path really decides (see `pause_after_reading_availability`)
+and asserts every racer reached the pause; each has a control that switches the event lock off
+(`without_event_locks`) and shows the same race going wrong, so the race tests can fail.
+"""
 
 import threading
 import time
@@ -8,12 +13,11 @@ from django.core import mail
 from django.db import close_old_connections, connection
 
 from escape_events.events import locking as event_locking
-from escape_events.events import services as event_services
 from escape_events.events.models import Event
 from escape_events.events.services import update_event
 from escape_events.registrations import services
+from escape_events.registrations.availability import Availability
 from escape_events.registrations.models import Registration
-from escape_events.registrations.services import seats as seat_rules
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -51,34 +55,49 @@ def race(targets, *, delays=None, errors_expected=False):
     return errors
 
 
-@pytest.fixture
-def slow_count(monkeypatch):
-    """Widen the window between reading availability and inserting, as a busy server would."""
-    original = seat_rules.load_availability
+def pause_after_reading_availability(monkeypatch, seconds: float = 0.05) -> list[int]:
+    """Widen the window between reading the seats and writing, as a busy server would; returns
+    the threads that paused (one entry per pause made inside a transaction).
 
-    def slow(settings):
-        availability = original(settings)
-        time.sleep(0.05)
-        return availability
+    The pause wraps the constructor of `Availability`, the value object every seat decision is
+    made from, rather than the query that fills it: registering reads the counts together with
+    the person's holding, promotion reads them alone, and either read may be renamed or moved to
+    the ORM, but the write that follows is decided from this object, so the pause always falls
+    between the read and the write. Tests assert that every racer paused, so they fail if the
+    path stops getting here.
+    """
+    paused: list[int] = []
+    original = Availability.__init__
 
-    monkeypatch.setattr(seat_rules, "load_availability", slow)
+    def pause(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if connection.in_atomic_block:
+            paused.append(threading.get_ident())
+            time.sleep(seconds)
+
+    monkeypatch.setattr(Availability, "__init__", pause)
+    return paused
 
 
-def thirty_racers_for_ten_seats(make_registrable, make_user):
-    """Thirty people press "register" at the same instant for ten on-site seats."""
+def thirty_racers_for_ten_seats(make_registrable, make_user, monkeypatch):
+    """Thirty people press "register" at the same instant for ten on-site seats; each pauses
+    between reading the seats and inserting its row."""
     event = make_registrable(onsite=10)
     people = [make_user() for _ in range(30)]
+    paused = pause_after_reading_availability(monkeypatch)
     race([
         lambda person=person: services.register(event=event, user=person, mode=Mode.ONSITE)
         for person in people
     ])  # fmt: skip
+    # Racers run at once, so their thread ids are distinct: every one of them paused.
+    assert len(set(paused)) == len(people)
     return event
 
 
 def test_thirty_racers_for_ten_seats_give_ten_confirmed_and_twenty_waiting_in_order(
-    make_registrable, make_user, slow_count
+    make_registrable, make_user, monkeypatch
 ):
-    event = thirty_racers_for_ten_seats(make_registrable, make_user)
+    event = thirty_racers_for_ten_seats(make_registrable, make_user, monkeypatch)
     rows = list(Registration.objects.filter(event=event))
     assert sum(r.status == Status.CONFIRMED for r in rows) == 10
     waiting = sorted(
@@ -98,35 +117,57 @@ def test_the_same_person_submitting_ten_times_at_once_gets_one_registration(
     assert Registration.objects.filter(event=event, user=person).count() == 1
 
 
-def test_concurrent_cancellations_promote_each_waiting_person_exactly_once(
-    make_registrable, make_user, slow_count
-):
+def ten_holders_cancel_at_once(make_registrable, make_user, monkeypatch):
+    """Ten people hold the ten seats and ten wait; the holders cancel at the same instant, each
+    pausing between reading the seats and promoting."""
     event = make_registrable(onsite=10)
     holders = [make_user() for _ in range(10)]
     waiters = [make_user() for _ in range(10)]
     seats = [services.register(event=event, user=p, mode=Mode.ONSITE)[0] for p in holders]
     for person in waiters:
         services.register(event=event, user=person, mode=Mode.ONSITE)
+    paused = pause_after_reading_availability(monkeypatch)
     race([
         lambda seat=seat, person=person: services.cancel_registration(registration=seat, by=person)
         for seat, person in zip(seats, holders, strict=True)
     ])  # fmt: skip
+    assert len(set(paused)) == len(holders)
+    return event, waiters
+
+
+def promotion_mails():
+    return [m.to[0] for m in mail.outbox if m.subject.startswith("A place opened up")]
+
+
+def test_concurrent_cancellations_promote_each_waiting_person_exactly_once(
+    make_registrable, make_user, monkeypatch
+):
+    event, waiters = ten_holders_cancel_at_once(make_registrable, make_user, monkeypatch)
     confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED)
     assert sorted(confirmed.values_list("user", flat=True)) == sorted(p.pk for p in waiters)
     assert not Registration.objects.filter(event=event, status=Status.WAITING).exists()
     # ... and each is told exactly once.
-    promotions = [m.to[0] for m in mail.outbox if m.subject.startswith("A place opened up")]
-    assert sorted(promotions) == sorted(p.email for p in waiters)
+    assert sorted(promotion_mails()) == sorted(p.email for p in waiters)
 
 
-def test_control_without_the_lock_the_same_race_overbooks(
-    make_registrable, make_user, slow_count, monkeypatch
-):
-    """Shows that the race test bites: switch locking off and seats are oversold."""
-    monkeypatch.setattr(seat_rules, "LOCKING_ENABLED", False)
-    event = thirty_racers_for_ten_seats(make_registrable, make_user)
+@pytest.mark.usefixtures("without_event_locks")
+def test_control_without_the_lock_the_same_race_overbooks(make_registrable, make_user, monkeypatch):
+    """Shows that the race test bites: switch the event lock off and seats are oversold."""
+    event = thirty_racers_for_ten_seats(make_registrable, make_user, monkeypatch)
     confirmed = Registration.objects.filter(event=event, status=Status.CONFIRMED).count()
     assert confirmed > 10
+
+
+@pytest.mark.usefixtures("without_event_locks")
+def test_control_without_the_lock_concurrent_cancellations_promote_someone_twice(
+    make_registrable, make_user, monkeypatch
+):
+    """Shows that the cancellation race bites: without the lock, cancellations that read the
+    same waiting list promote the same first person, and someone is left waiting."""
+    event, _ = ten_holders_cancel_at_once(make_registrable, make_user, monkeypatch)
+    promotions = promotion_mails()
+    assert len(promotions) > len(set(promotions))
+    assert Registration.objects.filter(event=event, status=Status.WAITING).exists()
 
 
 @pytest.fixture
@@ -140,18 +181,16 @@ def held_alongside_race(make_registrable, make_user, monkeypatch):
         event.organisers.add(organiser)
     person = make_user()
     original_clean = Event.full_clean
-    original_count = seat_rules.load_availability
+    saving_paused: list[int] = []
 
     def slow_clean(self, *args, **kwargs):  # update_event, after taking its locks
+        saving_paused.append(self.pk)
         time.sleep(0.3)
         return original_clean(self, *args, **kwargs)
 
-    def slow_count(settings):  # register_together, after taking its locks
-        time.sleep(0.3)
-        return original_count(settings)
-
     monkeypatch.setattr(Event, "full_clean", slow_clean)
-    monkeypatch.setattr(seat_rules, "load_availability", slow_count)
+    # register_together, after taking its locks
+    registering_paused = pause_after_reading_availability(monkeypatch, seconds=0.3)
 
     def run(*, saved_is_second, organiser_first):
         saved, partner = (second, first) if saved_is_second else (first, second)
@@ -175,7 +214,7 @@ def held_alongside_race(make_registrable, make_user, monkeypatch):
 
         delays = (0, 0.1) if organiser_first else (0.1, 0)
         errors = race([save, register_both], delays=delays, errors_expected=True)
-        return errors, first, second, person
+        return errors, first, second, person, saving_paused, registering_paused
 
     return run
 
@@ -185,10 +224,12 @@ def held_alongside_race(make_registrable, make_user, monkeypatch):
 def test_saving_held_alongside_while_someone_registers_for_both_never_deadlocks(
     held_alongside_race, organiser_first, saved_is_second
 ):
-    errors, first, second, person = held_alongside_race(
+    errors, first, second, person, saving_paused, registering_paused = held_alongside_race(
         saved_is_second=saved_is_second, organiser_first=organiser_first
     )
     assert errors == []
+    # Both sides paused while holding their locks (the registration once per event).
+    assert saving_paused and len(registering_paused) == 2
     assert set(first.colocated_with.values_list("pk", flat=True)) == {second.pk}
     assert Registration.objects.filter(user=person, status=Status.CONFIRMED).count() == 2
 
@@ -197,9 +238,12 @@ def test_control_locking_only_the_saved_event_deadlocks(held_alongside_race, mon
     """Shows that the race test bites: lock only the event being saved (as before the one
     locking helper) and PostgreSQL detects the deadlock."""
     monkeypatch.setattr(
-        event_services,
+        event_locking,
         "lock_with_partners",
         lambda event_id, also=(): event_locking.lock_events([event_id]),
     )
-    errors, *_ = held_alongside_race(saved_is_second=True, organiser_first=True)
+    errors, _first, second, _person, saving_paused, _ = held_alongside_race(
+        saved_is_second=True, organiser_first=True
+    )
+    assert saving_paused == [second.pk]
     assert any("deadlock detected" in str(error) for error in errors), errors

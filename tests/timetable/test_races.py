@@ -19,15 +19,20 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def slow_check(monkeypatch):
-    """Widen the window between checking the agenda and storing, as a busy server would."""
+    """Widen the window between checking the agenda and storing, as a busy server would; returns
+    the titles of the entries that paused. Every agenda write decides from `agenda_problems`,
+    as the services module calls it, whether the entry fits."""
     original = services.agenda_problems
+    paused: list[str] = []
 
-    def slow(*args, **kwargs):
-        problems = original(*args, **kwargs)
+    def slow(event, placed):
+        problems = original(event, placed)
+        paused.extend(slot.title for slot in placed)
         time.sleep(0.3)
         return problems
 
     monkeypatch.setattr(services, "agenda_problems", slow)
+    return paused
 
 
 def two_organisers_add_clashing_talks(event) -> list[Exception]:
@@ -57,11 +62,13 @@ def two_organisers_add_clashing_talks(event) -> list[Exception]:
 
 def test_two_organisers_racing_for_one_slot_store_one_entry(hands_on, slow_check):
     refused = two_organisers_add_clashing_talks(hands_on)
+    assert sorted(slow_check) == ["Mine", "Yours"]
     assert Entry.objects.filter(event=hands_on).count() == 1
     assert len(refused) == 1 and "It overlaps" in refused[0].messages[0]
 
 
-def test_control_without_the_lock_both_get_in(hands_on, slow_check, monkeypatch):
-    monkeypatch.setattr(services, "_lock", lambda event: event)
+@pytest.mark.usefixtures("without_event_locks")
+def test_control_without_the_lock_both_get_in(hands_on, slow_check):
     two_organisers_add_clashing_talks(hands_on)
+    assert sorted(slow_check) == ["Mine", "Yours"]
     assert Entry.objects.filter(event=hands_on).count() == 2

@@ -1,19 +1,18 @@
 """Writes on registrations: register, cancel, switch mode, promote, approve, reject, settings.
 
-Every write that can take or free a seat locks the event row(s) once (`seats.lock_events`, through
-events.locking: sorted, once), then reads availability (registrations.availability) from the
-registration rows inside the same transaction. There is no counter that could drift, and two
-people can never take the last seat at once. Who may take a place is asked of
-registrations.rules, which the pages read too.
+Every write that can take or free a seat locks the event row(s) once (events.locking: sorted,
+once), then reads availability (registrations.availability) from the registration rows inside the
+same transaction. There is no counter that could drift, and two people can never take the last
+seat at once. Who may take a place is asked of registrations.rules, which the pages read too.
 
-Each module imports only the ones listed before it: seats (the lock and derived availability),
-promotion (waiting lists), then registering, attendee_actions (cancel, switch mode),
-organiser_actions (approve, reject, promote by hand), registration_settings (capacities,
+Each module imports only the ones listed before it: seats (the locked registration and derived
+availability), promotion (waiting lists), then registering, attendee_actions (cancel, switch
+mode), organiser_actions (approve, reject, promote by hand), registration_settings (capacities,
 window, groups, retention) and privacy (retention purge, a person leaving), which cancels
 through attendee_actions and stores the retention period through registration_settings;
 adding (organisers add people, through registering) and following (series followers) come last.
-Import the names from here; the race tests switch the lock off on the module that holds it
-(`services.seats.LOCKING_ENABLED`).
+Import the names from here; the race tests switch the lock off where it is taken
+(`events.locking.lock_events`).
 """
 
 from ..rules import (

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from escape_events.events import locking
 from escape_events.events.models import Event
 
 from .. import mails
@@ -15,7 +16,6 @@ from .seats import (
     Mode,
     Status,
     line_of,
-    lock_events,
     read_availability,
     settings_for,
     waiting_lines,
@@ -35,7 +35,7 @@ def promote_waiting_list(
     now = now or timezone.now()
     promoted: list[Registration] = []
     with transaction.atomic():
-        lock_events([event.pk])
+        locking.lock_events([event.pk])
         event = Event.objects.get(pk=event.pk)  # its status as it is under the lock
         settings = settings_for(event)
         if place_refusal(event=event, settings=settings, now=now):

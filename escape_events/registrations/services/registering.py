@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from escape_events.accounts.models import PrivacyNotice
+from escape_events.events import locking
 from escape_events.events.models import Event
 
 from .. import mails
@@ -15,7 +16,7 @@ from ..availability import Availability, availability_and_holding
 from ..models import Answer, Question, Registration, RegistrationSettings
 from ..rules import RegistrationRefused, clean_answers, place_refusal, refusal_reason
 from .promotion import promote_waiting_list
-from .seats import Mode, Status, event_and_settings, line_of, lock_events, settings_for
+from .seats import Mode, Status, event_and_settings, line_of, settings_for
 
 
 @dataclass
@@ -67,7 +68,7 @@ def register_together(
     results: list[tuple[Registration, bool]] = []
     try:
         with transaction.atomic():
-            lock_events(request.event.pk for request in requests)
+            locking.lock_events(request.event.pk for request in requests)
             # Read the clock inside the lock: the waiting list is ordered by it.
             now = now or timezone.now()
             for request, questions in zip(requests, before_lock, strict=True):

@@ -10,11 +10,11 @@ from collections.abc import Iterable, Mapping
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from escape_events.events import locking
 from escape_events.events.models import Event
 
 from ..models import Registration, RegistrationSettings
 from .promotion import promote_waiting_list
-from .seats import lock_events
 
 SETTING_FIELDS = frozenset(
     {
@@ -39,7 +39,7 @@ def save_registration_settings(
     ValidationError with the model's messages when the values do not fit together.
     """
     with transaction.atomic():
-        lock_events([event.pk])
+        locking.lock_events([event.pk])
         current = RegistrationSettings.objects.filter(event=event).first()
         if values is None:
             if current is not None and current.registration_required:

@@ -1,11 +1,10 @@
 """Seats are derived, not counted: lock the event rows once, then read the registration rows.
 
-Every write that can take or free a seat calls `lock_events` (or `locked`) first, through the one
-locking helper of events (sorted, once), and reads availability inside the same transaction, so
-two people can never take the last seat at once.
+Every write that can take or free a seat locks its events first with the one locking helper of
+events (`events.locking.lock_events`: sorted, once; `locked` for a registration's event), and
+reads availability inside the same transaction, so two people can never take the last seat at
+once.
 """
-
-from collections.abc import Iterable
 
 from django.utils import timezone
 
@@ -16,22 +15,13 @@ from ..availability import LINE_ORDER, Availability, in_line, load_availability
 from ..event_reads import event_with_settings
 from ..models import Registration, RegistrationSettings
 
-# The control race test switches this off to show that without the lock seats are overbooked.
-LOCKING_ENABLED = True
-
 Mode = Registration.Mode
 Status = Registration.Status
 
 
-def lock_events(event_ids: Iterable[int]) -> None:
-    """Lock the event rows (primary-key order, see events.locking) before touching seats."""
-    if LOCKING_ENABLED:
-        locking.lock_events(event_ids)
-
-
 def locked(registration: Registration) -> Registration:
     """Lock the registration's event, then read the row again: the caller's copy may be stale."""
-    lock_events([registration.event_id])
+    locking.lock_events([registration.event_id])
     return Registration.objects.select_related("event", "user").get(pk=registration.pk)
 
 
