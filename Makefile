@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+PIP := $(PY) -m pip install --quiet --quiet --disable-pip-version-check --no-compile
 PORT ?= 8000
 DOCS_PORT ?= 8001
 # One stamp per set of packages: serving needs the runtime only, tests the dev extra, docs theirs.
@@ -15,7 +15,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test venv lint format check-python admin prod docs docs-build
+.PHONY: run test venv lint format check-python admin prod docs docs-build screenshots
 
 check-python:
 	@if [ ! -x "$(PY)" ] && [ -z "$(PYTHON)" ]; then \
@@ -84,3 +84,8 @@ docs: $(DOCS_STAMP)
 
 docs-build: $(DOCS_STAMP)
 	$(VENV)/bin/mkdocs build --strict --site-dir var/docs-site
+
+# The documentation's pictures (docs/img/), taken by the browser test of every page.
+screenshots: $(DEV_STAMP)
+	DOCS_SCREENSHOTS=docs/img CHROMIUM_PATH="$${CHROMIUM_PATH:-$$(command -v chromium)}" \
+		$(PY) -m pytest -q tests/browser/test_every_page.py -m docs
