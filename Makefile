@@ -50,8 +50,10 @@ venv: $(DEV_STAMP)
 # The site and what production runs beside it (Procfile.dev, honcho): the outbox worker printing
 # every mail to this console, and reminders every five minutes; every process links to SITE_URL.
 run: $(RUN_STAMP)
-	@$(PY) manage.py migrate --noinput -v0
-	@$(PY) manage.py load_seeds --demo-organiser
+	@# One process for both: each start of Django costs seconds on a busy machine.
+	@$(PY) manage.py shell --no-imports -c 'from django.core.management import call_command; \
+		call_command("migrate", interactive=False, verbosity=0); \
+		call_command("load_seeds", demo_organiser=True)'
 	@echo ""
 	@echo "  escape_events is running: open http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
 	@echo "  Mails (the outbox worker) and reminders print here. Site admin: 'make admin'."
