@@ -2,15 +2,20 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --quiet --quiet --disable-pip-version-check --no-compile
 PORT ?= 8000
-STAMP := $(VENV)/.installed
+DOCS_PORT ?= 8001
+# One stamp per set of packages: serving needs the runtime only, tests the dev extra, docs theirs.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+DOCS_STAMP := $(VENV)/.installed-docs
 
 # First interpreter >= 3.12 found: the pyenv/uv choice from .python-version, then versioned names.
 PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test venv lint format check-python admin prod
+.PHONY: run test venv lint format check-python admin prod docs docs-build screenshots
 
 check-python:
 	@if [ ! -x "$(PY)" ] && [ -z "$(PYTHON)" ]; then \
@@ -20,41 +25,69 @@ check-python:
 		exit 1; \
 	fi
 
-$(STAMP): pyproject.toml | check-python
-	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+$(VENV)/bin/python: | check-python
+	@echo "Creating $(VENV) with $(PYTHON)"
+	@$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
 		echo "$(VENV) uses Python < 3.12; remove it (rm -rf $(VENV)) and run make again."; exit 1; }
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	@echo "Installing escape_events and what it needs to serve (pip, quiet)"
+	@$(PIP) -e .
+	@touch $@
 
-venv: $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP)
+	@echo "Installing the test tools (pip, quiet)"
+	@$(PIP) -e '.[dev]'
+	@touch $@
 
-run: $(STAMP)
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py load_seeds --demo-organiser
+$(DOCS_STAMP): $(RUN_STAMP)
+	@$(PIP) -e '.[docs]'
+	@touch $@
+
+venv: $(DEV_STAMP)
+
+# The site and what production runs beside it (Procfile.dev, honcho): the outbox worker printing
+# every mail to this console, and reminders every five minutes; every process links to SITE_URL.
+run: $(RUN_STAMP)
+	@# One process for both: each start of Django costs seconds on a busy machine.
+	@$(PY) manage.py shell --no-imports -c 'from django.core.management import call_command; \
+		call_command("migrate", interactive=False, verbosity=0); \
+		call_command("load_seeds", demo_organiser=True)'
 	@echo ""
 	@echo "  escape_events is running: open http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"
-	@echo "  Site admin (/admin/): the demo organiser is not one. Make an admin account with"
-	@echo "  'make admin' (in another terminal), sign in with it, then open /admin/."
+	@echo "  Mails (the outbox worker) and reminders print here. Site admin: 'make admin'."
 	@echo ""
-	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" MAIL_OUTBOX=1 PYTHONUNBUFFERED=1 \
+		$(VENV)/bin/honcho start -f Procfile.dev -p $(PORT)
 
-admin: $(STAMP)
+admin: $(RUN_STAMP)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py create_admin
 
 # The production stack: HAProxy, two gunicorn app servers, task and mail workers (README: Production).
-prod: $(STAMP)
+prod: $(RUN_STAMP)
 	@bash scripts/prod
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The documentation site (docs/, mkdocs.yml): served with live reload, or built as CI builds it.
+docs: $(DOCS_STAMP)
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:$(DOCS_PORT)
+
+docs-build: $(DOCS_STAMP)
+	$(VENV)/bin/mkdocs build --strict --site-dir var/docs-site
+
+# The documentation's pictures (docs/img/), taken by the browser test of every page.
+screenshots: $(DEV_STAMP)
+	DOCS_SCREENSHOTS=docs/img CHROMIUM_PATH="$${CHROMIUM_PATH:-$$(command -v chromium)}" \
+		$(PY) -m pytest -q tests/browser/test_every_page.py -m docs

@@ -1,7 +1,13 @@
-"""Load the real ESCAPE events from seeds/escape.json. Idempotent: loading twice changes nothing."""
+"""Load the real ESCAPE events from seeds/escape.json.
+
+Seeds create what is missing and never overwrite: a venue, series, meeting or event that exists
+is left as it is, whatever organisers changed in it since. Only `reset_demo` (the command's
+`--reset-demo`) throws the demo edition away so that it is made again.
+"""
 
 import json
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -68,7 +74,7 @@ def _common(spec: dict, venues: dict[str, Venue]) -> dict:
 def _load_venues(specs: list[dict]) -> dict[str, Venue]:
     venues = {}
     for spec in specs:
-        venue, _ = Venue.objects.update_or_create(
+        venue, _ = Venue.objects.get_or_create(
             name=spec["name"],
             room=spec.get("room", ""),
             defaults={
@@ -84,20 +90,30 @@ def _load_venues(specs: list[dict]) -> dict[str, Venue]:
 def _attach_minutes(event: Event, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     Event.objects.filter(pk=event.pk).update(minutes=text)
-    title = f"Minutes, {event.local_start:%d %b %Y}"
-    if not event.attachments.filter(kind=Attachment.Kind.MINUTES, title=title).exists():
-        add_attachment(
-            event=event,
-            uploaded_file=ContentFile(text.encode("utf-8"), name=path.name),
-            title=title,
-            kind=Attachment.Kind.MINUTES,
-        )
+    add_attachment(
+        event=event,
+        uploaded_file=ContentFile(text.encode("utf-8"), name=path.name),
+        title=f"Minutes, {event.local_start:%d %b %Y}",
+        kind=Attachment.Kind.MINUTES,
+    )
 
 
-def _load_series(spec: dict, venues: dict[str, Venue]) -> Series:
-    """Created once, then kept: changes made in the organiser area survive the next load."""
+@dataclass(frozen=True)
+class LoadedSeeds:
+    """What a load found in the seed file, and the slugs of what it had to create."""
+
+    venues: int
+    series: int
+    events: int
+    new_series: frozenset[str]
+    new_events: frozenset[str]
+
+
+def _load_series(spec: dict, venues: dict[str, Venue]) -> tuple[Series, bool]:
+    """Created once, then kept: changes made in the organiser area survive the next load.
+    A seeded meeting is given its labels, minutes and attendance when its row is made."""
     zone = zoneinfo.ZoneInfo(spec["time_zone"])
-    series, _ = Series.objects.get_or_create(
+    series, created = Series.objects.get_or_create(
         slug=spec["slug"],
         defaults={
             **_common(spec, venues),
@@ -108,6 +124,8 @@ def _load_series(spec: dict, venues: dict[str, Venue]) -> Series:
     )
     for occurrence in spec.get("occurrences", []):
         recurrence_id = _local(occurrence["recurrence_id"], zone)
+        if Event.objects.filter(series=series, recurrence_id=recurrence_id).exists():
+            continue
         event = materialise_occurrence(series=series, recurrence_id=recurrence_id)
         Event.objects.filter(pk=event.pk).update(
             title=occurrence.get("title", series.title),
@@ -117,16 +135,16 @@ def _load_series(spec: dict, venues: dict[str, Venue]) -> Series:
         if occurrence.get("minutes_file"):
             _attach_minutes(event, SEEDS_DIR / occurrence["minutes_file"])
         for name in occurrence.get("present", []):
-            MeetingAttendance.objects.get_or_create(event=event, name=name)
-    return series
+            MeetingAttendance.objects.create(event=event, name=name)
+    return series, created
 
 
-def _load_demo_series(spec: dict, venues: dict[str, Venue], today: date) -> Series:
+def _load_demo_series(spec: dict, venues: dict[str, Venue], today: date) -> tuple[Series, bool]:
     """A series made, once, as an organiser makes one: created with a rule, the rule then
     changed, one meeting moved and an extra one added, all through events.services."""
     existing = Series.objects.filter(slug=spec["slug"]).first()
     if existing:
-        return existing
+        return existing, False
     zone = zoneinfo.ZoneInfo(spec["time_zone"])
     day = today + timedelta(days=spec["first_day_from_first_load"])
     start = datetime.combine(day, time.fromisoformat(spec["start_time"]), zone)
@@ -150,42 +168,59 @@ def _load_demo_series(spec: dict, venues: dict[str, Venue], today: date) -> Seri
         start=datetime.combine(extra_day, time.fromisoformat(extra["start_time"]), zone),
         end=datetime.combine(extra_day, time.fromisoformat(extra["end_time"]), zone),
     )
-    return series
+    return series, True
 
 
-def _load_event(spec: dict, venues: dict[str, Venue], span) -> Event:
+def _load_event(spec: dict, venues: dict[str, Venue], span) -> tuple[Event, bool]:
     start, end, all_day = span
-    event, _ = Event.objects.update_or_create(
+    return Event.objects.get_or_create(
         slug=spec["slug"],
         defaults={**_common(spec, venues), "start": start, "end": end, "all_day": all_day},
     )
-    return event
 
 
 @transaction.atomic
-def load_seeds(path: Path = SEED_FILE, today: date | None = None) -> dict[str, int]:
-    """Create or update every seeded venue, series, occurrence and event; returns counts."""
+def load_seeds(path: Path = SEED_FILE, today: date | None = None) -> LoadedSeeds:
+    """Create every seeded venue, series, meeting and event that is missing; keep the rest."""
     data = json.loads(path.read_text(encoding="utf-8"))
     today = today or timezone.localdate()
     venues = _load_venues(data.get("venues", []))
     series = [_load_series(spec, venues) for spec in data.get("series", [])]
     series += [_load_demo_series(spec, venues, today) for spec in data.get("demo_series", [])]
-    events = {}
+    events, new_events = {}, set()
     for spec in data.get("events", []):
         zone = zoneinfo.ZoneInfo(spec["time_zone"])
-        events[spec["slug"]] = _load_event(spec, venues, _span(spec, zone))
+        events[spec["slug"]], created = _load_event(spec, venues, _span(spec, zone))
+        if created:
+            new_events.add(spec["slug"])
     for spec in data.get("demo_events", []):
         existing = Event.objects.filter(slug=spec["slug"]).first()
         if existing:  # demo dates are set once, relative to the first load, then kept
             events[spec["slug"]] = existing
             continue
         zone = zoneinfo.ZoneInfo(spec["time_zone"])
-        events[spec["slug"]] = _load_event(spec, venues, _demo_span(spec, zone, today))
+        events[spec["slug"]], _ = _load_event(spec, venues, _demo_span(spec, zone, today))
+        new_events.add(spec["slug"])
     for spec in data.get("events", []) + data.get("demo_events", []):
-        if spec.get("colocated_with"):
+        if spec.get("colocated_with") and spec["slug"] in new_events:
             event = events[spec["slug"]]
             partners = [events[slug] for slug in spec["colocated_with"]]
             update_event(
                 event=event, values={}, colocated_with=[*event.colocated_with.all(), *partners]
             )
-    return {"venues": len(venues), "series": len(series), "events": len(events)}
+    return LoadedSeeds(
+        venues=len(venues),
+        series=len(series),
+        events=len(events),
+        new_series=frozenset(item.slug for item, created in series if created),
+        new_events=frozenset(new_events),
+    )
+
+
+def demo_slugs(path: Path = SEED_FILE) -> tuple[list[str], list[str]]:
+    """The slugs of the demo edition's events and series (invented, made relative to today)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return (
+        [spec["slug"] for spec in data.get("demo_events", [])],
+        [spec["slug"] for spec in data.get("demo_series", [])],
+    )

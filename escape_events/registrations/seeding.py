@@ -1,8 +1,9 @@
 """Registration settings and questions for seeded events (the `registration` blocks of the seeds).
 
-Idempotent: settings are created once (their opening time is relative to the first load, then
-kept) and written through the registrations service, like the organiser pages and the admin;
-questions are matched by their label, and those listed as retired are removed.
+Given once, to an event that has no registration settings yet, through the registrations
+service like the organiser pages and the admin (the opening time is relative to that load).
+An event that has settings keeps them, its questions too: organisers' changes stay, and a
+load never promotes, cancels or mails anyone.
 """
 
 import json
@@ -30,33 +31,32 @@ def _load_one(event: Event, spec: dict, now) -> None:
         values["cancellation_deadline"] = event.start - timedelta(
             days=spec["cancellation_deadline_days_before_start"]
         )
-    if not RegistrationSettings.objects.filter(event=event).exists():
-        values["opens_at"] = now - timedelta(days=spec.get("opens_days_before_first_load", 0))
+    values["opens_at"] = now - timedelta(days=spec.get("opens_days_before_first_load", 0))
     save_registration_settings(event=event, values=values, now=now)
-    # Asked by the person's profile now (sign-up, first registration), no longer per event.
-    Question.objects.filter(event=event, label__in=spec.get("retired_questions", [])).delete()
     for position, question in enumerate(spec.get("questions", []), start=1):
-        Question.objects.update_or_create(
+        Question.objects.create(
             event=event,
             label=question["label"],
-            defaults={
-                "kind": question.get("kind", Question.Kind.TEXT),
-                "choices": question.get("choices", []),
-                "required": question.get("required", False),
-                "position": position,
-            },
+            kind=question.get("kind", Question.Kind.TEXT),
+            choices=question.get("choices", []),
+            required=question.get("required", False),
+            position=position,
         )
 
 
 @transaction.atomic
 def load_registration_seeds(path: Path = SEED_FILE, now=None) -> int:
-    """Apply every `registration` block to its (already loaded) event; returns how many."""
+    """Give every seeded event with a `registration` block and no settings yet its settings and
+    questions; returns how many events were given them now."""
     data = json.loads(path.read_text(encoding="utf-8"))
     now = now or timezone.now()
-    count = 0
+    given = 0
     for spec in data.get("events", []) + data.get("demo_events", []):
         if "registration" not in spec:
             continue
-        _load_one(Event.objects.get(slug=spec["slug"]), spec["registration"], now)
-        count += 1
-    return count
+        event = Event.objects.get(slug=spec["slug"])
+        if RegistrationSettings.objects.filter(event=event).exists():
+            continue
+        _load_one(event, spec["registration"], now)
+        given += 1
+    return given

@@ -2,7 +2,8 @@
 WCAG 2.2 AA, nothing wider than a 390 px phone screen, no missing stylesheet, script or icon.
 
 axe-core comes from npm (`npm ci`); without it these tests are skipped and say so. Set
-`SCREENSHOTS=<folder>` to keep a desktop and a phone screenshot of every page.
+`SCREENSHOTS=<folder>` to keep a desktop and a phone screenshot of every page, and
+`DOCS_SCREENSHOTS=docs/img` (`make screenshots`) to write the pictures the documentation shows.
 """
 
 import os
@@ -19,6 +20,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE_WIDTH = 390
+# The pages the documentation shows (docs/img/<name>-<size>.png), and at which sizes.
+DOCS_PAGES = {
+    "home": ("desktop",),
+    "event": ("desktop", "phone"),
+    "event-register-form": ("desktop",),
+    "my-registrations": ("desktop",),
+    "my-calendar-with-link": ("desktop",),
+    "account": ("desktop",),
+    "series": ("desktop",),
+    "organise": ("desktop",),
+    "event-overview": ("desktop",),
+    "event-edit": ("desktop",),
+    "participants": ("desktop",),
+    "messages": ("desktop",),
+    "check-in": ("desktop", "phone"),
+    "agenda": ("desktop",),
+    "series-meetings": ("desktop",),
+    "api-tokens": ("desktop",),
+    "api-docs": ("desktop",),
+    "privacy-notice": ("desktop",),
+}
 
 
 def run_axe(page) -> list[dict]:
@@ -71,9 +93,21 @@ def _screenshot(page, name: str, size: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}-{size}.png"), full_page=True)
+    docs_folder = os.environ.get("DOCS_SCREENSHOTS")
+    if docs_folder and size in DOCS_PAGES.get(name, ()):
+        # What a screen shows first, not the whole scroll: the picture the guide talks about.
+        Path(docs_folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(docs_folder) / f"{name}-{size}.png"))
 
 
-@pytest.mark.parametrize("site_page", SITE_PAGES, ids=lambda item: item.name)
+@pytest.mark.parametrize(
+    "site_page",
+    [
+        pytest.param(item, marks=[pytest.mark.docs] if item.name in DOCS_PAGES else [])
+        for item in SITE_PAGES
+    ],
+    ids=lambda item: item.name,
+)
 def test_page_is_accessible_and_fits_a_phone(browser, live_server, site_page: SitePage):
     if not AXE.exists():
         pytest.skip("axe-core is not installed: run `npm ci` (make test does when npm is there)")

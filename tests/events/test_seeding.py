@@ -103,13 +103,38 @@ def test_every_seeded_entry_says_what_the_minutes_do_not(db):
     assert "Jurgen" in meeting.data_note and "placeholder" in meeting.data_note
 
 
-def test_reloading_updates_the_labels_of_a_stored_meeting(db):
+def test_reloading_keeps_a_stored_meeting_and_its_attendance_as_changed(db):
     load_seeds(today=date(2026, 11, 25))
     meeting = Event.objects.get(series__slug="escape-wp2-meeting")
-    Event.objects.filter(pk=meeting.pk).update(data_note="stale")
-    load_seeds(today=date(2026, 11, 25))
+    Event.objects.filter(pk=meeting.pk).update(data_note="edited", minutes="edited")
+    meeting.attendance.filter(name__startswith="J").delete()
+    kept = sorted(meeting.attendance.values_list("name", flat=True))
+    reloaded = load_seeds(today=date(2026, 11, 25))
     meeting.refresh_from_db()
-    assert "Jurgen" in meeting.data_note
+    assert (meeting.data_note, meeting.minutes) == ("edited", "edited")
+    assert sorted(meeting.attendance.values_list("name", flat=True)) == kept
+    assert meeting.attachments.count() == 1
+    assert reloaded.new_events == reloaded.new_series == frozenset()
+
+
+def test_reloading_keeps_an_edited_event_and_venue(db):
+    load_seeds(today=date(2026, 11, 25))
+    Event.objects.filter(slug="swan-users-workshop-2019").update(title="Renamed", venue=None)
+    Venue.objects.update(address="Moved")
+    load_seeds(today=date(2026, 11, 25))
+    workshop = Event.objects.get(slug="swan-users-workshop-2019")
+    assert (workshop.title, workshop.venue) == ("Renamed", None)
+    assert set(Venue.objects.values_list("address", flat=True)) == {"Moved"}
+
+
+def test_a_deleted_seeded_event_is_made_again(db):
+    first = load_seeds(today=date(2026, 11, 25))
+    assert "swan-hands-on-2019" in first.new_events
+    Event.objects.filter(slug="swan-hands-on-2019").delete()
+    again = load_seeds(today=date(2026, 11, 25))
+    assert again.new_events == {"swan-hands-on-2019"}
+    held_alongside = Event.objects.get(slug="swan-hands-on-2019").colocated_with.all()
+    assert [event.slug for event in held_alongside] == ["rucio-coding-camp-2019"]
 
 
 def test_the_demo_series_was_edited_as_in_the_organiser_area(db):

@@ -1,6 +1,17 @@
-from django.core.management import call_command
+from io import StringIO
 
-from escape_events.registrations.models import Question, RegistrationSettings
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from escape_events.events.models import Event
+from escape_events.registrations.models import (
+    Question,
+    Registration,
+    RegistrationSettings,
+    SeriesFollower,
+)
 
 
 def test_load_seeds_opens_registration_for_the_demo_hands_on_idempotently(db):
@@ -16,21 +27,7 @@ def test_load_seeds_opens_registration_for_the_demo_hands_on_idempotently(db):
     assert RegistrationSettings.objects.count() == 2
 
 
-def test_retired_seed_questions_are_removed_on_the_next_load(db):
-    call_command("load_seeds")
-    event_questions = Question.objects.filter(event__slug="swan-hands-on-demo")
-    event_questions.create(event_id=event_questions.first().event_id, label="Affiliation")
-    call_command("load_seeds")
-    assert not event_questions.filter(label="Affiliation").exists()
-
-
 def test_the_demo_brings_named_participants_followers_and_check_ins(db):
-    from io import StringIO
-
-    from django.core import mail
-
-    from escape_events.registrations.models import Registration, SeriesFollower
-
     for _ in range(2):  # idempotent
         out = StringIO()
         call_command("load_seeds", "--demo-organiser", stdout=out)
@@ -44,32 +41,91 @@ def test_the_demo_brings_named_participants_followers_and_check_ins(db):
     assert not mail.outbox  # loading the demo mails nobody
 
 
-def test_seeds_write_settings_through_the_service_so_a_bigger_room_serves_the_line(
-    db, tmp_path, make_user
-):
-    import json
+def snapshot():
+    """Every row a load could touch, as plain values."""
+    from escape_events.events.models import Event, MeetingAttendance, Series, Venue
+    from escape_events.outbox.models import OutgoingMail
+    from escape_events.registrations.models import Answer, SeriesFollower
+    from escape_events.timetable.models import Entry
 
-    from escape_events.events.seeding import SEED_FILE, load_seeds
+    def rows(queryset):
+        return sorted(queryset.values_list(), key=repr)
+
+    return {
+        "events": rows(Event.objects.all()),
+        "organisers": rows(Event.organisers.through.objects.all()),
+        "series": rows(Series.objects.all()),
+        "venues": rows(Venue.objects.all()),
+        "present": rows(MeetingAttendance.objects.all()),
+        "settings": rows(RegistrationSettings.objects.all()),
+        "questions": rows(Question.objects.all()),
+        "registrations": rows(Registration.objects.all()),
+        "answers": rows(Answer.objects.all()),
+        "followers": rows(SeriesFollower.objects.all()),
+        "entries": rows(Entry.objects.all()),
+        "outbox": rows(OutgoingMail.objects.all()),
+    }
+
+
+def change_the_demo_as_people_would(make_user):
+    """Fewer seats, people waiting, a question, an agenda entry, a cancellation, an unfollow."""
     from escape_events.registrations import services
-    from escape_events.registrations.models import Registration
-    from escape_events.registrations.seeding import load_registration_seeds
 
-    load_seeds()
-    load_registration_seeds()
-    demo = RegistrationSettings.objects.get(event__slug="swan-hands-on-demo").event
+    demo = Event.objects.get(slug="swan-hands-on-demo")
+    ada = demo.registrations.get(user__email="ada.lovelace@example.org")
+    services.cancel_registration(registration=ada, by=ada.user)
     services.set_capacity(
-        settings=demo.registration_settings, onsite_capacity=1, remote_capacity=30
+        settings=demo.registration_settings, onsite_capacity=4, remote_capacity=30
     )
-    answers = {question.pk: "yes" for question in demo.questions.filter(kind="yes_no")}
-    answers |= {q.pk: "CERN" for q in demo.questions.filter(required=True, kind="text")}
-    for _ in range(2):
-        services.register(event=demo, user=make_user(), mode="onsite", answers=answers)
-    assert demo.registrations.filter(status=Registration.Status.WAITING).count() == 1
-    data = json.loads(SEED_FILE.read_text(encoding="utf-8"))
-    for spec in data["demo_events"]:
-        if spec["slug"] == "swan-hands-on-demo":
-            spec["registration"]["onsite_capacity"] = 2
-    bigger = tmp_path / "escape.json"
-    bigger.write_text(json.dumps(data), encoding="utf-8")
-    load_registration_seeds(bigger)
+    answers = {q.pk: "no" for q in demo.questions.filter(kind="yes_no")}
+    waiting = [
+        services.register(event=demo, user=make_user(), mode="onsite", answers=answers)[0]
+        for _ in range(2)
+    ]
+    assert [r.status for r in waiting] == [Registration.Status.WAITING] * 2
+    demo.questions.filter(kind="yes_no").update(label="A SWAN account?", required=True)
+    entry = demo.agenda_entries.order_by("start").first()
+    entry.title = "Moved by the organisers"
+    entry.save()
+    SeriesFollower.objects.filter(user__email="enrico.fermi@example.org").delete()
+    return demo
+
+
+def test_a_second_load_changes_nothing_people_changed_and_mails_nobody(db, make_user):
+    call_command("load_seeds", "--demo-organiser")
+    demo = change_the_demo_as_people_would(make_user)
+    mail.outbox.clear()
+    before = snapshot()
+    out = StringIO()
+    call_command("load_seeds", "--demo-organiser", stdout=out)
+    assert snapshot() == before
+    assert not mail.outbox
+    assert "0 created now" in out.getvalue()
+    assert demo.registration_settings.onsite_capacity == 4
+    assert demo.registrations.filter(status=Registration.Status.WAITING).count() == 2
+
+
+def test_reset_demo_says_what_it_discards_and_makes_the_demo_afresh(db, make_user):
+    call_command("load_seeds", "--demo-organiser")
+    change_the_demo_as_people_would(make_user)
+    Event.objects.filter(slug="swan-hands-on-2019").update(title="A real event, renamed")
+    mail.outbox.clear()
+    out = StringIO()
+    call_command("load_seeds", "--demo-organiser", "--reset-demo", stdout=out)
+    said = out.getvalue()
+    assert "Discarded swan-hands-on-demo: 10 registrations, 2 questions" in said
+    assert "Discarded series data-lake-office-hours-demo" in said
+    demo = Event.objects.get(slug="swan-hands-on-demo")
+    assert demo.registration_settings.onsite_capacity == 10
+    assert demo.registrations.count() == 8
     assert demo.registrations.filter(status=Registration.Status.WAITING).count() == 0
+    assert demo.agenda_entries.filter(title="Moved by the organisers").count() == 0
+    assert Event.objects.get(slug="swan-hands-on-2019").title == "A real event, renamed"
+    assert not mail.outbox
+
+
+def test_reset_demo_is_refused_in_production(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="development only"):
+        call_command("load_seeds", "--reset-demo")
+    assert not Event.objects.exists()

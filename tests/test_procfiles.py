@@ -1,0 +1,41 @@
+"""The Procfiles name management commands that exist, and development runs what production
+runs beside the site (the outbox worker), plus the reminders production schedules."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import get_commands
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def processes(name: str) -> dict[str, str]:
+    lines = (ROOT / name).read_text().splitlines()
+    return dict(line.split(":", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def commands_run(command_line: str) -> list[str]:
+    """The management commands a Procfile line runs (`manage.py <command>`)."""
+    return re.findall(r"manage\.py (\w+)", command_line)
+
+
+@pytest.mark.parametrize("procfile", ["Procfile", "Procfile.dev"])
+def test_every_management_command_a_procfile_runs_exists(procfile):
+    known = get_commands()
+    run = [cmd for line in processes(procfile).values() for cmd in commands_run(line)]
+    assert run, f"{procfile} runs no management command"
+    assert [cmd for cmd in run if cmd not in known] == []
+
+
+def test_development_runs_the_outbox_worker_and_the_reminders_beside_the_site():
+    development = [cmd for line in processes("Procfile.dev").values() for cmd in commands_run(line)]
+    assert sorted(development) == ["deliver_mail", "runserver", "send_reminders"]
+    assert "deliver_mail" in " ".join(processes("Procfile").values())  # production's own worker
+
+
+def test_make_run_gives_every_process_the_address_it_serves():
+    recipe = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert 'SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" MAIL_OUTBOX=1' in recipe
+    assert "honcho start -f Procfile.dev -p $(PORT)" in recipe  # `web` gets that same port
