@@ -224,12 +224,11 @@ _REGISTRATION_NOTES = {
 def _attendance(registration: Registration) -> Attendance:
     """What the registration means for the calendar: tentative until confirmed, link if remote."""
     confirmed = registration.status == Registration.Status.CONFIRMED
-    remote = registration.mode == Registration.Mode.REMOTE
     note = f"{_REGISTRATION_NOTES[registration.status]} ({registration.get_mode_display()})."
     return Attendance(
         tentative=not confirmed,
         note=note,
-        remote_url=registration.event.online_url if confirmed and remote else "",
+        remote_url=registration.event.online_url if registration.joins_remotely else "",
     )
 
 

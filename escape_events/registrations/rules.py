@@ -19,7 +19,7 @@ from escape_events.accounts.selectors import verified_addresses
 from escape_events.events.models import Event
 from escape_events.events.permissions import organises
 
-from .models import Question, RegistrationSettings
+from .models import Question, Registration, RegistrationSettings
 
 MAX_ANSWER_LENGTH = 2000
 
@@ -225,3 +225,14 @@ def purge_due_at(*, event: Event, settings: RegistrationSettings | None) -> date
 def is_organiser(*, event: Event, user) -> bool:
     """Whether `user` runs the event (events.permissions is the one place that knows)."""
     return organises(user, event)
+
+
+def sees_remote_link(
+    *, user, registration: Registration | None, registration_required: bool
+) -> bool:
+    """Who is given the link to join remotely. Where registration is required, a confirmed remote
+    registration; elsewhere (open events, series followed for reminders) any signed-in person,
+    whose address is verified. Event pages also show it to the event's organisers."""
+    if registration_required:
+        return registration is not None and registration.joins_remotely
+    return user.is_authenticated
