@@ -124,7 +124,7 @@ def person_facts_statement(*, settings: RegistrationSettings, user) -> tuple[str
 
 @functools.cache
 def _person_facts_sql() -> str:
-    # Written once per process: naming a table through a queryset costs 0.09 ms of CPU.
+    # Written once per process rather than naming the tables through a queryset on every call.
     return PERSON_FACTS_SQL.format(
         addresses=verified_addresses().model._meta.db_table,
         restricted=RegistrationSettings.restricted_to_groups.through._meta.db_table,
