@@ -170,6 +170,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+# Where a ticket's QR code leads (the organisers' check-in page), named here so that
+# registrations, which makes the tickets, never names a front room's URLs.
+TICKET_SCAN_URL = "organisers:scan"
+# The account page's links to pages of the apps above accounts, by URL name (label, name).
+PROFILE_PAGE_LINKS = [
+    ("My registrations", "registrations:mine"),
+    ("API tokens", "api_tokens:list"),
+]
 SITE_ID = 1
 
 LANGUAGE_CODE = "en-gb"

@@ -14,6 +14,14 @@ from escape_events.events.models import Attachment, Event, Series
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import materialise_occurrence
 
+# Rows only the site itself writes (through its services, the outbox, the task worker, the logs):
+# their admin forbids adding one by hand.
+NOT_ADDED_BY_HAND = {
+    "api.ApiToken", "api.ApiWriteLog", "django_tasks_database.DBTaskResult",
+    "organisers.ExportLog", "organisers.ParticipantMessage", "outbox.OutgoingMail",
+    "registrations.Registration",
+}  # fmt: skip
+
 
 @pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda model: model._meta.label)
 def test_every_admin_page_opens_for_staff(admin_client, model):
@@ -21,7 +29,7 @@ def test_every_admin_page_opens_for_staff(admin_client, model):
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert admin_client.get(changelist, {"q": "swan"}).status_code == 200
     add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-    assert add.status_code in {200, 403}  # 403 where the admin forbids adding by hand
+    assert add.status_code == (403 if opts.label in NOT_ADDED_BY_HAND else 200)
 
 
 class _FormFields(HTMLParser):

@@ -4,20 +4,27 @@ your data and deleting your account."""
 import json
 
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import DeleteAccountForm, ProfileForm
-from .links import account_links
 from .models import PrivacyNotice
 from .selectors import deletion_preview, personal_data, privacy_notice_versions
 from .services import delete_account, privacy_contact, privacy_notice_in_force
+
+
+def account_links() -> list[tuple[str, str]]:
+    """(label, address) of the pages of higher apps the account page links to: the project lists
+    them (PROFILE_PAGE_LINKS) because accounts may not name those apps' URLs."""
+    return [(label, reverse(url_name)) for label, url_name in settings.PROFILE_PAGE_LINKS]
 
 
 @login_required

@@ -13,8 +13,8 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
+from escape_events.core.tokens import hash_token
 from escape_events.events.models import Event
-from escape_events.feeds.models import hash_token
 from escape_events.organisers.permissions import organised_event_or_404
 
 from .models import ApiToken

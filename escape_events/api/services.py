@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from escape_events.feeds.models import hash_token
+from escape_events.core.tokens import hash_token
 
 from .models import ApiToken, ApiWriteLog
 

@@ -1,7 +1,7 @@
 """Django's Redis cache with one redis-py client per connection pool.
 
 Django's client makes a new `redis.Redis` for every cache call, and redis-py builds its table of
-response callbacks in each constructor: about 0.2 ms, more than the round trip to Redis itself,
+response callbacks in each constructor, which costs more than the round trip to Redis itself,
 paid several times on every signed-in request (the session, the privacy notice, the menu). A
 client over a connection pool is safe to share between threads, so one per pool serves them all.
 """

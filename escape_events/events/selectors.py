@@ -213,8 +213,8 @@ def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> Quer
 
 def has_rows(model, field: str, *, of=Event, key: str = "id") -> RawSQL:
     """Whether `model` has rows whose `field` points at the event of the query's row (`of`, its
-    column `key`), as an EXISTS column written in SQL: the ORM's Exists took 0.3 ms to build
-    each, more than running it."""
+    column `key`), as an EXISTS column written in SQL: building the ORM's Exists cost more than
+    running it."""
     quote = connection.ops.quote_name
     table, column = model._meta.db_table, model._meta.get_field(field).column
     event = f"{quote(of._meta.db_table)}.{quote(key)}"

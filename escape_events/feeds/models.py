@@ -1,14 +1,7 @@
 """Secret links to personal calendar feeds."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
-
-
-def hash_token(token: str) -> str:
-    """Only this digest is stored: a database leak must not reveal anyone's feed URL."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class FeedToken(models.Model):

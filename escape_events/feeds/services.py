@@ -4,7 +4,9 @@ import secrets
 
 from django.db import transaction
 
-from .models import FeedToken, hash_token
+from escape_events.core.tokens import hash_token
+
+from .models import FeedToken
 
 
 @transaction.atomic

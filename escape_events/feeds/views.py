@@ -25,13 +25,14 @@ from escape_events.calendars.ics import (
     render_calendar,
     render_timetable,
 )
+from escape_events.core.tokens import hash_token
 from escape_events.events.models import Event, Kind, Series
 from escape_events.registrations.models import Registration
 from escape_events.timetable.selectors import agenda_for, agendas_for
 
 from . import selectors
 from .bodies import body_for
-from .models import FeedToken, hash_token
+from .models import FeedToken
 from .services import issue_feed_token, revoke_feed_token
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -223,12 +224,11 @@ _REGISTRATION_NOTES = {
 def _attendance(registration: Registration) -> Attendance:
     """What the registration means for the calendar: tentative until confirmed, link if remote."""
     confirmed = registration.status == Registration.Status.CONFIRMED
-    remote = registration.mode == Registration.Mode.REMOTE
     note = f"{_REGISTRATION_NOTES[registration.status]} ({registration.get_mode_display()})."
     return Attendance(
         tentative=not confirmed,
         note=note,
-        remote_url=registration.event.online_url if confirmed and remote else "",
+        remote_url=registration.event.online_url if registration.joins_remotely else "",
     )
 
 

@@ -6,13 +6,13 @@ a warning the organiser reads on the phone and nothing is changed.
 
 import io
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import segno
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.shortcuts import resolve_url
 from django.utils import timezone
 
 from escape_events.events.models import Event
@@ -115,29 +115,12 @@ def check_in(
     )
 
 
-def undo_check_in(*, registration: Registration) -> None:
-    """For a tap on the wrong name."""
-    Registration.objects.filter(pk=registration.pk).update(checked_in_at=None)
-
-
-# Where a scanned ticket leads: the check-in page belongs to a front room (the organisers app),
-# which registers how to reach it; registrations never names a higher app's URLs.
-_scan_page: Callable[[str], str] | None = None
-
-
-def register_scan_page(path_for_code: Callable[[str], str]) -> None:
-    """Called once by the app that serves the check-in page (OrganisersConfig.ready)."""
-    global _scan_page
-    _scan_page = path_for_code
-
-
 def ticket_url(registration: Registration) -> str:
     """What a ticket's QR code holds: an address any phone camera opens, leading organisers to
-    the check-in page. Without a check-in page registered, the code alone (the door still
-    types or scans it)."""
-    if _scan_page is None:
-        return registration.check_in_code
-    return settings.SITE_URL + _scan_page(registration.check_in_code)
+    the check-in page. The project names that page (`TICKET_SCAN_URL`, as `LOGIN_URL` names the
+    sign-in page), so registrations never names a front room's URLs."""
+    scan_page = resolve_url(settings.TICKET_SCAN_URL, code=registration.check_in_code)
+    return settings.SITE_URL + scan_page
 
 
 def ticket_qr_svg(registration: Registration) -> str:

@@ -2,9 +2,8 @@
 SQL is written once per process from the models' columns.
 
 A registration reads the event twice (the form before the lock, the decision under it). Built by
-the ORM, the read before the lock (with its EXISTS columns and an empty questions prefetch) took
-3.5 ms of CPU on a quiet machine and the read under the lock 1.0 ms, mostly compiling the same
-statement again; as this SQL, 0.6 and 0.4 ms. The read under the lock holds up everyone queued
+the ORM, most of each read's time went into compiling the same statement again (with its EXISTS
+columns and an empty questions prefetch), and the read under the lock holds up everyone queued
 behind it. Instances are built with `Model.from_db`, as the ORM does.
 """
 

@@ -55,7 +55,7 @@ def _calendar_for(registration: Registration) -> bytes:
     if registration.status != Registration.Status.CONFIRMED:
         note = f"You are {registration.get_status_display().lower()} ({registration.mode})."
         attendance = {event.pk: Attendance(tentative=True, note=note)}
-    elif registration.mode == Registration.Mode.REMOTE and event.online_url:
+    elif registration.joins_remotely and event.online_url:
         note = "You are registered to attend remotely."
         attendance = {event.pk: Attendance(tentative=False, note=note, remote_url=event.online_url)}
     else:

@@ -213,6 +213,12 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 
+    @property
+    def joins_remotely(self) -> bool:
+        """Whether the registration carries the link to join remotely (`rules.sees_remote_link`):
+        someone waiting, awaiting approval or holding a seat in the room does not get it."""
+        return self.status == self.Status.CONFIRMED and self.mode == self.Mode.REMOTE
+
 
 class StatusChange(models.Model):
     """One step in a registration's history: its status, mode and waiting line from `at` on.

@@ -34,6 +34,7 @@ from .models import (
     SentReminder,
     SeriesFollower,
 )
+from .rules import sees_remote_link
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,10 @@ class Reminder:
     @property
     def join_url(self) -> str:
         """The video link for people attending remotely: remote registrants and followers."""
-        if self.registration is not None and not (
-            self.registration.mode == Mode.REMOTE and self.registration.status == Status.CONFIRMED
+        if not sees_remote_link(
+            user=self.user,
+            registration=self.registration,
+            registration_required=self.registration is not None,
         ):
             return ""
         if isinstance(self.item, Occurrence):

@@ -44,6 +44,7 @@ from .rules import (
     refusal_reason,
     registration_closes,
     retention_months,
+    sees_remote_link,
 )
 
 Mode = Registration.Mode
@@ -159,7 +160,9 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     )
     if settings is None or not settings.registration_required:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
-        panel.show_remote_link = bool(event.online_url) and user.is_authenticated
+        panel.show_remote_link = bool(event.online_url) and sees_remote_link(
+            user=user, registration=None, registration_required=False
+        )
         return panel
     panel.closes_at = registration_closes(event=event, settings=settings)
     panel.cancel_until = cancellation_deadline(event=event, settings=settings)
@@ -181,11 +184,7 @@ def registration_panel(event: Event, user, now=None) -> Panel:
         )
     # Only the remote link asks whether the person runs the event (events without one: no query).
     panel.show_remote_link = bool(event.online_url) and (
-        (
-            panel.registration is not None
-            and panel.registration.mode == Mode.REMOTE
-            and panel.registration.status == Status.CONFIRMED
-        )
+        sees_remote_link(user=user, registration=panel.registration, registration_required=True)
         or is_organiser(event=event, user=user)
     )
     if panel.refusal is None and panel.registration is None:  # the form is shown

@@ -51,10 +51,6 @@ def agendas_for(
     return {pk: lay_out(events[pk], entries) for pk, entries in by_event.items()}
 
 
-def has_agenda(event: Event) -> bool:
-    return Entry.objects.filter(event=event).exists()
-
-
 def recent_agendas(series: Series, limit: int = 5) -> list[Agenda]:
     """The latest meetings of a series that have an agenda, newest first, in three queries
     (their titles and speakers; conveners are for the meeting's own page)."""

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.http import parse_http_date
 from icalendar import Calendar
 
-from escape_events.feeds.models import FeedToken, hash_token
+from escape_events.core.tokens import hash_token
+from escape_events.feeds.models import FeedToken
 from escape_events.feeds.services import issue_feed_token
 from escape_events.registrations.models import Registration
 

@@ -11,7 +11,6 @@ from escape_events.registrations.checkin import (
     ticket_qr_png,
     ticket_qr_svg,
     ticket_url,
-    undo_check_in,
 )
 from escape_events.registrations.models import Registration
 
@@ -94,15 +93,6 @@ def test_a_scanned_address_works_like_the_bare_code(door):
     assert check_in(code_or_registration=scanned, event=event, by=staff).checked_in
 
 
-def test_undo_check_in(door):
-    event, staff, registration = door
-    ticket = registration()
-    check_in(code_or_registration=ticket, event=event, by=staff)
-    undo_check_in(registration=ticket)
-    ticket.refresh_from_db()
-    assert ticket.checked_in_at is None
-
-
 def test_ticket_qr_code_is_made_from_the_scan_address(door, settings):
     _event, _staff, registration = door
     ticket = registration()
@@ -112,14 +102,3 @@ def test_ticket_qr_code_is_made_from_the_scan_address(door, settings):
     assert 'xmlns="http://www.w3.org/2000/svg"' in svg  # else <img> shows nothing
     assert ticket_url(ticket) == f"https://events.example.org/organise/scan/{ticket.check_in_code}/"
     assert ticket_qr_png(ticket).startswith(b"\x89PNG")
-
-
-def test_without_a_check_in_page_the_ticket_holds_the_bare_code(door, monkeypatch):
-    """The organisers app registers where tickets lead; registrations never names its URLs."""
-    from escape_events.registrations import checkin
-
-    _event, _staff, registration = door
-    ticket = registration()
-    monkeypatch.setattr(checkin, "_scan_page", None)
-    assert ticket_url(ticket) == ticket.check_in_code
-    assert code_from_scan(ticket_url(ticket)) == ticket.check_in_code

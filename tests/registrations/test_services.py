@@ -6,6 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from escape_events.registrations import services
+from escape_events.registrations.checkin import ticket_qr_png
 from escape_events.registrations.models import Question, Registration
 from escape_events.registrations.selectors import my_registrations, waiting_position
 
@@ -71,11 +72,13 @@ def test_confirmation_mail_carries_the_check_in_qr_code(
 ):
     event = make_registrable()
     with django_capture_on_commit_callbacks(execute=True):
-        services.register(event=event, user=make_user(), mode=Mode.ONSITE)
+        registration, _created = services.register(event=event, user=make_user(), mode=Mode.ONSITE)
     (message,) = mail.outbox
     name, content, mimetype = message.attachments[1]
     assert (name, mimetype) == ("check-in-qr-code.png", "image/png")
     assert content.startswith(b"\x89PNG") and "QR code" in message.body
+    # The same code as the ticket page's: it leads to the organisers' check-in page.
+    assert content == ticket_qr_png(registration)
 
 
 def test_remote_participant_gets_the_online_link_in_the_attached_ics(

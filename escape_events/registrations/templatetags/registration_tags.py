@@ -4,6 +4,7 @@ from escape_events.core import fragments
 
 from ..forms import RegistrationForm
 from ..reminders import describe_minutes, reminder_minutes_for
+from ..rules import sees_remote_link
 from ..selectors import follows
 from ..selectors import registration_panel as build_panel
 
@@ -50,6 +51,9 @@ def series_participation(context, series, show_link=True):
         "following": follows(request.user, series),
         "plan": describe_minutes(reminder_minutes_for(series)),
         "show_link": show_link and bool(series.online_url),
+        "sees_link": sees_remote_link(
+            user=request.user, registration=None, registration_required=False
+        ),
         "user": request.user,
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
