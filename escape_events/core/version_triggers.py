@@ -66,29 +66,29 @@ def versioned_tables() -> list[str]:
 
 
 def event_ids(model: type[Model], row: str, quote, depth: int = 0) -> list[str]:
-    """SQL expressions for the events a row of `model` (named `row`) belongs to; none for a
-    shared row."""
+    """SQL expressions for the events a row of `model` (named `row`) belongs to: its foreign
+    keys to the event, or else its event's through the first foreign key to a versioned row
+    that has one; none for a shared row."""
     event = apps.get_model(EVENT_MODEL)
     if model is event:
         return [f"{row}.{quote(event._meta.pk.column)}"]
-    if depth == _DEPTH:
-        return []
+    relations = [field for field in model._meta.concrete_fields if field.is_relation]
+    direct = [f"{row}.{quote(field.column)}" for field in relations if field.related_model is event]
+    if direct or depth == _DEPTH:
+        return direct
     versioned = set(versioned_models())
-    found = []
-    for field in model._meta.concrete_fields:
-        target = field.related_model
-        if not field.is_relation or target is None or target not in versioned:
+    alias = f"parent{depth}"
+    for field in relations:
+        if field.related_model not in versioned:
             continue
-        if target is event:
-            found.append(f"{row}.{quote(field.column)}")
-            continue
-        alias = f"parent{depth}"
-        for inner in event_ids(target, alias, quote, depth + 1):
-            found.append(
-                f"(SELECT {inner} FROM {quote(target._meta.db_table)} {alias} "  # noqa: S608
-                f"WHERE {alias}.{quote(field.target_field.column)} = {row}.{quote(field.column)})"
-            )
-    return found
+        parent = field.related_model._meta
+        if found := [
+            f"(SELECT {inner} FROM {quote(parent.db_table)} {alias} "  # noqa: S608
+            f"WHERE {alias}.{quote(field.target_field.column)} = {row}.{quote(field.column)})"
+            for inner in event_ids(field.related_model, alias, quote, depth + 1)
+        ]:
+            return found
+    return []
 
 
 def _bump_statements(ids: list[str], quote, *, token: str, now: str) -> list[str]:
