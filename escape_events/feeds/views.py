@@ -102,9 +102,9 @@ def _respond_versioned(
     )
 
 
-def _scope_response(request, *, scope, info, key, filename, since, today):
-    """A feed of many events, kept under the site's version; `scope` makes the feed's
-    querysets, only when the body must be built."""
+def _scope_response(request, *, scope, info, key, filename, since, today, version):
+    """A feed of many events, kept under `version`; `scope` makes the feed's querysets, only
+    when the body must be built."""
 
     def build():
         current = scope()
@@ -114,7 +114,7 @@ def _scope_response(request, *, scope, info, key, filename, since, today):
 
     return _respond_versioned(
         request,
-        version=content_version.read(),
+        version=version,
         today=today,
         extra=repr((key, since, info)),
         filename=filename,
@@ -126,7 +126,7 @@ def _event_response(request, *, slug, key, filename, render):
     """A feed of one event, kept under the event's version: a kept or conditional request
     reads the event's id and its version, whatever its agenda."""
     event_id = get_object_or_404(Event.objects.values_list("pk", flat=True), slug=slug)
-    version = content_version.read(event_id=event_id)
+    version = content_version.read(event_ids=[event_id])
     today = _today()
 
     def build():
@@ -163,6 +163,7 @@ def all_events(request):
     )
     return _scope_response(
         request,
+        version=content_version.read(),
         scope=lambda: selectors.all_scope(since),
         info=info,
         key="all",
@@ -187,6 +188,7 @@ def kind_feed(request, kind):
     )
     return _scope_response(
         request,
+        version=content_version.read(),
         scope=lambda: selectors.kind_scope(kind, since),
         info=info,
         key=f"kind:{kind}",
@@ -206,9 +208,11 @@ def series_feed(request, slug):
         url=_absolute(series.get_absolute_url()),
         source=_absolute(reverse("feeds:series", kwargs={"slug": slug})),
     )
-    # A series is one rule: its whole history ships, whatever the past window.
+    # A series is one rule: its whole history ships, whatever the past window. Its version:
+    # the series (a shared row) and its stored meetings.
     return _scope_response(
         request,
+        version=content_version.read(event_ids=series.occurrences.all()),
         scope=lambda: selectors.series_scope(series),
         info=info,
         key=f"series:{series.pk}",

@@ -182,7 +182,7 @@ def test_last_modified_is_when_the_version_changed(two_events):
     first, _ = two_events
     before = timezone.now()
     _rename_talk(first)
-    site, event = content_version.read(), content_version.read(event_id=first.pk)
+    site, event = content_version.read(), content_version.read(event_ids=[first.pk])
     assert before <= site.changed_at <= timezone.now() + timedelta(seconds=1)
     assert event.changed_at == ContentVersion.objects.get(scope=f"event:{first.pk}").changed_at
 

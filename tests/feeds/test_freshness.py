@@ -276,3 +276,23 @@ def test_the_version_changes_at_commit_and_never_holds_up_other_writers(client, 
     assert done.is_set()
     third = client.get(url, headers={"If-None-Match": second["ETag"]})
     assert third.status_code == 200 and "Slowly renamed" in third.content.decode()
+
+
+def test_a_series_or_event_feed_is_kept_through_an_edit_elsewhere(client, world, give_agenda):
+    """Their versions are their own: an agenda edit on another event leaves them answered
+    304; an edit of what they show does not."""
+    other = give_agenda(world["workshop"], 1)[0]
+    urls = {
+        "series": reverse("feeds:series", kwargs={"slug": world["series"].slug}),
+        "event": reverse("feeds:event", kwargs={"slug": world["upcoming"].slug}),
+        "timetable": reverse("feeds:timetable", kwargs={"slug": world["upcoming"].slug}),
+    }
+    first = {name: client.get(url)["ETag"] for name, url in urls.items()}
+    type(other).objects.filter(pk=other.pk).update(title="Elsewhere")
+    for name, url in urls.items():
+        assert client.get(url, headers={"If-None-Match": first[name]}).status_code == 304, name
+    Event.objects.filter(pk=world["stored"]["moved"].pk).update(title="Moved meeting renamed")
+    give_agenda(world["upcoming"], 1)
+    for name, url in urls.items():
+        again = client.get(url, headers={"If-None-Match": first[name]})
+        assert again.status_code == 200, name
