@@ -90,16 +90,16 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def feed_version_changes_within_the_test(request):
-    """On PostgreSQL the feed content version changes when a transaction commits (a deferred
-    trigger). Tests run inside a transaction that is rolled back, never committed: there it
-    changes at each statement instead. Tests with real commits (transaction=True) keep the
+def content_versions_change_within_the_test(request):
+    """On PostgreSQL the content versions change when a transaction commits (a deferred
+    trigger). Tests run inside a transaction that is rolled back, never committed: there they
+    change at each statement instead. Tests with real commits (transaction=True) keep the
     production behaviour."""
     if "_django_db_helper" not in request.fixturenames:
         return
     request.getfixturevalue("_django_db_helper")
     if connection.vendor == "postgresql" and connection.in_atomic_block:
-        from escape_events.feeds.triggers import constraint_names
+        from escape_events.core.version_triggers import constraint_names
 
         with connection.cursor() as cursor:
             cursor.execute(f"SET CONSTRAINTS {', '.join(constraint_names())} IMMEDIATE")

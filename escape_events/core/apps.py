@@ -1,5 +1,12 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
+
+
+def _install_version_triggers(sender, using, **kwargs):
+    from .version_triggers import install
+
+    install(using)
 
 
 class CoreConfig(AppConfig):
@@ -7,6 +14,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
+        post_migrate.connect(_install_version_triggers, sender=self)
         from django.tasks.signals import task_finished
 
         from . import checks  # noqa: F401  (registers the deploy checks)

@@ -1,35 +1,96 @@
-"""The version of what public pages show, for caches keyed on it.
+"""The versions of what public pages and feeds show, for caches keyed on them.
 
-The app that keeps the version (feeds, whose database triggers change it with every write to
-the content) sits above the pages that want it, so it registers its reader here when it starts;
-the pages ask `current()` without importing it.
+Database triggers (`version_triggers.py`) change them with every write to that content, whoever
+writes, so a cache keyed on a version is never stale and needs no invalidation:
+
+- `for_event(event_id)`: one event's page and feeds (its row, agenda, registration settings and
+  questions, the events colocated with it, and the rows it shares with other events: venue,
+  series, privacy notice);
+- `current()`: the whole site, for lists and feeds of many events;
+- `read(event_ids=None)`: either of them, or the version of a few events together (a series'
+  meetings), with the moment it last changed (for Last-Modified).
+
+Each is one query. None means "do not cache" (see `read`).
 """
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 
-_reader: Callable[[], str] | None = None
+from .models import ContentVersion
+from .version_triggers import EVENT, SHARED, SITE
 
 
-def read_with(reader: Callable[[], str] | None) -> None:
-    """Read the version with `reader` from now on (None: no version, nothing is cached)."""
-    global _reader
-    _reader = reader
+@dataclass(frozen=True)
+class Version:
+    token: str
+    changed_at: datetime
+
+
+def read(*, event_ids: Iterable[int] | QuerySet | None = None) -> Version | None:
+    """The site's version, or that of the events `event_ids` names (ids, or a queryset of
+    events such as `series.occurrences.all()`), now.
+
+    None, meaning "do not cache", in a database whose versions were not started (see the
+    migrations), or inside a transaction the code opened: its own writes are visible to it
+    before the version changes (on PostgreSQL the version changes at commit), so what it renders
+    could be kept under the version that does not have them, and be wrong if it rolls back.
+    Tests run in a transaction of Django's own, which does not count (Django's `durable` check
+    reads the same mark).
+
+    Read it before the content: a change committed in between then gives a newer content under
+    an older key (replaced at the next change), never an older content under a newer key.
+    """
+    if _in_own_transaction():
+        return None
+    if event_ids is None:
+        first, rows = SITE, ContentVersion.objects.filter(scope=SITE)
+    else:
+        first, rows = (
+            SHARED,
+            ContentVersion.objects.filter(Q(scope=SHARED) | Q(scope__in=_event_scopes(event_ids))),
+        )
+    found = dict(sorted((scope, rest) for scope, *rest in rows.values_list(*_FIELDS)))
+    if first not in found:  # a database emptied since its migration (tests' flush)
+        return None
+    if event_ids is None:
+        token, changed_at = found[SITE]
+        return Version(token=token, changed_at=changed_at)
+    # An event without a row has not changed since versioning began: the shared token, new in
+    # every database, keeps the key apart from one an earlier database left in a cache.
+    material = "|".join(f"{scope}={token}" for scope, (token, _) in found.items())
+    return Version(
+        token=hashlib.sha256(material.encode()).hexdigest()[:32],
+        changed_at=max(changed_at for _, changed_at in found.values()),
+    )
+
+
+_FIELDS = ("scope", "token", "changed_at")
+
+
+def _event_scopes(event_ids: Iterable[int] | QuerySet) -> list[str] | QuerySet:
+    if isinstance(event_ids, QuerySet):
+        return event_ids.annotate(
+            version_scope=Concat(Value(EVENT), Cast("pk", CharField()), output_field=CharField())
+        ).values("version_scope")
+    return [f"{EVENT}{event_id}" for event_id in event_ids]
 
 
 def current() -> str | None:
-    """The version now, or None, meaning "do not cache".
+    """The site's version: what lists and feeds of many events are keyed on."""
+    version = read()
+    return version.token if version else None
 
-    None inside a transaction the code opened: its own writes are visible to it before the
-    version changes (on PostgreSQL the version changes at commit), so what it renders could be
-    kept under the version that does not have them, and be wrong if it rolls back. Tests run in
-    a transaction of Django's own, which does not count (Django's `durable` check reads the same
-    mark).
-    """
-    if _reader is None or _in_own_transaction():
-        return None
-    return _reader()
+
+def for_event(event_id: int) -> str | None:
+    """One event's version: what its page and its own feeds are keyed on."""
+    version = read(event_ids=[event_id])
+    return version.token if version else None
 
 
 def _in_own_transaction() -> bool:

@@ -1,29 +1,24 @@
 """Reads for feeds: what a feed holds, in a fixed number of queries, and a cheap fingerprint of it.
 
-The fingerprint (for ETag and the body cache) is one primary-key query on the content version
-row and no serialising, so a conditional or cached GET of a feed with thousands of events
-answers in the same time as one with ten.
+The fingerprint (for ETag and the body cache) is made from a content version (one primary-key
+query, see core.content_version) and no serialising, so a conditional or cached GET of a feed
+with thousands of events answers in the same time as one with ten.
 """
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import cache
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db import connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from escape_events.calendars.ics import SeriesEntry
-from escape_events.core.rows import converted
-from escape_events.events.models import Event, Series, Venue
+from escape_events.core.content_version import Version
+from escape_events.events.models import Event, Series
 from escape_events.registrations.models import Registration
 from escape_events.timetable.agenda import Agenda
 from escape_events.timetable.selectors import agendas_for
-
-from .models import ContentVersion
 
 # Bump when the output format changes, so cached bodies and client ETags are not reused.
 FORMAT_VERSION = "2"
@@ -74,86 +69,6 @@ def series_scope(series: Series) -> FeedScope:
 
 
 @dataclass(frozen=True)
-class ContentState:
-    """The feed content version and the newest moment anything feeds show changed."""
-
-    token: str
-    last_modified: datetime | None
-
-
-def _start_versioning() -> None:
-    """A new database has no version row until its first change: make one with a fresh token
-    (never a fixed one, which a cache could still hold from an earlier database)."""
-    ContentVersion.objects.bulk_create(
-        [ContentVersion(pk=1, token=secrets.token_hex(16))], ignore_conflicts=True
-    )
-
-
-# The version row by primary key, as SQL: the ORM took longer to build this than to run it.
-TOKEN_SQL = f"SELECT token FROM {ContentVersion._meta.db_table} WHERE id = 1"  # noqa: S608
-
-
-def content_token() -> str:
-    """The content version alone, in one primary-key look-up: what the public pages key their
-    cached parts on (registered in core.content_version by FeedsConfig)."""
-    with connection.cursor() as cursor:
-        cursor.execute(TOKEN_SQL)
-        row = cursor.fetchone()
-    if row is None:
-        _start_versioning()
-        return content_token()
-    return row[0]
-
-
-# The version row with the newest edit of events, series and venues (each an index look-up), as
-# SQL written once per process: every feed request asks it, and compiling the ORM version cost
-# more than running it.
-STATE_SQL = """
-SELECT token, {deleted_at}, {newest_event}, {newest_series}, {newest_venue}
-FROM {versions} WHERE {version_key} = 1
-"""
-NEWEST_SQL = "(SELECT {column} FROM {table} ORDER BY {column} DESC LIMIT 1)"
-
-
-@cache
-def _state_statement() -> str:
-    quote = connection.ops.quote_name
-
-    def newest(model) -> str:
-        column = quote(model._meta.get_field("updated_at").column)
-        return NEWEST_SQL.format(column=column, table=quote(model._meta.db_table))
-
-    return STATE_SQL.format(
-        deleted_at=quote(ContentVersion._meta.get_field("deleted_at").column),
-        newest_event=newest(Event),
-        newest_series=newest(Series),
-        newest_venue=newest(Venue),
-        versions=quote(ContentVersion._meta.db_table),
-        version_key=quote(ContentVersion._meta.pk.column),
-    )
-
-
-def content_state() -> ContentState:
-    """One query on the version row (three index lookups inside), whatever the number of events.
-
-    Read it before the content: a change committed in between then gives a newer body under an
-    older key (refetched at the next change), never an older body under a newer key.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_state_statement())
-        row = cursor.fetchone()
-    if row is None:
-        _start_versioning()
-        return content_state()
-    token, deleted_at, *newest = row
-    fields = [ContentVersion._meta.get_field("deleted_at")] + [
-        model._meta.get_field("updated_at") for model in (Event, Series, Venue)
-    ]
-    moments = [converted(f, value) for f, value in zip(fields, [deleted_at, *newest], strict=True)]
-    return ContentState(token=token, last_modified=_latest(*moments))
-
-
-@dataclass(frozen=True)
 class Fingerprint:
     digest: str
     last_modified: datetime | None
@@ -164,27 +79,31 @@ def _latest(*moments: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
-def fingerprint(state: ContentState, *, today: date, since: datetime, extra: str) -> Fingerprint:
-    """Changes whenever anything a feed shows changes: any row of the events app (added,
-    edited, unlisted, deleted; venues, series), the day (the window moves), the site's address.
+def fingerprint(
+    version: Version, *, today: date, extra: str, last_modified: datetime | None = None
+) -> Fingerprint:
+    """Changes whenever anything a feed shows changes (the content `version` the feed is kept
+    under), the day (the window moves), the site's address.
 
-    Last-Modified is the newest edit or deletion anywhere, never before the day began, so
-    clients that send only If-Modified-Since refetch whenever the ETag would have changed.
+    Last-Modified is when the version last changed (or `last_modified`, when later), never
+    before the day began, so clients that send only If-Modified-Since refetch whenever the
+    ETag would have changed.
     """
     material = repr(
         (
             FORMAT_VERSION,
             extra,
             today,
-            since,
             settings.SITE_URL,
             settings.CALENDAR_UID_DOMAIN,
-            state.token,
+            version.token,
         )
     )
     return Fingerprint(
         digest=hashlib.sha256(material.encode()).hexdigest()[:40],
-        last_modified=_latest(state.last_modified, datetime.combine(today, time.min, UTC)),
+        last_modified=_latest(
+            version.changed_at, last_modified, datetime.combine(today, time.min, UTC)
+        ),
     )
 
 
@@ -234,7 +153,7 @@ def scope_agendas(
 @dataclass(frozen=True)
 class PersonalContent:
     """The registrations a personal feed shows, when what it shows last changed, and a key
-    that changes whenever the feed's body would."""
+    that changes whenever the feed's body would (with the site's content version)."""
 
     registrations: list[Registration]
     last_modified: datetime | None
@@ -246,30 +165,15 @@ def personal_content(*, user_id: int, since: datetime) -> PersonalContent:
 
     Cancelled and rejected ones are read too: they are not shown, but the moment one dropped
     out is a change of the feed, so Last-Modified must not go back to an older moment (a client
-    asking If-Modified-Since would be told 304 and keep the cancelled event). The content
-    version is read in the same statement (one snapshot): with what each registration says,
-    it is the key of the body.
+    asking If-Modified-Since would be told 304 and keep the cancelled event).
     """
-    version = ContentVersion.objects.filter(pk=1)
     rows = list(
         Registration.objects.filter(user_id=user_id, event__end__gte=since)
         .select_related("event__venue", "event__series")
-        .annotate(
-            feed_version=Subquery(version.values("token")),
-            feed_deleted_at=Subquery(version.values("deleted_at")),
-        )
         .order_by("event__start", "pk")
     )
-    if rows and rows[0].feed_version is None:
-        _start_versioning()
-        return personal_content(user_id=user_id, since=since)
     active = [row for row in rows if row.is_active]
     moments = [row.status_changed_at for row in rows]
     moments += [row.event.updated_at for row in active]
-    moments += [row.feed_deleted_at for row in rows[:1]]
     shown = [(row.pk, row.event_id, row.status, row.mode) for row in active]
-    return PersonalContent(
-        registrations=active,
-        last_modified=_latest(*moments),
-        key=repr((rows[0].feed_version if rows else "", shown)),
-    )
+    return PersonalContent(registrations=active, last_modified=_latest(*moments), key=repr(shown))

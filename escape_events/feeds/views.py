@@ -25,6 +25,7 @@ from escape_events.calendars.ics import (
     render_calendar,
     render_timetable,
 )
+from escape_events.core import content_version
 from escape_events.core.tokens import hash_token
 from escape_events.events.models import Event, Kind, Series
 from escape_events.registrations.models import Registration
@@ -73,8 +74,25 @@ def _respond(request, *, etag, last_modified, filename, body, private=False):
     return response
 
 
-def _respond_kept(request, *, fingerprint, filename, build, private=False):
-    """A response whose body is built at most once per version and kept (see `bodies`)."""
+def _respond_versioned(
+    request, *, version, today, extra, filename, build, last_modified=None, private=False
+):
+    """A response whose body is built at most once per content version and kept (see
+    `bodies`); `version` is read before the content (see content_version.read). Without one
+    (inside a transaction of the caller's own) the body is built and not kept."""
+    if version is None:
+        body = build()
+        return _respond(
+            request,
+            etag=_body_etag(body),
+            last_modified=last_modified,
+            filename=filename,
+            body=lambda: body,
+            private=private,
+        )
+    fingerprint = selectors.fingerprint(
+        version, today=today, extra=extra, last_modified=last_modified
+    )
     return _respond(
         request,
         etag=f'"{fingerprint.digest}"',
@@ -85,10 +103,9 @@ def _respond_kept(request, *, fingerprint, filename, build, private=False):
     )
 
 
-def _scope_response(request, *, scope, info, key, filename, since, today):
-    """`scope` makes the feed's querysets, only when the body must be built."""
-    state = selectors.content_state()  # before the content, see content_state
-    fingerprint = selectors.fingerprint(state, today=today, since=since, extra=repr((key, info)))
+def _scope_response(request, *, scope, info, key, filename, since, today, version):
+    """A feed of many events, kept under `version`; `scope` makes the feed's querysets, only
+    when the body must be built."""
 
     def build():
         current = scope()
@@ -96,7 +113,35 @@ def _scope_response(request, *, scope, info, key, filename, since, today):
         agendas = selectors.scope_agendas(current, events, series)
         return _build(info, today=today, events=events, series=series, agendas=agendas)
 
-    return _respond_kept(request, fingerprint=fingerprint, filename=filename, build=build)
+    return _respond_versioned(
+        request,
+        version=version,
+        today=today,
+        extra=repr((key, since, info)),
+        filename=filename,
+        build=build,
+    )
+
+
+def _event_response(request, *, slug, key, filename, render):
+    """A feed of one event, kept under the event's version: a kept or conditional request
+    reads the event's id and its version, whatever its agenda."""
+    event_id = get_object_or_404(Event.objects.values_list("pk", flat=True), slug=slug)
+    version = content_version.read(event_ids=[event_id])
+    today = _today()
+
+    def build():
+        event = get_object_or_404(Event.objects.select_related("venue", "series"), pk=event_id)
+        return render(event, today)
+
+    return _respond_versioned(
+        request,
+        version=version,
+        today=today,
+        extra=repr((key, event_id)),
+        filename=filename,
+        build=build,
+    )
 
 
 def _body_etag(body: bytes) -> str:
@@ -119,6 +164,7 @@ def all_events(request):
     )
     return _scope_response(
         request,
+        version=content_version.read(),
         scope=lambda: selectors.all_scope(since),
         info=info,
         key="all",
@@ -143,6 +189,7 @@ def kind_feed(request, kind):
     )
     return _scope_response(
         request,
+        version=content_version.read(),
         scope=lambda: selectors.kind_scope(kind, since),
         info=info,
         key=f"kind:{kind}",
@@ -162,9 +209,11 @@ def series_feed(request, slug):
         url=_absolute(series.get_absolute_url()),
         source=_absolute(reverse("feeds:series", kwargs={"slug": slug})),
     )
-    # A series is one rule: its whole history ships, whatever the past window.
+    # A series is one rule: its whole history ships, whatever the past window. Its version:
+    # the series (a shared row) and its stored meetings.
     return _scope_response(
         request,
+        version=content_version.read(event_ids=series.occurrences.all()),
         scope=lambda: selectors.series_scope(series),
         info=info,
         key=f"series:{series.pk}",
@@ -176,41 +225,33 @@ def series_feed(request, slug):
 
 @require_safe
 def event_ics(request, slug):
-    event = get_object_or_404(Event.objects.select_related("venue", "series"), slug=slug)
-    info = CalendarInfo(
-        name=event.title,
-        description=event.summary,
-        url=_absolute(event.get_absolute_url()),
-        source=_absolute(reverse("feeds:event", kwargs={"slug": slug})),
-    )
-    body = _build(info, today=_today(), events=[event], agendas=agendas_for([event]))
-    return _respond(
-        request,
-        etag=_body_etag(body),
-        last_modified=event.updated_at,
-        filename=f"{slug}.ics",
-        body=lambda: body,
-    )
+    def render(event, today):
+        info = CalendarInfo(
+            name=event.title,
+            description=event.summary,
+            url=_absolute(event.get_absolute_url()),
+            source=_absolute(reverse("feeds:event", kwargs={"slug": slug})),
+        )
+        return _build(info, today=today, events=[event], agendas=agendas_for([event]))
+
+    return _event_response(request, slug=slug, key="event", filename=f"{slug}.ics", render=render)
 
 
 @require_safe
 def timetable_feed(request, slug):
-    """Every agenda entry of one event as its own calendar item (opt-in, for whole programmes).
-    Any agenda change touches the event, so its `updated_at` is the Last-Modified."""
-    event = get_object_or_404(Event.objects.select_related("venue", "series"), slug=slug)
-    info = CalendarInfo(
-        name=f"{event.title}: timetable",
-        description=f"Every item of the timetable of {event.title}.",
-        url=_absolute(event.get_absolute_url()),
-        source=_absolute(reverse("feeds:timetable", kwargs={"slug": slug})),
-    )
-    body = render_timetable(info, agenda=agenda_for(event))
-    return _respond(
-        request,
-        etag=_body_etag(body),
-        last_modified=event.updated_at,
-        filename=f"{slug}-timetable.ics",
-        body=lambda: body,
+    """Every agenda entry of one event as its own calendar item (opt-in, for whole programmes)."""
+
+    def render(event, today):
+        info = CalendarInfo(
+            name=f"{event.title}: timetable",
+            description=f"Every item of the timetable of {event.title}.",
+            url=_absolute(event.get_absolute_url()),
+            source=_absolute(reverse("feeds:timetable", kwargs={"slug": slug})),
+        )
+        return render_timetable(info, agenda=agenda_for(event))
+
+    return _event_response(
+        request, slug=slug, key="timetable", filename=f"{slug}-timetable.ics", render=render
     )
 
 
@@ -241,15 +282,12 @@ def personal_feed(request, token):
         raise Http404("No such feed.")
     today = _today()
     since = selectors.window_start(today)
+    version = content_version.read()  # before the content
     content = selectors.personal_content(user_id=user_id, since=since)
     info = CalendarInfo(
         name="My ESCAPE events",
         description=f"The events you registered for: {_past_note()}.",
         url=_absolute(reverse("events:home")),
-    )
-    state = selectors.ContentState(token="", last_modified=content.last_modified)
-    fingerprint = selectors.fingerprint(
-        state, today=today, since=since, extra=repr(("personal", user_id, content.key, info))
     )
 
     def build():
@@ -265,9 +303,12 @@ def personal_feed(request, token):
             },
         )
 
-    return _respond_kept(
+    return _respond_versioned(
         request,
-        fingerprint=fingerprint,
+        version=version,
+        today=today,
+        extra=repr(("personal", user_id, since, content.key, info)),
+        last_modified=content.last_modified,
         filename="my-escape-events.ics",
         build=build,
         private=True,

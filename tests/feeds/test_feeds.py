@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
+from escape_events.core.models import ContentVersion
 from escape_events.events.models import Event, Series, Venue
 from escape_events.feeds import views as feed_views
 
@@ -192,6 +193,7 @@ def test_if_modified_since_alone_sees_what_the_etag_sees(client, world, change, 
     an_hour_ago = timezone.now() - timedelta(hours=1)
     for model in (Event, Series, Venue):
         model.objects.update(updated_at=an_hour_ago)
+    ContentVersion.objects.update(changed_at=an_hour_ago)  # the last change, an hour ago
     url = reverse("feeds:all")
     first = client.get(url)
     if change == "unlist":
@@ -213,11 +215,17 @@ def test_event_download_takes_the_event_and_its_agenda(
     client, world, django_assert_num_queries, give_agenda
 ):
     give_agenda(world["upcoming"], 5)
-    with django_assert_num_queries(4):  # the event; entries, speakers, conveners
-        response = client.get(reverse("feeds:event", kwargs={"slug": world["upcoming"].slug}))
+    url = reverse("feeds:event", kwargs={"slug": world["upcoming"].slug})
+    # the event's id, its version; the event; entries, speakers, conveners
+    with django_assert_num_queries(6):
+        response = client.get(url)
     assert response["Content-Disposition"] == (
         f'attachment; filename="{world["upcoming"].slug}.ics"'
     )
+    with django_assert_num_queries(2):  # kept: the event's id and its version
+        assert client.get(url).content == response.content
+    with django_assert_num_queries(2):
+        assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
 
 
 def test_head_is_answered_and_posts_are_refused(client, world):

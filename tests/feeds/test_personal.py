@@ -125,8 +125,8 @@ def test_personal_feed_takes_a_fixed_number_of_queries(
         event = make_event(title=f"Talk {number}")
         register(event, world["user"])
         give_agenda(event, number % 3 + 1)
-    # token, registrations with events; agendas: entries, speakers, conveners
-    with django_assert_num_queries(5):
+    # token, site version, registrations with events; agendas: entries, speakers, conveners
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.count(b"BEGIN:VEVENT") == 15
 
