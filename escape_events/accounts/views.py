@@ -4,12 +4,13 @@ your data and deleting your account."""
 import json
 
 from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,11 +29,16 @@ def profile(request):
             form.save()
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
-        context = {"form": form, "links": account_links()}
+        context = {"form": form, "links": account_links(), **_elsewhere()}
         return render(request, "account/profile.html", context, status=400)
     groups = request.user.groups.order_by("name")
-    context = {"form": form, "groups": groups, "links": account_links()}
+    context = {"form": form, "groups": groups, "links": account_links(), **_elsewhere()}
     return render(request, "account/profile.html", context)
+
+
+def _elsewhere() -> dict:
+    """Pages of the apps above this one that the profile links to, as the project names them."""
+    return {"my_registrations_url": resolve_url(settings.MY_REGISTRATIONS_URL)}
 
 
 @require_GET
@@ -82,6 +88,6 @@ def delete_my_account(request):
             request,
             f"Your account is deleted. A confirmation is on its way to {deleted.email}.",
         )
-        return redirect("events:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     context = {"form": form, "preview": deletion_preview(request.user)}
     return render(request, "account/delete.html", context, status=400 if form.is_bound else 200)

@@ -122,9 +122,9 @@ def test_events_held_alongside_do_not_warn_about_overlapping(
     own = {q.pk: ("yes" if q.kind == "yes_no" else "CERN") for q in hands_on.questions.all()}
     register(event=hands_on, user=person, mode=Mode.ONSITE, answers=own)
     assert "Overlaps with" not in client.get(hands_on.get_absolute_url()).content.decode()
-    assert "Overlaps with" not in client.get(reverse("registrations:mine")).content.decode()
+    assert "Overlaps with" not in client.get(reverse("site:mine")).content.decode()
     register(event=unrelated, user=person, mode=Mode.ONSITE)
     page = client.get(hands_on.get_absolute_url()).content.decode()
     assert page.count("Overlaps with") == 1 and unrelated.title in page
-    mine = client.get(reverse("registrations:mine")).content.decode()
+    mine = client.get(reverse("site:mine")).content.decode()
     assert mine.count("Overlaps with") >= 2  # the unrelated event clashes with both
