@@ -9,7 +9,7 @@ from django.urls import reverse
 from escape_events.registrations.models import Answer, Question, Registration
 from escape_events.registrations.services import register
 
-from .test_views import post_register
+from .test_attendee_views import post_register
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core import mail
 from escape_events.accounts.models import NO_NAME
 from escape_events.registrations.models import Registration
 
-from .test_views import post_register  # the privacy notice box ticked, as people do
+from .test_attendee_views import post_register  # the privacy notice box ticked, as people do
 
 
 @pytest.fixture
