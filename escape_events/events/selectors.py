@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Attachment, Event, MeetingAttendance, Series, dated_title
+from .models import Event, Series, dated_title
 
 # Dates a meeting address may carry: beyond them a date is a typo or a probe, and turning it into
 # local time would overflow near years 1 and 9999. The rule itself is expanded only inside each
@@ -208,18 +208,15 @@ def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> Quer
 
 
 def event_for_page(slug: str) -> Event | None:
-    """The event with its venue and series, in one query; `has_attachments`, `has_attendance`
-    and `has_colocated_with` say whether the lists its page shows beside it have rows, so that
-    a page reads a list (lazily, where it shows it) only when there is one: most events have
-    none of them."""
+    """The event with its venue and series, in one query. `has_colocated_with` says whether
+    events are held alongside it: the registration box asks only then which of them take
+    registrations too, and most events have none."""
     return (
         Event.objects.select_related("venue", "series")
         .annotate(
-            has_attachments=Exists(Attachment.objects.filter(event=OuterRef("pk"))),
-            has_attendance=Exists(MeetingAttendance.objects.filter(event=OuterRef("pk"))),
             has_colocated_with=Exists(
                 Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
-            ),
+            )
         )
         .filter(slug=slug)
         .first()

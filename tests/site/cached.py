@@ -6,17 +6,18 @@ from django.utils.translation import get_language
 
 from escape_events.site.caching import event_page_version
 
-# The page's cached blocks: the top (header and main column), then the side column's files for
-# an event of its own, or the meeting's record below both columns for a meeting of a series.
-FRAGMENTS = ("event_page_top", "event_page_side", "event_page_foot")
+# The page's cached blocks: the top (header and main column), then the bottom ("Add to
+# calendar", the files of an event of its own, or the record below both columns of a meeting),
+# which also varies on the address the test client asks at.
+FRAGMENTS = {"event_page_top": [], "event_page_bottom": ["http", "testserver"]}
 
 
 def cached_parts(event) -> dict[str, str]:
     """The page's cached blocks for the version now, by name (those in the cache only)."""
     version = event_page_version(event)
     keys = {
-        name: make_template_fragment_key(name, [event.pk, version, get_language()])
-        for name in FRAGMENTS
+        name: make_template_fragment_key(name, [event.pk, version, get_language(), *more])
+        for name, more in FRAGMENTS.items()
     }
     found = cache.get_many(list(keys.values()))
     return {name: found[key] for name, key in keys.items() if key in found}
@@ -27,7 +28,7 @@ def forget_parts(event) -> None:
     version = event_page_version(event)
     cache.delete_many(
         [
-            make_template_fragment_key(name, [event.pk, version, get_language()])
-            for name in FRAGMENTS
+            make_template_fragment_key(name, [event.pk, version, get_language(), *more])
+            for name, more in FRAGMENTS.items()
         ]
     )

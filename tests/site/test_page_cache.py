@@ -39,7 +39,7 @@ def lecture(make_event, venue):
 @pytest.fixture
 def kept(lecture):
     """Whether the lecture's page blocks are in the cache for the content version now."""
-    return lambda: set(cached_parts(lecture)) == {"event_page_top", "event_page_side"}
+    return lambda: set(cached_parts(lecture)) == {"event_page_top", "event_page_bottom"}
 
 
 def test_a_second_load_comes_from_the_cache(client, lecture, kept, django_assert_num_queries):

@@ -205,18 +205,18 @@ def _meeting_with_everything(make_event, django_user_model):
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_event_page_reads_its_lists_only_when_they_have_rows_and_not_again_when_cached(
+def test_event_page_reads_what_its_cached_blocks_show_only_when_they_are_not_cached(
     client, make_event, django_user_model, django_assert_num_queries, signed_in
 ):
     plain = make_event(title="Lecture")
     meeting, partner = _meeting_with_everything(make_event, django_user_model)
     if signed_in:  # an attendee: session, user, whether they organise anything
         client.force_login(django_user_model.objects.create_user("ada", "ada@example.org"))
-    # Every load: the event (knowing whether its lists have rows), the content version and the
+    # Every load: the event (knowing whether events are held alongside), the content version, the
     # registration box's settings (none here); signed in, the session, the user and, on the
     # first page only, whether they organise anything (then kept in the cache).
     first, later = (3 + 3, 3 + 2) if signed_in else (3, 3)
-    with django_assert_num_queries(first + 1):  # its agenda (empty); its lists are empty
+    with django_assert_num_queries(first + 3):  # its agenda, files, people present (none)
         page = client.get(plain.get_absolute_url())
     assert "Held alongside" not in page.content.decode()
     with django_assert_num_queries(later + 4):  # its agenda, files, people present, partners

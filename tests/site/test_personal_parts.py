@@ -63,7 +63,7 @@ def test_one_persons_page_never_shows_on_anothers(make_registrable, make_user):
 
     # What everyone gets from the cache is the same, and holds nothing of anyone's.
     kept = cached_parts(event)
-    assert set(kept) == {"event_page_top", "event_page_side"}
+    assert set(kept) == {"event_page_top", "event_page_bottom"}
     for html in kept.values():
         for page in (ada_page, bob_page, visitor_page):
             assert html in page
@@ -76,7 +76,7 @@ def test_the_page_asked_after_anothers_is_served_from_the_cache(make_registrable
     privacy_notice_in_force()  # published by a site's first form: it changes the version
     event = make_registrable(onsite=10)
     _signed_in(make_user()).get(event.get_absolute_url())
-    assert set(cached_parts(event)) == {"event_page_top", "event_page_side"}
+    assert set(cached_parts(event)) == {"event_page_top", "event_page_bottom"}
 
 
 def test_no_cache_value_holds_a_csrf_token(redis_cache, make_registrable, make_user):

@@ -86,8 +86,8 @@ PAGE_QUERIES_WITHOUT_QUESTIONS = 6
 # Registered: the registration with its place in line and the person's overlapping
 # registrations too, and no form (no questions read).
 PAGE_QUERIES_REGISTERED = 8
-# Cold, what the cached blocks show is read too: the event's agenda (its lists are empty here).
-COLD_EXTRA = 1
+# Cold, what the cached blocks show is read too: the agenda, the files, the people present.
+COLD_EXTRA = 3
 # A visitor: the event, the content version, the registration settings and the seats left.
 PAGE_QUERIES_ANONYMOUS = 4
 
