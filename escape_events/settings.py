@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils.csp import CSP
+
+from escape_events.core.release import release_id
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -99,6 +102,7 @@ INSTALLED_APPS = [
     "escape_events.registrations",
     "escape_events.organisers",
     "escape_events.api",
+    "escape_events.site",
     "ninja",
 ]
 
@@ -175,9 +179,19 @@ LOGIN_REDIRECT_URL = "/"
 TICKET_SCAN_URL = "organisers:scan"
 # The account page's links to pages of the apps above accounts, by URL name (label, name).
 PROFILE_PAGE_LINKS = [
-    ("My registrations", "registrations:mine"),
+    ("My registrations", "site:mine"),
     ("API tokens", "api_tokens:list"),
 ]
+# Where the apps below the public site link to its pages (their models' get_absolute_url(), and
+# "My registrations" in mails); the site's URL names are known up here only.
+ABSOLUTE_URL_OVERRIDES = {
+    "events.event": lambda event: reverse("site:event_detail", kwargs={"slug": event.slug}),
+    "events.series": lambda series: reverse("site:series_detail", kwargs={"slug": series.slug}),
+    "events.attachment": lambda item: reverse(
+        "site:attachment", kwargs={"slug": item.event.slug, "pk": item.pk}
+    ),
+}
+MY_REGISTRATIONS_URL = "site:mine"
 SITE_ID = 1
 
 LANGUAGE_CODE = "en-gb"
@@ -227,21 +241,30 @@ MEDIA_URL = "/media/"
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Caches: Redis when REDIS_URL is set (shared between workers, needed for rate limits).
+# Caches: Redis when REDIS_URL is set (shared between workers, needed for rate limits), else
+# each process's memory. Every key starts with the release (core/release.py): a deploy never
+# serves HTML that the code before it rendered. Computed once here, at start-up.
+RELEASE_ID = release_id(BASE_DIR, given=os.environ.get("RELEASE_ID", ""))
+CACHE_KEY_PREFIX = f"{os.environ.get('CACHE_KEY_PREFIX', 'escape_events')}:{RELEASE_ID}"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "escape_events.core.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "escape_events"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
     # Sessions are read from Redis on every signed-in request and kept in the database too, so
     # a flushed or restarted cache signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
 
 # Background work: a real database-backed queue in production, run inline in development.
 # `manage.py run_worker` runs a task again when its worker vanished (RUNNING for longer than

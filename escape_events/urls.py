@@ -18,8 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("privacy/", include("escape_events.accounts.public_urls")),
     path("feeds/", include("escape_events.feeds.urls")),
-    path("", include("escape_events.registrations.urls")),
     path("organise/", include("escape_events.organisers.urls")),
     path("", include("escape_events.timetable.urls")),
-    path("", include("escape_events.events.urls")),
+    path("", include("escape_events.site.urls")),
 ]

@@ -67,13 +67,13 @@ def test_a_signed_in_person_stays_signed_in_when_redis_loses_the_session(
     client.force_login(user)
     key = client.cookies["sessionid"].value
     assert cache.get(SessionStore.cache_key_prefix + key)  # read from Redis on each request
-    page = client.get(reverse("registrations:mine"))
+    page = client.get(reverse("site:mine"))
     assert page.status_code == 200 and page.context["user"] == user
 
     cache.clear()  # Redis restarted or evicted the key: the database copy is used
-    page = client.get(reverse("registrations:mine"))
+    page = client.get(reverse("site:mine"))
     assert page.status_code == 200 and page.context["user"] == user
 
     client.post(reverse("account_logout"))
     assert not SessionStore().exists(key)
-    assert client.get(reverse("registrations:mine")).status_code == 302  # signed out everywhere
+    assert client.get(reverse("site:mine")).status_code == 302  # signed out everywhere

@@ -234,13 +234,6 @@ def privacy_notice_in_force() -> PrivacyNotice:
     return notice
 
 
-def privacy_notice_read_now() -> PrivacyNotice:
-    """The latest version as the database has it now, for what is kept under a content version
-    read before (events/pages.py): just after a change, the cache may still hold the previous
-    one for an instant, and a page kept with it would stay wrong for as long as it is kept."""
-    return PrivacyNotice.objects.first() or privacy_notice_in_force()
-
-
 def privacy_notice_changed() -> None:
     """A notice was published, changed or deleted: forget the cached version now (the next
     read, in this transaction, sees the change) and put the one in force there on commit, over

@@ -89,6 +89,6 @@ def delete_my_account(request):
             request,
             f"Your account is deleted. A confirmation is on its way to {deleted.email}.",
         )
-        return redirect("events:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     context = {"form": form, "preview": deletion_preview(request.user)}
     return render(request, "account/delete.html", context, status=400 if form.is_bound else 200)

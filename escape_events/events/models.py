@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from .recurrence_text import describe_rule, local_rule
@@ -152,9 +151,6 @@ class Series(Scheduling):
             )
         ]
 
-    def get_absolute_url(self):
-        return reverse("events:series_detail", kwargs={"slug": self.slug})
-
     def clean(self):
         if self.time_zone not in zoneinfo.available_timezones():
             raise ValidationError({"time_zone": "Unknown time zone."})
@@ -251,9 +247,6 @@ class Event(Scheduling):
             ),
         ]
 
-    def get_absolute_url(self):
-        return reverse("events:event_detail", kwargs={"slug": self.slug})
-
     def clean(self):
         errors = {}
         if self.time_zone not in zoneinfo.available_timezones():
@@ -321,9 +314,6 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.get_kind_display()})"
-
-    def get_absolute_url(self):
-        return reverse("events:attachment", kwargs={"pk": self.pk, "slug": self.event.slug})
 
     @property
     def filename(self) -> str:

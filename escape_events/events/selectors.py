@@ -5,13 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
-from django.db.models import Q, QuerySet, prefetch_related_objects
-from django.db.models.expressions import RawSQL
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Attachment, Event, MeetingAttendance, Series, dated_title
+from .models import Event, Series, dated_title
 
 # Dates a meeting address may carry: beyond them a date is a typo or a probe, and turning it into
 # local time would overflow near years 1 and 9999. The rule itself is expanded only inside each
@@ -80,13 +77,12 @@ class Occurrence:
         return self.end.astimezone(self.series.zone)
 
     def get_absolute_url(self) -> str:
+        """The meeting's page: its series' page and the day (the site's URLs say so), or the
+        opened event's own page."""
         if self.override:
             return self.override.get_absolute_url()
         local = self.recurrence_id.astimezone(self.series.zone)
-        return reverse(
-            "events:occurrence_detail",
-            kwargs={"slug": self.series.slug, "day": local.date().isoformat()},
-        )
+        return f"{self.series.get_absolute_url()}{local.date().isoformat()}/"
 
 
 def _localise(naive: datetime, series: Series) -> datetime:
@@ -211,42 +207,20 @@ def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> Quer
     return queryset
 
 
-def has_rows(model, field: str, *, of=Event, key: str = "id") -> RawSQL:
-    """Whether `model` has rows whose `field` points at the event of the query's row (`of`, its
-    column `key`), as an EXISTS column written in SQL: building the ORM's Exists cost more than
-    running it."""
-    quote = connection.ops.quote_name
-    table, column = model._meta.db_table, model._meta.get_field(field).column
-    event = f"{quote(of._meta.db_table)}.{quote(key)}"
-    # Names from the models, quoted; no value from outside goes into the SQL.
-    sql = f"EXISTS(SELECT 1 FROM {quote(table)} WHERE {quote(column)} = {event})"  # noqa: S608
-    return RawSQL(sql, ())  # noqa: S611
-
-
 def event_for_page(slug: str) -> Event | None:
-    """The event with its venue and series, and the lists its page shows beside it (files,
-    people present, events held alongside): one query, plus one per list that is not empty.
-    Most events have none of them, and their page then costs one query instead of four.
-
-    `has_<list>` says whether a list has rows; a list without rows is not fetched at all (not
-    even as an empty prefetch, which costs a query's worth of time), so read it after asking.
-    """
-    lists = {  # the list's name on the event: its rows
-        "attachments": has_rows(Attachment, "event"),
-        "attendance": has_rows(MeetingAttendance, "event"),
-        "colocated_with": has_rows(Event.colocated_with.through, "from_event"),
-    }
-    event = (
+    """The event with its venue and series, in one query. `has_colocated_with` says whether
+    events are held alongside it: the registration box asks only then which of them take
+    registrations too, and most events have none."""
+    return (
         Event.objects.select_related("venue", "series")
-        .annotate(**{f"has_{name}": rows for name, rows in lists.items()})
+        .annotate(
+            has_colocated_with=Exists(
+                Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
+            )
+        )
         .filter(slug=slug)
         .first()
     )
-    if event is not None:
-        prefetch_related_objects(
-            [event], *(name for name in lists if getattr(event, f"has_{name}"))
-        )
-    return event
 
 
 def upcoming_matches(

@@ -159,7 +159,7 @@ def all_events(request):
     info = CalendarInfo(
         name="ESCAPE events",
         description=f"Every public event of the ESCAPE data-lake working group: {_past_note()}.",
-        url=_absolute(reverse("events:home")),
+        url=_absolute(reverse("site:home")),
         source=_absolute(reverse("feeds:all")),
     )
     return _scope_response(
@@ -184,7 +184,7 @@ def kind_feed(request, kind):
     info = CalendarInfo(
         name=f"ESCAPE events: {label}",
         description=f"ESCAPE events of the kind “{label}”: {_past_note()}.",
-        url=_absolute(reverse("events:home")),
+        url=_absolute(reverse("site:home")),
         source=_absolute(reverse("feeds:kind", kwargs={"kind": kind})),
     )
     return _scope_response(
@@ -287,7 +287,7 @@ def personal_feed(request, token):
     info = CalendarInfo(
         name="My ESCAPE events",
         description=f"The events you registered for: {_past_note()}.",
-        url=_absolute(reverse("events:home")),
+        url=_absolute(reverse("site:home")),
     )
 
     def build():

@@ -13,13 +13,19 @@ from django.db import connection
 
 from escape_events.core.rows import converted
 from escape_events.events.models import Event
-from escape_events.events.selectors import has_rows
 
 from .models import Question, RegistrationSettings
 
 
 def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def _has_rows(model, field: str) -> str:
+    """EXISTS: whether `model` has rows whose `field` points at the event of the row."""
+    table, column = _quoted(model._meta.db_table), _quoted(model._meta.get_field(field).column)
+    event = f"{_quoted(Event._meta.db_table)}.{_quoted(Event._meta.pk.column)}"
+    return f"EXISTS(SELECT 1 FROM {table} WHERE {column} = {event})"  # noqa: S608
 
 
 def _fields(model) -> list:
@@ -29,17 +35,17 @@ def _fields(model) -> list:
 @cache
 def _statement(key: str, *, facts: bool) -> str:
     """SELECT the event's columns, then its settings' (NULL when it has none), then, with
-    `facts`, whether it has events held alongside and questions (the EXISTS columns the event
-    pages use, `has_rows`); WHERE `key` = the parameter. Table and column names come from the
-    models, quoted; values are bound parameters."""
+    `facts`, whether it has events held alongside and questions (EXISTS columns); WHERE `key` =
+    the parameter. Table and column names come from the models, quoted; values are bound
+    parameters."""
     event, settings = Event._meta, RegistrationSettings._meta
     table = _quoted(event.db_table)
     columns = [f"{table}.{_quoted(field.column)}" for field in _fields(Event)]
     columns += [f"s.{_quoted(field.column)}" for field in _fields(RegistrationSettings)]
     if facts:
         columns += [
-            has_rows(Event.colocated_with.through, "from_event").sql,
-            has_rows(Question, "event").sql,
+            _has_rows(Event.colocated_with.through, "from_event"),
+            _has_rows(Question, "event"),
         ]
     settings_event = settings.get_field("event").column
     return (

@@ -2,7 +2,6 @@
 alongside (each with its own mode; a question both ask is asked once)."""
 
 import copy
-import hashlib
 from dataclasses import dataclass
 
 from django import forms
@@ -109,7 +108,7 @@ class RegistrationForm(forms.Form):
             for name, field in NamesForm.base_fields.items():
                 self.fields[name] = copy.deepcopy(field)
                 self.initial[name] = getattr(user, name)
-        self.notice = panel.privacy_notice or privacy_notice_in_force()
+        self.notice = privacy_notice_in_force()
         self.fields["privacy_notice_version"].initial = self.notice.version
         self.retention_months = retention_months(panel.settings)
         _set_choices(self.fields["attend"], attend_choices(panel))
@@ -167,28 +166,6 @@ class RegistrationForm(forms.Form):
                 f"version {self.notice.version} and tick the box again."
             )
         return version
-
-    def shared_rendering_key(self) -> str | None:
-        """A digest of everything the unbound form shows (registrations/_form.html), so that
-        everyone it looks the same to shares one rendering; None when it shows the person's
-        own names or a submission. Every field's initial value is in it: a value of the person
-        would make the key theirs alone."""
-        if self.is_bound or self.asks_names:
-            return None
-        event = self.panel.event
-        shown = [
-            (event.pk, event.slug, event.title, self.panel.settings.needs_approval),
-            (self.notice.version, self.retention_months, self.prefix, self.auto_id),
-        ]
-        for field in self:
-            shown.append((
-                field.name, str(field.label), str(field.help_text), field.initial,
-                type(field.field).__name__, field.field.required,
-                getattr(field.field, "needed", False), field.field.disabled,
-                type(field.field.widget).__name__, field.field.widget.attrs,
-                list(getattr(field.field, "choices", ())), self.shared_with(field.name),
-            ))  # fmt: skip
-        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     def name_fields(self):
         return [self[name] for name in NamesForm.base_fields] if self.asks_names else []

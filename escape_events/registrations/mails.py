@@ -7,6 +7,7 @@ development and tests. In production the mail then waits in the outbox until SMT
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.shortcuts import resolve_url
 from django.tasks import task
 from django.template.loader import render_to_string
 
@@ -63,6 +64,12 @@ def _calendar_for(registration: Registration) -> bytes:
     return build_calendar([event], name=event.title, attendance=attendance)
 
 
+def my_registrations_url() -> str:
+    """The person's "My registrations" page, where mails send them to cancel or switch: a page
+    of the public site, named by the project (settings.MY_REGISTRATIONS_URL)."""
+    return settings.SITE_URL + resolve_url(settings.MY_REGISTRATIONS_URL)
+
+
 def _field_labels(names: list[str]) -> list[str]:
     """What changed, in words people read ("online participation link", not "online_url")."""
     labels = []
@@ -83,7 +90,11 @@ def _send(
     context: dict,
     attachments: list[tuple[str, bytes, str]] = (),
 ):
-    context = {**context, "site_url": settings.SITE_URL}
+    context = {
+        **context,
+        "site_url": settings.SITE_URL,
+        "my_registrations_url": my_registrations_url(),
+    }
     message = EventMail(
         event_id=event.pk,
         # One line: a title stored with a line break would otherwise make the header invalid.

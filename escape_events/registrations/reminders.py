@@ -26,6 +26,7 @@ from escape_events.events.templatetags.event_times import describe_span
 from escape_events.outbox.messages import EventMail
 
 from .checkin import ticket_qr_png
+from .mails import my_registrations_url
 from .models import (
     DEFAULT_REMINDERS,
     REMINDER_CHOICES,
@@ -181,6 +182,7 @@ def reminder_message(reminder: Reminder) -> EventMail:
         "join_url": reminder.join_url,
         "page_url": settings.SITE_URL + item.get_absolute_url(),
         "site_url": settings.SITE_URL,
+        "my_registrations_url": my_registrations_url(),
         "series": reminder.series,
         "remote_note": event.remote_note if isinstance(event, Event) else item.series.remote_note,
     }

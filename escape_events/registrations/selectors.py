@@ -8,13 +8,10 @@ from datetime import datetime
 
 from django.conf import settings as site_settings
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from escape_events.accounts.models import PrivacyNotice
-from escape_events.accounts.services import privacy_notice_read_now
 from escape_events.events.models import Event, Series
-from escape_events.events.selectors import has_rows
 
 from .availability import (
     Availability,
@@ -62,7 +59,6 @@ class Panel:
     show_remote_link: bool = False
     colocated: list[Event] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)  # what the form asks
-    privacy_notice: PrivacyNotice | None = None  # the form's, when it came with the page
     overlapping: list[Registration] = field(default_factory=list)
     participants: list[Registration] = field(default_factory=list)
     closes_at: datetime | None = None  # when registering ends
@@ -120,44 +116,19 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
 def _settings_with_questions_asked(event: Event) -> RegistrationSettings | None:
     # The groups it may be restricted to are read by the rules only when asked (not for a
     # registered person): asking the database first whether there are any costs as much. Not
-    # so for the questions: many events ask none, and the EXISTS column is SQL (no ORM cost).
+    # so for the questions: many events ask none.
     return (
         RegistrationSettings.objects.filter(event=event)
-        .annotate(
-            has_questions=has_rows(Question, "event", of=RegistrationSettings, key="event_id")
-        )
+        .annotate(has_questions=Exists(Question.objects.filter(event=OuterRef("event_id"))))
         .first()
     )
 
 
-_NOT_LOADED = object()
-
-
-def load_for_page(event: Event) -> None:
-    """Load the registration settings (knowing whether the event asks questions), the
-    questions and the privacy notice in force onto the event the event page keeps in the cache
-    (events.pages.load_with_page): the three tables change the content version, so the box
-    then asks none of them."""
-    settings = _settings_with_questions_asked(event)
-    asked = (
-        Question.objects.all() if settings and settings.has_questions else Question.objects.none()
-    )
-    prefetch_related_objects([event], Prefetch("questions", queryset=asked))
-    event.page_registration_settings = settings
-    if settings is not None:
-        event.page_privacy_notice = privacy_notice_read_now()
-
-
 def registration_panel(event: Event, user, now=None) -> Panel:
-    """Everything the registration box on an event page shows; the settings and questions
-    come with the page's event when it has them (`load_for_page`)."""
+    """Everything the registration box on an event page shows."""
     now = now or timezone.now()
-    settings = getattr(event, "page_registration_settings", _NOT_LOADED)
-    if settings is _NOT_LOADED:
-        settings = _settings_with_questions_asked(event)
-    panel = Panel(
-        event=event, settings=settings, privacy_notice=getattr(event, "page_privacy_notice", None)
-    )
+    settings = _settings_with_questions_asked(event)
+    panel = Panel(event=event, settings=settings)
     if settings is None or not settings.registration_required:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
         panel.show_remote_link = bool(event.online_url) and sees_remote_link(

@@ -104,11 +104,11 @@ def test_account_page_edits_the_profile_and_lists_groups(client, django_user_mod
 
 def test_account_page_links_the_pages_the_project_lists(client, django_user_model, settings):
     """accounts names no higher app's URL: PROFILE_PAGE_LINKS says which pages, in which order."""
-    settings.PROFILE_PAGE_LINKS = [("Tokens", "api_tokens:list"), ("Mine", "registrations:mine")]
+    settings.PROFILE_PAGE_LINKS = [("Tokens", "api_tokens:list"), ("Mine", "site:mine")]
     client.force_login(django_user_model.objects.create_user(username="u", email="u@example.org"))
     html = client.get(reverse("accounts:profile")).content.decode()
     tokens = f'href="{reverse("api_tokens:list")}">Tokens<'
-    mine = f'href="{reverse("registrations:mine")}">Mine<'
+    mine = f'href="{reverse("site:mine")}">Mine<'
     assert tokens in html and mine in html
     assert html.index(tokens) < html.index(mine)
     assert "API tokens" not in html

@@ -261,7 +261,7 @@ def test_deleting_an_account_with_a_confirmed_seat_promotes_the_first_waiting_pe
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:delete"), {"confirm": "on"})
-    assert response.status_code == 302 and response["Location"] == reverse("events:home")
+    assert response.status_code == 302 and response["Location"] == reverse("site:home")
 
     assert not get_user_model().objects.filter(email="ada@example.org").exists()
     seat = Registration.objects.get(event=hands_on, user__isnull=True)

@@ -9,11 +9,6 @@ from django.test import Client
 
 from escape_events.api.services import issue_api_token
 from escape_events.registrations.models import Question
-from tests.registrations import conftest as registrations
-
-# The registrations tests' factories, shared: people with a confirmed address, open events.
-make_user = registrations.make_user
-make_registrable = registrations.make_registrable
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The site's header is one rendering per kind of visitor and page (core/fragments.py): what it
+"""The site's header is rendered for each request (it holds the sign-out form): what it
 shows follows the person asking, and its sign-out form carries that person's own token."""
 
 import re

@@ -51,7 +51,7 @@ def database_fails_with(monkeypatch, error):
 def test_a_request_that_finds_the_database_away_gets_a_clean_503_page(client, monkeypatch):
     client.raise_request_exception = False
     database_fails_with(monkeypatch, OperationalError("server closed the connection"))
-    response = client.get(reverse("events:home"))
+    response = client.get(reverse("site:home"))
     monkeypatch.undo()
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
@@ -62,14 +62,14 @@ def test_a_request_that_finds_the_database_away_gets_a_clean_503_page(client, mo
 def test_other_errors_still_get_the_500_page(client, monkeypatch):
     client.raise_request_exception = False
     database_fails_with(monkeypatch, ZeroDivisionError())
-    response = client.get(reverse("events:home"))
+    response = client.get(reverse("site:home"))
     monkeypatch.undo()
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
 
 
 def test_pages_carry_a_content_security_policy_without_inline_script(client):
-    policy = client.get(reverse("events:home"))["Content-Security-Policy"]
+    policy = client.get(reverse("site:home"))["Content-Security-Policy"]
     directives = dict(item.strip().split(" ", 1) for item in policy.split(";"))
     assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
     assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"

@@ -207,7 +207,7 @@ def test_ticket_qr_code_is_only_for_its_owner_and_the_organisers(
     client, hands_on, register, make_person, organiser
 ):
     registration = register(hands_on)
-    url = reverse("registrations:ticket_qr", kwargs={"pk": registration.pk})
+    url = reverse("site:ticket_qr", kwargs={"pk": registration.pk})
     client.force_login(make_person())
     assert client.get(url).status_code == 404
     client.force_login(registration.user)

@@ -38,7 +38,7 @@ def test_follow_and_unfollow_a_series(client, wp2, make_user):
     person = make_user()
     client.force_login(person)
     page = meeting_page(wp2)
-    follow = reverse("registrations:follow_series", args=[wp2.slug])
+    follow = reverse("site:follow_series", args=[wp2.slug])
     assert "Follow this series" in client.get(page).content.decode()
 
     response = client.post(follow, {"next": page})
@@ -47,19 +47,19 @@ def test_follow_and_unfollow_a_series(client, wp2, make_user):
     assert response.status_code == 302 and response["Location"] == page
     assert SeriesFollower.objects.filter(series=wp2, user=person).count() == 1
     assert "You follow this series" in client.get(page).content.decode()
-    mine = client.get(reverse("registrations:mine")).content.decode()
+    mine = client.get(reverse("site:mine")).content.decode()
     assert "Series you follow" in mine and wp2.title in mine
 
-    client.post(reverse("registrations:unfollow_series", args=[wp2.slug]))
+    client.post(reverse("site:unfollow_series", args=[wp2.slug]))
     assert not SeriesFollower.objects.exists()
 
 
 def test_following_needs_a_signed_in_post_and_a_real_series(client, wp2, make_user):
-    follow = reverse("registrations:follow_series", args=[wp2.slug])
+    follow = reverse("site:follow_series", args=[wp2.slug])
     assert client.post(follow)["Location"].startswith(reverse("account_login"))
     client.force_login(make_user())
     assert client.get(follow).status_code == 405
-    assert client.post(reverse("registrations:follow_series", args=["nope"])).status_code == 404
+    assert client.post(reverse("site:follow_series", args=["nope"])).status_code == 404
     evil = client.post(follow, {"next": "https://evil.example.org/"})
     assert evil["Location"] == wp2.get_absolute_url()
 
@@ -73,7 +73,7 @@ def test_my_registrations_gives_remote_attendees_the_link_not_a_door_ticket(
     Registration.objects.create(event=event, user=person, mode="remote", status="confirmed")
     Registration.objects.create(event=onsite_event, user=person, mode="onsite", status="confirmed")
     client.force_login(person)
-    page = client.get(reverse("registrations:mine")).content.decode()
+    page = client.get(reverse("site:mine")).content.decode()
     remote_item = page[page.index(f'<h2><a href="{event.get_absolute_url()}"') :]
     remote_item = remote_item[: remote_item.index("</li>")]
     assert 'href="https://meet.example.org/swan"' in remote_item

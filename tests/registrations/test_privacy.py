@@ -234,7 +234,7 @@ def test_a_purge_already_claimed_by_another_job_is_left_alone(held, frozen):
 
 
 def register_page(client, event, **data):
-    return client.post(reverse("registrations:register", args=[event.slug]), data)
+    return client.post(reverse("site:register", args=[event.slug]), data)
 
 
 def test_registering_records_the_privacy_notice_version_accepted(
@@ -288,9 +288,9 @@ def test_people_change_their_listing_consent_later(client, make_registrable, mak
     event = make_registrable(public_participant_list=True)
     person, stranger = make_user(), make_user()
     registration, _ = services.register(event=event, user=person, mode=Mode.ONSITE)
-    url = reverse("registrations:listing", args=[registration.pk])
+    url = reverse("site:listing", args=[registration.pk])
     client.force_login(person)
-    assert "Show my name in the list" in client.get(reverse("registrations:mine")).content.decode()
+    assert "Show my name in the list" in client.get(reverse("site:mine")).content.decode()
     assert client.post(url, {"consent": "yes"}).status_code == 302
     registration.refresh_from_db()
     assert registration.consent_to_list

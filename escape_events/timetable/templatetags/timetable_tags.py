@@ -10,9 +10,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("timetable/agenda.html")
-def timetable(event, heading_level=2):
-    """The event's timetable by day, with speakers and materials; nothing when it has none."""
-    return {"agenda": agenda_for(event), "event": event, "level": heading_level}
+def timetable(event, heading_level=2, feed=""):
+    """The event's timetable by day, with speakers and materials; nothing when it has none.
+    `feed`: the address of its calendar feed, named by the page (feeds sits above timetable)."""
+    return {"agenda": agenda_for(event), "event": event, "level": heading_level, "feed": feed}
 
 
 @register.inclusion_tag("timetable/recent_agendas.html")

@@ -1,0 +1,34 @@
+"""The public site's addresses: mails, feeds and bookmarks link to them, so they stay put."""
+
+from django.urls import path
+
+from .views import attendees, pages
+
+app_name = "site"
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("past/", pages.past_events, name="past"),
+    path("events/<slug:slug>/", pages.event_detail, name="event_detail"),
+    path("events/<slug:slug>/attachments/<int:pk>/", pages.attachment, name="attachment"),
+    path("events/<slug:slug>/register/", attendees.register, name="register"),
+    path("series/<slug:slug>/", pages.series_detail, name="series_detail"),
+    path(
+        "series/<slug:slug>/follow/",
+        attendees.following,
+        {"action": "follow"},
+        name="follow_series",
+    ),
+    path(
+        "series/<slug:slug>/unfollow/",
+        attendees.following,
+        {"action": "unfollow"},
+        name="unfollow_series",
+    ),
+    path("series/<slug:slug>/<str:day>/", pages.occurrence_detail, name="occurrence_detail"),
+    path("registrations/", attendees.mine, name="mine"),
+    path("registrations/<int:pk>/cancel/", attendees.cancel, name="cancel"),
+    path("registrations/<int:pk>/switch/", attendees.switch, name="switch"),
+    path("registrations/<int:pk>/listing/", attendees.listing_consent, name="listing"),
+    path("registrations/<int:pk>/ticket-qr.svg", attendees.ticket_qr, name="ticket_qr"),
+]

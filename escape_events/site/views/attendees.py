@@ -1,0 +1,232 @@
+"""Attendee pages: register from the event page, "My registrations", cancel, switch mode, the
+ticket's QR code."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from escape_events.events.models import Event, Series
+from escape_events.events.selectors import colocated_pairs, event_for_page
+from escape_events.registrations import services
+from escape_events.registrations.checkin import ticket_qr_svg
+from escape_events.registrations.forms import (
+    ListingConsentForm,
+    RegistrationForm,
+    SwitchModeForm,
+)
+from escape_events.registrations.models import Registration
+from escape_events.registrations.selectors import (
+    event_to_register,
+    followed_series,
+    form_panel,
+    my_registrations,
+    registration_panel,
+)
+
+from .pages import render_event_page
+
+
+def _event_page(request, event: Event, *, form=None, error: str = "", status: int = 400):
+    """The event page again, with the form as submitted and what went wrong."""
+    return render_event_page(
+        request, event_for_page(event.slug), form=form, error=error, status=status
+    )
+
+
+@require_POST
+@login_required
+def register(request, slug):
+    """Read the submission with what the form needs, and let the service decide under the lock;
+    the whole registration box is built again only to show what went wrong."""
+    event = event_to_register(slug)
+    if event is None:
+        raise Http404("No event has this address.")
+    panel, holds = form_panel(event, request.user)
+    if holds:
+        return _already_registered(request, event)
+    form = RegistrationForm(request.POST, panel=panel, user=request.user)
+    if not form.is_valid():
+        return _refused_or_invalid(request, event, form)
+    form.save_names(request.user)
+    try:
+        results = services.register_together(user=request.user, requests=form.requests())
+    except services.RegistrationRefused as refused:
+        return _event_page(request, event, form=form, error=refused.message, status=refused.status)
+    for registration, created in results:
+        if created:
+            messages.success(request, _outcome(registration))
+    return redirect(event)
+
+
+def _already_registered(request, event: Event):
+    messages.info(request, "You are already registered for this event.")
+    return redirect(event)
+
+
+def _refused_or_invalid(request, event: Event, form: RegistrationForm):
+    """A submission the form rejected: the reason the person may not register, if there is
+    one (with its status), else the form with its errors."""
+    panel = registration_panel(event, request.user)
+    if panel.registration:
+        return _already_registered(request, event)
+    if panel.refusal:
+        return _event_page(request, event, error=panel.refusal.message, status=panel.refusal.status)
+    return _event_page(request, event, form=form, error="Please check the form below.")
+
+
+def _outcome(registration: Registration) -> str:
+    title = registration.event.title
+    mode = registration.get_mode_display().lower()
+    if registration.status == Registration.Status.WAITING:
+        return (
+            f"{title}: {mode} is full, you are on the waiting list. We will write if a place opens."
+        )
+    if registration.status == Registration.Status.PENDING:
+        return f"{title}: registration received ({mode}); the organisers will approve it."
+    extra = ""
+    if registration.waiting_for_mode:
+        waiting = registration.get_waiting_for_mode_display().lower()
+        extra = f" You stay on the {waiting} waiting list."
+    return f"{title}: you are registered ({mode}). A confirmation is on its way.{extra}"
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _own_registration(request, pk) -> Registration:
+    return get_object_or_404(Registration.objects.select_related("event"), pk=pk, user=request.user)
+
+
+@require_POST
+@login_required
+def cancel(request, pk):
+    registration = _own_registration(request, pk)
+    try:
+        services.cancel_registration(registration=registration, by=request.user)
+    except services.RegistrationRefused as refused:
+        messages.error(request, refused.message)
+        return _back_with_status(request, refused.status)
+    messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
+    return _back(request, "site:mine")
+
+
+@require_POST
+@login_required
+def switch(request, pk):
+    registration = _own_registration(request, pk)
+    form = SwitchModeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "This way of attending is not offered.")
+        return _back_with_status(request, 400)
+    try:
+        registration = services.switch_mode(
+            registration=registration,
+            mode=form.cleaned_data["mode"],
+            by=request.user,
+            keep_waiting=form.cleaned_data["keep_waiting"],
+        )
+    except services.RegistrationRefused as refused:
+        messages.error(request, refused.message)
+        return _back_with_status(request, refused.status)
+    messages.success(request, _outcome(registration))
+    return _back(request, "site:mine")
+
+
+@require_POST
+@login_required
+def listing_consent(request, pk):
+    """Change, at any time, whether your name appears on the event's public participant list."""
+    registration = _own_registration(request, pk)
+    form = ListingConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say yes or no to showing your name in the list.")
+        return _back_with_status(request, 400)
+    consent = form.cleaned_data["consent"] == "yes"
+    services.set_listing_consent(registration=registration, by=request.user, consent=consent)
+    title = registration.event.title
+    messages.success(
+        request,
+        f"Your name is now shown in the participant list of {title}."
+        if consent
+        else f"Your name is no longer shown in the participant list of {title}.",
+    )
+    return redirect("site:mine")
+
+
+def _back_with_status(request, status: int):
+    """A refused action shows "My registrations" with the message and a 4xx status."""
+    return _my_registrations_page(request, status=status)
+
+
+@require_GET
+@login_required
+def mine(request):
+    return _my_registrations_page(request)
+
+
+def _my_registrations_page(request, *, status: int = 200):
+    registrations = my_registrations(request.user)
+    active = [item for item in registrations if item.is_active]
+    for item in registrations:
+        item.overlaps = [
+            other.event
+            for other in active
+            if other.pk != item.pk
+            and item.is_active
+            and other.event.start < item.event.end
+            and other.event.end > item.event.start
+        ]
+    clashing = {item.event_id for item in registrations if item.overlaps}
+    if clashing:  # events held alongside each other are attended together: no clash
+        together = colocated_pairs(clashing)
+        for item in registrations:
+            item.overlaps = [
+                other for other in item.overlaps if (item.event_id, other.pk) not in together
+            ]
+    context = {
+        "upcoming": [item for item in registrations if item.is_active],
+        "inactive": [item for item in registrations if not item.is_active],
+        "followed": followed_series(request.user),
+    }
+    return render(request, "site/my_registrations.html", context, status=status)
+
+
+@require_GET
+@login_required
+def ticket_qr(request, pk):
+    """The ticket's QR code as SVG, for its owner (and the event's organisers)."""
+    registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk)
+    if registration.user_id != request.user.pk and not services.is_organiser(
+        event=registration.event, user=request.user
+    ):
+        raise Http404("No such ticket.")
+    response = HttpResponse(ticket_qr_svg(registration), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+FOLLOWING = {
+    "follow": (services.follow_series, "You follow {}: a reminder comes before each meeting."),
+    "unfollow": (services.unfollow_series, "You no longer follow {}; no more reminders."),
+}
+
+
+@require_POST
+@login_required
+def following(request, slug, action):
+    """Follow or unfollow a series (the URL says which), then back where the person was."""
+    series = get_object_or_404(Series, slug=slug)
+    service, done = FOLLOWING[action]
+    service(series=series, user=request.user)
+    messages.success(request, done.format(series.title))
+    return _back(request, series.get_absolute_url())

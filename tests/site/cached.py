@@ -1,0 +1,34 @@
+"""What the event page's `{% cache %}` blocks keep, read back as the template tag keys it."""
+
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.utils.translation import get_language
+
+from escape_events.site.caching import event_page_version
+
+# The page's cached blocks: the top (header and main column), then the bottom ("Add to
+# calendar", the files of an event of its own, or the record below both columns of a meeting),
+# which also varies on the address the test client asks at.
+FRAGMENTS = {"event_page_top": [], "event_page_bottom": ["http", "testserver"]}
+
+
+def cached_parts(event) -> dict[str, str]:
+    """The page's cached blocks for the version now, by name (those in the cache only)."""
+    version = event_page_version(event)
+    keys = {
+        name: make_template_fragment_key(name, [event.pk, version, get_language(), *more])
+        for name, more in FRAGMENTS.items()
+    }
+    found = cache.get_many(list(keys.values()))
+    return {name: found[key] for name, key in keys.items() if key in found}
+
+
+def forget_parts(event) -> None:
+    """Drop the page's cached blocks alone (what else is cached stays), for a cold load."""
+    version = event_page_version(event)
+    cache.delete_many(
+        [
+            make_template_fragment_key(name, [event.pk, version, get_language(), *more])
+            for name, more in FRAGMENTS.items()
+        ]
+    )
