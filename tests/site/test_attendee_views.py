@@ -296,14 +296,15 @@ def test_event_page_query_count_does_not_grow_with_registrations(
 
     register_people(1)
     privacy_notice_in_force()  # published once, before the page that shows it is cached
-    # The first view also reads the event, its registration settings, the privacy notice and the
-    # agenda (then kept with the page) and whether the person organises anything (kept a while).
-    with django_assert_num_queries(10):
+    # The first view also reads what the cached blocks show (agenda, attendance) and whether the
+    # person organises anything (kept a while).
+    with django_assert_num_queries(11):
         assert client.get(event.get_absolute_url()).status_code == 200
     for newcomers in (0, 11):
         register_people(newcomers)
-        # content version, session, user, person facts with the counts, participants
-        with django_assert_num_queries(5):
+        # event, content version, session, user, registration settings, person facts with the
+        # counts, participants
+        with django_assert_num_queries(7):
             assert client.get(event.get_absolute_url()).status_code == 200
     assert Registration.objects.filter(event=event).count() == 12
 
