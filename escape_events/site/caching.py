@@ -12,14 +12,19 @@ from escape_events.events.models import Event
 TIMEOUT = 60 * 60
 
 
-def event_page_version(event: Event) -> str | None:
-    """The version of what `event`'s page shows; None means "do not cache" (the caller's own
-    transaction may hold writes that the version does not name yet)."""
-    return content_version.current()
+def event_page_version(slug: str) -> str | None:
+    """The version of what the page of the event at `slug` shows (its own rows and those it
+    shares), None meaning "do not cache" (the caller's own transaction may hold writes that the
+    version does not name yet).
+
+    Read it before the event: an edit committed in between then leaves a newer page under an
+    older key, never an older page under a newer key."""
+    version = content_version.read(event_ids=Event.objects.filter(slug=slug))
+    return version.token if version else None
 
 
-def event_page_cache(event: Event) -> dict:
+def event_page_cache(slug: str) -> dict:
     """What the page template's `{% cache %}` blocks are given: the version they vary on, and
     their timeout (0 when there is no version: rendered, never kept)."""
-    version = event_page_version(event)
+    version = event_page_version(slug)
     return {"version": version, "timeout": TIMEOUT if version is not None else 0}

@@ -14,7 +14,7 @@ FRAGMENTS = {"event_page_top": [], "event_page_bottom": ["http", "testserver"]}
 
 def cached_parts(event) -> dict[str, str]:
     """The page's cached blocks for the version now, by name (those in the cache only)."""
-    version = event_page_version(event)
+    version = event_page_version(event.slug)
     keys = {
         name: make_template_fragment_key(name, [event.pk, version, get_language(), *more])
         for name, more in FRAGMENTS.items()
@@ -25,7 +25,7 @@ def cached_parts(event) -> dict[str, str]:
 
 def forget_parts(event) -> None:
     """Drop the page's cached blocks alone (what else is cached stays), for a cold load."""
-    version = event_page_version(event)
+    version = event_page_version(event.slug)
     cache.delete_many(
         [
             make_template_fragment_key(name, [event.pk, version, get_language(), *more])

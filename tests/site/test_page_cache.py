@@ -18,6 +18,7 @@ from escape_events.events.services import (
     update_event,
     update_series,
 )
+from escape_events.site import caching
 from escape_events.timetable import services as timetable
 
 from ..organisers.test_events import event_form
@@ -54,10 +55,24 @@ def test_a_second_load_comes_from_the_cache(client, lecture, kept, django_assert
 def test_without_a_version_change_the_cache_would_show_the_old_page(client, lecture, monkeypatch):
     """The control: with a version that never changes, an edit is not seen (so the tests below
     can fail)."""
-    monkeypatch.setattr(content_version, "current", lambda: "fixed")
+    monkeypatch.setattr(caching, "event_page_version", lambda slug: "fixed")
     _html(client, lecture)
     update_event(event=lecture, values={"summary": "New summary"})
     assert "Old summary" in _html(client, lecture)
+
+
+def test_an_edit_of_another_event_keeps_this_page(client, lecture, kept, make_event):
+    """Each event's page is keyed on its own version: another event's agenda edit leaves it."""
+    other = make_event(title="Other")
+    _html(client, lecture)
+    timetable.add_entry(
+        event=other,
+        values={"start": other.start, "end": other.start + timedelta(minutes=20), "title": "Hi"},
+        speakers=[],
+    )
+    assert kept()
+    update_event(event=lecture, values={"summary": "New summary"})
+    assert not kept()
 
 
 def test_nothing_is_kept_inside_a_transaction_of_our_own(client, lecture):

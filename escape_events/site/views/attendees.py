@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from escape_events.events.models import Event, Series
-from escape_events.events.selectors import colocated_pairs, event_for_page
+from escape_events.events.selectors import colocated_pairs
 from escape_events.registrations import services
 from escape_events.registrations.checkin import ticket_qr_svg
 from escape_events.registrations.forms import (
@@ -31,9 +31,7 @@ from .pages import render_event_page
 
 def _event_page(request, event: Event, *, form=None, error: str = "", status: int = 400):
     """The event page again, with the form as submitted and what went wrong."""
-    return render_event_page(
-        request, event_for_page(event.slug), form=form, error=error, status=status
-    )
+    return render_event_page(request, event.slug, form=form, error=error, status=status)
 
 
 @require_POST

@@ -67,19 +67,21 @@ def past_events(request):
 
 @require_safe
 def event_detail(request, slug):
+    return render_event_page(request, slug)
+
+
+def render_event_page(request, slug: str, *, form=None, error: str = "", status: int = 200):
+    """The event page; after a refused registration, with the form as submitted and what went
+    wrong. What it shows of the event is cached (`{% cache %}` in the template) under the event's
+    version, read before the event itself; the person's own parts (registration box, menu,
+    "Manage this event") are rendered for each request."""
+    page_cache = event_page_cache(slug)
     event = event_for_page(slug)
     if event is None:
         raise Http404("No event has this address.")
-    return render_event_page(request, event)
-
-
-def render_event_page(request, event, *, form=None, error: str = "", status: int = 200):
-    """The event page; after a refused registration, with the form as submitted and what went
-    wrong. What it shows of the event is cached (`{% cache %}` in the template), the person's
-    own parts (registration box, menu, "Manage this event") are rendered for each request."""
     context = {
         "event": event,
-        "page_cache": event_page_cache(event),
+        "page_cache": page_cache,
         "registration_form": form,
         "registration_error": error,
     }
