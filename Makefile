@@ -44,7 +44,7 @@ admin: $(STAMP)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py create_admin
 
-# The production stack: HAProxy, two gunicorn app servers, task and mail workers (README: Production).
+# The production stack: HAProxy, two gunicorn app servers, the mail worker (README: Production).
 prod: $(STAMP)
 	@bash scripts/prod
 

@@ -306,7 +306,7 @@ def main() -> None:
     connection_env = {"DB_CONN_MAX_AGE": str(args.conn_max_age)}
     product_env = {
         "DATABASE_URL": product_url,
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "MAIL_OUTBOX": "1",  # each registration stores its confirmation, as in production
         "DJANGO_DEBUG": "0",
         "LOG_LEVEL": "WARNING",
         "REDIS_URL": args.redis,

@@ -15,8 +15,7 @@ class OutgoingMail(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Not delivered"
 
-    # Idempotency: a task that runs again (after its worker died) stores the same keys, and a
-    # key already stored is never stored, so never sent, twice.
+    # The mail's own name, which its Message-ID follows (the same on every attempt).
     key = models.CharField(max_length=200, unique=True)
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="outgoing_mails"

@@ -6,6 +6,7 @@ import email.policy
 import hashlib
 import random
 import smtplib
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,7 +16,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .keys import key_for
 from .messages import StoredMessage
 from .models import OutgoingMail
 
@@ -28,13 +28,13 @@ def _message_id(key: str) -> str:
 
 
 def store(messages) -> int:
-    """Put the messages in the outbox; a key already stored is skipped (a task ran again)."""
+    """Put the messages in the outbox, in the caller's transaction: they exist if it commits."""
     rows = []
     for message in messages:
         recipients = list(message.recipients())
         if not recipients:
             continue
-        key = key_for(recipients=recipients, subject=str(message.subject))
+        key = f"mail:{uuid.uuid4().hex}"
         # The Message-ID follows the key: were a mail ever sent twice (the worker died after the
         # SMTP server took it, before it was marked sent), mail clients show it once.
         message.extra_headers.setdefault("Message-ID", _message_id(key))
@@ -48,7 +48,7 @@ def store(messages) -> int:
                 message=message.message(policy=email.policy.SMTP).as_bytes(),
             )
         )
-    OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
+    OutgoingMail.objects.bulk_create(rows)
     return len(rows)
 
 
@@ -182,8 +182,8 @@ def retry(*, mail: OutgoingMail) -> None:
 
 
 def prune_delivered(*, older_than: timedelta) -> int:
-    """Forget sent mails after a while: the rows hold addresses (personal data), and their keys
-    only matter while a task might run again (hours). Failed mails stay until dealt with."""
+    """Forget sent mails after a while: the rows hold addresses (personal data). Failed mails
+    stay until dealt with."""
     cutoff = timezone.now() - older_than
     deleted, _ = OutgoingMail.objects.filter(
         status=OutgoingMail.Status.SENT, sent_at__lt=cutoff

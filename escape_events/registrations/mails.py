@@ -1,19 +1,17 @@
-"""Mails to attendees, sent in the background so that a slow mail server never slows registering.
+"""Mails to attendees, built in the transaction of the change they report.
 
-Services call `after_commit`; the task runs only once the registration is stored, in a worker in
-production (django_tasks_db, queued in the registration's own transaction) and inline in
-development and tests. In production the mail then waits in the outbox until SMTP takes it.
+In production the default mailer is the outbox: the mail is stored in that same transaction, so
+it exists if and only if the change committed, and `manage.py deliver_mail` hands it to SMTP (a
+slow mail server never slows registering). In development and tests the mailer sends at once.
 """
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.tasks import task
 from django.template.loader import render_to_string
 
 from escape_events.accounts.services import invitation_url
 from escape_events.calendars.ics import Attendance, build_calendar
 from escape_events.core.headers import header_text
-from escape_events.core.tasks import enqueue_with_transaction
 from escape_events.events.models import Event
 from escape_events.outbox.messages import EventMail
 
@@ -29,23 +27,6 @@ SUBJECTS = {
 }
 # Mails that carry the event as an .ics file: the person now has a place.
 WITH_CALENDAR = {"registered", "promoted", "approved"}
-
-
-def after_commit(registration: Registration, kind: str, *, added_by: str = "") -> None:
-    """Queue the mail once the surrounding transaction commits (never for a rolled-back row).
-
-    The mail tells the state the registration had when it happened: a worker may send it after
-    later changes (a waiting person promoted, a registration cancelled at once)."""
-    registration_id = registration.pk
-    state = {
-        "status": registration.status,
-        "mode": registration.mode,
-        "waiting_for_mode": registration.waiting_for_mode,
-        "added_by": added_by,  # the organiser who registered the person, if one did
-    }
-    enqueue_with_transaction(
-        send_registration_mail, registration_id=registration_id, kind=kind, state=state
-    )
 
 
 def _calendar_for(registration: Registration) -> bytes:
@@ -99,17 +80,23 @@ def _send(
     message.send()
 
 
-@task
-def send_registration_mail(*, registration_id: int, kind: str, state: dict | None = None) -> None:
-    registration = (
-        Registration.objects.select_related("event", "event__venue", "user")
-        .filter(pk=registration_id)
-        .first()
+def send(registration: Registration, kind: str, *, added_by: str = "") -> None:
+    """Build the mail and hand it to the mailer inside the caller's transaction (the outbox
+    stores it there). It tells the state the caller gave the registration: the row is read again
+    for what the mail shows (event, venue, person), then given that state."""
+    state = {
+        "status": registration.status,
+        "mode": registration.mode,
+        "waiting_for_mode": registration.waiting_for_mode,
+    }
+    registration = Registration.objects.select_related("event", "event__venue", "user").get(
+        pk=registration.pk
     )
-    if registration is None or registration.user is None:
-        return  # the person deleted their account meanwhile: nobody to write to
-    for name, value in (state or {}).items():
+    if registration.user is None:
+        return  # a person who deleted their account: nobody to write to
+    for name, value in state.items():
         setattr(registration, name, value)
+    registration.added_by = added_by  # the organiser who registered the person, if one did
     event = registration.event
     attachments = []
     if kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
@@ -131,12 +118,10 @@ def send_registration_mail(*, registration_id: int, kind: str, state: dict | Non
     )
 
 
-@task
 def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bool) -> None:
-    """Tell everyone still registered that the event moved, changed or was cancelled."""
-    event = Event.objects.select_related("venue").filter(pk=event_id).first()
-    if event is None:
-        return
+    """Tell everyone still registered that the event moved, changed or was cancelled; called in
+    the change's transaction, so the mails are stored with the change and tell it as it is."""
+    event = Event.objects.select_related("venue").get(pk=event_id)
     registrations = Registration.objects.filter(
         event=event, status__in=Registration.ACTIVE_STATUSES, user__isnull=False
     ).select_related("user", "event__venue")
