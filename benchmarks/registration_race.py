@@ -169,12 +169,11 @@ class Product(Server):
         self.keys = [signed_in_session(store, user) for user in users]
 
     def reset(self) -> None:
-        from django_tasks_db.models import DBTaskResult
-
+        from escape_events.outbox.models import OutgoingMail
         from escape_events.registrations.models import Registration
 
         Registration.objects.filter(event__slug__startswith="race-").delete()
-        DBTaskResult.objects.all().delete()  # the queued confirmation mails of the last race
+        OutgoingMail.objects.all().delete()  # the stored confirmation mails of the last race
 
     def count(self, slug: str) -> dict[str, int]:
         from django.db import connections

@@ -55,7 +55,7 @@ def _field_labels(names: list[str]) -> list[str]:
     return labels
 
 
-def _send(
+def _hand_over(
     *,
     event: Event,
     to: str,
@@ -64,6 +64,7 @@ def _send(
     context: dict,
     attachments: list[tuple[str, bytes, str]] = (),
 ):
+    """Render one mail and give it to the default mailer: the outbox, in production."""
     context = {**context, "site_url": settings.SITE_URL}
     message = EventMail(
         event_id=event.pk,
@@ -108,7 +109,7 @@ def send(registration: Registration, kind: str, *, added_by: str = "") -> None:
     if not person.has_usable_password() and person.last_login is None:
         # Added by an organiser and never signed in: the mail lets them choose a password.
         context["invitation_url"] = invitation_url(person)
-    _send(
+    _hand_over(
         event=event,
         to=person.email,
         subject=SUBJECTS[kind].format(event=event.title),
@@ -128,7 +129,7 @@ def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bo
     subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.display_title}"
     changed_labels = _field_labels(changed)
     for registration in registrations:
-        _send(
+        _hand_over(
             event=event,
             to=registration.user.email,
             subject=subject,
