@@ -25,6 +25,11 @@ class OutgoingMail(models.Model):
     subject = models.TextField(blank=True)
     # The message as it goes on the wire; emptied once sent (the row and its key stay).
     message = models.BinaryField()
+    # A mail stored before it is written (its change holds a lock that rendering would lengthen):
+    # the function that writes it and what it is told. The worker writes it on the first try and
+    # keeps the bytes, so every further try sends the same message.
+    composer = models.CharField(max_length=200, blank=True)
+    facts = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

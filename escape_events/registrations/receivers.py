@@ -24,7 +24,7 @@ from .services.privacy import forget_person
 @receiver(event_changed, dispatch_uid="registrations_notify_event_changed")
 def notify_registrants(sender, *, event, changed=(), cancelled=False, **kwargs):
     """The signal comes inside the change's transaction: the mails are stored with it."""
-    send_event_changed_mails(event_id=event.pk, changed=list(changed), cancelled=bool(cancelled))
+    send_event_changed_mails(event=event, changed=list(changed), cancelled=bool(cancelled))
 
 
 @receiver(event_changed, dispatch_uid="registrations_promote_after_event_changed")

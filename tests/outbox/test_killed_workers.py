@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from escape_events.outbox import services as outbox_services
 from escape_events.outbox.models import OutgoingMail
 from escape_events.registrations import services
 from escape_events.registrations.models import Registration, RegistrationSettings
@@ -91,6 +92,7 @@ def test_a_confirmation_stored_with_its_registration_arrives_once_despite_a_kill
     services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
     stored = OutgoingMail.objects.get()  # committed with the registration: no other queue
     assert stored.event == event and stored.recipients == [person.email]
+    assert bytes(stored.message) == b""  # what it must say; the worker writes it
 
     worker = start_process(
         "deliver_mail", "--interval", "0.2", smtp_port=stalled.port,
@@ -105,7 +107,9 @@ def test_a_confirmation_stored_with_its_registration_arrives_once_despite_a_kill
     time.sleep(1.5)
     (received,) = working.handler.messages
     message = message_from_bytes(received)
-    assert message["To"] == "ada@example.org"
+    stored.refresh_from_db()
+    assert message["To"] == "ada@example.org" and stored.attempts == 2
+    assert message["Message-ID"] == outbox_services._message_id(stored.key)
     attachments = sorted(part.get_filename() for part in message.walk() if part.get_filename())
     assert attachments == ["check-in-qr-code.png", f"{event.slug}.ics"]
 

@@ -1,12 +1,12 @@
-"""Attendee mails travel one durable path: built in the transaction of the change they report and
-stored in the outbox there, so a mail exists if and only if its change committed."""
-
-from email import message_from_bytes
+"""Attendee mails travel one durable path: stored in the outbox in the transaction of the change
+they report (a mail exists if and only if its change committed), written and sent by the worker."""
 
 import pytest
+from django.core import mail
 from django.db import transaction
 
 from escape_events.outbox.models import OutgoingMail
+from escape_events.outbox.services import deliver_due
 from escape_events.registrations import services
 from escape_events.registrations.models import Registration
 
@@ -20,9 +20,10 @@ def outbox(settings):
     }
 
 
-def stored_mails(person) -> list:
-    rows = OutgoingMail.objects.filter(recipients=[person.email]).order_by("pk")
-    return [message_from_bytes(bytes(row.message)) for row in rows]
+def delivered_to(person) -> list:
+    """What the mail worker writes and sends to this person, in order."""
+    deliver_due()
+    return [sent.message() for sent in mail.outbox if sent.to == [person.email]]
 
 
 def text_of(message) -> str:
@@ -49,7 +50,7 @@ def test_the_confirmation_is_stored_with_the_registration_and_only_with_it(
     assert not Registration.objects.exists() and not OutgoingMail.objects.exists()
 
     services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
-    (message,) = stored_mails(person)
+    (message,) = delivered_to(person)
     assert message["Subject"] == f"Your registration for {event.title}"
     assert attachments_of(message) == ["check-in-qr-code.png", f"{event.slug}.ics"]
     assert f"You are registered for {event.title}." in text_of(message)
@@ -61,7 +62,7 @@ def test_a_double_submit_stores_one_confirmation(outbox, make_registrable, make_
     _, created = services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
     _, again = services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
     assert (created, again) == (True, False)
-    assert len(stored_mails(person)) == 1
+    assert len(delivered_to(person)) == 1
 
 
 def test_each_mail_tells_the_state_the_registration_had_when_it_was_sent(
@@ -74,7 +75,7 @@ def test_each_mail_tells_the_state_the_registration_had_when_it_was_sent(
     services.register(event=event, user=second, mode=Registration.Mode.ONSITE)
     services.cancel_registration(registration=taken, by=first)
 
-    waiting, promoted = stored_mails(second)
+    waiting, promoted = delivered_to(second)
     assert "you are on the waiting list" in text_of(waiting)
     assert attachments_of(waiting) == []
     assert promoted["Subject"] == f"A place opened up for you at {event.title}"
