@@ -27,7 +27,7 @@ class OutgoingMail(models.Model):
     message = models.BinaryField()
     # A mail stored before it is written (its change holds a lock that rendering would lengthen):
     # the function that writes it and what it is told. The worker writes it on the first try and
-    # keeps the bytes, so every further try sends the same message.
+    # keeps the bytes, so every further try sends the same message; the facts go once it is sent.
     composer = models.CharField(max_length=200, blank=True)
     facts = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

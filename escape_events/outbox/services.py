@@ -199,6 +199,7 @@ def send_claimed(mail: OutgoingMail, connection) -> Outcome:
             lease_expires_at=None,
             last_error="",
             message=b"",
+            facts={},
         )
     elif outcome.retry and mail.attempts < settings.OUTBOX_MAX_ATTEMPTS:
         current.update(

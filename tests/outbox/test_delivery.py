@@ -94,6 +94,8 @@ def test_a_mail_stored_as_facts_is_written_by_the_worker_once(outbox_locmem):
     wire = delivered.message()
     assert wire["Subject"] == "Seat 10" and wire["Message-ID"] == services._message_id(stored.key)
     assert "seat 10 is yours" in wire.get_content()
+    stored.refresh_from_db()
+    assert (bytes(stored.message), stored.facts) == (b"", {})  # nothing kept once delivered
 
 
 def test_a_mail_whose_writing_fails_is_retried_and_then_given_up_visibly(outbox_locmem, settings):
