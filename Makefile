@@ -65,7 +65,7 @@ admin: $(RUN_STAMP)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py create_admin
 
-# The production stack: HAProxy, two gunicorn app servers, task and mail workers (README: Production).
+# The production stack: HAProxy, two gunicorn app servers, the mail worker (docs: Operators).
 prod: $(RUN_STAMP)
 	@bash scripts/prod
 

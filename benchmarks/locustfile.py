@@ -26,6 +26,7 @@ def session_cookie(key: str) -> Cookie:
 
 
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+PRIVACY_NOTICE = re.compile(rb'name="privacy_notice_version" value="(\d+)"')
 
 
 @events.init_command_line_parser.add_listener
@@ -47,11 +48,13 @@ class Person(FastHttpUser):
         return {"X-Forwarded-For": self.address, **extra}
 
     def csrf_from(self, path: str, name: str) -> str:
+        self.page = b""
         with self.client.get(path, headers=self.headers(), name=name, catch_response=True) as r:
             if r.status_code != 200:
                 r.failure(f"answered {r.status_code}")
                 return ""
-            token = CSRF.search(r.content or b"")
+            self.page = r.content or b""
+            token = CSRF.search(self.page)
             if not token:
                 r.failure("no CSRF token")
                 return ""
@@ -118,9 +121,15 @@ class Registrant(Person):
             self.client.get("/registrations/", headers=self.headers(), name="my registrations")
             return
         token = self.csrf_from(f"/events/{RUSH_SLUG}/", "rush event page")
+        notice = PRIVACY_NOTICE.search(self.page)  # the form asks to accept the one in force
         with self.client.post(
             f"/events/{RUSH_SLUG}/register/",
-            data={"attend": "onsite", "csrfmiddlewaretoken": token},
+            data={
+                "attend": "onsite",
+                "csrfmiddlewaretoken": token,
+                "accept_privacy_notice": "on",
+                "privacy_notice_version": notice.group(1).decode() if notice else "",
+            },
             headers=self.headers(Referer=f"{self.host}/events/{RUSH_SLUG}/"),
             name="register (POST)", allow_redirects=False, catch_response=True,
         ) as response:  # fmt: skip

@@ -169,12 +169,11 @@ class Product(Server):
         self.keys = [signed_in_session(store, user) for user in users]
 
     def reset(self) -> None:
-        from django_tasks_db.models import DBTaskResult
-
+        from escape_events.outbox.models import OutgoingMail
         from escape_events.registrations.models import Registration
 
         Registration.objects.filter(event__slug__startswith="race-").delete()
-        DBTaskResult.objects.all().delete()  # the queued confirmation mails of the last race
+        OutgoingMail.objects.all().delete()  # the stored confirmation mails of the last race
 
     def count(self, slug: str) -> dict[str, int]:
         from django.db import connections
@@ -306,7 +305,7 @@ def main() -> None:
     connection_env = {"DB_CONN_MAX_AGE": str(args.conn_max_age)}
     product_env = {
         "DATABASE_URL": product_url,
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "MAIL_OUTBOX": "1",  # each registration stores its confirmation, as in production
         "DJANGO_DEBUG": "0",
         "LOG_LEVEL": "WARNING",
         "REDIS_URL": args.redis,

@@ -2,7 +2,7 @@
 
 Everything is its own, so it runs anywhere and may be broken on purpose: a PostgreSQL cluster made
 with initdb in a temporary folder, a Redis server, gunicorn app servers, HAProxy (configured by
-`manage.py haproxy_config`), the task worker, the mail worker, and an SMTP server (aiosmtpd, in
+`manage.py haproxy_config`), the mail worker, and an SMTP server (aiosmtpd, in
 this process) that records every mail it takes. Ports: --base-port (HAProxy), +1.. (app servers),
 +50 (PostgreSQL), +51 (Redis), +52 (SMTP), +90 (HAProxy statistics). All stopped at the end.
 """
@@ -141,7 +141,6 @@ class Stack:
             # front of HAProxy would: two trusted proxies, so rate limits count per user.
             TRUSTED_PROXY_COUNT="2",
             LOG_LEVEL="WARNING",
-            TASKS_LEASE_SECONDS="20",
             OUTBOX_LEASE_SECONDS="20",
             OUTBOX_RETRY_BASE_SECONDS="2",
         )
@@ -194,7 +193,6 @@ class Stack:
             )
         )  # fmt: skip
         self._start("haproxy", ["haproxy", "-db", "-f", str(config)])
-        self.start_worker()
         self.start_mailer()
         self.wait_until(lambda: self.servers_up() == self.app_servers, "app servers up", 60)
 
@@ -204,9 +202,6 @@ class Stack:
             f"127.0.0.1:{self.base + number}", "--workers", str(self.web_workers),
             "--timeout", "30", "--no-control-socket",
         ])  # fmt: skip
-
-    def start_worker(self):
-        self._start("worker", [PYTHON, "manage.py", "run_worker", "--interval", "0.5"])
 
     def start_mailer(self):
         self._start("mailer", [PYTHON, "manage.py", "deliver_mail", "--interval", "0.5"])

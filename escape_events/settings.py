@@ -91,7 +91,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
-    "django_tasks_db",
     "escape_events.core",
     "escape_events.accounts",
     "escape_events.events",
@@ -266,27 +265,10 @@ else:
         }
     }
 
-# Background work: a real database-backed queue in production, run inline in development.
-# `manage.py run_worker` runs a task again when its worker vanished (RUNNING for longer than
-# TASKS_LEASE_SECONDS) or it failed, up to TASKS_MAX_ATTEMPTS with backoff: tasks must be
-# idempotent (mails sent from a task are keyed by the task's id, so a rerun sends none twice).
-TASKS_LEASE_SECONDS = int(os.environ.get("TASKS_LEASE_SECONDS", "600"))
-TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "5"))
-TASKS_RETRY_BASE_SECONDS = float(os.environ.get("TASKS_RETRY_BASE_SECONDS", "10"))
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "TASKS_BACKEND",
-            "django_tasks_db.DatabaseBackend"
-            if PRODUCTION
-            else "django.tasks.backends.immediate.ImmediateBackend",
-        )
-    }
-}
-
 # Mail: SMTP from the environment in production (or whenever EMAIL_HOST is set), else the console.
-# In production every mail goes into the outbox first (stored with the change it reports) and
-# `manage.py deliver_mail` hands it to the "delivery" mailer, retrying with backoff.
+# In production every mail goes into the outbox first (stored in the transaction of the change it
+# reports) and `manage.py deliver_mail` hands it to the "delivery" mailer, retrying with backoff:
+# the one durable queue, lease and retry policy of the site.
 SMTP_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 if PRODUCTION or os.environ.get("EMAIL_HOST"):
     DELIVERY_MAILER = {
@@ -421,11 +403,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # Each task's RUNNING/SUCCESSFUL line helps an operator reading a worker's log; in
-        # development tasks run inline and the lines only bury the address `make run` prints.
-        "django.tasks": {
-            "level": os.environ.get("TASKS_LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")
-        },
         # WeasyPrint (PDF printouts) reports each layout step at INFO: keep the log for problems.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

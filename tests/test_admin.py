@@ -14,11 +14,11 @@ from escape_events.events.models import Attachment, Event, Series
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import materialise_occurrence
 
-# Rows only the site itself writes (through its services, the outbox, the task worker, the logs):
+# Rows only the site itself writes (through its services, the outbox, the logs):
 # their admin forbids adding one by hand.
 NOT_ADDED_BY_HAND = {
-    "api.ApiToken", "api.ApiWriteLog", "django_tasks_database.DBTaskResult",
-    "organisers.ExportLog", "organisers.ParticipantMessage", "outbox.OutgoingMail",
+    "api.ApiToken", "api.ApiWriteLog", "organisers.ExportLog",
+    "organisers.ParticipantMessage", "outbox.OutgoingMail",
     "registrations.Registration",
 }  # fmt: skip
 

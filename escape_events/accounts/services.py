@@ -21,12 +21,9 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-
-from escape_events.core.tasks import enqueue_with_transaction
 
 from .models import ExternalGroup, PrivacyNotice, User
 from .signals import account_deleting
@@ -273,13 +270,12 @@ def delete_account(*, user, by, now=None) -> DeletedAccount:
         for _receiver, lines in account_deleting.send(sender=User, user=user, by=by, now=now):
             done.extend(lines or [])
         user.delete()
-        # Stored with the deletion (database queue), so no crash after the commit loses it.
-        enqueue_with_transaction(send_account_deleted_mail, email=email, done=done, by_self=by_self)
+        # Stored with the deletion (the outbox), so no crash after the commit loses it.
+        _send_account_deleted_mail(email=email, done=done, by_self=by_self)
     return DeletedAccount(email=email, done=done)
 
 
-@task
-def send_account_deleted_mail(*, email: str, done: list[str], by_self: bool) -> None:
+def _send_account_deleted_mail(*, email: str, done: list[str], by_self: bool) -> None:
     context = {"done": done, "by_self": by_self, "site_url": settings.SITE_URL}
     EmailMessage(
         subject="Your account is deleted",

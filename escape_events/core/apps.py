@@ -15,12 +15,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_install_version_triggers, sender=self)
-        from django.tasks.signals import task_finished
-
         from . import checks  # noqa: F401  (registers the deploy checks)
-        from .tasks import retry_failed_task
-
-        task_finished.connect(retry_failed_task, dispatch_uid="core_retry_failed_task")
 
 
 class EscapeAdminConfig(admin_apps.AdminConfig):

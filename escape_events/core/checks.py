@@ -6,7 +6,6 @@ import os
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-DATABASE_TASKS = "django_tasks_db.DatabaseBackend"
 OUTBOX_BACKEND = "escape_events.outbox.backend.OutboxBackend"
 
 
@@ -32,15 +31,6 @@ def production_settings(app_configs, **kwargs):
                 2,
                 "EMAIL_HOST is not set: mails go to an SMTP server on localhost:587.",
                 "Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD).",
-            )
-        )
-    if settings.TASKS["default"]["BACKEND"] != DATABASE_TASKS:
-        warnings.append(
-            _warning(
-                3,
-                "Background tasks do not use the database queue: mails are built inside the "
-                "request (or never, with the dummy backend).",
-                f"Leave TASKS_BACKEND unset ({DATABASE_TASKS}) and run `manage.py run_worker`.",
             )
         )
     if settings.MAILERS["default"]["BACKEND"] != OUTBOX_BACKEND:

@@ -1,4 +1,4 @@
-"""The loop of the background workers (`run_worker`, `deliver_mail`): poll, and outlive a
+"""The loop of the background worker (`deliver_mail`): poll, and outlive a
 database restart instead of exiting (a supervisor such as honcho would then stop everything)."""
 
 import logging

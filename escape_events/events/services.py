@@ -116,8 +116,8 @@ def unique_slug(model: type[Model], text: str) -> str:
 
 def _announce(event: Event, changed: list[str]) -> None:
     """Tell higher apps (registrations mails registrants) inside the change's transaction: what
-    they queue is stored with the change or not at all, so no process death between the commit
-    and the queueing can lose a notice (receivers queue with `enqueue_with_transaction`)."""
+    they store (mails go into the outbox) commits with the change or not at all, so no process
+    death between the commit and the queueing can lose a notice."""
     cancelled = "status" in changed and event.is_cancelled
     event_changed.send(sender=Event, event=event, changed=changed, cancelled=cancelled)
 

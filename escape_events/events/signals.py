@@ -2,9 +2,9 @@
 
 event_changed: sent by events.services inside the transaction of the change, when an event moved,
 changed place or was cancelled. Arguments: sender=Event, event=<Event>, changed=<list of field
-names>, cancelled=<bool>. registrations listens and tells the registrants; what a receiver queues
-must go with the transaction (core.tasks.enqueue_with_transaction), and a receiver that raises
-rolls the change back.
+names>, cancelled=<bool>. registrations listens and tells the registrants; what a receiver
+stores goes with the transaction (mails into the outbox), and a receiver that raises rolls the
+change back.
 
 event_rescheduled: sent by events.services inside the transaction that changes an event's start,
 end or time zone, before it commits. Arguments: sender=Event, event=<Event, new times saved>,

@@ -8,11 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import transaction
-from django.tasks import task
 from django.utils import timezone
 
 from escape_events.core.headers import header_text, single_line
-from escape_events.core.tasks import enqueue_with_transaction
 from escape_events.events import locking
 from escape_events.events.models import Event, MeetingAttendance, Series, Venue
 from escape_events.events.services import clone_event
@@ -181,7 +179,7 @@ def queue_participant_message(
     filters: dict,
     include_inactive: bool = False,
 ) -> ParticipantMessage:
-    """Store the message and its recipients, then send it in the background after commit.
+    """Store the message, its recipients and one mail per person (in the outbox), together.
 
     It goes to people, not registrations: one mail per person, and nobody who cancelled or was
     declined unless `include_inactive` (or the filter asked for them).
@@ -210,17 +208,14 @@ def queue_participant_message(
     message.full_clean(exclude=["recipients"])
     message.save()
     message.recipients.set(recipient_ids)
-    enqueue_with_transaction(send_participant_message, message_id=message.pk)
+    _send_participant_message(message)
     return message
 
 
-@task
-def send_participant_message(*, message_id: int) -> None:
-    """One mail per person (nobody sees the others' addresses), reply-to the sender. What could
-    not be sent is recorded on the message, so the log shows it instead of "queued" for ever."""
-    message = ParticipantMessage.objects.select_related("event", "sender").get(pk=message_id)
-    if message.status != ParticipantMessage.Status.QUEUED:
-        return
+def _send_participant_message(message: ParticipantMessage) -> None:
+    """One mail per person (nobody sees the others' addresses), reply-to the sender, handed to
+    the mailer in the message's transaction (the outbox stores them with it). What could not be
+    handed over is recorded on the message, so the log shows it instead of "queued" for ever."""
     text = message_text(event=message.event, body=message.body)
     reply_to = [message.sender.email] if message.sender else []
     addresses = dict.fromkeys(

@@ -12,9 +12,9 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["subject", "recipients", "key"]
     date_hierarchy = "created_at"
-    exclude = ["message"]
+    exclude = ["message", "facts"]
     readonly_fields = [
-        "key", "event", "from_email", "recipients", "subject", "status", "attempts",
+        "key", "event", "from_email", "recipients", "subject", "composer", "status", "attempts",
         "next_attempt_at", "lease_expires_at", "last_error", "created_at", "sent_at",
     ]  # fmt: skip
     actions = ["send_again"]

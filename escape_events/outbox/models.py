@@ -15,8 +15,7 @@ class OutgoingMail(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Not delivered"
 
-    # Idempotency: a task that runs again (after its worker died) stores the same keys, and a
-    # key already stored is never stored, so never sent, twice.
+    # The mail's own name, which its Message-ID follows (the same on every attempt).
     key = models.CharField(max_length=200, unique=True)
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="outgoing_mails"
@@ -26,6 +25,11 @@ class OutgoingMail(models.Model):
     subject = models.TextField(blank=True)
     # The message as it goes on the wire; emptied once sent (the row and its key stay).
     message = models.BinaryField()
+    # A mail stored before it is written (its change holds a lock that rendering would lengthen):
+    # the function that writes it and what it is told. The worker writes it on the first try and
+    # keeps the bytes, so every further try sends the same message; the facts go once it is sent.
+    composer = models.CharField(max_length=200, blank=True)
+    facts = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

@@ -1,21 +1,25 @@
-"""Storing mails and delivering them: claim one due mail (SKIP LOCKED, with a lease), hand it to
-the delivery mailer, then mark it sent, or schedule a retry with backoff, or give up visibly."""
+"""Storing mails and delivering them: claim one due mail (SKIP LOCKED, with a lease), write it if
+it was stored as facts, hand it to the delivery mailer, then mark it sent, or schedule a retry
+with backoff, or give up visibly."""
 
 import contextlib
 import email.policy
 import hashlib
 import random
 import smtplib
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import mailers
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from .keys import key_for
+from .backend import OutboxBackend
 from .messages import StoredMessage
 from .models import OutgoingMail
 
@@ -27,17 +31,25 @@ def _message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
+def _new_key() -> str:
+    return f"mail:{uuid.uuid4().hex}"
+
+
+def _wire(message: EmailMessage, key: str) -> bytes:
+    # The Message-ID follows the key: were a mail ever sent twice (the worker died after the SMTP
+    # server took it, before it was marked sent), mail clients show it once.
+    message.extra_headers.setdefault("Message-ID", _message_id(key))
+    return message.message(policy=email.policy.SMTP).as_bytes()
+
+
 def store(messages) -> int:
-    """Put the messages in the outbox; a key already stored is skipped (a task ran again)."""
+    """Put the messages in the outbox, in the caller's transaction: they exist if it commits."""
     rows = []
     for message in messages:
         recipients = list(message.recipients())
         if not recipients:
             continue
-        key = key_for(recipients=recipients, subject=str(message.subject))
-        # The Message-ID follows the key: were a mail ever sent twice (the worker died after the
-        # SMTP server took it, before it was marked sent), mail clients show it once.
-        message.extra_headers.setdefault("Message-ID", _message_id(key))
+        key = _new_key()
         rows.append(
             OutgoingMail(
                 key=key,
@@ -45,11 +57,54 @@ def store(messages) -> int:
                 from_email=message.from_email,
                 recipients=recipients,
                 subject=str(message.subject),
-                message=message.message(policy=email.policy.SMTP).as_bytes(),
+                message=_wire(message, key),
             )
         )
-    OutgoingMail.objects.bulk_create(rows, ignore_conflicts=True)
+    OutgoingMail.objects.bulk_create(rows)
     return len(rows)
+
+
+def send_written_later(
+    *,
+    composer: Callable[..., EmailMessage | None],
+    facts: dict,
+    to: str,
+    subject: str,
+    event_id: int | None = None,
+) -> None:
+    """Send the mail `composer(**facts)` writes. With the outbox, only the facts are stored now,
+    in the caller's transaction, and the worker writes the mail: a change that holds a lock (a
+    registration, its event's) commits without waiting for templates, calendars and images.
+    Any other mailer (development, tests) gets the mail written and sent at once."""
+    if not isinstance(mailers.default, OutboxBackend):
+        if message := composer(**facts):
+            message.send()
+        return
+    OutgoingMail.objects.create(
+        key=_new_key(),
+        event_id=event_id,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipients=[to],
+        subject=subject,
+        message=b"",
+        composer=f"{composer.__module__}.{composer.__qualname__}",
+        facts=facts,
+    )
+
+
+class NobodyToWriteTo(Exception):
+    """The composer found no one to send the mail to any more (the account was deleted)."""
+
+
+def _write(mail: OutgoingMail) -> None:
+    """Write a mail stored as facts, once: the bytes are kept, so a retry sends the same mail."""
+    message = import_string(mail.composer)(**mail.facts)
+    if message is None:
+        raise NobodyToWriteTo
+    mail.message = _wire(message, mail.key)
+    OutgoingMail.objects.filter(
+        pk=mail.pk, status=OutgoingMail.Status.SENDING, attempts=mail.attempts
+    ).update(message=mail.message)
 
 
 def claim_due_mail() -> OutgoingMail | None:
@@ -119,8 +174,16 @@ def _give_up(mail: OutgoingMail, error: str) -> None:
 def send_claimed(mail: OutgoingMail, connection) -> Outcome:
     """Hand one claimed mail to the open delivery connection and record what happened."""
     try:
+        if not mail.message:
+            _write(mail)
         connection.open()  # reuses the session the previous mail opened
         sent = connection.send_messages([StoredMessage(mail)])
+    except NobodyToWriteTo:
+        # The person left meanwhile: their address goes with them, and nothing is undelivered.
+        OutgoingMail.objects.filter(
+            pk=mail.pk, status=OutgoingMail.Status.SENDING, attempts=mail.attempts
+        ).delete()
+        return Outcome(sent=False, retry=False, error="Nobody to write to any more.")
     except Exception as error:  # every failure is recorded on the mail
         outcome = _classify(error)
     else:
@@ -136,6 +199,7 @@ def send_claimed(mail: OutgoingMail, connection) -> Outcome:
             lease_expires_at=None,
             last_error="",
             message=b"",
+            facts={},
         )
     elif outcome.retry and mail.attempts < settings.OUTBOX_MAX_ATTEMPTS:
         current.update(
@@ -182,8 +246,8 @@ def retry(*, mail: OutgoingMail) -> None:
 
 
 def prune_delivered(*, older_than: timedelta) -> int:
-    """Forget sent mails after a while: the rows hold addresses (personal data), and their keys
-    only matter while a task might run again (hours). Failed mails stay until dealt with."""
+    """Forget sent mails after a while: the rows hold addresses (personal data). Failed mails
+    stay until dealt with."""
     cutoff = timezone.now() - older_than
     deleted, _ = OutgoingMail.objects.filter(
         status=OutgoingMail.Status.SENT, sent_at__lt=cutoff

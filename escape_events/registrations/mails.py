@@ -1,22 +1,22 @@
-"""Mails to attendees, sent in the background so that a slow mail server never slows registering.
+"""Mails to attendees, stored in the transaction of the change they report.
 
-Services call `after_commit`; the task runs only once the registration is stored, in a worker in
-production (django_tasks_db, queued in the registration's own transaction) and inline in
-development and tests. In production the mail then waits in the outbox until SMTP takes it.
+In production the outbox stores what each mail must say in that same transaction, so the mail
+exists if and only if the change committed; `manage.py deliver_mail` writes it and hands it to
+SMTP (neither templates nor a slow mail server slow registering). In development and tests the
+mail is written and sent at once.
 """
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import resolve_url
-from django.tasks import task
 from django.template.loader import render_to_string
 
 from escape_events.accounts.services import invitation_url
 from escape_events.calendars.ics import Attendance, build_calendar
 from escape_events.core.headers import header_text
-from escape_events.core.tasks import enqueue_with_transaction
 from escape_events.events.models import Event
 from escape_events.outbox.messages import EventMail
+from escape_events.outbox.services import send_written_later
 
 from .checkin import ticket_qr_png
 from .models import Registration
@@ -30,23 +30,6 @@ SUBJECTS = {
 }
 # Mails that carry the event as an .ics file: the person now has a place.
 WITH_CALENDAR = {"registered", "promoted", "approved"}
-
-
-def after_commit(registration: Registration, kind: str, *, added_by: str = "") -> None:
-    """Queue the mail once the surrounding transaction commits (never for a rolled-back row).
-
-    The mail tells the state the registration had when it happened: a worker may send it after
-    later changes (a waiting person promoted, a registration cancelled at once)."""
-    registration_id = registration.pk
-    state = {
-        "status": registration.status,
-        "mode": registration.mode,
-        "waiting_for_mode": registration.waiting_for_mode,
-        "added_by": added_by,  # the organiser who registered the person, if one did
-    }
-    enqueue_with_transaction(
-        send_registration_mail, registration_id=registration_id, kind=kind, state=state
-    )
 
 
 def _calendar_for(registration: Registration) -> bytes:
@@ -81,7 +64,7 @@ def _field_labels(names: list[str]) -> list[str]:
     return labels
 
 
-def _send(
+def _mail(
     *,
     event: Event,
     to: str,
@@ -89,7 +72,7 @@ def _send(
     template: str,
     context: dict,
     attachments: list[tuple[str, bytes, str]] = (),
-):
+) -> EventMail:
     context = {
         **context,
         "site_url": settings.SITE_URL,
@@ -97,8 +80,7 @@ def _send(
     }
     message = EventMail(
         event_id=event.pk,
-        # One line: a title stored with a line break would otherwise make the header invalid.
-        subject=header_text(subject),
+        subject=subject,
         body=render_to_string(f"mail/registrations/{template}.txt", context),
         to=[to],
     )
@@ -107,19 +89,45 @@ def _send(
     )
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
-    message.send()
+    return message
 
 
-@task
-def send_registration_mail(*, registration_id: int, kind: str, state: dict | None = None) -> None:
+def _subject(kind: str, event: Event) -> str:
+    # One line: a title stored with a line break would otherwise make the header invalid.
+    return header_text(SUBJECTS[kind].format(event=event.title))
+
+
+def send(registration: Registration, kind: str, *, added_by: str = "") -> None:
+    """Send the mail of this change, stored in the caller's transaction (see
+    `send_written_later`: the registration's event stays locked no longer for it). The mail
+    tells the state the registration has now, even if it is written after later changes."""
+    if registration.user_id is None:
+        return  # a row kept for the counts after its person left: nobody to write to
+    state = {
+        "status": registration.status,
+        "mode": registration.mode,
+        "waiting_for_mode": registration.waiting_for_mode,
+        "added_by": added_by,  # the organiser who registered the person, if one did
+    }
+    send_written_later(
+        composer=registration_mail,
+        facts={"registration_id": registration.pk, "kind": kind, "state": state},
+        to=registration.user.email,
+        subject=_subject(kind, registration.event),
+        event_id=registration.event_id,
+    )
+
+
+def registration_mail(*, registration_id: int, kind: str, state: dict) -> EventMail | None:
+    """The mail about one registration, as it was when `send` was called (`state`)."""
     registration = (
         Registration.objects.select_related("event", "event__venue", "user")
         .filter(pk=registration_id)
         .first()
     )
     if registration is None or registration.user is None:
-        return  # the person deleted their account meanwhile: nobody to write to
-    for name, value in (state or {}).items():
+        return None  # the person deleted their account (or the event went): nobody to write to
+    for name, value in state.items():
         setattr(registration, name, value)
     event = registration.event
     attachments = []
@@ -132,39 +140,55 @@ def send_registration_mail(*, registration_id: int, kind: str, state: dict | Non
     if not person.has_usable_password() and person.last_login is None:
         # Added by an organiser and never signed in: the mail lets them choose a password.
         context["invitation_url"] = invitation_url(person)
-    _send(
+    return _mail(
         event=event,
         to=person.email,
-        subject=SUBJECTS[kind].format(event=event.title),
+        subject=_subject(kind, event),
         template=kind,
         context=context,
         attachments=attachments,
     )
 
 
-@task
-def send_event_changed_mails(*, event_id: int, changed: list[str], cancelled: bool) -> None:
-    """Tell everyone still registered that the event moved, changed or was cancelled."""
-    event = Event.objects.select_related("venue").filter(pk=event_id).first()
-    if event is None:
-        return
+def send_event_changed_mails(*, event: Event, changed: list[str], cancelled: bool) -> None:
+    """Tell everyone still registered that the event moved, changed or was cancelled; called in
+    the change's transaction, so the mails are stored with the change (written by the worker)."""
     registrations = Registration.objects.filter(
         event=event, status__in=Registration.ACTIVE_STATUSES, user__isnull=False
-    ).select_related("user", "event__venue")
-    subject = f"{'Cancelled' if cancelled else 'Changed'}: {event.display_title}"
-    changed_labels = _field_labels(changed)
+    ).select_related("user")
+    subject = header_text(f"{'Cancelled' if cancelled else 'Changed'}: {event.display_title}")
     for registration in registrations:
-        _send(
-            event=event,
+        send_written_later(
+            composer=event_changed_mail,
+            facts={"registration_id": registration.pk, "changed": changed, "cancelled": cancelled},
             to=registration.user.email,
             subject=subject,
-            template="event_changed",
-            context={
-                "registration": registration,
-                "event": event,
-                "user": registration.user,
-                "changed": changed_labels,
-                "cancelled": cancelled,
-            },
-            attachments=[(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")],
+            event_id=event.pk,
         )
+
+
+def event_changed_mail(
+    *, registration_id: int, changed: list[str], cancelled: bool
+) -> EventMail | None:
+    registration = (
+        Registration.objects.select_related("user", "event__venue")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.user is None:
+        return None  # the person deleted their account (or the event went): nobody to write to
+    event = registration.event
+    return _mail(
+        event=event,
+        to=registration.user.email,
+        subject=header_text(f"{'Cancelled' if cancelled else 'Changed'}: {event.display_title}"),
+        template="event_changed",
+        context={
+            "registration": registration,
+            "event": event,
+            "user": registration.user,
+            "changed": _field_labels(changed),
+            "cancelled": cancelled,
+        },
+        attachments=[(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")],
+    )

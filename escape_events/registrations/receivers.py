@@ -12,7 +12,6 @@ from escape_events.accounts.signals import (
     account_deletion_preview,
     personal_data_requested,
 )
-from escape_events.core.tasks import enqueue_with_transaction
 from escape_events.events.signals import event_changed
 
 from .mails import send_event_changed_mails
@@ -24,13 +23,8 @@ from .services.privacy import forget_person
 
 @receiver(event_changed, dispatch_uid="registrations_notify_event_changed")
 def notify_registrants(sender, *, event, changed=(), cancelled=False, **kwargs):
-    """The signal comes inside the change's transaction: the mails are queued with it."""
-    enqueue_with_transaction(
-        send_event_changed_mails,
-        event_id=event.pk,
-        changed=list(changed),
-        cancelled=bool(cancelled),
-    )
+    """The signal comes inside the change's transaction: the mails are stored with it."""
+    send_event_changed_mails(event=event, changed=list(changed), cancelled=bool(cancelled))
 
 
 @receiver(event_changed, dispatch_uid="registrations_promote_after_event_changed")

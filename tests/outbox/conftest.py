@@ -109,7 +109,6 @@ def start_process(tmp_path):
         environment.update(
             DATABASE_URL=database_url(),
             MAIL_OUTBOX="1",
-            TASKS_BACKEND="django_tasks_db.DatabaseBackend",
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(smtp_port),
             EMAIL_USE_TLS="0",

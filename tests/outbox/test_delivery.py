@@ -3,7 +3,6 @@ retried with backoff when the mail server stalls or is down, and given up visibl
 
 from datetime import timedelta
 from email import message_from_bytes
-from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -11,7 +10,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from escape_events.outbox import keys, services
+from escape_events.outbox import services
 from escape_events.outbox.messages import EventMail
 from escape_events.outbox.models import OutgoingMail
 
@@ -54,18 +53,73 @@ def test_a_stored_mail_is_delivered_once(outbox_locmem):
     assert bytes(stored.message) == b""  # the body is not kept once delivered
 
 
-def test_a_task_that_runs_again_stores_each_of_its_mails_once(outbox_locmem):
-    """A worker died after the task stored its mails: the rerun (same task id) adds nothing."""
-    run = SimpleNamespace(id="7f3c-task")
+def test_each_mail_is_its_own_row_with_a_message_id_of_its_own(outbox_locmem):
+    """The same text sent twice (two changes) stays two mails; each keeps its Message-ID."""
+    send(to="grace@example.org")
+    send(to="grace@example.org")
+    rows = list(OutgoingMail.objects.all())
+    stored_ids = [message_from_bytes(bytes(row.message))["Message-ID"] for row in rows]
+    assert len(rows) == 2 and len(set(stored_ids)) == 2
+    assert stored_ids == [services._message_id(row.key) for row in rows]
+
+
+WRITTEN = []
+
+
+def confirmation(*, name: str, seat: int) -> EmailMessage | None:
+    """A composer as registrations has them: writes the mail from the stored facts."""
+    WRITTEN.append(name)
+    if name == "gone":
+        return None
+    if name == "broken":
+        raise LookupError("the template is missing")
+    return EmailMessage(subject=f"Seat {seat}", body=f"{name}, seat {seat} is yours.", to=[name])
+
+
+def send_later(name: str):
+    WRITTEN.clear()
+    services.send_written_later(
+        composer=confirmation, facts={"name": name, "seat": 10}, to=name, subject="Seat 10"
+    )
+
+
+def test_a_mail_stored_as_facts_is_written_by_the_worker_once(outbox_locmem):
+    send_later("ada@example.org")
+    stored = OutgoingMail.objects.get()
+    assert bytes(stored.message) == b"" and WRITTEN == []  # nothing rendered in the transaction
+
+    assert services.deliver_due() == 1
+    (delivered,) = mail.outbox
+    assert delivered.to == ["ada@example.org"] and WRITTEN == ["ada@example.org"]
+    wire = delivered.message()
+    assert wire["Subject"] == "Seat 10" and wire["Message-ID"] == services._message_id(stored.key)
+    assert "seat 10 is yours" in wire.get_content()
+    stored.refresh_from_db()
+    assert (bytes(stored.message), stored.facts) == (b"", {})  # nothing kept once delivered
+
+
+def test_a_mail_whose_writing_fails_is_retried_and_then_given_up_visibly(outbox_locmem, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    send_later("broken")
     for _ in range(2):
-        keys.task_started(sender=None, task_result=run)
-        send(to="ada@example.org")
-        send(to="grace@example.org")
-        send(to="grace@example.org")  # really sent twice in one run: stays two mails
-        keys.task_finished(sender=None, task_result=run)
-    assert OutgoingMail.objects.count() == 3
-    send(to="ada@example.org")  # outside a task every mail is new
-    assert OutgoingMail.objects.count() == 4
+        OutgoingMail.objects.update(next_attempt_at=timezone.now())
+        assert services.deliver_due() == 1
+    stored = OutgoingMail.objects.get()
+    assert stored.status == OutgoingMail.Status.FAILED
+    assert "template is missing" in stored.last_error
+    assert WRITTEN == ["broken", "broken"] and mail.outbox == []
+
+
+def test_a_mail_to_someone_who_left_is_dropped_with_their_address(outbox_locmem):
+    send_later("gone")
+    assert services.deliver_due() == 1
+    assert not OutgoingMail.objects.exists() and mail.outbox == []
+
+
+def test_without_the_outbox_the_mail_is_written_and_sent_at_once():
+    send_later("ada@example.org")
+    (sent,) = mail.outbox
+    assert sent.subject == "Seat 10" and not OutgoingMail.objects.exists()
 
 
 def test_organisers_mails_carry_their_event(outbox_locmem, make_event):

@@ -1,6 +1,6 @@
-"""Workers killed with SIGKILL in the middle of their work, as real processes on PostgreSQL: the
-mail still arrives, once, after a restart. (Before the outbox and the task lease, the first case
-left the task RUNNING for ever and the registrant never heard of their seat.)"""
+"""Processes killed with SIGKILL in the middle of their work, as real processes on PostgreSQL: a
+mail worker killed mid-send leaves the mail to the next worker, which sends it once; a process
+killed before its registration committed leaves neither the registration nor its mail."""
 
 import os
 import signal
@@ -8,18 +8,15 @@ import time
 from datetime import timedelta
 from email import message_from_bytes
 
-import psycopg
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
+from escape_events.outbox import services as outbox_services
 from escape_events.outbox.models import OutgoingMail
 from escape_events.registrations import services
 from escape_events.registrations.models import Registration, RegistrationSettings
-
-from .conftest import database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -73,12 +70,7 @@ def test_mail_worker_killed_while_the_server_stalls_delivers_once_after_restart(
     assert stored.attempts == 2 and stored.last_error == ""
 
 
-def test_task_worker_killed_mid_task_sends_the_confirmation_once_after_restart(
-    settings, smtp_server, outbox_to, start_process, make_event, django_user_model
-):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    working = smtp_server()
-    outbox_to(working.port)
+def registrable_event_and_person(make_event, django_user_model):
     start = timezone.now() + timedelta(days=30)
     event = make_event(start=start, end=start + timedelta(hours=2))
     RegistrationSettings.objects.create(
@@ -88,34 +80,63 @@ def test_task_worker_killed_mid_task_sends_the_confirmation_once_after_restart(
         username="ada", email="ada@example.org", password="a-long-test-password"
     )
     EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
+    return event, person
+
+
+def test_a_confirmation_stored_with_its_registration_arrives_once_despite_a_killed_worker(
+    smtp_server, outbox_to, start_process, make_event, django_user_model
+):
+    stalled = smtp_server(stall=True)
+    outbox_to(stalled.port)
+    event, person = registrable_event_and_person(make_event, django_user_model)
     services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
-    task = DBTaskResult.objects.get()  # queued in the registration's own transaction
-    assert task.status == "READY"
+    stored = OutgoingMail.objects.get()  # committed with the registration: no other queue
+    assert stored.event == event and stored.recipients == [person.email]
+    assert bytes(stored.message) == b""  # what it must say; the worker writes it
 
-    # Hold the outbox table so the task blocks while storing its mail, then kill its worker.
-    with psycopg.connect(database_url().replace("postgres://", "postgresql://", 1)) as lock:
-        lock.execute("LOCK TABLE outbox_outgoingmail IN ACCESS EXCLUSIVE MODE")
-        worker = start_process(
-            "run_worker", "--interval", "0.2", smtp_port=working.port, TASKS_LEASE_SECONDS="2"
-        )
-        wait_for(
-            lambda: DBTaskResult.objects.filter(status="RUNNING").exists(),
-            what="the worker to start the task",
-        )
-        time.sleep(0.5)
-        kill(worker)
-        lock.rollback()
-    task.refresh_from_db()
-    assert task.status == "RUNNING"  # what django_tasks_db alone would keep for ever
+    worker = start_process(
+        "deliver_mail", "--interval", "0.2", smtp_port=stalled.port,
+        EMAIL_TIMEOUT="120", OUTBOX_LEASE_SECONDS="3",
+    )  # fmt: skip
+    wait_for(lambda: stalled.handler.stalled == 1, what="the worker to be stuck in DATA")
+    kill(worker)
 
-    start_process(
-        "run_worker", "--interval", "0.2", smtp_port=working.port, TASKS_LEASE_SECONDS="2"
-    )
+    working = smtp_server()
     start_process("deliver_mail", "--interval", "0.2", smtp_port=working.port)
     wait_for(lambda: len(working.handler.messages) == 1, what="the confirmation to arrive")
     time.sleep(1.5)
-    assert len(working.handler.messages) == 1
-    assert message_from_bytes(working.handler.messages[0])["To"] == "ada@example.org"
-    task.refresh_from_db()
-    assert task.status == "SUCCESSFUL" and len(task.worker_ids) == 2
-    assert OutgoingMail.objects.get().event == event
+    (received,) = working.handler.messages
+    message = message_from_bytes(received)
+    stored.refresh_from_db()
+    assert message["To"] == "ada@example.org" and stored.attempts == 2
+    assert message["Message-ID"] == outbox_services._message_id(stored.key)
+    attachments = sorted(part.get_filename() for part in message.walk() if part.get_filename())
+    assert attachments == ["check-in-qr-code.png", f"{event.slug}.ics"]
+
+
+def test_a_process_killed_before_its_registration_commits_leaves_no_mail(
+    start_process, tmp_path, make_event, django_user_model
+):
+    event, person = registrable_event_and_person(make_event, django_user_model)
+    script = f"""
+import time
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from escape_events.events.models import Event
+from escape_events.registrations import services
+
+with transaction.atomic():
+    services.register(
+        event=Event.objects.get(pk={event.pk}),
+        user=get_user_model().objects.get(pk={person.pk}),
+        mode="onsite",
+    )
+    print("stored, not committed", flush=True)
+    time.sleep(120)
+"""
+    process = start_process("shell", "-c", script, smtp_port=1)
+    log = tmp_path / "shell-0.log"
+    wait_for(lambda: b"not committed" in log.read_bytes(), what="the mail to be stored")
+    kill(process)
+    assert not Registration.objects.filter(event=event).exists()
+    assert not OutgoingMail.objects.exists()

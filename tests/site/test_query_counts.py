@@ -15,8 +15,11 @@ from .cached import forget_parts
 
 @pytest.fixture
 def queued_mail(settings):
-    """Mail queued in the database with the registration, as in production."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    """Mail stored in the outbox with the registration, as in production."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "escape_events.outbox.backend.OutboxBackend"},
+        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
 
 
 def _event_with(make_registrable, make_user, *, registered: int, questions: int):
@@ -47,7 +50,8 @@ def _queries(action) -> list[str]:
 # the person holds a registration, whether the person has a verified address and is in the
 # groups registering may be restricted to (one query; the privacy notice comes from the cache);
 # then, in the transaction: the lock, the event and settings again, the availability again,
-# the registration, its status history, its answers, the queued confirmation mail.
+# the registration, its status history, its answers, the confirmation mail (what it must say; the
+# mail worker writes it).
 POST_QUERIES = 13
 # Without questions, none are read and no answers inserted.
 POST_QUERIES_WITHOUT_QUESTIONS = 11

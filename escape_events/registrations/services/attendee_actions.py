@@ -51,7 +51,8 @@ def cancel_registration(
             raise RegistrationRefused("This registration was declined.", code="rejected")
         _can_cancel(registration=registration, by=by, now=now, account_deleted=account_deleted)
         set_status(registration, Status.CANCELLED, now)
-        mails.after_commit(registration, "cancelled")
+        if not account_deleted:  # the account deletion's own mail tells what was cancelled
+            mails.send(registration, "cancelled")
         promote_waiting_list(event=registration.event, now=now)
     return registration
 
@@ -105,6 +106,6 @@ def switch_mode(
         registration.status_changed_at = now
         registration.save()
         if was_waiting:
-            mails.after_commit(registration, "promoted")
+            mails.send(registration, "promoted")
         promote_waiting_list(event=registration.event, now=now)
     return registration

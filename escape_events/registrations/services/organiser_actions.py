@@ -20,7 +20,7 @@ def approve(*, registration: Registration, by, now=None) -> Registration:
             raise RegistrationRefused("Only pending registrations can be approved.", code="state")
         _require_open_to(registration, now)
         set_status(registration, Status.CONFIRMED, now)
-        mails.after_commit(registration, "approved")
+        mails.send(registration, "approved")
     return registration
 
 
@@ -33,7 +33,7 @@ def reject(*, registration: Registration, by, now=None) -> Registration:
         if not registration.is_active:
             raise RegistrationRefused("This registration is not active.", code="state")
         set_status(registration, Status.REJECTED, now)
-        mails.after_commit(registration, "rejected")
+        mails.send(registration, "rejected")
         promote_waiting_list(event=registration.event, now=now)
     return registration
 
@@ -59,7 +59,7 @@ def promote_by_hand(*, registration: Registration, by, now=None) -> Registration
         registration.status = Status.CONFIRMED
         registration.status_changed_at = now
         registration.save()
-        mails.after_commit(registration, "promoted")
+        mails.send(registration, "promoted")
         if freed:
             promote_waiting_list(event=registration.event, modes=[freed], now=now)
     return registration

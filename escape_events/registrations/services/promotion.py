@@ -81,7 +81,7 @@ def promote_waiting_list(
                     free[mode] -= 1
                 promoted.append(candidate)
         for registration in promoted:
-            mails.after_commit(registration, "promoted")
+            mails.send(registration, "promoted")
     return promoted
 
 

@@ -185,9 +185,7 @@ def _register_one(
         Answer(registration=registration, question_id=pk, value=value)
         for pk, value in answers.items()
     )
-    mails.after_commit(
-        registration, "registered", added_by=added_by.display_name if added_by else ""
-    )
+    mails.send(registration, "registered", added_by=added_by.display_name if added_by else "")
     line = line_of(registration)
     if line and availability[line].free != 0:
         # A seat is free although people are in line (a stale page asked to wait, or those ahead

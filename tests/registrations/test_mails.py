@@ -1,0 +1,83 @@
+"""Attendee mails travel one durable path: stored in the outbox in the transaction of the change
+they report (a mail exists if and only if its change committed), written and sent by the worker."""
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from escape_events.outbox.models import OutgoingMail
+from escape_events.outbox.services import deliver_due
+from escape_events.registrations import services
+from escape_events.registrations.models import Registration
+
+
+@pytest.fixture
+def outbox(settings):
+    """MAILERS as in production: every mail goes into the outbox."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "escape_events.outbox.backend.OutboxBackend"},
+        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+
+
+def delivered_to(person) -> list:
+    """What the mail worker writes and sends to this person, in order."""
+    deliver_due()
+    return [sent.message() for sent in mail.outbox if sent.to == [person.email]]
+
+
+def text_of(message) -> str:
+    return next(
+        part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if part.get_content_type() == "text/plain"
+    )
+
+
+def attachments_of(message) -> list[str]:
+    return sorted(part.get_filename() for part in message.walk() if part.get_filename())
+
+
+def test_the_confirmation_is_stored_with_the_registration_and_only_with_it(
+    outbox, make_registrable, make_user
+):
+    event = make_registrable()
+    person = make_user()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
+        assert OutgoingMail.objects.count() == 1  # stored inside the transaction
+        raise RuntimeError("the request failed after registering")
+    assert not Registration.objects.exists() and not OutgoingMail.objects.exists()
+
+    services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
+    (message,) = delivered_to(person)
+    assert message["Subject"] == f"Your registration for {event.title}"
+    assert attachments_of(message) == ["check-in-qr-code.png", f"{event.slug}.ics"]
+    assert f"You are registered for {event.title}." in text_of(message)
+
+
+def test_a_double_submit_stores_one_confirmation(outbox, make_registrable, make_user):
+    event = make_registrable()
+    person = make_user()
+    _, created = services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
+    _, again = services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
+    assert (created, again) == (True, False)
+    assert len(delivered_to(person)) == 1
+
+
+def test_each_mail_tells_the_state_the_registration_had_when_it_was_sent(
+    outbox, make_registrable, make_user
+):
+    """Waiting, then promoted a moment later: two mails, each true when it was written."""
+    event = make_registrable(onsite=1)
+    first, second = make_user(), make_user()
+    taken, _ = services.register(event=event, user=first, mode=Registration.Mode.ONSITE)
+    services.register(event=event, user=second, mode=Registration.Mode.ONSITE)
+    services.cancel_registration(registration=taken, by=first)
+
+    waiting, promoted = delivered_to(second)
+    assert "you are on the waiting list" in text_of(waiting)
+    assert attachments_of(waiting) == []
+    assert promoted["Subject"] == f"A place opened up for you at {event.title}"
+    assert "On-site · Confirmed" in text_of(promoted)
+    assert attachments_of(promoted) == ["check-in-qr-code.png", f"{event.slug}.ics"]
