@@ -74,15 +74,15 @@ def test_the_registration_post_runs_a_fixed_number_of_queries(
 
 # The content version (the event, its lists and its agenda, its registration settings and its
 # questions come with the page's shared parts from the cache), the session, the user; the box:
-# one statement for the availability, whether the person holds a registration (no), and whether
+# the availability that also says whether the person holds a registration (no), then whether
 # they have a verified address and are in the groups registering may be restricted to. The
 # privacy notice comes with the page too; whether they organise anything (the menu) comes from
 # the cache after the first page.
-PAGE_QUERIES = 4
+PAGE_QUERIES = 5
 # An event that asks no questions: the same (the questions are kept with the page).
-PAGE_QUERIES_WITHOUT_QUESTIONS = 4
+PAGE_QUERIES_WITHOUT_QUESTIONS = 5
 # Registered: the registration with its place in line and the person's overlapping
-# registrations too (no form).
+# registrations too (no form, so no question about the person's address or groups).
 PAGE_QUERIES_REGISTERED = 6
 
 

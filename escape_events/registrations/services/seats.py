@@ -13,7 +13,6 @@ from escape_events.events import locking
 from escape_events.events.models import Event
 
 from ..availability import LINE_ORDER, Availability, in_line, load_availability
-from ..event_reads import event_with_settings
 from ..models import Registration, RegistrationSettings
 
 # The control race test switches this off to show that without the lock seats are overbooked.
@@ -42,7 +41,7 @@ def settings_for(event: Event) -> RegistrationSettings | None:
 
 def event_and_settings(event_id: int) -> tuple[Event, RegistrationSettings | None]:
     """The event and its registration settings read again (under the lock), in one query."""
-    event = event_with_settings(event_id)
+    event = Event.objects.select_related("registration_settings").filter(pk=event_id).first()
     if event is None:
         raise Event.DoesNotExist(f"Event {event_id} no longer exists.")
     return event, getattr(event, "registration_settings", None)
