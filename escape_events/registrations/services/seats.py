@@ -40,10 +40,9 @@ def settings_for(event: Event) -> RegistrationSettings | None:
 
 
 def event_and_settings(event_id: int) -> tuple[Event, RegistrationSettings | None]:
-    """The event and its registration settings read again (under the lock), in one query."""
-    event = Event.objects.select_related("registration_settings").filter(pk=event_id).first()
-    if event is None:
-        raise Event.DoesNotExist(f"Event {event_id} no longer exists.")
+    """The event and its registration settings read again (under the lock), in one query;
+    raises Event.DoesNotExist when the event is gone."""
+    event = Event.objects.select_related("registration_settings").get(pk=event_id)
     return event, getattr(event, "registration_settings", None)
 
 
