@@ -19,7 +19,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -134,21 +133,22 @@ def count_rows(event_ids: Iterable[int], *, extra: Mapping | None = None) -> Que
     )
 
 
+def _counts(rows) -> Counts:
+    return {(row["mode"], row["status"], row["waiting_for_mode"]): row["total"] for row in rows}
+
+
 def load_availabilities(
     settings_list: Iterable[RegistrationSettings],
 ) -> dict[int, Availability]:
     """Availability of several events (by event id), in one query."""
     settings_list = list(settings_list)
-    counts: dict[int, Counter] = defaultdict(Counter)
-    rows = count_rows(settings.event_id for settings in settings_list).filter(
+    rows: dict[int, list] = defaultdict(list)
+    for row in count_rows(settings.event_id for settings in settings_list).filter(
         status__in=Registration.ACTIVE_STATUSES
-    )
-    for row in rows:
-        counts[row["event_id"]][(row["mode"], row["status"], row["waiting_for_mode"])] = row[
-            "total"
-        ]
+    ):
+        rows[row["event_id"]].append(row)
     return {
-        settings.event_id: Availability.from_counts(settings, counts[settings.event_id])
+        settings.event_id: Availability.from_counts(settings, _counts(rows[settings.event_id]))
         for settings in settings_list
     }
 
@@ -158,49 +158,18 @@ def load_availability(settings: RegistrationSettings) -> Availability:
     return load_availabilities([settings])[settings.event_id]
 
 
-# `count_rows` of one event's active rows, with how many are the person's, as SQL: every event
-# page and registration asks it (the POST twice, once under the lock), and the ORM took four
-# times as long to build the statement as the database took to run it.
-HOLDING_SQL = """
-SELECT mode, status, waiting_for_mode, COUNT(*) AS total,
-    SUM(CASE WHEN user_id = %(user)s THEN 1 ELSE 0 END) AS mine
-FROM {registrations}
-WHERE event_id = %(event)s AND status IN ({active})
-GROUP BY mode, status, waiting_for_mode
-"""
-
-
-def holding_statement(settings: RegistrationSettings, user) -> tuple[str, dict]:
-    """The statement of `availability_and_holding` with its parameters, for whoever asks it
-    within a larger one; its rows go to `from_holding_rows`."""
-    active = {
-        f"active{number}": status for number, status in enumerate(Registration.ACTIVE_STATUSES)
-    }
-    sql = HOLDING_SQL.format(
-        registrations=Registration._meta.db_table,
-        active=", ".join(f"%({name})s" for name in active),
-    )
-    return sql, {"user": user.pk, "event": settings.event_id, **active}
-
-
-def from_holding_rows(settings: RegistrationSettings, rows) -> tuple[Availability, bool]:
-    """The availability and whether the person holds a registration, from the statement's
-    rows (mode, status, waiting_for_mode, count, the person's count)."""
-    counts = {(mode, status, waiting_for): total for mode, status, waiting_for, total, _ in rows}
-    holds = any(mine for *_, mine in rows)
-    return Availability.from_counts(settings, counts), holds
-
-
 def availability_and_holding(settings: RegistrationSettings, user) -> tuple[Availability, bool]:
     """Availability of one event and whether `user` holds an active registration there, in one
     query: most people looking at an event (or registering) hold none, and need no second one."""
     if not user.is_authenticated:
         return load_availability(settings), False
-    sql, params = holding_statement(settings, user)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return from_holding_rows(settings, rows)
+    rows = list(
+        count_rows([settings.event_id], extra={"mine": Count("pk", filter=Q(user=user))}).filter(
+            status__in=Registration.ACTIVE_STATUSES
+        )
+    )
+    holds = any(row["mine"] for row in rows)
+    return Availability.from_counts(settings, _counts(rows)), holds
 
 
 def in_line(mode: str | None = None, *, prefix: str = "") -> Q:

@@ -7,22 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
 
 from .availability import (
-    Availability,
     ModeAvailability,
     availability_and_holding,
-    from_holding_rows,
-    holding_statement,
     load_availabilities,
     with_waiting_positions,
 )
-from .event_reads import event_to_register_by_slug
 from .models import (
     Question,
     Registration,
@@ -31,11 +26,9 @@ from .models import (
     SeriesFollower,
 )
 from .rules import (
-    PersonFacts,
     RegistrationRefused,
     cancellation_deadline,
     is_organiser,
-    person_facts_statement,
     place_refusal,
     purge_due_at,
     refusal_reason,
@@ -138,7 +131,7 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     panel.closes_at = registration_closes(event=event, settings=settings)
     panel.cancel_until = cancellation_deadline(event=event, settings=settings)
     panel.cancel_passed = now >= panel.cancel_until
-    availability, holds, facts = _availability_and_person(settings, user)
+    availability, holds = availability_and_holding(settings, user)
     panel.offers = availability.offered
     if holds:  # most visitors hold no registration: no query for it
         panel.registration = with_waiting_positions(
@@ -150,9 +143,7 @@ def registration_panel(event: Event, user, now=None) -> Panel:
         panel.waiting_position = panel.registration.waiting_position
         panel.overlapping = overlapping_registrations(user, event)
     else:
-        panel.refusal = refusal_reason(
-            event=event, settings=settings, user=user, now=now, facts=facts
-        )
+        panel.refusal = refusal_reason(event=event, settings=settings, user=user, now=now)
     # Only the remote link asks whether the person runs the event (events without one: no query).
     panel.show_remote_link = bool(event.online_url) and (
         sees_remote_link(user=user, registration=panel.registration, registration_required=True)
@@ -166,32 +157,21 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     return panel
 
 
-def _availability_and_person(
-    settings: RegistrationSettings, user
-) -> tuple[Availability, bool, PersonFacts | None]:
-    """The availability, whether the person holds a registration, and the person's own rules
-    (verified address, groups), in one statement: the box of a signed-in person who holds none
-    needs all three, and one round trip costs less than two even when the rules go unused."""
-    if not user.is_authenticated:
-        availability, holds = availability_and_holding(settings, user)
-        return availability, holds, None
-    counts, counts_params = holding_statement(settings, user)
-    facts, facts_params = person_facts_statement(settings=settings, user=user)
-    # Both statements come from their own modules; the facts' one row is joined to every row of
-    # the counts (or to none, when nobody has registered yet).
-    sql = f"SELECT * FROM ({facts}) facts LEFT JOIN ({counts}) counts ON 1 = 1"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {**counts_params, **facts_params})
-        rows = cursor.fetchall()
-    availability, holds = from_holding_rows(settings, [row[3:] for row in rows if row[3]])
-    return availability, holds, PersonFacts(*(bool(value) for value in rows[0][:3]))
-
-
 def event_to_register(slug: str) -> Event | None:
     """The event with its registration settings, knowing whether events are held alongside it
     (`has_colocated_with`), and its questions (`asked_questions`): one query, two when it asks
     questions."""
-    event = event_to_register_by_slug(slug)
+    event = (
+        Event.objects.select_related("registration_settings")
+        .annotate(
+            has_colocated_with=Exists(
+                Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
+            ),
+            has_questions=Exists(Question.objects.filter(event=OuterRef("pk"))),
+        )
+        .filter(slug=slug)
+        .first()
+    )
     if event is not None:
         event.asked_questions = (
             list(Question.objects.filter(event=event)) if event.has_questions else []

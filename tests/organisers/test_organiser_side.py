@@ -1,4 +1,5 @@
-"""The menu's question "organises anything, or may create events", asked in one statement."""
+"""The menu's question "organises anything, or may create events", asked of the same rules
+as the organiser pages: the permission to add events, own or through a group, and what one runs."""
 
 import pytest
 from django.contrib.auth import get_user_model

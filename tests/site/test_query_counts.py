@@ -78,15 +78,15 @@ def test_the_registration_post_runs_a_fixed_number_of_queries(
     assert len(statements) == expected, "\n".join(statements)
 
 
-# Every load, cached or not: the event (with whether its lists have rows), the content
-# version, the session, the user; the box: its registration settings (knowing whether
-# questions are asked), one statement for the availability, whether the person holds a
-# registration (no), and whether they have a verified address and are in the groups registering
+# Every load, cached or not: the content version, the event (knowing whether events are held
+# alongside), the session, the user; the box: its registration settings (knowing whether
+# questions are asked), the grouped counts that also say whether the person holds a
+# registration (no), then whether they have a verified address and are in the groups registering
 # may be restricted to; the questions the form asks. The privacy notice comes from the cache,
 # and so does whether they organise anything (the menu) after the first page.
-PAGE_QUERIES = 7
+PAGE_QUERIES = 8
 # An event that asks no questions: none are read.
-PAGE_QUERIES_WITHOUT_QUESTIONS = 6
+PAGE_QUERIES_WITHOUT_QUESTIONS = 7
 # Registered: the registration with its place in line and the person's overlapping
 # registrations too, and no form (no questions read).
 PAGE_QUERIES_REGISTERED = 8

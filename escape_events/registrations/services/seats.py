@@ -12,7 +12,6 @@ from escape_events.events import locking
 from escape_events.events.models import Event
 
 from ..availability import LINE_ORDER, Availability, in_line, load_availability
-from ..event_reads import event_with_settings
 from ..models import Registration, RegistrationSettings
 
 Mode = Registration.Mode
@@ -31,10 +30,9 @@ def settings_for(event: Event) -> RegistrationSettings | None:
 
 
 def event_and_settings(event_id: int) -> tuple[Event, RegistrationSettings | None]:
-    """The event and its registration settings read again (under the lock), in one query."""
-    event = event_with_settings(event_id)
-    if event is None:
-        raise Event.DoesNotExist(f"Event {event_id} no longer exists.")
+    """The event and its registration settings read again (under the lock), in one query;
+    raises Event.DoesNotExist when the event is gone."""
+    event = Event.objects.select_related("registration_settings").get(pk=event_id)
     return event, getattr(event, "registration_settings", None)
 
 
