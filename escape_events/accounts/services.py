@@ -4,7 +4,8 @@ them through the account_deleting signal), making a site admin."""
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import datetime
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -212,20 +213,41 @@ def publish_privacy_notice(*, text: str, changes: str = "", now=None) -> Privacy
     raise ValidationError("The notice could not be published; try again.")
 
 
+@dataclass(frozen=True)
+class NoticeInForce:
+    """The privacy notice in force as plain values, what the cache holds (never a model
+    instance). A registration records it by `pk`."""
+
+    pk: int
+    version: int
+    text: str
+    changes: str
+    published_at: datetime
+
+    def get_absolute_url(self) -> str:
+        return reverse("privacy:version", kwargs={"version": self.version})
+
+
 PRIVACY_NOTICE_KEY = "privacy-notice-in-force"
 # How long a worker without the shared cache (no REDIS_URL) may go on offering an older version.
 PRIVACY_NOTICE_SECONDS = 60
 
 
-def privacy_notice_in_force() -> PrivacyNotice:
+def _notice_in_force() -> NoticeInForce | None:
+    row = PrivacyNotice.objects.values(*(f.name for f in fields(NoticeInForce))).first()
+    return NoticeInForce(**row) if row else None
+
+
+def privacy_notice_in_force() -> NoticeInForce:
     """The latest version, kept in the cache: every registration form and POST asks for it, and
     it changes once in a while (`privacy_notice_changed` puts a new one there at once). A new
     site publishes the default notice from settings first."""
     notice = cache.get(PRIVACY_NOTICE_KEY)
     if notice is None:
-        notice = PrivacyNotice.objects.first() or publish_privacy_notice(
-            text=default_privacy_notice_text()
-        )
+        notice = _notice_in_force()
+        if notice is None:
+            publish_privacy_notice(text=default_privacy_notice_text())
+            notice = _notice_in_force()
         # add, not set: a version published since this read went into the cache first.
         cache.add(PRIVACY_NOTICE_KEY, notice, PRIVACY_NOTICE_SECONDS)
     return notice
@@ -237,7 +259,7 @@ def privacy_notice_changed() -> None:
     any older one a concurrent read added meanwhile."""
     cache.delete(PRIVACY_NOTICE_KEY)
     transaction.on_commit(
-        lambda: cache.set(PRIVACY_NOTICE_KEY, PrivacyNotice.objects.first(), PRIVACY_NOTICE_SECONDS)
+        lambda: cache.set(PRIVACY_NOTICE_KEY, _notice_in_force(), PRIVACY_NOTICE_SECONDS)
     )
 
 

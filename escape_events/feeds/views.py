@@ -79,7 +79,7 @@ def _respond_versioned(
 ):
     """A response whose body is built at most once per content version and kept (see
     `bodies`); `version` is read before the content (see content_version.read). Without one
-    (inside a transaction of the caller's own) the body is built and not kept."""
+    (a database whose versions were not started) the body is built and not kept."""
     if version is None:
         body = build()
         return _respond(

@@ -226,7 +226,7 @@ class RegistrationForm(forms.Form):
                 },
                 consent_to_list=consent,
                 wait_for_mode=wait_for_mode,
-                privacy_notice=self.notice,
+                privacy_notice_id=self.notice.pk,
             )
         ]
         for part in self.partners:
@@ -242,7 +242,7 @@ class RegistrationForm(forms.Form):
                     answers=answers,
                     consent_to_list=consent,
                     wait_for_mode=wait_for_mode,
-                    privacy_notice=self.notice,
+                    privacy_notice_id=self.notice.pk,
                 )
             )
         return requests

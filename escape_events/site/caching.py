@@ -14,8 +14,7 @@ TIMEOUT = 60 * 60
 
 def event_page_version(slug: str) -> str | None:
     """The version of what the page of the event at `slug` shows (its own rows and those it
-    shares), None meaning "do not cache" (the caller's own transaction may hold writes that the
-    version does not name yet).
+    shares), None meaning "do not cache" (see content_version.read).
 
     Read it before the event: an edit committed in between then leaves a newer page under an
     older key, never an older page under a newer key."""

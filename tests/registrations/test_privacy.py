@@ -261,7 +261,7 @@ def test_registering_records_the_privacy_notice_version_accepted(
     )
     assert response.status_code == 302
     registration = Registration.objects.get(user=person)
-    assert registration.privacy_notice == notice
+    assert registration.privacy_notice_id == notice.pk
     assert registration.consent_to_list is False  # the listing consent is a separate choice
 
 

@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from escape_events.core import content_version
 from escape_events.events.models import Event, MeetingAttendance, Series
 from escape_events.events.services import (
     add_attachment,
@@ -73,16 +72,6 @@ def test_an_edit_of_another_event_keeps_this_page(client, lecture, kept, make_ev
     assert kept()
     update_event(event=lecture, values={"summary": "New summary"})
     assert not kept()
-
-
-def test_nothing_is_kept_inside_a_transaction_of_our_own(client, lecture):
-    from django.db import transaction
-
-    with transaction.atomic():
-        assert content_version.current() is None
-        assert "Old summary" in _html(client, lecture)
-    assert content_version.current() is not None
-    assert cached_parts(lecture) == {}
 
 
 @pytest.mark.parametrize(

@@ -129,7 +129,7 @@ def _request(event, mode, answers, consent_to_list, notice, wait_for_mode=""):
             for pk, value in answers.items()
         },
         consent_to_list=consent_to_list,
-        privacy_notice=notice,
+        privacy_notice_id=notice.pk,
         wait_for_mode=wait_for_mode,
     )
 

@@ -7,7 +7,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from escape_events.accounts.models import PrivacyNotice
 from escape_events.events import locking
 from escape_events.events.models import Event
 
@@ -28,7 +27,7 @@ class RegistrationRequest:
     answers: Mapping[int, str] = field(default_factory=dict)
     consent_to_list: bool = False
     wait_for_mode: str = ""
-    privacy_notice: PrivacyNotice | None = None  # the version the person accepted
+    privacy_notice_id: int | None = None  # the version the person accepted
 
 
 def _place(
@@ -100,7 +99,7 @@ def register(
     answers: Mapping[int, str] | None = None,
     consent_to_list: bool = False,
     wait_for_mode: str = "",
-    privacy_notice: PrivacyNotice | None = None,
+    privacy_notice_id: int | None = None,
     now=None,
 ) -> tuple[Registration, bool]:
     """Register for one event; see `register_together`."""
@@ -110,7 +109,7 @@ def register(
         answers=answers or {},
         consent_to_list=consent_to_list,
         wait_for_mode=wait_for_mode,
-        privacy_notice=privacy_notice,
+        privacy_notice_id=privacy_notice_id,
     )
     return register_together(user=user, requests=[request], now=now)[0]
 
@@ -171,7 +170,7 @@ def _register_one(
         user=user,
         mode=request.mode,
         consent_to_list=request.consent_to_list,
-        privacy_notice=request.privacy_notice,
+        privacy_notice_id=request.privacy_notice_id,
         status_changed_at=now,
         **_place(
             availability=availability,
