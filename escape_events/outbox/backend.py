@@ -9,5 +9,9 @@ from . import services
 
 
 class OutboxBackend(BaseEmailBackend):
+    # Asked by services.send_written_later, which stores only the facts of a mail when the mailer
+    # puts mails in the outbox anyway (an attribute, so that services need not import this module).
+    stores_in_outbox = True
+
     def send_messages(self, email_messages):
         return services.store(email_messages)

@@ -19,7 +19,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .backend import OutboxBackend
 from .messages import StoredMessage
 from .models import OutgoingMail
 
@@ -76,7 +75,7 @@ def send_written_later(
     in the caller's transaction, and the worker writes the mail: a change that holds a lock (a
     registration, its event's) commits without waiting for templates, calendars and images.
     Any other mailer (development, tests) gets the mail written and sent at once."""
-    if not isinstance(mailers.default, OutboxBackend):
+    if not getattr(mailers.default, "stores_in_outbox", False):
         if message := composer(**facts):
             message.send()
         return
