@@ -196,7 +196,7 @@ def form_panel(event: Event, user, now=None) -> tuple[Panel, bool]:
 
 def colocated_open_events(event: Event, now=None) -> list[Event]:
     """Co-located events one can register for together with this one right now; no query when
-    the event's own query said it has none (`has_colocated_with`, as event_for_page gives)."""
+    the event's own query said it has none (`has_colocated_with`, as events_for_page gives)."""
     if not getattr(event, "has_colocated_with", True):
         return []
     now = now or timezone.now()
