@@ -8,7 +8,9 @@ writes, so a cache keyed on a version is never stale and needs no invalidation:
   series, privacy notice);
 - `current()`: the whole site, for lists and feeds of many events;
 - `read(event_ids=None)`: either of them, or the version of a few events together (a series'
-  meetings), with the moment it last changed (for Last-Modified).
+  meetings), with the moment it last changed (for Last-Modified);
+- `with_event_tokens(events)` and `of_event(event)`: an event's version read in the event's own
+  query, as `for_event` gives it.
 
 Each is one query, made outside any transaction (see `read`). None means "do not cache".
 """
@@ -18,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
 from .models import ContentVersion
@@ -59,23 +61,53 @@ def read(*, event_ids: Iterable[int] | QuerySet | None = None) -> Version | None
     if event_ids is None:
         token, changed_at = found[SITE]
         return Version(token=token, changed_at=changed_at)
-    # An event without a row has not changed since versioning began: the shared token, new in
-    # every database, keeps the key apart from one an earlier database left in a cache.
-    material = "|".join(f"{scope}={token}" for scope, (token, _) in found.items())
     return Version(
-        token=hashlib.sha256(material.encode()).hexdigest()[:32],
+        token=_combined({scope: token for scope, (token, _) in found.items()}),
         changed_at=max(changed_at for _, changed_at in found.values()),
     )
+
+
+def _combined(tokens: dict[str, str]) -> str:
+    # An event without a row has not changed since versioning began: the shared token, new in
+    # every database, keeps the key apart from one an earlier database left in a cache.
+    material = "|".join(f"{scope}={token}" for scope, token in sorted(tokens.items()))
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
 _FIELDS = ("scope", "token", "changed_at")
 
 
+def with_event_tokens(events: QuerySet) -> QuerySet:
+    """`events` with the tokens each one's version is made of (see `of_event`), read in the
+    same statement: one statement reads one snapshot, so this is as safe as reading the version
+    before the event (see `read`)."""
+    return events.annotate(
+        shared_version_token=Subquery(
+            ContentVersion.objects.filter(scope=SHARED).values("token")[:1]
+        ),
+        event_version_token=Subquery(
+            ContentVersion.objects.filter(scope=_event_scope(OuterRef("pk"))).values("token")[:1]
+        ),
+    )
+
+
+def of_event(event) -> str | None:
+    """The version of an event read with `with_event_tokens`: the token `for_event` gives."""
+    if event.shared_version_token is None:  # versions not started (see `read`)
+        return None
+    tokens = {SHARED: event.shared_version_token}
+    if event.event_version_token is not None:
+        tokens[f"{EVENT}{event.pk}"] = event.event_version_token
+    return _combined(tokens)
+
+
+def _event_scope(event_id) -> Concat:
+    return Concat(Value(EVENT), Cast(event_id, CharField()), output_field=CharField())
+
+
 def _event_scopes(event_ids: Iterable[int] | QuerySet) -> list[str] | QuerySet:
     if isinstance(event_ids, QuerySet):
-        return event_ids.annotate(
-            version_scope=Concat(Value(EVENT), Cast("pk", CharField()), output_field=CharField())
-        ).values("version_scope")
+        return event_ids.annotate(version_scope=_event_scope("pk")).values("version_scope")
     return [f"{EVENT}{event_id}" for event_id in event_ids]
 
 

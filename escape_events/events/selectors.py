@@ -207,19 +207,14 @@ def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> Quer
     return queryset
 
 
-def event_for_page(slug: str) -> Event | None:
-    """The event with its venue and series, in one query. `has_colocated_with` says whether
-    events are held alongside it: the registration box asks only then which of them take
-    registrations too, and most events have none."""
-    return (
-        Event.objects.select_related("venue", "series")
-        .annotate(
-            has_colocated_with=Exists(
-                Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
-            )
+def events_for_page() -> QuerySet[Event]:
+    """Events with their venue and series, for one query per page. `has_colocated_with` says
+    whether events are held alongside one: the registration box asks only then which of them
+    take registrations too, and most events have none."""
+    return Event.objects.select_related("venue", "series").annotate(
+        has_colocated_with=Exists(
+            Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
         )
-        .filter(slug=slug)
-        .first()
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings as site_settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from escape_events.events.models import Event, Series
@@ -106,21 +106,21 @@ def overlapping_registrations(user, event: Event) -> list[Registration]:
     )
 
 
-def _settings_with_questions_asked(event: Event) -> RegistrationSettings | None:
-    # The groups it may be restricted to are read by the rules only when asked (not for a
-    # registered person): asking the database first whether there are any costs as much. Not
-    # so for the questions: many events ask none.
-    return (
-        RegistrationSettings.objects.filter(event=event)
-        .annotate(has_questions=Exists(Question.objects.filter(event=OuterRef("event_id"))))
-        .first()
+def with_registration_settings(events: QuerySet) -> QuerySet:
+    """`events` with what the registration box and form read of each in the same statement:
+    its registration settings, and whether it asks questions (`has_questions`; many events ask
+    none). The groups registering may be restricted to are read by the rules only when asked
+    (not for a registered person): asking first whether there are any costs as much."""
+    return events.select_related("registration_settings").annotate(
+        has_questions=Exists(Question.objects.filter(event=OuterRef("pk")))
     )
 
 
 def registration_panel(event: Event, user, now=None) -> Panel:
-    """Everything the registration box on an event page shows."""
+    """Everything the registration box on an event page shows; `event` is read
+    `with_registration_settings`."""
     now = now or timezone.now()
-    settings = _settings_with_questions_asked(event)
+    settings = getattr(event, "registration_settings", None)
     panel = Panel(event=event, settings=settings)
     if settings is None or not settings.registration_required:
         # Open events: any signed-in (so verified) person may join remotely; visitors log in first.
@@ -151,7 +151,7 @@ def registration_panel(event: Event, user, now=None) -> Panel:
     )
     if panel.refusal is None and panel.registration is None:  # the form is shown
         panel.colocated = colocated_open_events(event, now)
-        panel.questions = list(event.questions.all()) if settings.has_questions else []
+        panel.questions = list(event.questions.all()) if event.has_questions else []
     if settings.public_participant_list:
         panel.participants = participants(event)
     return panel
@@ -162,12 +162,11 @@ def event_to_register(slug: str) -> Event | None:
     (`has_colocated_with`), and its questions (`asked_questions`): one query, two when it asks
     questions."""
     event = (
-        Event.objects.select_related("registration_settings")
+        with_registration_settings(Event.objects.all())
         .annotate(
             has_colocated_with=Exists(
                 Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
-            ),
-            has_questions=Exists(Question.objects.filter(event=OuterRef("pk"))),
+            )
         )
         .filter(slug=slug)
         .first()
@@ -196,7 +195,7 @@ def form_panel(event: Event, user, now=None) -> tuple[Panel, bool]:
 
 def colocated_open_events(event: Event, now=None) -> list[Event]:
     """Co-located events one can register for together with this one right now; no query when
-    the event's own query said it has none (`has_colocated_with`, as event_for_page gives)."""
+    the event's own query said it has none (`has_colocated_with`, as events_for_page gives)."""
     if not getattr(event, "has_colocated_with", True):
         return []
     now = now or timezone.now()

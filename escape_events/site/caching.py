@@ -12,18 +12,15 @@ from escape_events.events.models import Event
 TIMEOUT = 60 * 60
 
 
-def event_page_version(slug: str) -> str | None:
-    """The version of what the page of the event at `slug` shows (its own rows and those it
-    shares), None meaning "do not cache" (see content_version.read).
-
-    Read it before the event: an edit committed in between then leaves a newer page under an
-    older key, never an older page under a newer key."""
-    version = content_version.read(event_ids=Event.objects.filter(slug=slug))
-    return version.token if version else None
+def event_page_version(event: Event) -> str | None:
+    """The version of what the page of `event` shows (its own rows and those it shares), None
+    meaning "do not cache" (see content_version.read). `event` comes from
+    site.selectors.event_for_page, which reads the version in the event's own statement."""
+    return content_version.of_event(event)
 
 
-def event_page_cache(slug: str) -> dict:
+def event_page_cache(event: Event) -> dict:
     """What the page template's `{% cache %}` blocks are given: the version they vary on, and
     their timeout (0 when there is no version: rendered, never kept)."""
-    version = event_page_version(slug)
+    version = event_page_version(event)
     return {"version": version, "timeout": TIMEOUT if version is not None else 0}

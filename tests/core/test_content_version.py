@@ -173,17 +173,40 @@ def test_an_event_unchanged_since_versioning_began_has_a_version_that_moves_on(t
     assert content_version.for_event(first.pk) not in {None, unchanged}
 
 
+def _read_with_the_event(event) -> str | None:
+    return content_version.of_event(
+        content_version.with_event_tokens(Event.objects.filter(pk=event.pk)).get()
+    )
+
+
+def test_the_version_read_with_the_event_is_the_one_read_alone(two_events):
+    """Pages read the version in the event's own statement; feeds and tests read it alone."""
+    first, second = two_events
+    ContentVersion.objects.filter(scope=f"event:{first.pk}").delete()  # unchanged since
+    before = _read_with_the_event(first)
+    assert before == content_version.for_event(first.pk) is not None
+    _rename_talk(first)
+    assert _read_with_the_event(first) == content_version.for_event(first.pk) != before
+    assert _read_with_the_event(second) == content_version.for_event(second.pk)
+    ContentVersion.objects.all().delete()  # versions not started: do not cache
+    assert _read_with_the_event(first) is None
+
+
 @pytest.fixture
 def reads_in_autocommit(monkeypatch):
     """Whether each content version read so far was made outside any transaction."""
     reads = []
-    read = content_version.read
 
-    def spy(**kwargs):
-        reads.append(transaction.get_autocommit())
-        return read(**kwargs)
+    def spying(made):
+        def spy(*args, **kwargs):
+            reads.append(transaction.get_autocommit())
+            return made(*args, **kwargs)
 
-    monkeypatch.setattr(content_version, "read", spy)
+        return spy
+
+    # `of_event` makes the version an event's own statement read just before (the event page).
+    for name in ("read", "of_event"):
+        monkeypatch.setattr(content_version, name, spying(getattr(content_version, name)))
     return reads
 
 

@@ -7,9 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from escape_events.events.models import Event
 from escape_events.registrations import services
 from escape_events.registrations.models import Registration
-from escape_events.registrations.selectors import my_registrations, registration_panel
+from escape_events.registrations.selectors import (
+    my_registrations,
+    registration_panel,
+    with_registration_settings,
+)
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -36,7 +41,8 @@ def test_every_reader_says_the_free_seat_belongs_to_the_person_in_line(
 ):
     event, _held, remote, remote_person = seat_free_but_someone_in_line
     # The registration box: on-site is full, one waiting.
-    offers = {offer.mode: offer for offer in registration_panel(event, make_user()).offers}
+    read = with_registration_settings(Event.objects.filter(pk=event.pk)).get()
+    offers = {offer.mode: offer for offer in registration_panel(read, make_user()).offers}
     assert offers[Mode.ONSITE].is_full and offers[Mode.ONSITE].waiting == 1
     # My registrations: the remote person is not offered a switch to on-site...
     (item,) = my_registrations(remote_person)

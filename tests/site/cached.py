@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.utils.translation import get_language
 
-from escape_events.site.caching import event_page_version
+from escape_events.core import content_version
 
 # The page's cached blocks: the top (header and main column), then the bottom ("Add to
 # calendar", the files of an event of its own, or the record below both columns of a meeting),
@@ -13,8 +13,9 @@ FRAGMENTS = {"event_page_top": [], "event_page_bottom": ["http", "testserver"]}
 
 
 def cached_parts(event) -> dict[str, str]:
-    """The page's cached blocks for the version now, by name (those in the cache only)."""
-    version = event_page_version(event.slug)
+    """The page's cached blocks for the version now, by name (those in the cache only). The
+    version is read apart from the page, so a page that keyed its blocks on another fails."""
+    version = content_version.for_event(event.pk)
     keys = {
         name: make_template_fragment_key(name, [event.pk, version, get_language(), *more])
         for name, more in FRAGMENTS.items()
@@ -25,7 +26,7 @@ def cached_parts(event) -> dict[str, str]:
 
 def forget_parts(event) -> None:
     """Drop the page's cached blocks alone (what else is cached stays), for a cold load."""
-    version = event_page_version(event.slug)
+    version = content_version.for_event(event.pk)
     cache.delete_many(
         [
             make_template_fragment_key(name, [event.pk, version, get_language(), *more])

@@ -300,13 +300,13 @@ def test_event_page_query_count_does_not_grow_with_registrations(
     # The first view also reads what the cached blocks show (agenda, attendance) and whether the
     # person organises anything (kept a while: their permissions, own and through groups, the
     # series and events they organise).
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         assert client.get(event.get_absolute_url()).status_code == 200
     for newcomers in (0, 11):
         register_people(newcomers)
-        # content version, event, session, user, registration settings, the grouped counts, the
-        # person's facts (verified address, groups), participants
-        with django_assert_num_queries(8):
+        # event with its content version and registration settings, session, user, the grouped
+        # counts, the person's facts (verified address, groups), participants
+        with django_assert_num_queries(6):
             assert client.get(event.get_absolute_url()).status_code == 200
     assert Registration.objects.filter(event=event).count() == 12
 

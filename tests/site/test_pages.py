@@ -212,11 +212,11 @@ def test_event_page_reads_what_its_cached_blocks_show_only_when_they_are_not_cac
     meeting, partner = _meeting_with_everything(make_event, django_user_model)
     if signed_in:  # an attendee: session, user, whether they organise anything
         client.force_login(django_user_model.objects.create_user("ada", "ada@example.org"))
-    # Every load: the event (knowing whether events are held alongside), the content version, the
-    # registration box's settings (none here); signed in, the session, the user and, on the
+    # Every load: the event (knowing whether events are held alongside, with its content version
+    # and the registration box's settings, none here); signed in, the session, the user and, on the
     # first page only, whether they organise anything (then kept in the cache): their
     # permissions, own and through groups, then whether they organise a series or an event.
-    first, later = (3 + 6, 3 + 2) if signed_in else (3, 3)
+    first, later = (1 + 6, 1 + 2) if signed_in else (1, 1)
     with django_assert_num_queries(first + 3):  # its agenda, files, people present (none)
         page = client.get(plain.get_absolute_url())
     assert "Held alongside" not in page.content.decode()

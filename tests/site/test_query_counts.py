@@ -78,22 +78,22 @@ def test_the_registration_post_runs_a_fixed_number_of_queries(
     assert len(statements) == expected, "\n".join(statements)
 
 
-# Every load, cached or not: the content version, the event (knowing whether events are held
-# alongside), the session, the user; the box: its registration settings (knowing whether
-# questions are asked), the grouped counts that also say whether the person holds a
+# Every load, cached or not: the event (with its content version, its registration settings, and
+# knowing whether events are held alongside or questions asked), the session, the user; the box:
+# the grouped counts that also say whether the person holds a
 # registration (no), then whether they have a verified address and are in the groups registering
 # may be restricted to; the questions the form asks. The privacy notice comes from the cache,
 # and so does whether they organise anything (the menu) after the first page.
-PAGE_QUERIES = 8
+PAGE_QUERIES = 6
 # An event that asks no questions: none are read.
-PAGE_QUERIES_WITHOUT_QUESTIONS = 7
+PAGE_QUERIES_WITHOUT_QUESTIONS = 5
 # Registered: the registration with its place in line and the person's overlapping
 # registrations too, and no form (no questions read).
-PAGE_QUERIES_REGISTERED = 8
+PAGE_QUERIES_REGISTERED = 6
 # Cold, what the cached blocks show is read too: the agenda, the files, the people present.
 COLD_EXTRA = 3
-# A visitor: the event, the content version, the registration settings and the seats left.
-PAGE_QUERIES_ANONYMOUS = 4
+# A visitor: the event with its content version and registration settings, and the seats left.
+PAGE_QUERIES_ANONYMOUS = 2
 
 
 @pytest.mark.parametrize(("registered", "questions"), [(1, 0), (1, 1), (30, 4)])

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BeforeValidator
 from escape_events.accounts.services import privacy_notice_in_force
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import listed_events, occurrences_between, search_events
-from escape_events.registrations.selectors import registration_panel
+from escape_events.registrations.selectors import registration_panel, with_registration_settings
 from escape_events.timetable.selectors import agenda_for
 
 from .. import output
@@ -89,10 +89,8 @@ def events(request, filters: Query[EventFilter]):
     summary="One event, with its registration availability per mode",
 )
 def event(request, slug: Slug):
-    found = get_object_or_404(
-        Event.objects.select_related("venue", "series").prefetch_related("colocated_with"),
-        slug=slug,
-    )
+    events = with_registration_settings(Event.objects.select_related("venue", "series"))
+    found = get_object_or_404(events.prefetch_related("colocated_with"), slug=slug)
     return {
         **output.event(found),
         "description": found.description,

@@ -12,7 +12,6 @@ from escape_events.events.forms import EventFilterForm
 from escape_events.events.models import Attachment, Series
 from escape_events.events.selectors import (
     OCCURRENCE_YEARS,
-    event_for_page,
     listed_events,
     next_occurrences,
     occurrences_between,
@@ -22,6 +21,7 @@ from escape_events.events.selectors import (
 )
 
 from ..caching import event_page_cache
+from ..selectors import event_for_page
 
 UPCOMING_WINDOW = timedelta(weeks=8)
 
@@ -73,15 +73,14 @@ def event_detail(request, slug):
 def render_event_page(request, slug: str, *, form=None, error: str = "", status: int = 200):
     """The event page; after a refused registration, with the form as submitted and what went
     wrong. What it shows of the event is cached (`{% cache %}` in the template) under the event's
-    version, read before the event itself; the person's own parts (registration box, menu,
+    version, read in the event's own statement; the person's own parts (registration box, menu,
     "Manage this event") are rendered for each request."""
-    page_cache = event_page_cache(slug)
     event = event_for_page(slug)
     if event is None:
         raise Http404("No event has this address.")
     context = {
         "event": event,
-        "page_cache": page_cache,
+        "page_cache": event_page_cache(event),
         "registration_form": form,
         "registration_error": error,
     }
