@@ -65,8 +65,6 @@ CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).h
 FEEDS_PAST_MONTHS = int(os.environ.get("FEEDS_PAST_MONTHS", "12"))
 FEEDS_MAX_AGE_SECONDS = int(os.environ.get("FEEDS_MAX_AGE_SECONDS", "900"))
 FEEDS_CACHE_SECONDS = int(os.environ.get("FEEDS_CACHE_SECONDS", "86400"))
-# Each worker also keeps the feed bodies it served last, up to this size, beside the shared cache.
-FEEDS_PROCESS_CACHE_BYTES = int(os.environ.get("FEEDS_PROCESS_CACHE_BYTES", str(32 * 1024 * 1024)))
 # Privacy: the notice published first (later versions come from the admin or
 # `manage.py publish_privacy_notice`), who answers questions about it, and how long registration
 # data of an event are kept after it ends (organisers may shorten it per event).
