@@ -20,10 +20,6 @@ from escape_events.registrations.models import Registration
 from escape_events.timetable.agenda import Agenda
 from escape_events.timetable.selectors import agendas_for
 
-# Bump when the output format changes, so cached bodies and client ETags are not reused.
-FORMAT_VERSION = "2"
-
-
 # Public feeds never show these: not even loaded, so a link or an address cannot leak into
 # them, and thousands of rows load faster.
 NOT_IN_PUBLIC_FEEDS = (
@@ -83,7 +79,7 @@ def fingerprint(
     version: Version, *, today: date, extra: str, last_modified: datetime | None = None
 ) -> Fingerprint:
     """Changes whenever anything a feed shows changes (the content `version` the feed is kept
-    under), the day (the window moves), the site's address.
+    under), the day (the window moves), the site's address and the release of the code.
 
     Last-Modified is when the version last changed (or `last_modified`, when later), never
     before the day began, so clients that send only If-Modified-Since refetch whenever the
@@ -91,7 +87,7 @@ def fingerprint(
     """
     material = repr(
         (
-            FORMAT_VERSION,
+            settings.RELEASE_ID,  # a new release may write the same content differently
             extra,
             today,
             settings.SITE_URL,
