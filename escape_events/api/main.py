@@ -6,7 +6,6 @@ schema entries for them.
 """
 
 import hashlib
-import json
 import logging
 
 from django.http import Http404
@@ -48,7 +47,7 @@ class LocalSwagger(Swagger):
 
     def render_page(self, request, api, **kwargs):
         settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
-        context = {"swagger_settings": json.dumps(settings), "api": api}
+        context = {"swagger_settings": settings, "api": api}
         return render(request, "api/docs.html", context)
 
 
