@@ -12,6 +12,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 
+from escape_events.core.redirects import local_path
+
 from .services import claims_from_extra_data, fill_profile_from_claims, profile_from_claims
 
 
@@ -49,6 +51,10 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": public_site(),
         }
         super().send_mail(template_prefix, email, context)
+
+    def is_safe_url(self, url: str) -> bool:
+        """A `next` after signing in follows the site's one rule: a path on this site."""
+        return local_path(url) is not None
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
