@@ -29,6 +29,14 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_count(name: str, default: int) -> int:
+    """A whole number, 0 or more; anything else stops start-up with a message naming it."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not (raw.isascii() and raw.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number, 0 or more (not {raw!r}).")
+    return int(raw)
+
+
 PRODUCTION = env_bool("ESCAPE_PRODUCTION")
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 
@@ -65,6 +73,8 @@ CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).h
 FEEDS_PAST_MONTHS = int(os.environ.get("FEEDS_PAST_MONTHS", "12"))
 FEEDS_MAX_AGE_SECONDS = int(os.environ.get("FEEDS_MAX_AGE_SECONDS", "900"))
 FEEDS_CACHE_SECONDS = int(os.environ.get("FEEDS_CACHE_SECONDS", "86400"))
+# Personal feeds: requests an hour per person (a valid token) or per address (an unknown one).
+FEEDS_RATE_LIMIT = (env_count("FEEDS_RATE_LIMIT", 120), 3600)
 # Privacy: the notice published first (later versions come from the admin or
 # `manage.py publish_privacy_notice`), who answers questions about it, and how long registration
 # data of an event are kept after it ends (organisers may shorten it per event).
@@ -236,6 +246,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Uploads above this size are refused with a form error rather than stored.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Uploads (event files, agenda materials, CSV imports): posts an hour per person.
+UPLOAD_RATE_LIMIT = (env_count("UPLOAD_RATE_LIMIT", 60), 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Caches: Redis when REDIS_URL is set (shared between workers, needed for rate limits), else
@@ -344,7 +356,8 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 # Behind HAProxy/nginx every request comes from the proxy: rate limits (allauth's, which the
 # admin login goes through too) must count the client address the proxies appended instead.
-ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# A chain shorter than this is not trusted: the connecting address counts (core/limits.py).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_count("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 
 # Security: on in production (served over HTTPS), quiet in development.
