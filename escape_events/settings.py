@@ -5,6 +5,7 @@ switched on with ESCAPE_PRODUCTION=1 and then takes every secret and host from t
 """
 
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -246,6 +247,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Uploads above this size are refused with a form error rather than stored.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Temporary files of exports (an .xlsx is written to disk): one folder, swept at start-up by
+# manage.py sweep_scratch (core/scratch.py). Local disk of each app server is right.
+SCRATCH_DIR = os.environ.get("SCRATCH_DIR") or os.path.join(tempfile.gettempdir(), "escape_events")
 # Uploads (event files, agenda materials, CSV imports): posts an hour per person.
 UPLOAD_RATE_LIMIT = (env_count("UPLOAD_RATE_LIMIT", 60), 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
