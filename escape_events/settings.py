@@ -373,7 +373,11 @@ SECURE_SSL_REDIRECT = HTTPS_ONLY and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS_ONLY else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
-SECURE_HSTS_PRELOAD = HTTPS_ONLY
+# Preload lists commit the domain and every subdomain to HTTPS in browsers for months, beyond
+# this site's control: an operator opts in (SECURE_HSTS_PRELOAD=1) after reading hstspreload.org.
+SECURE_HSTS_PRELOAD = HTTPS_ONLY and env_bool("SECURE_HSTS_PRELOAD")
+# Django's deploy check warns when preload is off (security.W021); off is this site's default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # Content-Security-Policy on every page: scripts, styles and images only from this site (no
 # inline script or style, no plugins, no framing); forms post here or to the OpenID provider.
 SECURE_CSP = {
