@@ -53,6 +53,7 @@ run: $(RUN_STAMP)
 	@# One process for both: each start of Django costs seconds on a busy machine.
 	@$(PY) manage.py shell --no-imports -c 'from django.core.management import call_command; \
 		call_command("migrate", interactive=False, verbosity=0); \
+		call_command("sweep_scratch", verbosity=0); \
 		call_command("load_seeds", demo_organiser=True)'
 	@echo ""
 	@echo "  escape_events is running: open http://127.0.0.1:$(PORT)/  (Ctrl+C to stop)"

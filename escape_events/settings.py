@@ -5,6 +5,7 @@ switched on with ESCAPE_PRODUCTION=1 and then takes every secret and host from t
 """
 
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +28,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_count(name: str, default: int) -> int:
+    """A whole number, 0 or more; anything else stops start-up with a message naming it."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    if not (raw.isascii() and raw.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number, 0 or more (not {raw!r}).")
+    return int(raw)
 
 
 PRODUCTION = env_bool("ESCAPE_PRODUCTION")
@@ -65,6 +74,8 @@ CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).h
 FEEDS_PAST_MONTHS = int(os.environ.get("FEEDS_PAST_MONTHS", "12"))
 FEEDS_MAX_AGE_SECONDS = int(os.environ.get("FEEDS_MAX_AGE_SECONDS", "900"))
 FEEDS_CACHE_SECONDS = int(os.environ.get("FEEDS_CACHE_SECONDS", "86400"))
+# Personal feeds: requests an hour per person (a valid token) or per address (an unknown one).
+FEEDS_RATE_LIMIT = (env_count("FEEDS_RATE_LIMIT", 120), 3600)
 # Privacy: the notice published first (later versions come from the admin or
 # `manage.py publish_privacy_notice`), who answers questions about it, and how long registration
 # data of an event are kept after it ends (organisers may shorten it per event).
@@ -236,6 +247,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Uploads above this size are refused with a form error rather than stored.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Temporary files of exports (an .xlsx is written to disk): one folder, swept at start-up by
+# manage.py sweep_scratch (core/scratch.py). Local disk of each app server is right.
+SCRATCH_DIR = os.environ.get("SCRATCH_DIR") or os.path.join(tempfile.gettempdir(), "escape_events")
+# Uploads (event files, agenda materials, CSV imports): posts an hour per person.
+UPLOAD_RATE_LIMIT = (env_count("UPLOAD_RATE_LIMIT", 60), 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Caches: Redis when REDIS_URL is set (shared between workers, needed for rate limits), else
@@ -344,7 +360,8 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 # Behind HAProxy/nginx every request comes from the proxy: rate limits (allauth's, which the
 # admin login goes through too) must count the client address the proxies appended instead.
-ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# A chain shorter than this is not trusted: the connecting address counts (core/limits.py).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_count("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 
 # Security: on in production (served over HTTPS), quiet in development.
@@ -356,7 +373,11 @@ SECURE_SSL_REDIRECT = HTTPS_ONLY and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS_ONLY else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS_ONLY
-SECURE_HSTS_PRELOAD = HTTPS_ONLY
+# Preload lists commit the domain and every subdomain to HTTPS in browsers for months, beyond
+# this site's control: an operator opts in (SECURE_HSTS_PRELOAD=1) after reading hstspreload.org.
+SECURE_HSTS_PRELOAD = HTTPS_ONLY and env_bool("SECURE_HSTS_PRELOAD")
+# Django's deploy check warns when preload is off (security.W021); off is this site's default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 # Content-Security-Policy on every page: scripts, styles and images only from this site (no
 # inline script or style, no plugins, no framing); forms post here or to the OpenID provider.
 SECURE_CSP = {

@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "escape_events" / "settings.py"
 CONFIGURATION = ROOT / "docs" / "operators" / "configuration.md"
-ENV_HELPERS = {"env_bool", "env_list"}
+ENV_HELPERS = {"env_bool", "env_list", "env_count"}
 
 
 def _is_environ(node: ast.AST) -> bool:

@@ -53,7 +53,7 @@ TEMPLATE_FOLDERS = {
     "admin": "core",  # the admin site is core's (core/admin_site.py)
 }
 FRAME = ("base.html", "partials/", "400.html", "403.html", "403_csrf.html", "404.html",
-         "500.html", "503.html")  # fmt: skip
+         "429.html", "500.html", "503.html")  # fmt: skip
 # URL namespaces that are not an app's own urls.py.
 NAMESPACES = {"api": "api", "admin": "core"}
 

@@ -12,6 +12,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 
+from escape_events.core.limits import client_address
+from escape_events.core.redirects import local_path
+
 from .services import claims_from_extra_data, fill_profile_from_claims, profile_from_claims
 
 
@@ -49,6 +52,21 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": public_site(),
         }
         super().send_mail(template_prefix, email, context)
+
+    def get_client_ip(self, request) -> str:
+        """The site's one client address (core.limits): a short X-Forwarded-For is not trusted
+        and counts the connecting address, where allauth's own raised ImproperlyConfigured."""
+        return client_address(request)
+
+    def reauthenticate(self, user, password: str) -> bool:
+        """Confirming the password of the person already signed in. allauth's own goes through
+        sign-in, so a typo here counted against every sign-in from the address; the re-entry
+        page keeps its own limit per person (allauth's `reauthenticate` rate)."""
+        return user.is_active and user.check_password(password)
+
+    def is_safe_url(self, url: str) -> bool:
+        """A `next` after signing in follows the site's one rule: a path on this site."""
+        return local_path(url) is not None
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

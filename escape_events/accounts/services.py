@@ -22,9 +22,10 @@ from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from escape_events.core.text import render_plain_text
 
 from .models import ExternalGroup, PrivacyNotice, User
 from .signals import account_deleting
@@ -301,7 +302,7 @@ def _send_account_deleted_mail(*, email: str, done: list[str], by_self: bool) ->
     context = {"done": done, "by_self": by_self, "site_url": settings.SITE_URL}
     EmailMessage(
         subject="Your account is deleted",
-        body=render_to_string("mail/accounts/account_deleted.txt", context),
+        body=render_plain_text("mail/accounts/account_deleted.txt", context),
         to=[email],
     ).send()
 

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from escape_events.core.downloads import personal_download
+
 from .forms import DeleteAccountForm, ProfileForm
 from .models import PrivacyNotice
 from .selectors import deletion_preview, personal_data, privacy_notice_versions
@@ -70,9 +72,7 @@ def my_data(request):
     body = json.dumps(personal_data(request.user, now=now), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"escape-events-my-data-{timezone.localdate(now):%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return personal_download(response, filename=filename)
 
 
 @require_http_methods(["GET", "POST"])

@@ -23,6 +23,20 @@ from .services import note_token_use
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+def active_token(secret: str) -> ApiToken | None:
+    """The unrevoked, unexpired token of an active person with this secret, if any."""
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(
+            token_hash=hash_token(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
+        .first()
+    )
+
+
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`; an unknown, expired or revoked token is a 401."""
 
@@ -33,16 +47,7 @@ class TokenAuth(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request, token):
-        found = (
-            ApiToken.objects.select_related("user")
-            .filter(
-                token_hash=hash_token(token),
-                revoked_at__isnull=True,
-                expires_at__gt=timezone.now(),
-                user__is_active=True,
-            )
-            .first()
-        )
+        found = active_token(token)
         if found is None:
             raise AuthenticationError(401, "This API token is unknown, expired or revoked.")
         note_token_use(token=found)

@@ -6,7 +6,6 @@ schema entries for them.
 """
 
 import hashlib
-import json
 import logging
 
 from django.http import Http404
@@ -23,6 +22,8 @@ from .throttling import THROTTLES
 from .writes import KEY_HEADER, KEY_PATTERN
 
 logger = logging.getLogger(__name__)
+INVALID = "A parameter or the body is not valid."
+OWN_RULES = {"duplicate_event"}  # PydanticCustomError types raised by .schemas
 
 DESCRIPTION = """
 The events, series and registrations of escape_events, for scripts: the same rules and the
@@ -48,7 +49,7 @@ class LocalSwagger(Swagger):
 
     def render_page(self, request, api, **kwargs):
         settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
-        context = {"swagger_settings": json.dumps(settings), "api": api}
+        context = {"swagger_settings": settings, "api": api}
         return render(request, "api/docs.html", context)
 
 
@@ -99,7 +100,7 @@ def _document_shared_answers(method: str, operation: dict) -> None:
             answer["content"] = {PROBLEM_TYPE: answer["content"].popitem()[1]}
     responses.setdefault("429", _problem("Too many requests; see the Retry-After header."))
     if operation.get("parameters") or operation.get("requestBody"):
-        responses.setdefault("422", _problem("A parameter or the body is not valid."))
+        responses.setdefault("422", _problem(INVALID))
     if operation.get("security"):
         responses.setdefault("401", _problem("No, or an unknown, expired or revoked, token."))
         responses.setdefault("403", _problem("The token lacks the scope, or the CSRF check."))
@@ -164,10 +165,11 @@ def http_error(request, error):
 
 @api.exception_handler(ValidationError)
 def invalid(request, error):
+    """A rule of the API's own (a partner named twice) says what is wrong in `detail` and `code`."""
+    own = next((item for item in error.errors if item.get("type") in OWN_RULES), None)
+    detail, code = (own["msg"], own["type"]) if own else (INVALID, "invalid")
     return api.create_response(
-        request,
-        problem(422, "A parameter or the body is not valid.", code="invalid", errors=error.errors),
-        status=422,
+        request, problem(422, detail, code=code, errors=error.errors), status=422
     )
 
 

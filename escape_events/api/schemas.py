@@ -1,9 +1,12 @@
 """What the API sends and accepts (pydantic models that ninja turns into the OpenAPI schema)."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, TypeAdapter, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
 from escape_events.events.models import Event, Kind
 from escape_events.organisers.exports import COLUMN_CHOICES
@@ -216,12 +219,35 @@ class MyRegistrationPage(Page):
 
 
 AnswerValue = Text | list[Text]
+# A question id as a JSON object key: digits, no leading zero (ids are below 2**31).
+QUESTION_KEY = r"^[1-9][0-9]{0,8}$"
+
+
+def _question_key(key):
+    if isinstance(key, str) and re.fullmatch(QUESTION_KEY, key):
+        return int(key)
+    if isinstance(key, int) and not isinstance(key, bool) and 0 < key < 10**9:
+        return key
+    raise ValueError("A key of `answers` is a question id: digits, not starting with 0.")
+
+
+# The schema names the keys the server reads (propertyNames): any other key is a 422 there too.
+Answers = Annotated[
+    dict[Annotated[int, BeforeValidator(_question_key)], AnswerValue],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "propertyNames": {"pattern": QUESTION_KEY},
+            "additionalProperties": TypeAdapter(AnswerValue).json_schema(),
+        }
+    ),
+]
 
 
 class AlsoIn(Schema):
     event: Slug = Field(description="Slug of an event held alongside this one.")
     mode: ModeName
-    answers: dict[int, AnswerValue] = Field({}, description="That event's questions.")
+    answers: Answers = Field({}, description="That event's questions.")
 
 
 class RegisterIn(Schema):
@@ -231,7 +257,7 @@ class RegisterIn(Schema):
         description="When `mode` has room but this one is full: take `mode` now and stay on "
         "this mode's waiting list.",
     )
-    answers: dict[int, AnswerValue] = Field(
+    answers: Answers = Field(
         {}, description="Question id → answer (a list of options for several choices)."
     )
     consent_to_list: bool = False
@@ -246,8 +272,21 @@ class RegisterIn(Schema):
         [],
         max_length=5,
         description="Events held alongside (e.g. the coding camp next to a hands-on) to register "
-        "for in the same go: all of them or none.",
+        "for in the same go: all of them or none. Each event once.",
     )
+
+    @field_validator("also")
+    @classmethod
+    def _each_partner_once(cls, also: list[AlsoIn]) -> list[AlsoIn]:
+        slugs = [partner.event for partner in also]
+        twice = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if twice:
+            raise PydanticCustomError(
+                "duplicate_event",
+                "Name each event of `also` once: {events} appears more than once.",
+                {"events": ", ".join(f"“{slug}”" for slug in twice)},
+            )
+        return also
 
 
 class RegisterOut(MyRegistration):

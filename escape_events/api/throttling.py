@@ -1,19 +1,41 @@
-"""Rate limits in the shared cache (Redis in production), so every worker counts the same.
+"""API rate limits, counted in the shared cache (Redis in production) so every worker agrees.
 
-A fixed window counted with the cache's atomic `incr`: ninja's own throttles read and write a
-list of timestamps, which loses counts when two workers answer the same client at once.
+A caller with a valid token is counted per token, a signed-in browser per person, on every
+operation (public reads too); anyone else per address, as the trusted proxies saw it.
 """
 
-import hashlib
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from ninja.throttling import BaseThrottle
+
+from escape_events.core.limits import address_caller, seconds_left, within_limit
+
+from .auth import active_token
+
+BEARER = "bearer "
+
+
+def known_caller(request) -> str | None:
+    """ "token<pk>" or "user<pk>" for a caller who said who they are, else None (looked up once)."""
+    if not hasattr(request, "_api_caller"):
+        request._api_caller = _known_caller(request)
+    return request._api_caller
+
+
+def _known_caller(request) -> str | None:
+    token = getattr(request, "api_token", None)
+    header = request.headers.get("Authorization", "")
+    if token is None and header[: len(BEARER)].lower() == BEARER:
+        token = active_token(header[len(BEARER) :].strip())  # a public read sent with a token
+    if token is not None:
+        return f"token{token.pk}"
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user{user.pk}"
+    return None
 
 
 class WindowThrottle(BaseThrottle):
-    """At most `limit` requests per `window` seconds per caller (token, user or address)."""
+    """At most `limit` requests per `window` seconds per caller (the setting names both)."""
 
     def __init__(self, setting: str):
         self.setting = setting
@@ -22,46 +44,27 @@ class WindowThrottle(BaseThrottle):
         raise NotImplementedError
 
     def allow_request(self, request) -> bool:
-        limit, window = getattr(settings, self.setting)
         caller = self.caller(request)
-        if caller is None:
-            return True
-        now = time.time()
-        start = int(now // window) * window
-        key = f"api:rate:{self.setting}:{caller}:{start}"
-        cache.add(key, 0, window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the key expired between add and incr
-            cache.add(key, 1, window + 1)
-            count = 1
-        return count <= limit
+        limit = getattr(settings, self.setting)
+        return caller is None or within_limit(f"api:{self.setting}", caller, limit)
 
     def wait(self):
         """Seconds until the current window closes (stateless: instances serve every thread)."""
-        _limit, window = getattr(settings, self.setting)
-        return int(window - time.time() % window) + 1
+        return seconds_left(getattr(settings, self.setting))
 
 
 class CallerThrottle(WindowThrottle):
-    """Signed-in callers: per token, or per person for a session."""
+    """Callers with a token, or a session: per token, or per person."""
 
     def caller(self, request):
-        token = getattr(request, "api_token", None)
-        if token is not None:
-            return f"token{token.pk}"
-        user = getattr(request, "auth", None)
-        return f"user{user.pk}" if user is not None else None
+        return known_caller(request)
 
 
 class AddressThrottle(WindowThrottle):
-    """Anonymous callers, by address (REMOTE_ADDR: set by the proxy in production)."""
+    """Everyone else, by the client's address (core.limits.client_address)."""
 
     def caller(self, request):
-        if getattr(request, "auth", None) is not None:
-            return None
-        address = request.META.get("REMOTE_ADDR", "")
-        return "ip" + hashlib.sha256(address.encode()).hexdigest()[:16]
+        return None if known_caller(request) is not None else address_caller(request)
 
 
 THROTTLES = [CallerThrottle("API_RATE_LIMIT"), AddressThrottle("API_ANONYMOUS_RATE_LIMIT")]

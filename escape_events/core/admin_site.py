@@ -7,6 +7,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from .redirects import local_path
+
 
 class EscapeAdminSite(admin.AdminSite):
     site_header = "escape_events administration"
@@ -24,5 +26,5 @@ class EscapeAdminSite(admin.AdminSite):
                 f"The admin is for site staff, and you ({request.user.email}) are not. "
                 "Organisers run their events and series under “Organise” in the menu."
             )
-        target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+        target = local_path(request.GET.get(REDIRECT_FIELD_NAME)) or reverse("admin:index")
         return redirect_to_login(target, settings.LOGIN_URL)

@@ -6,6 +6,7 @@ import threading
 
 import markdown
 import nh3
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from inscriptis import get_text
 from inscriptis.css_profiles import CSS_PROFILES
@@ -42,7 +43,16 @@ def render_markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return mark_safe(cleaned)  # noqa: S308 - nh3 has sanitised it
+    return mark_safe(cleaned)  # noqa: S308  # safe: nh3 has sanitised it to the allowed tags
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """A plain-text template (a text mail) as a plain `str`, never a `SafeString`.
+
+    `render_to_string` marks its result safe; a text mail holds organisers' words unescaped, so a
+    page showing one (the reminder preview) must escape it; a plain `str` is, by construction.
+    """
+    return str.__str__(render_to_string(template_name, context))
 
 
 # A link whose text is its own address (<https://…> in Markdown) needs the address only once.

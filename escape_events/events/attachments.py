@@ -1,11 +1,14 @@
 """Which uploads we accept and how each type is served back (never as active content)."""
 
-from pathlib import PurePath
+import unicodedata
+from pathlib import PurePath, PureWindowsPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+
+from escape_events.core.headers import is_control
 
 # extension -> (content type we serve, whether a browser may show it inline)
 ALLOWED_TYPES: dict[str, tuple[str, bool]] = {
@@ -44,8 +47,35 @@ def extension_of(name: str) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
 
 
+# The stored name lives under "attachments/2026/12/" or "agenda/2026/12/" in a 100-character
+# FileField: the name itself keeps room for both and for the storage's "_abc1234" on a clash.
+MAX_NAME_LENGTH = 70
+
+
+def clean_file_name(name: str) -> str:
+    """The one file-name rule of uploads (event files and agenda materials): the last part of
+    any path a browser sent, NFC, no control or direction characters, a name before the
+    extension, at most MAX_NAME_LENGTH characters (cut before the extension)."""
+    name = unicodedata.normalize("NFC", PureWindowsPath(name or "").name).strip()
+    if any(is_control(character) for character in name):
+        raise ValidationError(
+            "The file name holds control or text-direction characters: rename the file."
+        )
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    if not stem.strip(" ."):
+        raise ValidationError("The file needs a name before its extension, e.g. slides.pdf.")
+    suffix = f".{extension}" if dot else ""
+    return stem[: MAX_NAME_LENGTH - len(suffix)].rstrip() + suffix
+
+
 def validate_upload(uploaded) -> str:
-    """Check size, extension and leading bytes; return the content type to serve it with."""
+    """Check name, size, extension and leading bytes; return the content type to serve it with.
+
+    The upload's name becomes the clean one (clean_file_name), so both kinds of upload store and
+    title it alike."""
+    uploaded.name = clean_file_name(uploaded.name)
     extension = extension_of(uploaded.name)
     if extension not in ALLOWED_TYPES:
         allowed = ", ".join(sorted(ALLOWED_TYPES))

@@ -26,6 +26,7 @@ from escape_events.calendars.ics import (
     render_timetable,
 )
 from escape_events.core import content_version
+from escape_events.core.limits import address_caller, too_many, within_limit
 from escape_events.core.tokens import hash_token
 from escape_events.events.models import Event, Kind, Series
 from escape_events.registrations.models import Registration
@@ -278,6 +279,10 @@ def personal_feed(request, token):
     user_id = (
         FeedToken.objects.filter(token_hash=hash_token(token)).values_list("user_id", flat=True)
     ).first()
+    limit = settings.FEEDS_RATE_LIMIT
+    caller = f"user{user_id}" if user_id is not None else address_caller(request)
+    if not within_limit("feed", caller, limit):
+        return too_many(request, limit, what="calendar requests")
     if user_id is None:
         raise Http404("No such feed.")
     today = _today()

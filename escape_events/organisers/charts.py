@@ -83,7 +83,7 @@ def registrations_chart(
     accessible <svg>. A mode in `per_mode` with no registration yet is drawn flat at zero."""
     all_days = sorted({day for points in per_mode.values() for day, _ in points})
     if not all_days:
-        return mark_safe("")
+        return mark_safe("")  # safe: the empty string, no markup
     last = max(until, all_days[-1])
     first = min(all_days[0], last - timedelta(days=1))  # at least two days wide
     days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]

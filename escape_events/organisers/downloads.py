@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from escape_events.core.downloads import personal_download
 from escape_events.events.models import Event
 from escape_events.registrations.models import Registration, RegistrationPurge
 
@@ -51,16 +52,14 @@ def participants_download(
                 log=log, rows=export.rows_in_file if completed else 0, completed=completed
             ),
         )
-        return response
+        return personal_download(response)
 
     def ended(completed: bool) -> None:
         services.end_export(log=log, rows=export.rows_sent, completed=completed)
 
     chunks = export.json_chunks() if file_format == ExportLog.Format.JSON else export.csv_chunks()
     response = StreamingHttpResponse(watch(chunks, ended), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return personal_download(response, filename=filename)
 
 
 def _purged_download(event, purge, file_format, user):
@@ -77,8 +76,7 @@ def _purged_download(event, purge, file_format, user):
     services.end_export(log=log, rows=0, completed=True)
     filename = f"{event.slug}-counts-after-purge.{file_format}"
     if not isinstance(body, bytes):
-        return FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return personal_download(
+            FileResponse(body, as_attachment=True, filename=filename, content_type=content_type)
+        )
+    return personal_download(HttpResponse(body, content_type=content_type), filename=filename)

@@ -9,7 +9,6 @@ the client asked past: a streamed download cut off midway says how far it got (s
 import csv
 import json
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from django.db.models import QuerySet
 from rustpy_xlsxwriter import write_worksheet
 
 from escape_events.accounts.models import full_name
+from escape_events.core.scratch import scratch_path
 from escape_events.events.models import Event
 from escape_events.registrations.availability import LINE_ORDER, in_line, with_waiting_positions
 from escape_events.registrations.models import Question, Registration
@@ -206,10 +206,10 @@ class Export:
             if not self.rows_in_file:
                 yield dict.fromkeys(header)
 
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as scratch:
+        with scratch_path(".xlsx") as path:
             write_worksheet(
                 records(),
-                scratch.name,
+                path,
                 sheet_name="Participants",
                 freeze_row=1,
                 freeze_col=0,
@@ -218,7 +218,7 @@ class Export:
                 column_widths=[column.width for column in self.columns],
             )
             # Opened before the name goes: the data stay until the response closes the handle.
-            return open(scratch.name, "rb")
+            return open(path, "rb")
 
     def json_chunks(self) -> Iterator[bytes]:
         """A JSON array of objects; answers nested under their question's label."""

@@ -87,12 +87,15 @@ def render_printout(printout: Printout, event: Event) -> tuple[bytes, int]:
     html = render_to_string(printout.template, context)
     try:
         from weasyprint import HTML
+
+        from .pdf_resources import SiteOnlyFetcher
     except OSError as error:  # the Python package is there, Pango is not
         raise PrintingUnavailable(
             "PDF printouts need Pango on the server "
             "(Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)."
         ) from error
-    return HTML(string=html, base_url=settings.SITE_URL).write_pdf(), len(people)
+    document = HTML(string=html, base_url=settings.SITE_URL, url_fetcher=SiteOnlyFetcher())
+    return document.write_pdf(), len(people)
 
 
 class PrintingUnavailable(Exception):

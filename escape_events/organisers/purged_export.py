@@ -4,11 +4,11 @@ anonymous counts that remain, rather than a list of blank rows that pretends to 
 import csv
 import io
 import json
-import tempfile
 
 import xlsxwriter
 from django.utils import timezone
 
+from escape_events.core.scratch import nameless_file
 from escape_events.registrations.models import Registration, RegistrationPurge
 
 from .exports import defuse
@@ -53,7 +53,7 @@ def purged_export(purge: RegistrationPurge, counts: list[ModeCounts], file_forma
             body, ensure_ascii=False, indent=2
         ).encode(), "application/json; charset=utf-8"
     if file_format == "xlsx":
-        handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
+        handle = nameless_file()  # the response closes it
         workbook = xlsxwriter.Workbook(handle, {"strings_to_formulas": False})
         sheet = workbook.add_worksheet("Counts")
         sheet.write_string(0, 0, defuse(note(purge)))

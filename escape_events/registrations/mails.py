@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from escape_events.accounts.services import invitation_url
 from escape_events.calendars.ics import Attendance, build_calendar
 from escape_events.core.headers import header_text
+from escape_events.core.text import render_plain_text
 from escape_events.events.models import Event
 from escape_events.outbox.messages import EventMail
 from escape_events.outbox.services import send_written_later
@@ -81,7 +82,7 @@ def _mail(
     message = EventMail(
         event_id=event.pk,
         subject=subject,
-        body=render_to_string(f"mail/registrations/{template}.txt", context),
+        body=render_plain_text(f"mail/registrations/{template}.txt", context),
         to=[to],
     )
     message.attach_alternative(

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from escape_events.core.text import render_plain_text
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
 from escape_events.events.templatetags.event_times import describe_span
@@ -190,7 +191,7 @@ def reminder_message(reminder: Reminder) -> EventMail:
     message = EventMail(  # undelivered, it shows to the event's organisers
         event_id=event.pk if isinstance(event, Event) else None,
         subject=" ".join(subject.split()),
-        body=render_to_string("mail/registrations/reminder.txt", context),
+        body=render_plain_text("mail/registrations/reminder.txt", context),
         to=[reminder.user.email],
     )
     message.attach_alternative(

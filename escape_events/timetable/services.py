@@ -226,8 +226,8 @@ def remove_session(*, session: Session) -> int:
 def add_material_file(*, entry: Entry, uploaded_file, title: str) -> Material:
     """Attach an upload, checked by the same rules as event attachments (type, bytes, size)."""
     event = locking.lock_event(entry.event_id)
-    title = clean_line("Title", title, 200) or uploaded_file.name[:200]
-    content_type = validate_upload(uploaded_file)
+    content_type = validate_upload(uploaded_file)  # and the upload's name made clean
+    title = clean_line("Title", title, 200) or uploaded_file.name
     material = Material(
         entry=entry, title=title, content_type=content_type, size=uploaded_file.size
     )

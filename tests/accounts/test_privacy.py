@@ -192,7 +192,7 @@ def test_download_my_data_lists_everything_held_about_the_person(client, ada, ha
     assert response["Content-Disposition"] == (
         'attachment; filename="escape-events-my-data-2030-10-01.json"'
     )
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     data = json.loads(response.content)
     assert data["profile"]["email"] == "ada@example.org"
     assert data["profile"]["affiliation"] == "CERN"

@@ -211,6 +211,38 @@ def test_events_held_alongside_are_registered_together_or_not_at_all(
     assert Registration.objects.filter(event=camp, mode="onsite").count() == 1
 
 
+def test_naming_a_partner_twice_is_refused_with_422_not_silently_dropped(
+    me, hands_on, make_registrable
+):
+    camp = make_registrable(onsite=None, event_fields={"title": "Rucio coding camp"})
+    hands_on.colocated_with.add(camp)
+    twice = [{"event": camp.slug, "mode": "onsite"}, {"event": camp.slug, "mode": "remote"}]
+    response = register(me, hands_on, also=twice)
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "duplicate_event"
+    assert problem["detail"] == (
+        f"Name each event of `also` once: “{camp.slug}” appears more than once."
+    )
+    assert problem["errors"][0]["loc"] == ["body", "data", "also"]
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.parametrize("key", ["x", "0", "01", "-1", "1.5", "", "1" * 10])
+def test_an_answer_key_that_is_not_a_question_id_is_a_422_as_the_schema_says(me, hands_on, key):
+    response = register(me, hands_on, answers={key: "ATLAS"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"][:3] == ["body", "data", "answers"]
+    assert not Registration.objects.exists()
+
+
+def test_the_schema_names_the_answer_keys_it_reads(api):
+    schema = api().get("/api/schema").json()["components"]["schemas"]
+    for name in ("RegisterIn", "AlsoIn"):
+        answers = schema[name]["properties"]["answers"]
+        assert answers["propertyNames"] == {"pattern": "^[1-9][0-9]{0,8}$"}
+
+
 def test_only_events_held_alongside_may_come_along(me, hands_on, make_registrable):
     elsewhere = make_registrable()
     response = register(me, hands_on, also=[{"event": elsewhere.slug, "mode": "onsite"}])

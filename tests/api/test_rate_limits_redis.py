@@ -28,6 +28,6 @@ def test_twenty_simultaneous_requests_against_a_limit_of_ten_let_exactly_ten_thr
     for thread in threads:
         thread.join()
     assert allowed.count(True) == 10
-    assert redis_cache.keys("escape-events-test:*api:rate*")
+    assert redis_cache.keys("escape-events-test:*rate:api*")
     other = RequestFactory().get("/api/events", REMOTE_ADDR="198.51.100.7")
     assert throttle.allow_request(other)

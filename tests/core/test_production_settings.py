@@ -90,3 +90,18 @@ def test_make_prod_refuses_sqlite_before_starting_anything(tmp_path):
     )
     assert result.returncode != 0
     assert "production needs PostgreSQL" in result.stderr
+
+
+@pytest.mark.parametrize(("preload", "expected"), [(None, "False"), ("1", "True")])
+def test_hsts_preload_is_an_opt_in_and_check_deploy_passes_either_way(preload, expected):
+    show = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    result = manage("shell", "-c", show, **{**COMPLETE, "SECURE_HSTS_PRELOAD": preload})
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+    deploy = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **{**COMPLETE, "SECURE_HSTS_PRELOAD": preload},
+    )
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr

@@ -4,7 +4,6 @@ import csv
 import io
 import json
 import os
-import tempfile
 
 import openpyxl
 import pytest
@@ -240,15 +239,68 @@ def test_xlsx_of_nobody_still_has_its_frozen_bold_header(client, organiser, hand
     assert ExportLog.objects.get().rows == 0
 
 
+@pytest.fixture
+def scratch(settings, tmp_path):
+    settings.SCRATCH_DIR = str(tmp_path / "scratch")
+    return tmp_path / "scratch"
+
+
 def test_the_xlsx_file_has_no_name_on_disk_while_it_streams(
-    client, organiser, hands_on, crowd, tmp_path, monkeypatch
+    client, organiser, hands_on, crowd, scratch
 ):
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     client.force_login(organiser)
     response = export(client, hands_on, "xlsx", ALL)
-    assert os.listdir(tmp_path) == []  # the open handle alone keeps the data
+    assert os.listdir(scratch) == []  # the open handle alone keeps the data
     assert body(response).startswith(b"PK")
     response.close()
+
+
+def test_no_file_remains_when_the_writer_raises_mid_way(
+    client, organiser, hands_on, crowd, scratch, monkeypatch
+):
+    """The kill of issue 22, as an exception: the writer has its file open when it stops."""
+    from escape_events.organisers import exports
+
+    seen = []
+
+    def broken_writer(records, path, **options):
+        next(iter(records))
+        with open(path, "wb") as half:
+            half.write(b"PK\x03\x04 half a workbook")
+        seen.append(os.listdir(scratch))
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "write_worksheet", broken_writer)
+    client.force_login(organiser)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("organisers:participant_export", args=[hands_on.slug]),
+        {"format": "xlsx", "columns": ALL},
+    )
+    assert response.status_code == 500
+    assert len(seen[0]) == 1 and seen[0][0].startswith("escape-")  # it was in the scratch folder
+    assert os.listdir(scratch) == []
+
+
+def test_what_a_killed_export_left_is_swept_at_start_up(scratch, settings):
+    from django.core.management import call_command
+
+    scratch.mkdir()
+    (scratch / "escape-left-by-a-kill.xlsx").write_bytes(b"names and e-mails")
+    (scratch / "not-ours.txt").write_bytes(b"kept")
+    out = io.StringIO()
+    call_command("sweep_scratch", stdout=out)
+    assert sorted(os.listdir(scratch)) == ["not-ours.txt"]
+    assert out.getvalue().startswith("1 leftover file(s) removed from")
+
+
+def test_make_run_and_make_prod_sweep_before_serving():
+    from django.conf import settings
+
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+    prod = (settings.BASE_DIR / "scripts" / "prod").read_text()
+    assert 'call_command("sweep_scratch"' in makefile
+    assert "manage.py sweep_scratch" in prod
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "json"])

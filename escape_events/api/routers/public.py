@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from escape_events.accounts.services import privacy_notice_in_force
 from escape_events.events.models import Event, Series
@@ -54,7 +54,14 @@ def _bounded(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-Moment = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_bounded)]
+# The schema says what _bounded checks, so a client (and schemathesis) knows a year out of range.
+YEAR_PATTERN = r"^(19\d\d|2[01]\d\d|2200)-\d\d-\d\d"
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_iso_text),
+    AfterValidator(_bounded),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": YEAR_PATTERN}),
+]
 
 
 class EventFilter(PageQuery):

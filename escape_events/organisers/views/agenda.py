@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from escape_events.core.limits import limit_posts
 from escape_events.registrations.models import Registration
 from escape_events.timetable import services
 from escape_events.timetable.imports import import_agenda, read_agenda_csv
@@ -166,6 +167,7 @@ def entry_delete(request, slug, pk):
 
 
 @login_required
+@limit_posts("upload", "UPLOAD_RATE_LIMIT", what="uploads")
 @require_POST
 def material_add(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
@@ -266,6 +268,7 @@ def session_delete(request, slug, pk):
 
 
 @login_required
+@limit_posts("upload", "UPLOAD_RATE_LIMIT", what="uploads")
 @require_http_methods(["GET", "POST"])
 def agenda_import(request, slug):
     """Upload: every row is read and checked, nothing stored. Confirm: stored, all or none."""

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from escape_events.core.downloads import personal_download
 from escape_events.events.models import MeetingAttendance
 from escape_events.registrations.checkin import PRESENT, check_in, code_from_scan, door_count
 from escape_events.registrations.models import Registration
@@ -138,8 +139,10 @@ def attendance_remove(request, slug, pk):
 @require_GET
 def attendance_export(request, slug):
     event = organised_event_or_404(request.user, slug)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-attendance.csv"'
+    response = personal_download(
+        HttpResponse(content_type="text/csv; charset=utf-8"),
+        filename=f"{event.slug}-attendance.csv",
+    )
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(["Name", "E-mail", "Event", "Date"])

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from escape_events.core.limits import limit_posts
 from escape_events.events.models import Attachment
 from escape_events.events.services import add_attachment, remove_attachment, set_minutes
 
@@ -25,6 +26,7 @@ def _page(request, event, *, upload=None, minutes=None, status=200):
 
 
 @login_required
+@limit_posts("upload", "UPLOAD_RATE_LIMIT", what="uploads")
 @require_http_methods(["GET", "POST"])
 def files(request, slug):
     event = organised_event_or_404(request.user, slug)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from escape_events.core.limits import limit_posts
 from escape_events.registrations.models import Registration
 from escape_events.registrations.services import RegistrationRefused, add_participant
 
@@ -79,6 +80,7 @@ def add_participant_view(request, slug):
 
 
 @login_required
+@limit_posts("upload", "UPLOAD_RATE_LIMIT", what="uploads")
 @require_POST
 def import_preview(request, slug):
     event = organised_event_or_404(request.user, slug)

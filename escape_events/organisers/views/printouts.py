@@ -5,6 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from escape_events.core.downloads import personal_download
+
 from .. import selectors
 from ..permissions import organised_event_or_404
 from ..printouts import PRINTOUTS, PrintingUnavailable, render_printout
@@ -32,7 +34,4 @@ def printout(request, slug, kind):
     except PrintingUnavailable as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{event.slug}-{item.slug}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"  # names of people: not for shared caches
-    return response
+    return personal_download(response, filename=f"{event.slug}-{item.slug}.pdf", inline=True)

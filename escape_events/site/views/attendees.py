@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from escape_events.core.redirects import redirect_to_next
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import colocated_pairs
 from escape_events.registrations import services
@@ -91,15 +91,6 @@ def _outcome(registration: Registration) -> str:
     return f"{title}: you are registered ({mode}). A confirmation is on its way.{extra}"
 
 
-def _back(request, fallback: str):
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
-
-
 def _own_registration(request, pk) -> Registration:
     return get_object_or_404(Registration.objects.select_related("event"), pk=pk, user=request.user)
 
@@ -114,7 +105,7 @@ def cancel(request, pk):
         messages.error(request, refused.message)
         return _back_with_status(request, refused.status)
     messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
-    return _back(request, "site:mine")
+    return redirect_to_next(request, "site:mine")
 
 
 @require_POST
@@ -136,7 +127,7 @@ def switch(request, pk):
         messages.error(request, refused.message)
         return _back_with_status(request, refused.status)
     messages.success(request, _outcome(registration))
-    return _back(request, "site:mine")
+    return redirect_to_next(request, "site:mine")
 
 
 @require_POST
@@ -227,4 +218,4 @@ def following(request, slug, action):
     service, done = FOLLOWING[action]
     service(series=series, user=request.user)
     messages.success(request, done.format(series.title))
-    return _back(request, series.get_absolute_url())
+    return redirect_to_next(request, series.get_absolute_url())
