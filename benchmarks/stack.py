@@ -189,7 +189,7 @@ class Stack:
                 "haproxy_config", "--bind", f"127.0.0.1:{self.base}", "--servers",
                 ",".join(str(self.base + n) for n in range(1, self.app_servers + 1)),
                 "--host", "127.0.0.1", "--stats-port", str(self.stats_port),
-                "--check-interval-ms", "500", "--error-page", str(self.folder / "503.http"),
+                "--error-dir", str(self.folder),
             )
         )  # fmt: skip
         self._start("haproxy", ["haproxy", "-db", "-f", str(config)])
