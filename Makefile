@@ -15,7 +15,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test venv lint format check-python admin prod docs docs-build screenshots
+.PHONY: run test venv lint format check-python admin prod prod-status docs docs-build screenshots
 
 check-python:
 	@if [ ! -x "$(PY)" ] && [ -z "$(PYTHON)" ]; then \
@@ -66,9 +66,14 @@ admin: $(RUN_STAMP)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py create_admin
 
-# The production stack: HAProxy, two gunicorn app servers, the mail worker (docs: Operators).
+# The production stack under supervisord: HAProxy, two gunicorn app servers, the mail worker;
+# a process that dies is restarted alone (docs: Operators). SITE_URL, or PROD_LOCAL_TRIAL=1.
 prod: $(RUN_STAMP)
 	@bash scripts/prod
+
+# What each process of `make prod` is doing (supervisorctl status).
+prod-status:
+	@bash scripts/prod status
 
 test: $(DEV_STAMP)
 	@bash scripts/test.sh $(PYTEST_ARGS)

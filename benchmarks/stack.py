@@ -5,6 +5,9 @@ with initdb in a temporary folder, a Redis server, gunicorn app servers, HAProxy
 `manage.py haproxy_config`), the mail worker, and an SMTP server (aiosmtpd, in
 this process) that records every mail it takes. Ports: --base-port (HAProxy), +1.. (app servers),
 +50 (PostgreSQL), +51 (Redis), +52 (SMTP), +90 (HAProxy statistics). All stopped at the end.
+
+`supervised=True` runs HAProxy, the app servers and the mail worker as `make prod` does: under
+supervisord, configured by the same `manage.py prod_config supervisord` (benchmarks/faults.py).
 """
 
 import asyncio
@@ -105,7 +108,10 @@ class MailCounter:
 
 
 class Stack:
-    def __init__(self, *, base_port: int, app_servers: int, web_workers: int, keep=False):
+    def __init__(
+        self, *, base_port: int, app_servers: int, web_workers: int, keep=False, supervised=False
+    ):
+        self.supervised = supervised
         self.base = base_port
         self.app_servers = app_servers
         self.web_workers = web_workers
@@ -144,6 +150,8 @@ class Stack:
             OUTBOX_LEASE_SECONDS="20",
             OUTBOX_RETRY_BASE_SECONDS="2",
         )
+        if self.supervised:  # what scripts/prod pins
+            environment.update(OUTBOX_LEASE_SECONDS="30", EMAIL_TIMEOUT="20", DB_CONN_MAX_AGE="60")
         return environment
 
     def use_in_this_process(self):
@@ -181,20 +189,47 @@ class Stack:
         self.mail.controller.start()
         self.manage("migrate", "--noinput", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
-        for number in range(1, self.app_servers + 1):
-            self.start_app(number)
+        if not self.supervised:
+            for number in range(1, self.app_servers + 1):
+                self.start_app(number)
         config = self.folder / "haproxy.cfg"
         config.write_text(
             self.manage(
                 "haproxy_config", "--bind", f"127.0.0.1:{self.base}", "--servers",
                 ",".join(str(self.base + n) for n in range(1, self.app_servers + 1)),
                 "--host", "127.0.0.1", "--stats-port", str(self.stats_port),
-                "--check-interval-ms", "500", "--error-page", str(self.folder / "503.http"),
+                "--error-dir", str(self.folder),
             )
         )  # fmt: skip
-        self._start("haproxy", ["haproxy", "-db", "-f", str(config)])
-        self.start_mailer()
-        self.wait_until(lambda: self.servers_up() == self.app_servers, "app servers up", 60)
+        if self.supervised:
+            (self.folder / "supervisord.conf").write_text(
+                self.manage(
+                    "prod_config", "supervisord", "--port", str(self.base), "--app-servers",
+                    str(self.app_servers), "--web-workers", str(self.web_workers),
+                    "--state-dir", str(self.folder),
+                )
+            )  # fmt: skip
+            self.start_supervisor()
+        else:
+            self._start("haproxy", ["haproxy", "-db", "-f", str(config)])
+            self.start_mailer()
+        self.wait_until(lambda: self.servers_up() == self.app_servers, "app servers up", 90)
+
+    def start_supervisor(self):
+        supervisord = str(Path(PYTHON).parent / "supervisord")
+        self._start("supervisord", [supervisord, "-n", "-c", str(self.folder / "supervisord.conf")])
+        self.wait_until(lambda: "RUNNING" in self.ctl("status", "mailer"), "supervisord", 60)
+
+    def ctl(self, *args: str) -> str:
+        """supervisorctl, as `make prod-status` runs it."""
+        supervisorctl = str(Path(PYTHON).parent / "supervisorctl")
+        command = [supervisorctl, "-c", str(self.folder / "supervisord.conf"), *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=30).stdout
+
+    def pid(self, name: str) -> int:
+        """The pid of a supervised process (0 when it is not running)."""
+        answer = self.ctl("pid", name).strip()
+        return int(answer) if answer.isdigit() else 0
 
     def start_app(self, number: int):
         self._start(f"web{number}", [

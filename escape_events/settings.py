@@ -307,13 +307,14 @@ else:
     MAILERS = {"default": DELIVERY_MAILER, "delivery": DELIVERY_MAILER}
 OUTBOX_MAILER = "delivery"
 # Bounded retries: 8 tries spread over about two hours (30 s, 1, 2, 4 ... 60 min apart), then
-# the mail is shown as not delivered. A worker that dies mid-send loses its lease after
-# OUTBOX_LEASE_SECONDS and another worker sends the mail.
+# the mail is shown as not delivered. A worker renews its lease every third of
+# OUTBOX_LEASE_SECONDS while it sends; one that dies mid-send loses it within that time and
+# another worker sends the mail.
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
 # Sent mails are forgotten after this many days (`manage.py prune_outbox`, a scheduled job).
 OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "30"))
-OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", str(3 * SMTP_TIMEOUT + 30)))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "escape_events <events@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,12 +1,14 @@
-"""The Procfiles name management commands that exist, and development runs what production
-runs beside the site (the outbox worker), plus the reminders production schedules."""
+"""Procfile.dev (`make run`) names management commands that exist, and development runs what
+production runs beside the site (the outbox worker, from escape_events.core.production), plus the
+reminders production schedules."""
 
 import re
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.management import get_commands
+
+from escape_events.core.production import Stack
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -21,18 +23,21 @@ def commands_run(command_line: str) -> list[str]:
     return re.findall(r"manage\.py (\w+)", command_line)
 
 
-@pytest.mark.parametrize("procfile", ["Procfile", "Procfile.dev"])
-def test_every_management_command_a_procfile_runs_exists(procfile):
+def production_commands() -> list[str]:
+    stack = Stack(port=8080, app_servers=2, web_workers=2, state_dir=ROOT / "var" / "prod")
+    return [cmd for process in stack.processes() for cmd in commands_run(" ".join(process.command))]
+
+
+def test_every_management_command_development_and_production_run_exists():
     known = get_commands()
-    run = [cmd for line in processes(procfile).values() for cmd in commands_run(line)]
-    assert run, f"{procfile} runs no management command"
-    assert [cmd for cmd in run if cmd not in known] == []
+    development = [cmd for line in processes("Procfile.dev").values() for cmd in commands_run(line)]
+    assert [cmd for cmd in [*development, *production_commands()] if cmd not in known] == []
 
 
 def test_development_runs_the_outbox_worker_and_the_reminders_beside_the_site():
     development = [cmd for line in processes("Procfile.dev").values() for cmd in commands_run(line)]
     assert sorted(development) == ["deliver_mail", "runserver", "send_reminders"]
-    assert "deliver_mail" in " ".join(processes("Procfile").values())  # production's own worker
+    assert production_commands() == ["deliver_mail"]  # production's own worker
 
 
 def test_make_run_gives_every_process_the_address_it_serves():

@@ -6,7 +6,7 @@ HEALTH_PATH = "/health/"
 
 
 class AccessLogWithoutHealthChecks(Logger):
-    """Used by the Procfile's `web` line (`--logger-class`)."""
+    """The app servers' logger (escape_events.core.gunicorn_config)."""
 
     def access(self, resp, req, environ, request_time):
         if environ.get("PATH_INFO") == HEALTH_PATH and resp.status_code == 200:

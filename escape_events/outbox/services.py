@@ -7,6 +7,7 @@ import email.policy
 import hashlib
 import random
 import smtplib
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db import connection as database
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -170,13 +172,50 @@ def _give_up(mail: OutgoingMail, error: str) -> None:
     )
 
 
-def send_claimed(mail: OutgoingMail, connection) -> Outcome:
+class LeaseHeartbeat(threading.Thread):
+    """Renews a claimed mail's lease every third of OUTBOX_LEASE_SECONDS while it is written
+    and sent: a live worker keeps its mail however long the SMTP server takes, so the lease can
+    be short and a dead worker's mail is taken over within it."""
+
+    def __init__(self, mail: OutgoingMail):
+        super().__init__(name=f"outbox-lease-{mail.pk}", daemon=True)
+        self.mail = mail
+        self.stopped = threading.Event()
+
+    def run(self):
+        lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        try:
+            while not self.stopped.wait(lease.total_seconds() / 3):
+                try:
+                    OutgoingMail.objects.filter(
+                        pk=self.mail.pk,
+                        status=OutgoingMail.Status.SENDING,
+                        attempts=self.mail.attempts,
+                    ).update(lease_expires_at=timezone.now() + lease)
+                except DatabaseError:
+                    # The database is away: the lease may run out and another worker take the
+                    # mail (a possible duplicate, under the same Message-ID); try again next beat.
+                    database.close()
+        finally:
+            database.close()  # this thread's own connection
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        self.join()
+
+
+def send_claimed(mail: OutgoingMail, delivery) -> Outcome:
     """Hand one claimed mail to the open delivery connection and record what happened."""
     try:
-        if not mail.message:
-            _write(mail)
-        connection.open()  # reuses the session the previous mail opened
-        sent = connection.send_messages([StoredMessage(mail)])
+        with LeaseHeartbeat(mail):
+            if not mail.message:
+                _write(mail)
+            delivery.open()  # reuses the session the previous mail opened
+            sent = delivery.send_messages([StoredMessage(mail)])
     except NobodyToWriteTo:
         # The person left meanwhile: their address goes with them, and nothing is undelivered.
         OutgoingMail.objects.filter(

@@ -23,9 +23,10 @@ def free_port() -> int:
 
 
 class Recorder:
-    """aiosmtpd handler: keeps what it accepted; `stall` never answers the end of the data."""
+    """aiosmtpd handler: keeps what it accepted; `stall` never answers the end of the data
+    (or only after `stall` seconds, if a number)."""
 
-    def __init__(self, *, stall=False, refuse=False):
+    def __init__(self, *, stall: bool | float = False, refuse=False):
         self.stall = stall
         self.refuse = refuse
         self.messages = []
@@ -41,7 +42,8 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         if self.stall:
             self.stalled += 1
-            await asyncio.sleep(3600)  # took the whole message, never says it has it
+            # Took the whole message; says it has it late, or never.
+            await asyncio.sleep(3600 if self.stall is True else self.stall)
         self.messages.append(envelope.content)
         return "250 Message accepted for delivery"
 

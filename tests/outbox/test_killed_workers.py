@@ -70,6 +70,49 @@ def test_mail_worker_killed_while_the_server_stalls_delivers_once_after_restart(
     assert stored.attempts == 2 and stored.last_error == ""
 
 
+def test_a_live_worker_keeps_its_mail_past_the_lease_and_a_killed_ones_is_taken_within_it(
+    smtp_server, outbox_to, start_process
+):
+    """The lease is renewed while a send runs: a second worker polling beside a slow send does
+    not send the mail again, and once the sender is killed the mail moves on within a lease."""
+    slow = smtp_server(stall=6)  # answers the end of the data after 6 s: three 2-s leases
+    outbox_to(slow.port)
+    EmailMessage(subject="Slow", body="Takes a while.", to=["ada@example.org"]).send()
+    lease = {"EMAIL_TIMEOUT": "60", "OUTBOX_LEASE_SECONDS": "2"}
+    first = start_process("deliver_mail", "--interval", "0.2", smtp_port=slow.port, **lease)
+    wait_for(lambda: slow.handler.stalled == 1, what="the first worker to be in DATA")
+    second = start_process("deliver_mail", "--interval", "0.2", smtp_port=slow.port, **lease)
+    wait_for(lambda: len(slow.handler.messages) == 1, seconds=20, what="the slow send to end")
+    wait_for(
+        lambda: OutgoingMail.objects.filter(status=OutgoingMail.Status.SENT).exists(),
+        what="the mail to be marked sent",
+    )
+    time.sleep(1)
+    assert slow.handler.stalled == 1  # the second worker never started it again
+    assert len(slow.handler.messages) == 1 and OutgoingMail.objects.get().attempts == 1
+    kill(first)
+    kill(second)
+
+    stalled = smtp_server(stall=True)
+    outbox_to(stalled.port)
+    EmailMessage(subject="Stuck", body="Never answered.", to=["bob@example.org"]).send()
+    stuck = OutgoingMail.objects.get(subject="Stuck")
+    worker = start_process("deliver_mail", "--interval", "0.2", smtp_port=stalled.port, **lease)
+    wait_for(lambda: stalled.handler.stalled == 1, what="the worker to be stuck in DATA")
+    working = smtp_server()
+    start_process("deliver_mail", "--interval", "0.2", smtp_port=working.port, **lease)
+    time.sleep(6)  # three leases, with a second worker polling: still the first one's
+    stuck.refresh_from_db()
+    assert stuck.status == OutgoingMail.Status.SENDING and stuck.lease_expires_at > timezone.now()
+    assert working.handler.messages == []
+    kill(worker)
+    killed_at = time.monotonic()
+    wait_for(lambda: len(working.handler.messages) == 1, what="the other worker to send it")
+    assert time.monotonic() - killed_at < 2 + 5  # a lease, plus a poll and a send on a busy machine
+    stuck.refresh_from_db()
+    assert stuck.status == OutgoingMail.Status.SENT and stuck.attempts == 2
+
+
 def registrable_event_and_person(make_event, django_user_model):
     start = timezone.now() + timedelta(days=30)
     event = make_event(start=start, end=start + timedelta(hours=2))
