@@ -11,9 +11,15 @@ from escape_events.events import locking
 from escape_events.events.models import Event
 
 from .. import mails
-from ..availability import Availability, availability_and_holding
+from ..availability import Availability, availability_and_holding, options_free
 from ..models import Answer, Question, Registration, RegistrationSettings
-from ..rules import RegistrationRefused, clean_answers, place_refusal, refusal_reason
+from ..rules import (
+    RegistrationRefused,
+    clean_answers,
+    full_option_refusal,
+    place_refusal,
+    refusal_reason,
+)
 from .promotion import promote_waiting_list
 from .seats import Mode, Status, event_and_settings, line_of, settings_for
 
@@ -165,6 +171,10 @@ def _register_one(
     ):
         raise RegistrationRefused("This waiting list is not offered.", code="tampered")
     answers = clean_answers(questions=questions, answers=request.answers)
+    # Limited options are counted here, under the lock, like seats (no query when none is).
+    full = full_option_refusal(questions=questions, answers=answers, free=options_free(questions))
+    if full:
+        raise full
     registration = Registration.objects.create(
         event=event,
         user=user,
