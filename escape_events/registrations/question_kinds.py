@@ -20,6 +20,7 @@ Kind = QuestionDefinition.Kind
 
 MAX_ANSWER_LENGTH = 2000
 MAX_LONG_ANSWER_LENGTH = 5000
+MAX_OPTION_LENGTH = 200
 # A number question without limits still takes no more than this (a spreadsheet cell holds it).
 NUMBER_BOUND = 10**12
 CHOICE_KINDS = frozenset({Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE})
