@@ -77,9 +77,27 @@ class ModeAvailability(Schema):
 class QuestionOut(Schema):
     id: int
     label: str
-    kind: QuestionKind
+    kind: QuestionKind = Field(
+        description="`section` is a heading (with `help_text`) that takes no answer. Answers: "
+        "`number` a whole number within `min_value`…`max_value`, `date` YYYY-MM-DD, `country` "
+        "an ISO 3166-1 alpha-2 code, `yes_no` yes or no, `multiple_choice` a list of options."
+    )
     choices: list[str]
-    required: bool
+    required: bool = Field(description="Required when asked (see `shown_if`).")
+    help_text: str
+    min_value: int | None
+    max_value: int | None
+    option_limits: dict[str, int] = Field(
+        description="Options only so many people may pick: option → how many."
+    )
+    options_left: dict[str, int] = Field(
+        description="Limited options: option → how many may still pick it (now)."
+    )
+    shown_if: int | None = Field(
+        description="Asked only when the answer to this earlier question is (or, for several "
+        "choices, includes) `shown_if_value`; otherwise an answer is ignored."
+    )
+    shown_if_value: str
 
 
 class RegistrationInfo(Schema):
@@ -297,7 +315,10 @@ class OrganisedEventDetail(EventOut):
 class AnswerOut(Schema):
     question: int
     label: str
-    value: str
+    value: str = Field(
+        description="As stored (a country as its code, several choices one per line)."
+    )
+    display: str = Field(description="As people read it (a country by its name).")
 
 
 class Participant(Schema):
