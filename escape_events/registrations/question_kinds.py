@@ -1,5 +1,6 @@
 """Every kind of question in one place: its form field (so its validation and its messages), how
-its answer is stored, shown and exported, and whether a conditional question is asked.
+its answer is stored and how it reads (on pages and in every export), and whether a conditional
+question is asked.
 
 The registration form, the answer check of the services (so the API too), the exports and the
 privacy export all ask here; anything else that asks questions (feedback surveys) should too.
@@ -8,7 +9,6 @@ digits, a date as YYYY-MM-DD, a country as its ISO 3166-1 alpha-2 code, yes/no a
 """
 
 from collections.abc import Mapping
-from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -55,10 +55,6 @@ class QuestionKind:
     def display(self, stored: str) -> str:
         return stored
 
-    def export(self, stored: str):
-        """The cell a spreadsheet gets (numbers and dates as such)."""
-        return self.display(stored)
-
 
 class LongText(QuestionKind):
     def field(self, question, *, required, free=None):
@@ -75,9 +71,6 @@ class Number(QuestionKind):
         high = NUMBER_BOUND if question.max_value is None else question.max_value
         return forms.IntegerField(min_value=low, max_value=high, **_common(question, required))
 
-    def export(self, stored):
-        return int(stored) if stored else ""
-
 
 class Date(QuestionKind):
     def field(self, question, *, required, free=None):
@@ -89,9 +82,6 @@ class Date(QuestionKind):
 
     def stored(self, cleaned):
         return cleaned.isoformat() if cleaned else ""
-
-    def export(self, stored):
-        return date.fromisoformat(stored) if stored else ""
 
 
 class Country(QuestionKind):
@@ -248,8 +238,6 @@ def condition_met(question, answers: Mapping[int, str], questions: Mapping[int, 
 
 
 def display(question, stored: str) -> str:
+    """The answer as people read it: on pages, in exports (CSV, XLSX, JSON, API) and in the
+    person's data export."""
     return kind_of(question).display(stored) if stored else ""
-
-
-def export_value(question, stored: str):
-    return kind_of(question).export(stored) if stored else ""
