@@ -1,10 +1,14 @@
 """Every kind of question: what the services store, what they refuse (storing nothing), the
 conditions and the limits per option, and what the form says under each field."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from escape_events.accounts.services import privacy_notice_in_force
+from escape_events.events.models import Event
 from escape_events.registrations import question_kinds, services
 from escape_events.registrations.availability import options_free
 from escape_events.registrations.models import Answer, Question, Registration
@@ -222,3 +226,23 @@ def test_an_event_without_limited_options_reads_no_answers_for_its_form(
     questions = [ask(event, Kind.SINGLE_CHOICE, choices=["A", "B"])]
     with django_assert_num_queries(0):
         assert options_free(questions) == {}
+
+
+def test_the_purge_removes_answers_of_every_kind(event, make_user):
+    given = {
+        ask(event, Kind.LONG_TEXT).pk: "A paragraph",
+        ask(event, Kind.NUMBER).pk: "3",
+        ask(event, Kind.DATE).pk: "2027-01-25",
+        ask(event, Kind.COUNTRY).pk: "FR",
+        ask(event, Kind.EMAIL).pk: "boss@example.org",
+        ask(event, Kind.URL).pk: "https://example.org",
+        ask(event, Kind.SINGLE_CHOICE, choices=["A", "B"], option_limits={"A": 1}).pk: "A",
+    }
+    registration = register(event, make_user(), given)
+    assert registration.answers.count() == len(given)
+    Event.objects.filter(pk=event.pk).update(
+        start=timezone.now() - timedelta(days=800), end=timezone.now() - timedelta(days=799)
+    )
+    services.purge_event_registrations(event=Event.objects.get(pk=event.pk))
+    assert not Answer.objects.exists()
+    assert Registration.objects.get().user is None  # the row stays for the counts
