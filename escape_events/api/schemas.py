@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 from escape_events.events.models import Event, Kind
 from escape_events.organisers.exports import COLUMN_CHOICES
@@ -233,7 +234,8 @@ class MyRegistrationPage(Page):
     items: list[MyRegistration]
 
 
-AnswerValue = Text | list[Text]
+# A number question may be answered with a JSON number too.
+AnswerValue = Text | StrictInt | list[Text]
 
 
 class AlsoIn(Schema):
@@ -250,7 +252,9 @@ class RegisterIn(Schema):
         "this mode's waiting list.",
     )
     answers: dict[int, AnswerValue] = Field(
-        {}, description="Question id → answer (a list of options for several choices)."
+        {},
+        description="Question id → answer (a list of options for several choices, a number or "
+        "its digits for a number, YYYY-MM-DD for a date, an ISO 3166-1 code for a country).",
     )
     consent_to_list: bool = False
     privacy_notice_version: int = Field(
