@@ -145,10 +145,13 @@ def refusal_reason(
     return person_refusal(settings=settings, user=user)
 
 
-def clean_answers(*, questions: Sequence[Question], answers: Mapping[int, str]) -> dict[int, str]:
+def clean_answers(
+    *, questions: Sequence[Question], answers: Mapping[int, str], enforce_required: bool = True
+) -> dict[int, str]:
     """Check answers against the questions (each kind as `question_kinds` says) and return them
     as stored; raises RegistrationRefused naming the problem. A conditional question whose
-    condition is not met is neither required nor stored; a section heading takes no answer."""
+    condition is not met is neither required nor stored; a section heading takes no answer.
+    `enforce_required=False`: what an organiser knows of someone they add (an imported list)."""
     cleaned: dict[int, str] = {}
     known = {question.pk: question for question in questions}
     for key in answers:
@@ -161,7 +164,7 @@ def clean_answers(*, questions: Sequence[Question], answers: Mapping[int, str]) 
             continue
         try:
             value = question_kinds.clean_answer(
-                question, answers.get(question.pk), required=question.required
+                question, answers.get(question.pk), required=question.required and enforce_required
             )
         except question_kinds.AnswerInvalid as invalid:
             raise _answer_refusal(question, invalid) from None
