@@ -124,6 +124,14 @@ class QuestionDefinition(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=F("max_value")),
+                name="%(class)s_min_not_above_max",
+            ),
+        ]
 
     def __str__(self):
         return self.label
@@ -139,17 +147,12 @@ class LibraryQuestion(QuestionDefinition):
     required = models.BooleanField(default=False, help_text="Suggested for the events.")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(QuestionDefinition.Meta):
         ordering = ["owner", "label", "pk"]
         constraints = [
+            *QuestionDefinition.Meta.constraints,
             models.UniqueConstraint(
                 fields=["owner", "label"], name="library_question_label_once_per_owner"
-            ),
-            models.CheckConstraint(
-                condition=Q(min_value__isnull=True)
-                | Q(max_value__isnull=True)
-                | Q(min_value__lte=F("max_value")),
-                name="library_question_min_not_above_max",
             ),
         ]
 
@@ -187,15 +190,10 @@ class Question(QuestionDefinition):
         help_text="The library question this one was picked from.",
     )
 
-    class Meta:
+    class Meta(QuestionDefinition.Meta):
         ordering = ["event", "position", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(min_value__isnull=True)
-                | Q(max_value__isnull=True)
-                | Q(min_value__lte=F("max_value")),
-                name="question_min_not_above_max",
-            ),
+            *QuestionDefinition.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(shown_if__isnull=True) | ~Q(shown_if_value=""),
                 name="question_condition_has_value",
