@@ -219,14 +219,6 @@ class BaseQuestionFormSet(forms.BaseModelFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "event": self.event}
 
-    @property
-    def empty_form(self):
-        form = super().empty_form
-        form.fields["shown_if"].queryset = Question.objects.filter(
-            event=self.event, kind__in=question_kinds.CONDITION_KINDS
-        )
-        return form
-
     def clean(self):
         super().clean()
         kept = [
