@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "escape_events.api",
     "escape_events.site",
     "ninja",
+    "django_countries",  # ISO 3166 country names, translated (question kind "country")
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
 """Models and selector results turned into the plain values the schemas describe."""
 
+from collections.abc import Mapping
 from datetime import UTC
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.urls import reverse
 from escape_events.events.models import Event, Series, Venue
 from escape_events.events.selectors import Occurrence
 from escape_events.organisers.selectors import ModeCounts, answer_column
+from escape_events.registrations import question_kinds
 from escape_events.registrations.models import Question, Registration
 from escape_events.timetable.models import Entry
 
@@ -61,13 +63,21 @@ def event_ref(item: Event) -> dict:
     }
 
 
-def question(item: Question) -> dict:
+def question(item: Question, free: Mapping[int, Mapping[str, int]] | None = None) -> dict:
+    """`free`: `availability.options_free` of the event's questions (left per limited option)."""
     return {
         "id": item.pk,
         "label": item.label,
         "kind": item.kind,
         "choices": [str(choice) for choice in item.choices or []],
         "required": item.required,
+        "help_text": item.help_text,
+        "min_value": item.min_value,
+        "max_value": item.max_value,
+        "option_limits": dict(item.option_limits or {}),
+        "options_left": dict((free or {}).get(item.pk, {})),
+        "shown_if": item.shown_if_id,
+        "shown_if_value": item.shown_if_value,
     }
 
 
@@ -152,7 +162,12 @@ def participant(row: Registration, questions: list[Question]) -> dict:
         "status_changed_at": row.status_changed_at,
         "checked_in_at": row.checked_in_at,
         "answers": [
-            {"question": item.pk, "label": item.label, "value": value}
+            {
+                "question": item.pk,
+                "label": item.label,
+                "value": value,
+                "display": question_kinds.display(item, value),
+            }
             for item in questions
             if (value := getattr(row, answer_column(item)))
         ],

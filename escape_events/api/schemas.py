@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, TypeAdapter, WithJsonSchema, field_validator
+from pydantic import BeforeValidator, StrictInt, TypeAdapter, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from escape_events.events.models import Event, Kind
@@ -80,9 +80,27 @@ class ModeAvailability(Schema):
 class QuestionOut(Schema):
     id: int
     label: str
-    kind: QuestionKind
+    kind: QuestionKind = Field(
+        description="`section` is a heading (with `help_text`) that takes no answer. Answers: "
+        "`number` a whole number within `min_value`…`max_value`, `date` YYYY-MM-DD, `country` "
+        "an ISO 3166-1 alpha-2 code, `yes_no` yes or no, `multiple_choice` a list of options."
+    )
     choices: list[str]
-    required: bool
+    required: bool = Field(description="Required when asked (see `shown_if`).")
+    help_text: str
+    min_value: int | None
+    max_value: int | None
+    option_limits: dict[str, int] = Field(
+        description="Options only so many people may pick: option → how many."
+    )
+    options_left: dict[str, int] = Field(
+        description="Limited options: option → how many may still pick it (now)."
+    )
+    shown_if: int | None = Field(
+        description="Asked only when the answer to this earlier question is (or, for several "
+        "choices, includes) `shown_if_value`; otherwise an answer is ignored."
+    )
+    shown_if_value: str
 
 
 class RegistrationInfo(Schema):
@@ -218,7 +236,8 @@ class MyRegistrationPage(Page):
     items: list[MyRegistration]
 
 
-AnswerValue = Text | list[Text]
+# A number question may be answered with a JSON number too.
+AnswerValue = Text | StrictInt | list[Text]
 # A question id as a JSON object key: digits, no leading zero (ids are below 2**31).
 QUESTION_KEY = r"^[1-9][0-9]{0,8}$"
 
@@ -258,7 +277,9 @@ class RegisterIn(Schema):
         "this mode's waiting list.",
     )
     answers: Answers = Field(
-        {}, description="Question id → answer (a list of options for several choices)."
+        {},
+        description="Question id → answer (a list of options for several choices, a number or "
+        "its digits for a number, YYYY-MM-DD for a date, an ISO 3166-1 code for a country).",
     )
     consent_to_list: bool = False
     privacy_notice_version: int = Field(
@@ -336,7 +357,10 @@ class OrganisedEventDetail(EventOut):
 class AnswerOut(Schema):
     question: int
     label: str
-    value: str
+    value: str = Field(
+        description="As stored (a country as its code, several choices one per line)."
+    )
+    display: str = Field(description="As people read it (a country by its name).")
 
 
 class Participant(Schema):

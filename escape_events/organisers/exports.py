@@ -21,6 +21,7 @@ from rustpy_xlsxwriter import write_worksheet
 from escape_events.accounts.models import full_name
 from escape_events.core.scratch import scratch_path
 from escape_events.events.models import Event
+from escape_events.registrations import question_kinds
 from escape_events.registrations.availability import LINE_ORDER, in_line, with_waiting_positions
 from escape_events.registrations.models import Question, Registration
 
@@ -96,7 +97,7 @@ def columns_for(chosen: Iterable[str], questions: list[Question]) -> list[Column
         if key == "answers":
             for question in questions:
                 field = answer_column(question)
-                columns.append(Column(field, question.label, (field,), _or_empty, 24))
+                columns.append(Column(field, question.label, (field,), _answer(question), 24))
         else:
             columns.append(PERSON_COLUMNS[key])
     return columns
@@ -250,8 +251,9 @@ def watch(chunks: Iterable[bytes], on_end: Callable[[bool], None]) -> Iterator[b
         on_end(completed)
 
 
-def _or_empty(value: str | None) -> str:
-    return value or ""
+def _answer(question: Question) -> Callable[[str | None], str]:
+    """An answer's cell: as people read it (a country by its name, several choices by commas)."""
+    return lambda value: question_kinds.display(question, value or "")
 
 
 class _LineBuffer:

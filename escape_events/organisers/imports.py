@@ -10,7 +10,8 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -19,8 +20,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from escape_events.events.models import Event
+from escape_events.registrations import question_kinds
 from escape_events.registrations.availability import load_availability
-from escape_events.registrations.models import Registration, RegistrationSettings
+from escape_events.registrations.models import Question, Registration, RegistrationSettings
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 2000
@@ -62,6 +64,8 @@ class PersonRow:
     affiliation: str = ""
     mode: str = ""
     mode_text: str = ""
+    # Question id (as text: the rows travel as JSON) -> answer, from columns named as a question.
+    answers: dict[str, str] = field(default_factory=dict)
 
 
 def _key(text: str) -> str:
@@ -84,8 +88,11 @@ def _decode(data: bytes) -> tuple[str, str]:
         ) from None
 
 
-def read_people(data: bytes, *, default_mode: str) -> tuple[list[PersonRow], str]:
-    """The people in a CSV file, and the encoding it was read with."""
+def read_people(
+    data: bytes, *, default_mode: str, questions: Iterable[Question] = ()
+) -> tuple[list[PersonRow], str]:
+    """The people in a CSV file, and the encoding it was read with; a column titled as one of
+    the event's `questions` gives that question's answers (checked in `preview`)."""
     if len(data) > MAX_BYTES:
         raise ListUnreadable(f"The file is larger than {MAX_BYTES // 1024} KB; split it.")
     if b"\x00" in data[:4096]:
@@ -103,10 +110,20 @@ def read_people(data: bytes, *, default_mode: str) -> tuple[list[PersonRow], str
     except csv.Error as error:
         raise ListUnreadable(f"The file is not valid CSV: {error}.") from None
     columns = {}
+    asked = {
+        _key(question.label): question.pk
+        for question in questions
+        if question_kinds.kind_of(question).asks
+    }
+    answer_columns: dict[int, int] = {}
     for index, title in enumerate(header):
-        for field, names in HEADERS.items():
-            if _key(title) in {_key(name) for name in names}:
-                columns.setdefault(field, index)
+        for name, words in HEADERS.items():
+            if _key(title) in {_key(word) for word in words}:
+                columns.setdefault(name, index)
+                break
+        else:
+            if _key(title) in asked:
+                answer_columns.setdefault(asked[_key(title)], index)
     if "email" not in columns or not (
         "name" in columns or {"first_name", "last_name"} <= columns.keys()
     ):
@@ -123,7 +140,13 @@ def read_people(data: bytes, *, default_mode: str) -> tuple[list[PersonRow], str
                 continue
             if len(rows) >= MAX_ROWS:
                 raise ListUnreadable(f"The list has more than {MAX_ROWS} people; split it.")
-            rows.append(_row(reader.line_num, values, columns, default_mode))
+            row = _row(reader.line_num, values, columns, default_mode)
+            row.answers = {
+                str(pk): values[index].strip()
+                for pk, index in answer_columns.items()
+                if index < len(values) and values[index].strip()
+            }
+            rows.append(row)
     except csv.Error as error:
         raise ListUnreadable(f"Line {reader.line_num} is not valid CSV: {error}.") from None
     if not rows:
@@ -176,9 +199,13 @@ class Outcome:
         return self.action in ("create", "register")
 
 
-def preview(event: Event, rows: list[PersonRow]) -> list[Outcome]:
-    """What importing these rows would do now, row by row, in a fixed number of queries."""
+def preview(
+    event: Event, rows: list[PersonRow], questions: Iterable[Question] = ()
+) -> list[Outcome]:
+    """What importing these rows would do now, row by row, in a fixed number of queries; a row
+    whose answer its question does not take is refused, the others' answers are kept as stored."""
     settings = RegistrationSettings.objects.filter(event=event).first()
+    questions = {str(question.pk): question for question in questions}
     written = {row.email for row in rows if row.email}
     wanted = written | {email.casefold() for email in written}
     accounts = {
@@ -206,7 +233,7 @@ def preview(event: Event, rows: list[PersonRow]) -> list[Outcome]:
     seen: dict[str, int] = {}
     outcomes = []
     for row in rows:
-        refusal = _refusal(row, settings, seen)
+        refusal = _refusal(row, settings, seen) or _answer_refusal(row, questions)
         if refusal:
             outcomes.append(Outcome(row, "refuse", refusal))
             continue
@@ -244,6 +271,17 @@ def _refusal(row: PersonRow, settings, seen: dict[str, int]) -> str:
         return f"mode “{row.mode_text}” unknown (on-site or remote)"
     if settings is not None and not settings.allows(row.mode):
         return f"{Mode(row.mode).label.lower()} attendance is not offered"
+    return ""
+
+
+def _answer_refusal(row: PersonRow, questions: dict[str, Question]) -> str:
+    """Why an answer of the row is refused (as the form says it), or ""; keeps them as stored."""
+    for pk, value in list(row.answers.items()):
+        question = questions[pk]
+        try:
+            row.answers[pk] = question_kinds.clean_answer(question, value, required=False)
+        except question_kinds.AnswerInvalid as invalid:
+            return f"“{question.label}”: {invalid.message}"
     return ""
 
 

@@ -148,7 +148,12 @@ def chart_end(event: Event, now: datetime) -> date:
 
 
 def questions(event: Event) -> list[Question]:
-    return list(Question.objects.filter(event=event).order_by("position", "pk"))
+    """The questions that take answers (not the section headings), in their order."""
+    return list(
+        Question.objects.filter(event=event)
+        .exclude(kind=Question.Kind.SECTION)
+        .order_by("position", "pk")
+    )
 
 
 def answer_column(question: Question) -> str:

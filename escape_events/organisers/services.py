@@ -20,8 +20,10 @@ from escape_events.registrations.models import Question, Registration, Registrat
 from escape_events.registrations.services import (
     SETTING_FIELDS,
     RegistrationRefused,
+    add_library_questions,
     approve,
     cancel_registration,
+    copy_questions,
     promote_by_hand,
     reject,
     save_registration_settings,
@@ -87,26 +89,24 @@ def repeat_event(*, event: Event, start, by) -> Event:
         save_registration_settings(
             event=copy, values=values, groups=list(old.restricted_to_groups.all())
         )
-    Question.objects.bulk_create(
-        Question(
-            event=copy,
-            label=question.label,
-            kind=question.kind,
-            choices=question.choices,
-            required=question.required,
-            position=question.position,
-        )
-        for question in event.questions.all()
-    )
+    copy_questions(source=event, target=copy)
     return copy
 
 
 @transaction.atomic
 def save_registration_form(
-    *, event: Event, values: dict | None, groups=(), questions_formset=None
+    *,
+    event: Event,
+    values: dict | None,
+    groups=(),
+    questions_formset=None,
+    library_questions=(),
+    by=None,
 ) -> list:
     """The organiser's registration settings (through the registrations service, which promotes
-    people when a capacity grew) and the questions asked; returns the people promoted."""
+    people when a capacity grew), the questions asked, in the order given (numbered 1, 2, … so
+    that a question added later goes last), and those picked from `by`'s library; returns the
+    people promoted."""
     _stored, promoted = save_registration_settings(event=event, values=values, groups=groups)
     if questions_formset is not None:
         for question in questions_formset.save(commit=False):
@@ -114,7 +114,27 @@ def save_registration_form(
             question.save()
         for question in questions_formset.deleted_objects:
             question.delete()
+        renumber_questions(event)
+    if library_questions:
+        add_library_questions(event=event, library_questions=library_questions, by=by)
     return promoted
+
+
+def renumber_questions(event: Event) -> None:
+    questions = list(event.questions.order_by("position", "pk"))
+    for position, question in enumerate(questions, start=1):
+        question.position = position
+    Question.objects.bulk_update(questions, ["position"])
+
+
+@transaction.atomic
+def save_question_library(*, owner, formset) -> None:
+    """The organiser's library as edited; events that picked a question keep their copy."""
+    for item in formset.save(commit=False):
+        item.owner = owner
+        item.save()
+    for item in formset.deleted_objects:
+        item.delete()
 
 
 def start_export(*, event: Event, user, format: str, columns, filters) -> ExportLog:

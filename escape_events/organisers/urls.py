@@ -10,6 +10,7 @@ from .views import (
     people,
     printouts,
     privacy,
+    questions,
     reminders,
     series,
 )
@@ -20,6 +21,7 @@ register_converter(OccurrenceConverter, "occurrence")
 urlpatterns = [
     path("", events.dashboard, name="dashboard"),
     path("events/new/", events.event_create, name="event_create"),
+    path("questions/", questions.question_library, name="question_library"),
     path("events/<slug:slug>/", participants.event_overview, name="event_overview"),
     path("events/<slug:slug>/edit/", events.event_edit, name="event_edit"),
     path("events/<slug:slug>/retention/", privacy.event_retention, name="event_retention"),

@@ -7,7 +7,7 @@ seat is changed only by the actions (approve, reject, promote, cancel), never by
 from django.contrib import admin, messages
 
 from . import services
-from .models import Question, Registration, RegistrationSettings
+from .models import LibraryQuestion, Question, Registration, RegistrationSettings
 
 
 @admin.register(Question)
@@ -15,6 +15,14 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["label", "event", "kind", "required", "position"]
     search_fields = ["label", "event__title"]
     autocomplete_fields = ["event"]
+    raw_id_fields = ["shown_if", "library_question"]
+
+
+@admin.register(LibraryQuestion)
+class LibraryQuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "owner", "kind", "required"]
+    search_fields = ["label", "owner__email"]
+    raw_id_fields = ["owner"]
 
 
 @admin.register(RegistrationSettings)

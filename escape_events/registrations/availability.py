@@ -10,6 +10,11 @@ Who is in line for a mode: the people on its waiting list, and the people holdin
 other mode while they wait for this one ("join remote now, stay on the on-site waiting list").
 Both queue together, first come first served (`waiting_since`, then row id).
 
+Options of a choice question can be limited too ("borrow a laptop: 5 available"):
+`options_free` counts, per limited option, the active registrations (a waiting one keeps its
+pick, so promotion never exceeds a limit) that picked it, in one grouped query, and only for
+events with such a question.
+
 Queries: `load_availability` (one event) and `load_availabilities` (many) each make one grouped
 query; `Availability.from_counts` makes none, so a caller that already has the counts (or keeps
 them up to date while it places people) pays nothing more.
@@ -22,7 +27,8 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from .models import Registration, RegistrationSettings
+from . import question_kinds
+from .models import Answer, Question, Registration, RegistrationSettings
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -226,3 +232,32 @@ def with_waiting_positions(rows: QuerySet[Registration]) -> QuerySet[Registratio
             default=Coalesce(Subquery(ahead), 0) + 1,
         )
     )
+
+
+def options_free(questions: Iterable[Question]) -> dict[int, dict[str, int]]:
+    """Per question with limited options: option -> how many more people may pick it.
+
+    One grouped query over the answers of active registrations (none when nothing is limited);
+    exact under the event lock, a snapshot elsewhere."""
+    limited = {question.pk: question for question in questions if question.option_limits}
+    if not limited:
+        return {}
+    taken: dict[int, Counter] = defaultdict(Counter)
+    rows = (
+        Answer.objects.filter(
+            question_id__in=list(limited), registration__status__in=Registration.ACTIVE_STATUSES
+        )
+        .values_list("question_id", "value")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    for question_id, value, total in rows:
+        for option in question_kinds.chosen_options(limited[question_id], value):
+            taken[question_id][option] += total
+    return {
+        pk: {
+            option: max(limit - taken[pk][option], 0)
+            for option, limit in question.option_limits.items()
+        }
+        for pk, question in limited.items()
+    }

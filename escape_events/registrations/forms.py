@@ -3,36 +3,21 @@ alongside (each with its own mode; a question both ask is asked once)."""
 
 import copy
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from django import forms
 
 from escape_events.accounts.forms import NamesForm, check_names, save_names
 from escape_events.accounts.services import privacy_notice_in_force
 
-from .availability import load_availability
+from . import question_kinds
+from .availability import load_availability, options_free
 from .models import Question, Registration
 from .selectors import Panel
-from .services import MAX_ANSWER_LENGTH, RegistrationRequest, retention_months
+from .services import RegistrationRequest, retention_months
 
 Mode = Registration.Mode
 WAIT_SUFFIX = "+wait"
-
-
-def question_field(question: Question, *, required: bool) -> forms.Field:
-    common = {"label": question.label, "required": required}
-    if question.kind == Question.Kind.SINGLE_CHOICE:
-        choices = [(choice, choice) for choice in question.choices]
-        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
-    if question.kind == Question.Kind.MULTIPLE_CHOICE:
-        choices = [(choice, choice) for choice in question.choices]
-        return forms.MultipleChoiceField(
-            choices=choices, widget=forms.CheckboxSelectMultiple, **common
-        )
-    if question.kind == Question.Kind.YES_NO:
-        return forms.ChoiceField(
-            choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect, **common
-        )
-    return forms.CharField(max_length=MAX_ANSWER_LENGTH, **common)
 
 
 def attend_choices(panel: Panel) -> list[tuple[str, str]]:
@@ -61,8 +46,35 @@ def attend_choices(panel: Panel) -> list[tuple[str, str]]:
 
 
 def question_key(question: Question) -> tuple:
-    """Two events ask "the same question" when label (case aside), kind and options match."""
-    return (question.label.strip().casefold(), question.kind, tuple(question.choices))
+    """Two events ask "the same question" when what it asks matches: label (case aside), kind,
+    options, limits and help (a question picked from the same library entry does). A conditional
+    question is its own event's: what it depends on differs per event."""
+    if question.shown_if_id is not None:
+        return ("conditional", question.pk)
+    return (
+        question.label.strip().casefold(),
+        question.kind,
+        tuple(question.choices),
+        question.min_value,
+        question.max_value,
+        question.help_text.strip(),
+    )
+
+
+@dataclass
+class AskedItem:
+    """One row of the questions as the form shows them: a section heading (no field) or a
+    question's field, with the events that take the answer too and what it depends on."""
+
+    question: Question
+    field: forms.BoundField | None = None
+    shared: list[str] = dc_field(default_factory=list)
+    depends_on: str = ""  # the field whose answer shows this one
+    condition: str = ""  # said in words, for browsers without the script
+
+    @property
+    def is_section(self) -> bool:
+        return self.field is None
 
 
 def _mode_and_wait(value: str, panel: Panel) -> tuple[str, str]:
@@ -82,6 +94,12 @@ class PartnerPart:
     attend: str
     own: dict[int, str]  # partner question pk -> its own field
     shared: dict[int, str]  # partner question pk -> the main event's field that answers it
+    questions: list[Question] = dc_field(default_factory=list)
+    free: dict[int, dict[str, int]] = dc_field(default_factory=dict)  # limited options left
+
+    @property
+    def names(self) -> dict[int, str]:
+        return self.own | self.shared
 
     @property
     def event(self):
@@ -114,15 +132,37 @@ class RegistrationForm(forms.Form):
         _set_choices(self.fields["attend"], attend_choices(panel))
         if not (panel.settings and panel.settings.public_participant_list):
             del self.fields["consent_to_list"]
+        self.free = options_free(panel.questions)
+        self.names: dict[int, str] = {}
         asked: dict[tuple, str] = {}
         for question in panel.questions:
+            if not question_kinds.kind_of(question).asks:
+                continue
             name = f"q{question.pk}"
-            self.fields[name] = question_field(question, required=question.required)
+            self.fields[name] = self._field(question, free=self.free)
+            self.names[question.pk] = name
             asked.setdefault(question_key(question), name)
         self.partners = [self._partner(partner, asked) for partner in panel.colocated]
 
+    @staticmethod
+    def _field(question: Question, *, free, needed_only: bool = False) -> forms.Field:
+        """The question's field; a conditional one (or one `needed_only` once its event is
+        ticked) is checked in clean(), where it is known whether it is asked."""
+        if needed_only or question.shown_if_id is not None:
+            field = question_kinds.form_field(question, required=False, free=free.get(question.pk))
+            field.needed = question.required
+            if question.required and not isinstance(
+                field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
+                field.widget.attrs["aria-required"] = "true"  # groups have it on their legend
+            return field
+        return question_kinds.form_field(
+            question, required=question.required, free=free.get(question.pk)
+        )
+
     def _partner(self, partner, asked: dict[tuple, str]) -> PartnerPart:
         settings = partner.registration_settings
+        questions = list(partner.questions.all())
         part = PartnerPart(
             panel=Panel(
                 event=partner, settings=settings, offers=load_availability(settings).offered
@@ -131,6 +171,8 @@ class RegistrationForm(forms.Form):
             attend=f"attend{partner.pk}",
             own={},
             shared={},
+            questions=questions,
+            free=options_free(questions),
         )
         self.fields[part.also] = forms.BooleanField(
             label=f"Also register for {partner.title}", required=False
@@ -142,17 +184,15 @@ class RegistrationForm(forms.Form):
         attend.needed = True  # once the event is ticked; clean() checks it
         _set_choices(attend, attend_choices(part.panel))
         self.fields[part.attend] = attend
-        for question in partner.questions.all():
+        for question in questions:
+            if not question_kinds.kind_of(question).asks:
+                continue
             if question_key(question) in asked:
                 part.shared[question.pk] = asked[question_key(question)]
                 continue
             name = f"c{partner.pk}q{question.pk}"
             # Needed only when the partner is ticked: clean() checks that, at the field.
-            field = question_field(question, required=False)
-            field.needed = question.required
-            if question.required and question.kind == Question.Kind.TEXT:
-                field.widget.attrs["aria-required"] = "true"  # groups have it on their legend
-            self.fields[name] = field
+            self.fields[name] = self._field(question, free=part.free, needed_only=True)
             part.own[question.pk] = name
         return part
 
@@ -175,13 +215,39 @@ class RegistrationForm(forms.Form):
         if self.asks_names:
             save_names(user, self.cleaned_data)
 
-    def question_fields(self):
-        return [self[name] for name in self.fields if name.startswith("q")]
+    def _items(self, questions: list[Question], names: dict[int, str], shown: set[str]):
+        """The rows for `questions`: headings, and the fields in `shown` (others are asked
+        elsewhere in the form), each saying what it depends on."""
+        labels = {question.pk: question.label for question in questions}
+        items = []
+        for question in questions:
+            if not question_kinds.kind_of(question).asks:
+                items.append(AskedItem(question=question))
+                continue
+            name = names[question.pk]
+            if name not in shown:
+                continue
+            item = AskedItem(question=question, field=self[name], shared=self.shared_with(name))
+            if question.shown_if_id in names:
+                item.depends_on = names[question.shown_if_id]
+                item.condition = (
+                    f"Only if you answered “{question.shown_if_value}” to "
+                    f"“{labels[question.shown_if_id]}”."
+                )
+            items.append(item)
+        return items
+
+    def question_items(self) -> list[AskedItem]:
+        return self._items(self.panel.questions, self.names, set(self.names.values()))
 
     def colocated_fields(self):
         """Per event held alongside: its tick box, its mode and its own questions."""
         return [
-            (self[part.also], self[part.attend], [self[name] for name in part.own.values()])
+            (
+                self[part.also],
+                self[part.attend],
+                self._items(part.questions, part.names, set(part.own.values())),
+            )
             for part in self.partners
         ]
 
@@ -189,28 +255,48 @@ class RegistrationForm(forms.Form):
         """Titles of the events held alongside that take this answer too (shown at the field)."""
         return [part.event.title for part in self.partners if field_name in part.shared.values()]
 
+    def _stored(self, question: Question, name: str) -> str:
+        if name in self.errors:
+            return ""
+        return question_kinds.kind_of(question).stored(self.cleaned_data.get(name))
+
+    def _check_answers(self, questions, names, free, *, needed: str) -> dict[int, str]:
+        """What the server will check too, said at the fields: a question asked (its condition
+        met) and required is answered; a limited option has some left. Returns the answers as
+        stored, for the questions asked."""
+        known = {question.pk: question for question in questions}
+        answers: dict[int, str] = {}
+        for question in questions:
+            name = names.get(question.pk)
+            if name is None or not question_kinds.condition_met(question, answers, known):
+                continue
+            answers[question.pk] = value = self._stored(question, name)
+            if question.required and not value and name not in self.errors:
+                self.add_error(name, needed)
+            left = free.get(question.pk, {})
+            for option in question_kinds.chosen_options(question, value):
+                if left.get(option) == 0 and name not in self.errors:
+                    self.add_error(name, f"“{option}” has none left: please pick another option.")
+        return answers
+
     def clean(self):
         data = super().clean()
         if self.asks_names:
             check_names(self, data)
+        self.answers = self._check_answers(
+            self.panel.questions, self.names, self.free, needed="Please answer this question."
+        )
+        self.partner_answers = {}
         for part in self.partners:
             if not data.get(part.also):
                 continue
             title = part.event.title
             if not data.get(part.attend):
                 self.add_error(part.attend, f"Choose how you will attend {title}.")
-            questions = {question.pk: question for question in part.event.questions.all()}
-            for pk, name in part.own.items():
-                if questions[pk].required and not data.get(name) and name not in self.errors:
-                    self.add_error(name, f"Needed to register for {title} too.")
-            for pk, name in part.shared.items():
-                if questions[pk].required and not data.get(name) and name not in self.errors:
-                    self.add_error(name, f"Needed to register for {title} too.")
+            self.partner_answers[part.also] = self._check_answers(
+                part.questions, part.names, part.free, needed=f"Needed to register for {title} too."
+            )
         return data
-
-    @staticmethod
-    def _value(value) -> str:
-        return "\n".join(value) if isinstance(value, list) else (value or "")
 
     def requests(self) -> list[RegistrationRequest]:
         data = self.cleaned_data
@@ -220,10 +306,7 @@ class RegistrationForm(forms.Form):
             RegistrationRequest(
                 event=self.panel.event,
                 mode=mode,
-                answers={
-                    question.pk: self._value(data.get(f"q{question.pk}"))
-                    for question in self.panel.questions
-                },
+                answers=self.answers,
                 consent_to_list=consent,
                 wait_for_mode=wait_for_mode,
                 privacy_notice_id=self.notice.pk,
@@ -233,8 +316,7 @@ class RegistrationForm(forms.Form):
             if not data.get(part.also):
                 continue
             mode, wait_for_mode = _mode_and_wait(data[part.attend], part.panel)
-            answers = {pk: self._value(data.get(name)) for pk, name in part.own.items()}
-            answers |= {pk: self._value(data.get(name)) for pk, name in part.shared.items()}
+            answers = self.partner_answers[part.also]
             requests.append(
                 RegistrationRequest(
                     event=part.event,

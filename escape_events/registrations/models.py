@@ -87,29 +87,118 @@ class RegistrationSettings(models.Model):
         return False
 
 
-class Question(models.Model):
-    """A question asked when registering: affiliation, experiment, "do you have a SWAN account?"."""
+class QuestionDefinition(models.Model):
+    """What a question asks and how its answer is checked, shared by an event's questions and the
+    organiser's question library (registrations.question_kinds knows each kind)."""
 
     class Kind(models.TextChoices):
         TEXT = "text", "Text"
+        LONG_TEXT = "long_text", "Long text"
+        NUMBER = "number", "Whole number"
+        DATE = "date", "Date"
+        COUNTRY = "country", "Country"
+        EMAIL = "email", "E-mail address"
+        URL = "url", "Web address (URL)"
         SINGLE_CHOICE = "single_choice", "One choice"
         MULTIPLE_CHOICE = "multiple_choice", "Several choices"
         YES_NO = "yes_no", "Yes / no"
+        SECTION = "section", "Section heading (asks nothing)"
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
     label = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
     choices = models.JSONField(
         default=list, blank=True, help_text="For choice questions: the list of options."
     )
-    required = models.BooleanField(default=False)
-    position = models.PositiveIntegerField(default=0)
+    help_text = models.CharField(
+        max_length=500, blank=True, help_text="Shown under the question (or the heading)."
+    )
+    min_value = models.IntegerField(
+        "smallest number", null=True, blank=True, help_text="For numbers. Empty: no limit."
+    )
+    max_value = models.IntegerField(
+        "largest number", null=True, blank=True, help_text="For numbers. Empty: no limit."
+    )
+
+    # The fields that make two questions the same question (the library copies them).
+    DEFINITION_FIELDS = ("label", "kind", "choices", "help_text", "min_value", "max_value")
 
     class Meta:
-        ordering = ["event", "position", "pk"]
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(min_value__lte=F("max_value")),
+                name="%(class)s_min_not_above_max",
+            ),
+        ]
 
     def __str__(self):
         return self.label
+
+
+class LibraryQuestion(QuestionDefinition):
+    """A question an organiser keeps to ask at several events ("Experiment / ESFRI"): events
+    that pick it ask it identically, so a joint form of co-located events asks it once."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_questions"
+    )
+    required = models.BooleanField(default=False, help_text="Suggested for the events.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(QuestionDefinition.Meta):
+        ordering = ["owner", "label", "pk"]
+        constraints = [
+            *QuestionDefinition.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["owner", "label"], name="library_question_label_once_per_owner"
+            ),
+        ]
+
+
+class Question(QuestionDefinition):
+    """A question asked when registering: affiliation, experiment, "do you have a SWAN account?".
+
+    A section heading is a row of its own (kind SECTION) that asks nothing. A conditional
+    question is shown and required only when the earlier question `shown_if` was answered
+    `shown_if_value` (for several choices: among them)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    required = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    option_limits = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For choice questions: option -> how many people may pick it.",
+    )
+    shown_if = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="only if the answer to",
+    )
+    shown_if_value = models.CharField("is", max_length=300, blank=True)
+    library_question = models.ForeignKey(
+        LibraryQuestion,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uses",
+        help_text="The library question this one was picked from.",
+    )
+
+    class Meta(QuestionDefinition.Meta):
+        ordering = ["event", "position", "pk"]
+        constraints = [
+            *QuestionDefinition.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(shown_if__isnull=True) | ~Q(shown_if_value=""),
+                name="question_condition_has_value",
+            ),
+        ]
 
 
 class Registration(models.Model):

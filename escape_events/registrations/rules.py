@@ -18,9 +18,10 @@ from escape_events.accounts.selectors import verified_addresses
 from escape_events.events.models import Event
 from escape_events.events.permissions import organises
 
+from . import question_kinds
 from .models import Question, Registration, RegistrationSettings
 
-MAX_ANSWER_LENGTH = 2000
+MAX_ANSWER_LENGTH = question_kinds.MAX_ANSWER_LENGTH
 
 
 class RegistrationRefused(Exception):
@@ -144,41 +145,61 @@ def refusal_reason(
     return person_refusal(settings=settings, user=user)
 
 
-def clean_answers(*, questions: Sequence[Question], answers: Mapping[int, str]) -> dict[int, str]:
-    """Check answers against the questions; raises RegistrationRefused naming the problem."""
+def clean_answers(
+    *, questions: Sequence[Question], answers: Mapping[int, str], enforce_required: bool = True
+) -> dict[int, str]:
+    """Check answers against the questions (each kind as `question_kinds` says) and return them
+    as stored; raises RegistrationRefused naming the problem. A conditional question whose
+    condition is not met is neither required nor stored; a section heading takes no answer.
+    `enforce_required=False`: what an organiser knows of someone they add (an imported list)."""
     cleaned: dict[int, str] = {}
     known = {question.pk: question for question in questions}
     for key in answers:
         if key not in known:
             raise RegistrationRefused("An answer refers to an unknown question.", code="tampered")
     for question in questions:
-        value = (answers.get(question.pk) or "").strip()
-        if len(value) > MAX_ANSWER_LENGTH:
-            raise RegistrationRefused(
-                f'The answer to "{question.label}" is too long '
-                f"(at most {MAX_ANSWER_LENGTH} characters).",
-                code="too_long",
-            )
-        if not value:
-            if question.required:
-                raise RegistrationRefused(
-                    f'Please answer "{question.label}".', code="missing_answer"
-                )
-            continue
-        if question.kind == Question.Kind.YES_NO and value not in {"yes", "no"}:
-            raise RegistrationRefused(f'Answer "{question.label}" with yes or no.', code="invalid")
-        if question.kind == Question.Kind.SINGLE_CHOICE and value not in question.choices:
-            raise RegistrationRefused(
-                f'Pick one of the options for "{question.label}".', code="invalid"
-            )
-        if question.kind == Question.Kind.MULTIPLE_CHOICE and not set(value.splitlines()) <= set(
-            question.choices
+        if not question_kinds.kind_of(question).asks or not question_kinds.condition_met(
+            question, cleaned, known
         ):
-            raise RegistrationRefused(
-                f'Pick among the options for "{question.label}".', code="invalid"
+            continue
+        try:
+            value = question_kinds.clean_answer(
+                question, answers.get(question.pk), required=question.required and enforce_required
             )
-        cleaned[question.pk] = value
+        except question_kinds.AnswerInvalid as invalid:
+            raise _answer_refusal(question, invalid) from None
+        if value:
+            cleaned[question.pk] = value
     return cleaned
+
+
+def _answer_refusal(question: Question, invalid) -> RegistrationRefused:
+    if invalid.code == "required":
+        return RegistrationRefused(f'Please answer "{question.label}".', code="missing_answer")
+    if invalid.code == "max_length":
+        return RegistrationRefused(
+            f'The answer to "{question.label}" is too long: {invalid.message}', code="too_long"
+        )
+    return RegistrationRefused(f'"{question.label}": {invalid.message}', code="invalid")
+
+
+def full_option_refusal(
+    *, questions: Sequence[Question], answers: Mapping[int, str], free: Mapping[int, Mapping]
+) -> RegistrationRefused | None:
+    """Why these answers cannot be taken because an option they pick has none left (`free`:
+    `availability.options_free`), or None."""
+    for question in questions:
+        left = free.get(question.pk)
+        if not left:
+            continue
+        for option in question_kinds.chosen_options(question, answers.get(question.pk, "")):
+            if left.get(option) == 0:
+                return RegistrationRefused(
+                    f'"{option}" ({question.label}) has none left: please pick another option.',
+                    code="option_full",
+                    status=409,
+                )
+    return None
 
 
 def retention_months(settings: RegistrationSettings | None) -> int:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from escape_events.events.models import Event, Series
 
+from . import question_kinds
 from .availability import (
     ModeAvailability,
     availability_and_holding,
@@ -299,7 +300,10 @@ def personal_registrations(user) -> list[dict]:
             ),
             "check_in_code": registration.check_in_code,
             "answers": [
-                {"question": answer.question.label, "answer": answer.value}
+                {
+                    "question": answer.question.label,
+                    "answer": question_kinds.display(answer.question, answer.value),
+                }
                 for answer in registration.answers.all()
             ],
             "status_history": [

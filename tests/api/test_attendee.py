@@ -266,3 +266,36 @@ def test_registering_records_the_privacy_notice_accepted_as_the_form_does(me, ap
     assert not Registration.objects.exists()
     assert register(me, hands_on, privacy_notice_version=newer.version).status_code == 201
     assert Registration.objects.get().privacy_notice_id == newer.pk
+
+
+def test_answers_of_every_kind_are_checked_as_the_form_checks_them(me, hands_on):
+    from escape_events.registrations.models import Answer, Question
+
+    Kind = Question.Kind
+    experiment = hands_on.questions.get()
+    nights = Question.objects.create(
+        event=hands_on, label="Nights", kind=Kind.NUMBER, min_value=0, max_value=5, position=2
+    )
+    country = Question.objects.create(
+        event=hands_on, label="Country", kind=Kind.COUNTRY, position=3
+    )
+    laptop = Question.objects.create(
+        event=hands_on, label="Laptop?", kind=Kind.SINGLE_CHOICE, choices=["Yes", "No"],
+        option_limits={"Yes": 1}, position=4,
+    )  # fmt: skip
+    base = {str(experiment.pk): "ATLAS", str(country.pk): "ch"}
+    too_many = register(me, hands_on, answers=base | {str(nights.pk): 9})
+    assert too_many.status_code == 400
+    assert too_many.json()["detail"] == '"Nights": Ensure this value is less than or equal to 5.'
+    unknown = register(me, hands_on, answers=base | {str(country.pk): "XX"})
+    assert unknown.json()["detail"] == '"Country": Choose a country from the list.'
+    assert not Answer.objects.exists()
+    made = register(me, hands_on, answers=base | {str(nights.pk): 3, str(laptop.pk): "Yes"})
+    assert made.status_code == 201
+    stored = dict(Answer.objects.values_list("question__label", "value"))
+    assert stored == {"Experiment": "ATLAS", "Nights": "3", "Country": "CH", "Laptop?": "Yes"}
+    event = me.get(f"/api/events/{hands_on.slug}").json()["registration"]
+    described = {item["label"]: item for item in event["questions"]}
+    assert described["Laptop?"]["option_limits"] == {"Yes": 1}
+    assert described["Laptop?"]["options_left"] == {"Yes": 0}
+    assert (described["Nights"]["min_value"], described["Nights"]["max_value"]) == (0, 5)

@@ -87,7 +87,7 @@ def test_participants_carry_their_answers(boss, hands_on, people):
     items = {item["name"]: item for item in participants(boss, hands_on).json()["items"]}
     question = hands_on.questions.get()
     assert items["Ada Lovelace"]["answers"] == [
-        {"question": question.pk, "label": "Experiment", "value": "ATLAS"}
+        {"question": question.pk, "label": "Experiment", "value": "ATLAS", "display": "ATLAS"}
     ]
     assert items["Bob Zwicky"]["affiliation"] == "EPFL"
     assert items["Cyd Ames"]["answers"] == []

@@ -22,8 +22,8 @@ from escape_events.events.seeding import load_seeds
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, materialise_occurrence
 from escape_events.organisers import services as organiser_services
-from escape_events.registrations.models import Registration
-from escape_events.registrations.seeding import load_registration_seeds
+from escape_events.registrations.models import Question, Registration
+from escape_events.registrations.seeding import load_question_library, load_registration_seeds
 from escape_events.registrations.services import register
 
 VISITOR, ATTENDEE, ORGANISER, STAFF = "visitor", "attendee", "organiser", "staff"
@@ -82,6 +82,8 @@ def build_site() -> Site:
         )
     camp_answers = {question.pk: "CERN" for question in camp.questions.filter(kind="text")}
     register(event=camp, user=others[0], mode="onsite", answers=camp_answers)
+    _richer_form(camp)
+    load_question_library(organiser)
     meeting = materialise_occurrence(
         series=series, recurrence_id=next_occurrences(series, 1)[0].recurrence_id
     )
@@ -96,6 +98,33 @@ def build_site() -> Site:
     )
     organiser_services.end_export(log=export, rows=4, completed=True)
     return Site(organiser, attendee, staff, hands_on, camp, series, meeting, onsite, remote)
+
+
+def _richer_form(camp: Event) -> None:
+    """The camp's form asks every kind: a section, a conditional question, a limited option."""
+    kind = Question.Kind
+    last = camp.questions.count()
+
+    def ask(label, kind, **fields):
+        nonlocal last
+        last += 1
+        return Question.objects.create(event=camp, label=label, kind=kind, position=last, **fields)
+
+    ask("Travel and stay", kind.SECTION, help_text="Only for people coming to CERN.")
+    ask("Arrival date", kind.DATE)
+    ask("Nights at the hostel", kind.NUMBER, min_value=0, max_value=5)
+    ask("Country of your institute", kind.COUNTRY, help_text="For the visa letter.")
+    laptop = ask(
+        "Borrow a laptop?", kind.SINGLE_CHOICE, choices=["Yes, lend me one", "No"],
+        option_limits={"Yes, lend me one": 5},
+    )  # fmt: skip
+    ask(
+        "Which operating system?", kind.SINGLE_CHOICE, choices=["Linux", "macOS"],
+        required=True, shown_if=laptop, shown_if_value="Yes, lend me one",
+    )  # fmt: skip
+    ask("Your supervisor's e-mail", kind.EMAIL)
+    ask("Your project's page", kind.URL)
+    ask("What would you like to hack on?", kind.LONG_TEXT)
 
 
 def _org(name: str, *args) -> Callable[[Site], str]:
@@ -196,6 +225,12 @@ SITE_PAGES = [
         ),
         status=200,
     ),
+    SitePage(
+        "event-register-conditional",
+        ATTENDEE,
+        lambda site: site.camp.get_absolute_url(),
+        lambda page: page.get_by_label("Yes, lend me one").check(),
+    ),
     SitePage("my-registrations", ATTENDEE, "/registrations/"),
     SitePage(
         "my-registrations-cancel-asks",
@@ -222,6 +257,8 @@ SITE_PAGES = [
     # The organiser's side
     SitePage("organise", ORGANISER, "/organise/"),
     SitePage("event-new", ORGANISER, _org("event_create")),
+    SitePage("question-library", ORGANISER, _org("question_library")),
+    SitePage("camp-edit", ORGANISER, _org("event_edit", lambda site: site.camp.slug)),
     SitePage("event-overview", ORGANISER, _org("event_overview", _hands_on)),
     SitePage("event-edit", ORGANISER, _org("event_edit", _hands_on)),
     SitePage("event-repeat", ORGANISER, _org("event_clone", _hands_on)),

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Answer, Question, Registration
 
 User = get_user_model()
 
@@ -232,3 +232,41 @@ def test_an_event_without_registration_cannot_take_people(signed_in, organiser, 
     assert "does not take registrations" in page
     response = add_one(signed_in, event)
     assert response.status_code == 400 and not Registration.objects.exists()
+
+
+def test_columns_named_as_questions_import_their_answers_checked_as_the_form_checks_them(
+    signed_in, hands_on, on_commit
+):
+    Question.objects.create(event=hands_on, label="Country", kind=Question.Kind.COUNTRY, position=2)
+    Question.objects.create(
+        event=hands_on, label="Nights", kind=Question.Kind.NUMBER, max_value=5, position=3,
+        required=True,
+    )  # fmt: skip
+    content = (
+        "Email,Name,Experiment,Country,Nights\n"
+        "ada@example.org,Ada Lovelace,CTAO,ch,2\n"
+        "grace@example.org,Grace Hopper,,XX,\n"
+        "alan@example.org,Alan Turing,,,\n"  # nothing is required of imported people
+    )
+    preview = upload(signed_in, hands_on, content)
+    page = " ".join(preview.content.decode().split())
+    assert "“Country”: Choose a country from the list." in page
+    token = re.search(r'name="rows" value="([^"]+)"', page).group(1)
+    on_commit(
+        lambda: signed_in.post(
+            reverse("organisers:import_confirm", args=[hands_on.slug]), {"rows": token}
+        )
+    )
+    stored = {
+        (answer.registration.user.email, answer.question.label): answer.value
+        for answer in Answer.objects.select_related("registration__user", "question")
+    }
+    assert stored == {
+        ("ada@example.org", "Experiment"): "CTAO",
+        ("ada@example.org", "Country"): "CH",
+        ("ada@example.org", "Nights"): "2",
+    }
+    assert set(Registration.objects.values_list("user__email", flat=True)) == {
+        "ada@example.org",
+        "alan@example.org",
+    }

@@ -20,8 +20,9 @@ from escape_events.timetable import services as agenda_services
 from escape_events.timetable.models import Entry, Material, Session
 
 ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
-# Not about one event: the dashboard lists only the user's own, creating makes a new one.
-NOT_EVENT_SCOPED = {"dashboard", "event_create", "series_create"}
+# Not about one event: the dashboard and the question library show only the user's own,
+# creating makes a new one.
+NOT_EVENT_SCOPED = {"dashboard", "event_create", "series_create", "question_library"}
 EVENT_SCOPED = [name for name in ALL_NAMES if name not in NOT_EVENT_SCOPED]
 # POST-only: event_retention (the form sits on the overview).
 GET_PAGES = {

@@ -1,10 +1,12 @@
 """Random sequences of everything people and organisers do, over two modes, with the seat rules
 checked after every step (Hypothesis stateful testing).
 
-Steps: register (optionally "the other mode now, stay in line"), cancel, switch mode (optionally
-keeping one's place in line), approve, reject, promote by hand, change capacities. After each:
+Steps: register (optionally "the other mode now, stay in line", optionally borrowing one of the
+laptops, an option with a limit), cancel, switch mode (optionally keeping one's place in line),
+approve, reject, promote by hand, change capacities, change the laptop limit. After each:
 - seats held never exceed the capacity, except through a hand promotion (or a capacity lowered
-  below the seats already held, which takes nobody's place);
+  below the seats already held, which takes nobody's place); laptops lent never exceed their
+  limit (nor does anyone get one past it), a lowered limit takes nobody's;
 - a seat is never free while someone waits for it (the event is open throughout);
 - lines are first come first served: nobody moves up past someone still waiting before them;
 - one active registration per person and event;
@@ -40,8 +42,12 @@ from hypothesis.stateful import (
 
 from escape_events.events.models import Event
 from escape_events.registrations import services
-from escape_events.registrations.availability import load_availability, with_waiting_positions
-from escape_events.registrations.models import Registration, RegistrationSettings
+from escape_events.registrations.availability import (
+    load_availability,
+    options_free,
+    with_waiting_positions,
+)
+from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -52,6 +58,8 @@ numbers = itertools.count(1)
 capacities = st.one_of(st.none(), st.integers(min_value=0, max_value=3))
 people = st.integers(min_value=0, max_value=PEOPLE - 1)
 modes = st.sampled_from(Mode.values)
+laptop_limits = st.integers(min_value=0, max_value=3)
+LAPTOP = "Yes, lend me one"
 
 
 def line_of(row: dict) -> str:
@@ -63,8 +71,10 @@ def line_of(row: dict) -> str:
 
 
 class RegistrationMachine(RuleBasedStateMachine):
-    @initialize(onsite=capacities, remote=capacities, needs_approval=st.booleans())
-    def open_an_event(self, onsite, remote, needs_approval):
+    @initialize(
+        onsite=capacities, remote=capacities, needs_approval=st.booleans(), laptops=laptop_limits
+    )
+    def open_an_event(self, onsite, remote, needs_approval, laptops):
         # Each sequence runs in its own savepoint, rolled back at the end (see teardown).
         self.savepoint = transaction.atomic()
         self.savepoint.__enter__()
@@ -83,6 +93,13 @@ class RegistrationMachine(RuleBasedStateMachine):
             onsite_capacity=onsite,
             remote_capacity=remote,
             needs_approval=needs_approval,
+        )
+        self.laptop = Question.objects.create(
+            event=self.event,
+            label="Borrow a laptop?",
+            kind=Question.Kind.SINGLE_CHOICE,
+            choices=[LAPTOP, "No"],
+            option_limits={LAPTOP: laptops},
         )
         users = get_user_model().objects
         self.organiser = users.create(username=f"organiser{number}")
@@ -124,6 +141,7 @@ class RegistrationMachine(RuleBasedStateMachine):
         self.by_hand, self.switcher, self.newcomer = by_hand, switcher, newcomer
         mail.outbox = []
         self.before = self.rows()
+        self.laptops_before = self.laptops_lent()
         capacity_before = self.capacity_now()
         with (
             TestCase.captureOnCommitCallbacks(execute=True),
@@ -132,14 +150,27 @@ class RegistrationMachine(RuleBasedStateMachine):
             action()
         self.check_step(capacity_before)
 
+    def laptops_lent(self) -> set[int]:
+        """Registrations (active) holding a laptop."""
+        return set(
+            Answer.objects.filter(
+                question=self.laptop,
+                value=LAPTOP,
+                registration__status__in=Registration.ACTIVE_STATUSES,
+            ).values_list("registration_id", flat=True)
+        )
+
+    def laptop_limit(self) -> int:
+        return Question.objects.get(pk=self.laptop.pk).option_limits[LAPTOP]
+
     def capacity_now(self) -> dict[str, int | None]:
         stored = RegistrationSettings.objects.get(event=self.event)
         return {mode: stored.capacity_for(mode) for mode in Mode.values}
 
     # -- steps -------------------------------------------------------------------------------
 
-    @rule(person=people, mode=modes, stay_in_line=st.booleans())
-    def register(self, person, mode, stay_in_line):
+    @rule(person=people, mode=modes, stay_in_line=st.booleans(), borrow=st.booleans())
+    def register(self, person, mode, stay_in_line, borrow):
         other = Mode.REMOTE if mode == Mode.ONSITE else Mode.ONSITE
         self.step(
             lambda: services.register(
@@ -147,6 +178,7 @@ class RegistrationMachine(RuleBasedStateMachine):
                 user=self.people[person],
                 mode=mode,
                 wait_for_mode=other if stay_in_line else "",
+                answers={self.laptop.pk: LAPTOP if borrow else "No"},
             ),
             newcomer=(self.people[person].pk, mode),
         )
@@ -203,12 +235,20 @@ class RegistrationMachine(RuleBasedStateMachine):
             )
         )
 
+    @rule(laptops=laptop_limits)
+    def change_laptop_limit(self, laptops):
+        Question.objects.filter(pk=self.laptop.pk).update(option_limits={LAPTOP: laptops})
+
     # -- what one step may do ----------------------------------------------------------------
 
     def check_step(self, capacity_before):
         by_hand = self.by_hand
         after = self.rows()
         capacity = self.capacity_now()
+        # Laptops: nobody gets one past the limit (whatever else the step did).
+        lent = self.laptops_lent()
+        if lent - self.laptops_before:
+            assert len(lent) <= self.laptop_limit(), (lent, self.laptop_limit())
         # Seats: only a hand promotion takes one beyond the capacity.
         for mode in Mode.values:
             if by_hand is not None or capacity[mode] is None:
@@ -298,6 +338,12 @@ class RegistrationMachine(RuleBasedStateMachine):
             .values_list("pk", "waiting_position")
         )
         assert positions == expected
+        # The laptops left agree with a recount, and never go below none.
+        lent = len(self.laptops_lent())
+        limit = self.laptop_limit()
+        assert options_free([Question.objects.get(pk=self.laptop.pk)]) == {
+            self.laptop.pk: {LAPTOP: max(limit - lent, 0)}
+        }
 
 
 EXAMPLES = int(os.environ.get("STATE_MACHINE_EXAMPLES", "20"))

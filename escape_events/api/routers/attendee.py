@@ -120,12 +120,13 @@ def _accepted_notice(version: int):
 
 
 def _request(event, mode, answers, consent_to_list, notice, wait_for_mode=""):
-    """Several choices arrive as a list and are stored one per line, as the form sends them."""
+    """Several choices arrive as a list and are stored one per line, as the form sends them; a
+    number may arrive as a JSON number."""
     return services.RegistrationRequest(
         event=event,
         mode=mode,
         answers={
-            pk: "\n".join(value) if isinstance(value, list) else value
+            pk: "\n".join(value) if isinstance(value, list) else str(value)
             for pk, value in answers.items()
         },
         consent_to_list=consent_to_list,

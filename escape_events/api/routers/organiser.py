@@ -18,6 +18,7 @@ from escape_events.organisers.forms import ExportForm, ParticipantFilterForm
 from escape_events.organisers.forms.participants import SORT_CHOICES
 from escape_events.organisers.selectors import ParticipantFilter
 from escape_events.organisers.services import BULK_ACTIONS
+from escape_events.registrations.availability import options_free
 from escape_events.registrations.checkin import check_in
 from escape_events.registrations.models import Registration
 
@@ -123,10 +124,12 @@ def my_events(request, page: Query[PageQuery]):
 def overview(request, slug: Slug):
     event = organised_event(request, slug)
     counts = selectors.registration_counts(event, selectors.registration_settings(event))
+    questions = selectors.questions(event)
+    free = options_free(questions)
     return {
         **output.event(event),
         "counts": [output.mode_counts(item) for item in counts],
-        "questions": [output.question(item) for item in selectors.questions(event)],
+        "questions": [output.question(item, free) for item in questions],
     }
 
 

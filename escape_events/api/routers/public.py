@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from escape_events.accounts.services import privacy_notice_in_force
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import listed_events, occurrences_between, search_events
+from escape_events.registrations.availability import options_free
 from escape_events.registrations.selectors import registration_panel, with_registration_settings
 from escape_events.timetable.selectors import agenda_for
 
@@ -119,6 +120,8 @@ def _registration(event: Event) -> dict | None:
     refusal = panel.refusal
     is_open = refusal is None or refusal.code == "login"
     notice = privacy_notice_in_force()
+    questions = list(event.questions.all())
+    free = options_free(questions)
     return {
         "opens_at": settings.opens_at,
         "closes_at": settings.closes_at or event.start,
@@ -138,7 +141,7 @@ def _registration(event: Event) -> dict | None:
             }
             for offer in panel.offers
         ],
-        "questions": [output.question(item) for item in event.questions.all()],
+        "questions": [output.question(item, free) for item in questions],
         "privacy_notice_version": notice.version,
         "privacy_notice_url": site_settings.SITE_URL + notice.get_absolute_url(),
     }

@@ -33,7 +33,13 @@ from .participants import (
     ParticipantFilterForm,
     Status,
 )
-from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
+from .registration_settings import (
+    LibraryQuestionFormSet,
+    PickFromLibraryForm,
+    QuestionForm,
+    QuestionFormSet,
+    RegistrationSettingsForm,
+)
 from .reminders import ReminderPlanForm
 from .retention import RetentionForm
 from .series import ExtraMeetingForm, MoveMeetingForm, SeriesForm, extra_meeting_initial
@@ -58,6 +64,7 @@ __all__ = [
     "ExtraMeetingForm",
     "ImportConfirmForm",
     "ImportForm",
+    "LibraryQuestionFormSet",
     "MaterialForm",
     "MessageForm",
     "MinutesForm",
@@ -65,6 +72,7 @@ __all__ = [
     "MoveEntryForm",
     "MoveMeetingForm",
     "ParticipantFilterForm",
+    "PickFromLibraryForm",
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",

@@ -4,7 +4,8 @@ from django import forms
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from escape_events.registrations.models import Question, RegistrationSettings
+from escape_events.registrations import question_kinds
+from escape_events.registrations.models import LibraryQuestion, Question, RegistrationSettings
 
 from .fields import WallClockField, wall_clock
 
@@ -86,35 +87,227 @@ class RegistrationSettingsForm(forms.Form):
         return data
 
 
-class QuestionForm(forms.ModelForm):
+def parse_options(text: str) -> tuple[list[str], dict[str, int], list[str]]:
+    """Options one per line, each optionally limited ("Laptop | 5"); returns the options, the
+    limits and what is wrong, in words."""
+    options: list[str] = []
+    limits: dict[str, int] = {}
+    problems: list[str] = []
+    for line in text.splitlines():
+        option, bar, limit = (part.strip() for part in line.partition("|"))
+        if not option:
+            continue
+        if len(option) > question_kinds.MAX_OPTION_LENGTH:
+            problems.append(f"“{option[:40]}…” is too long (at most 200 characters).")
+        elif option in options:
+            problems.append(f"“{option}” is listed twice.")
+        options.append(option)
+        if bar:
+            if not limit.isdigit() or int(limit) < 1 or int(limit) > 100_000:
+                problems.append(f"“{option}”: after | give how many may pick it (1 or more).")
+            else:
+                limits[option] = int(limit)
+    return options, limits, problems
+
+
+class QuestionDefinitionForm(forms.ModelForm):
+    """What a question asks, for an event's form and for the organiser's library alike."""
+
     choices_text = forms.CharField(
         label="Options",
         required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For choice questions: one option per line.",
     )
-
-    class Meta:
-        model = Question
-        fields = ["label", "kind", "required", "position"]
-        labels = {"label": "Question", "kind": "Answer type", "position": "Order"}
+    takes_limits = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial["choices_text"] = "\n".join(self.instance.choices)
+            limits = getattr(self.instance, "option_limits", {}) or {}
+            self.initial["choices_text"] = "\n".join(
+                f"{option} | {limits[option]}" if option in limits else option
+                for option in self.instance.choices
+            )
 
     def clean(self):
         data = super().clean()
-        options = [line.strip() for line in data.get("choices_text", "").splitlines()]
-        options = [option for option in options if option]
-        choice_kinds = {Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE}
-        if data.get("kind") in choice_kinds and len(options) < 2:
+        kind = data.get("kind")
+        options, limits, problems = parse_options(data.get("choices_text", ""))
+        is_choice = kind in question_kinds.CHOICE_KINDS
+        for problem in problems:
+            self.add_error("choices_text", problem)
+        if is_choice and len(options) < 2:
             self.add_error("choices_text", "Give at least two options, one per line.")
-        self.instance.choices = options if data.get("kind") in choice_kinds else []
+        if limits and not self.takes_limits:
+            self.add_error("choices_text", "Limits per option are set at each event.")
+        if kind != Question.Kind.NUMBER:
+            data["min_value"] = data["max_value"] = None
+        low, high = data.get("min_value"), data.get("max_value")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_value", "The largest number must not be below the smallest.")
+        self.instance.choices = options if is_choice else []
+        if self.takes_limits:
+            self.instance.option_limits = limits if is_choice else {}
         return data
 
 
+class QuestionForm(QuestionDefinitionForm):
+    """A question of one event; order, condition and option limits are the event's own."""
+
+    takes_limits = True
+
+    class Meta:
+        model = Question
+        fields = [
+            "label", "kind", "required", "position", "help_text", "min_value", "max_value",
+            "shown_if", "shown_if_value",
+        ]  # fmt: skip
+        labels = {
+            "label": "Question (or heading)",
+            "kind": "Answer type",
+            "position": "Order",
+            "help_text": "Help text",
+            "shown_if": "Ask only if the answer to",
+            "shown_if_value": "is",
+        }
+        help_texts = {
+            "shown_if": "An earlier yes/no or choice question of this event (saved already).",
+            "shown_if_value": "One of its options, or yes / no.",
+        }
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choices_text"].help_text = (
+            "For choice questions: one option per line. To limit how many people may pick an "
+            "option, add | and a number: “Laptop | 5”."
+        )
+        triggers = Question.objects.none()
+        if event is not None:
+            triggers = Question.objects.filter(
+                event=event, kind__in=question_kinds.CONDITION_KINDS
+            ).exclude(pk=self.instance.pk)
+        self.fields["shown_if"].queryset = triggers
+        self.fields["shown_if"].empty_label = "Always ask"
+
+    def clean(self):
+        data = super().clean()
+        trigger, value = data.get("shown_if"), data.get("shown_if_value", "").strip()
+        if trigger is None:
+            data["shown_if_value"] = ""
+        elif not value:
+            self.add_error("shown_if_value", "Say which answer shows this question.")
+        elif trigger.kind == Question.Kind.YES_NO:
+            if value.lower() not in {"yes", "no"}:
+                self.add_error("shown_if_value", "Answer yes or no.")
+            data["shown_if_value"] = value.lower()
+        elif value not in trigger.choices:
+            self.add_error(
+                "shown_if_value", f"Give one of the options of “{trigger.label}” exactly."
+            )
+        return data
+
+
+class BaseQuestionFormSet(forms.BaseModelFormSet):
+    """An event's questions; a question may only depend on one asked before it."""
+
+    def __init__(self, *args, event=None, **kwargs):
+        self.event = event
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "event": self.event}
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+            and not self._should_delete_form(form)
+            and (form.instance.pk or form.has_changed())
+        ]
+        order = {
+            form.instance.pk: (form.cleaned_data.get("position") or 0, form.instance.pk)
+            for form in kept
+            if form.instance.pk
+        }
+        for form in kept:
+            trigger = form.cleaned_data.get("shown_if")
+            if trigger is None:
+                continue
+            if trigger.pk not in order:
+                form.add_error("shown_if", "The question it depends on is being removed.")
+                continue
+            mine = (form.cleaned_data.get("position") or 0, form.instance.pk or float("inf"))
+            if order[trigger.pk] >= mine:
+                form.add_error("shown_if", "The question it depends on must be asked before it.")
+
+
 QuestionFormSet = forms.modelformset_factory(
-    Question, form=QuestionForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    Question,
+    form=QuestionForm,
+    formset=BaseQuestionFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=60,
+    validate_max=True,
 )
+
+
+class LibraryQuestionForm(QuestionDefinitionForm):
+    class Meta:
+        model = LibraryQuestion
+        fields = ["label", "kind", "required", "help_text", "min_value", "max_value"]
+        labels = {"label": "Question", "kind": "Answer type", "help_text": "Help text"}
+        help_texts = {"required": "Ticked at the events that pick it (they may change it)."}
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        choices = self.fields["kind"].choices
+        self.fields["kind"].choices = [c for c in choices if c[0] != Question.Kind.SECTION]
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        taken = LibraryQuestion.objects.filter(owner=self.owner, label__iexact=label)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Your library has a question with this label already.")
+        return label
+
+
+class BaseLibraryFormSet(forms.BaseModelFormSet):
+    def __init__(self, *args, owner=None, **kwargs):
+        self.owner = owner
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "owner": self.owner}
+
+
+LibraryQuestionFormSet = forms.modelformset_factory(
+    LibraryQuestion,
+    form=LibraryQuestionForm,
+    formset=BaseLibraryFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=200,
+    validate_max=True,
+)
+
+
+class PickFromLibraryForm(forms.Form):
+    """Questions from the organiser's library to add to the event (asked identically)."""
+
+    library_questions = forms.ModelMultipleChoiceField(
+        label="Add questions from your library",
+        queryset=LibraryQuestion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.fields["library_questions"].queryset = LibraryQuestion.objects.filter(owner=owner)

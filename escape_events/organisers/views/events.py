@@ -26,6 +26,7 @@ from ..forms import (
     CloneEventForm,
     CoOrganiserForm,
     EventForm,
+    PickFromLibraryForm,
     QuestionFormSet,
     RegistrationSettingsForm,
     wall_clock,
@@ -75,7 +76,9 @@ def _forms(request, event=None):
         data,
         prefix="questions",
         queryset=Question.objects.filter(event=event) if event else Question.objects.none(),
+        event=event,
     )
+    questions.library = PickFromLibraryForm(data, prefix="library", owner=request.user)
     return event_form, settings_form, questions
 
 
@@ -97,6 +100,8 @@ def _save_registration(event, settings_form, questions) -> int:
             values=settings_form.clean_for(event.zone),
             groups=settings_form.cleaned_data["restricted_to_groups"],
             questions_formset=questions,
+            library_questions=questions.library.cleaned_data["library_questions"],
+            by=questions.library.owner,
         )
     )
 
@@ -110,7 +115,14 @@ def event_create(request):
             "You can still run the events you were made an organiser of."
         )
     event_form, settings_form, questions = _forms(request)
-    forms_valid = all([event_form.is_valid(), settings_form.is_valid(), questions.is_valid()])
+    forms_valid = all(
+        [
+            event_form.is_valid(),
+            settings_form.is_valid(),
+            questions.is_valid(),
+            questions.library.is_valid(),
+        ]
+    )
     if request.method == "POST" and forms_valid:
         try:
             with transaction.atomic():
@@ -136,7 +148,14 @@ def event_create(request):
 def event_edit(request, slug):
     event = organised_event_or_404(request.user, slug)
     event_form, settings_form, questions = _forms(request, event)
-    forms_valid = all([event_form.is_valid(), settings_form.is_valid(), questions.is_valid()])
+    forms_valid = all(
+        [
+            event_form.is_valid(),
+            settings_form.is_valid(),
+            questions.is_valid(),
+            questions.library.is_valid(),
+        ]
+    )
     if request.method == "POST" and forms_valid:
         try:
             with transaction.atomic():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from escape_events.outbox import services as outbox_services
 from escape_events.outbox.selectors import undelivered_mails
+from escape_events.registrations import question_kinds
 from escape_events.registrations.models import Registration
 from escape_events.registrations.selectors import removed_registrations, retention
 
@@ -81,9 +82,12 @@ def participant_list(request, slug):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     purged_at, removed = removed_registrations(event)
     shown = selectors.table_questions(questions)
-    columns = [selectors.answer_column(question) for question in shown]
+    columns = [(question, selectors.answer_column(question)) for question in shown]
     for registration in page:
-        registration.answer_values = [getattr(registration, column) for column in columns]
+        registration.answer_values = [
+            question_kinds.display(question, getattr(registration, column) or "")
+            for question, column in columns
+        ]
         registration.affiliation = getattr(registration, selectors.AFFILIATION)
     context = {
         "event": event,

@@ -87,14 +87,17 @@ def import_preview(request, slug):
     form = ImportForm(request.POST, request.FILES, modes=_modes(event))
     if not form.is_valid():
         return _page(request, event, import_form=form, status=400)
+    questions = selectors.questions(event)
     try:
         rows, encoding = read_people(
-            form.cleaned_data["file"].read(), default_mode=form.cleaned_data["default_mode"]
+            form.cleaned_data["file"].read(),
+            default_mode=form.cleaned_data["default_mode"],
+            questions=questions,
         )
     except ListUnreadable as error:
         form.add_error("file", str(error))
         return _page(request, event, import_form=form, status=400)
-    outcomes = preview(event, rows)
+    outcomes = preview(event, rows, questions)
     storing = [outcome.row for outcome in outcomes if outcome.will_store]
     context = {
         "event": event,
@@ -132,6 +135,7 @@ def import_confirm(request, slug):
                 last_name=row.last_name,
                 affiliation=row.affiliation,
                 mode=row.mode,
+                answers={int(pk): value for pk, value in row.answers.items()},
             )
         except RegistrationRefused as refusal:
             refused.append(f"line {row.line} ({row.email}): {refusal.message}")

@@ -10,7 +10,8 @@ availability), promotion (waiting lists), then registering, attendee_actions (ca
 mode), organiser_actions (approve, reject, promote by hand), registration_settings (capacities,
 window, groups, retention) and privacy (retention purge, a person leaving), which cancels
 through attendee_actions and stores the retention period through registration_settings;
-adding (organisers add people, through registering) and following (series followers) come last.
+adding (organisers add people, through registering), following (series followers) and
+questions (events pick questions from their organiser's library) come last.
 Import the names from here; the race tests switch the lock off where it is taken
 (`events.locking.lock_events`).
 """
@@ -38,6 +39,7 @@ from .privacy import (
     set_retention_period,
 )
 from .promotion import promote_waiting_list
+from .questions import add_library_questions, copy_questions, library_question_for
 from .registering import RegistrationRequest, register, register_together
 from .registration_settings import SETTING_FIELDS, save_registration_settings, set_capacity
 from .seats import Mode, Status
@@ -50,14 +52,17 @@ __all__ = [
     "RegistrationRefused",
     "RegistrationRequest",
     "Status",
+    "add_library_questions",
     "add_participant",
     "approve",
     "cancel_registration",
     "cancellation_deadline",
     "clean_answers",
+    "copy_questions",
     "follow_series",
     "forget_person",
     "is_organiser",
+    "library_question_for",
     "promote_by_hand",
     "promote_waiting_list",
     "purge_due_at",

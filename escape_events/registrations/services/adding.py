@@ -5,6 +5,7 @@ the registration goes through `register_together` like any other: the lock, the 
 waiting list. Only the personal rules an organiser decides over are waived (the window, the
 unconfirmed address, group restrictions: `registering.ORGANISER_WAIVES`)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -33,10 +34,12 @@ def add_participant(
     last_name: str,
     affiliation: str = "",
     mode: str,
+    answers: Mapping[int, str] | None = None,
     now=None,
 ) -> Added:
-    """Register someone on their behalf; raises RegistrationRefused (nothing stored) when the
-    event takes no registrations, is over or cancelled, or does not offer `mode`."""
+    """Register someone on their behalf, with the `answers` a list gave (checked, none required);
+    raises RegistrationRefused (nothing stored) when the event takes no registrations, is over
+    or cancelled, does not offer `mode`, or an answer is not one its question takes."""
     if not is_organiser(event=event, user=by):
         raise RegistrationRefused("Only the organisers can do this.", code="forbidden", status=403)
     with transaction.atomic():
@@ -45,7 +48,7 @@ def add_participant(
         )
         ((registration, registered),) = register_together(
             user=person,
-            requests=[RegistrationRequest(event=event, mode=mode)],
+            requests=[RegistrationRequest(event=event, mode=mode, answers=answers or {})],
             now=now,
             added_by=by,
         )

@@ -11,9 +11,15 @@ from escape_events.events import locking
 from escape_events.events.models import Event
 
 from .. import mails
-from ..availability import Availability, availability_and_holding
+from ..availability import Availability, availability_and_holding, options_free
 from ..models import Answer, Question, Registration, RegistrationSettings
-from ..rules import RegistrationRefused, clean_answers, place_refusal, refusal_reason
+from ..rules import (
+    RegistrationRefused,
+    clean_answers,
+    full_option_refusal,
+    place_refusal,
+    refusal_reason,
+)
 from .promotion import promote_waiting_list
 from .seats import Mode, Status, event_and_settings, line_of, settings_for
 
@@ -137,8 +143,9 @@ def _check_person(*, user, request: RegistrationRequest, now, added_by) -> list[
         settings = settings_for(event)
     reason = refusal_reason(event=event, settings=settings, user=user, now=now)
     _refuse_unless_waived(reason, added_by)
-    # People added by organisers answer nothing: their answers are theirs to give.
-    if added_by is not None:
+    # People added by organisers answer nothing unless the organiser's list gave answers (an
+    # import): those are checked like anyone's, but nothing is required of them.
+    if added_by is not None and not request.answers:
         return []
     # The questions the caller read along with the event (selectors.event_to_register), if so.
     asked = getattr(event, "asked_questions", None)
@@ -164,7 +171,13 @@ def _register_one(
         or not settings.allows(request.wait_for_mode)
     ):
         raise RegistrationRefused("This waiting list is not offered.", code="tampered")
-    answers = clean_answers(questions=questions, answers=request.answers)
+    answers = clean_answers(
+        questions=questions, answers=request.answers, enforce_required=added_by is None
+    )
+    # Limited options are counted here, under the lock, like seats (no query when none is).
+    full = full_option_refusal(questions=questions, answers=answers, free=options_free(questions))
+    if full:
+        raise full
     registration = Registration.objects.create(
         event=event,
         user=user,

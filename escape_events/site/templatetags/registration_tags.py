@@ -54,9 +54,3 @@ def series_participation(context, series, show_link=True):
 def other_offer(panel, offer):
     """The panel's other way of attending (for the "take the other mode now" button)."""
     return panel.other_offer(offer)
-
-
-@register.filter
-def shared_with(form, field_name):
-    """Events held alongside that take this answer too."""
-    return form.shared_with(field_name)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from escape_events.events.demo import ensure_demo_organiser
 from escape_events.events.seeding import load_seeds
 from escape_events.registrations.demo import discard_demo_edition, ensure_demo_people
-from escape_events.registrations.seeding import load_registration_seeds
+from escape_events.registrations.seeding import load_question_library, load_registration_seeds
 from escape_events.timetable.seeding import load_agenda_seeds
 
 
@@ -50,12 +50,13 @@ class Command(BaseCommand):
             email, password = ensure_demo_organiser(
                 new_events=loaded.new_events, new_series=loaded.new_series
             )
-            demo = ensure_demo_people(
-                get_user_model().objects.get(email=email), new_events=loaded.new_events
-            )
+            organiser = get_user_model().objects.get(email=email)
+            library = load_question_library(organiser)
+            demo = ensure_demo_people(organiser, new_events=loaded.new_events)
             self.stdout.write(
                 "Demo participants (invented): {registered} on the SWAN hands-on demo, "
-                "{checked_in} checked in; the WP2 series has {followers} followers.".format(**demo)
+                "{checked_in} checked in; the WP2 series has {followers} followers; {library} "
+                "questions in the organiser's library.".format(**demo, library=library)
             )
             self.stdout.write(
                 self.style.SUCCESS(f"Demo organiser: log in as {email} with password {password}")
