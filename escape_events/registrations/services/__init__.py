@@ -11,6 +11,9 @@ mode), organiser_actions (approve, reject, promote by hand), registration_settin
 window, groups, retention) and privacy (retention purge, a person leaving), which cancels
 through attendee_actions and stores the retention period through registration_settings;
 adding (organisers add people, through registering) and following (series followers) come last.
+history (who may change a registration after the fact, and the record of each change) comes
+right after seats; modifying (answers, names, note, tags, the waiting line beside a place)
+after attendee_actions.
 Import the names from here; the race tests switch the lock off where it is taken
 (`events.locking.lock_events`).
 """
@@ -21,6 +24,7 @@ from ..rules import (
     cancellation_deadline,
     clean_answers,
     is_organiser,
+    modification_deadline,
     purge_due_at,
     refusal_reason,
     registration_closes,
@@ -29,6 +33,13 @@ from ..rules import (
 from .adding import Added, add_participant
 from .attendee_actions import cancel_registration, switch_mode
 from .following import follow_series, unfollow_series
+from .modifying import (
+    clean_tags,
+    edit_registration,
+    join_waiting_line,
+    leave_waiting_line,
+    tags_for,
+)
 from .organiser_actions import approve, promote_by_hand, reject
 from .privacy import (
     forget_person,
@@ -55,9 +66,14 @@ __all__ = [
     "cancel_registration",
     "cancellation_deadline",
     "clean_answers",
+    "clean_tags",
+    "edit_registration",
     "follow_series",
     "forget_person",
     "is_organiser",
+    "join_waiting_line",
+    "leave_waiting_line",
+    "modification_deadline",
     "promote_by_hand",
     "promote_waiting_list",
     "purge_due_at",
@@ -74,5 +90,6 @@ __all__ = [
     "set_listing_consent",
     "set_retention_period",
     "switch_mode",
+    "tags_for",
     "unfollow_series",
 ]
