@@ -28,8 +28,8 @@ from .models import (
 from .rules import (
     RegistrationRefused,
     cancellation_deadline,
-    modification_deadline,
     is_organiser,
+    modification_deadline,
     place_refusal,
     purge_due_at,
     refusal_reason,

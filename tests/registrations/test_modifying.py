@@ -117,7 +117,7 @@ def test_after_the_modification_deadline_the_person_is_told_whom_to_write_to(ask
     RegistrationSettings.objects.filter(event=event).update(
         modification_deadline=timezone.now() - timedelta(minutes=1)
     )
-    with pytest.raises(services.RegistrationRefused, match="wp2-chairs@example.org") as refused:
+    with pytest.raises(services.RegistrationRefused, match=r"wp2-chairs@example\.org") as refused:
         services.edit_registration(
             registration=registration, by=person, answers={affiliation.pk: "DESY"}
         )

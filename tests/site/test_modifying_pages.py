@@ -13,9 +13,7 @@ from escape_events.registrations.models import Question, Registration, Registrat
 Mode = Registration.Mode
 
 
-def test_the_person_changes_an_answer_and_sees_it_in_the_history(
-    client, person, make_registrable
-):
+def test_the_person_changes_an_answer_and_sees_it_in_the_history(client, person, make_registrable):
     event = make_registrable(onsite=5)
     question = Question.objects.create(event=event, label="Affiliation", required=True)
     registration, _ = services.register(

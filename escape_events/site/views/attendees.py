@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.models import Event, Series
@@ -156,9 +156,7 @@ def edit(request, pk):
     until = services.modification_deadline(event=event, settings=settings)
     may_edit = registration.is_active and timezone.now() < until
     data = request.POST if request.method == "POST" else None
-    form = EditRegistrationForm(
-        data, registration=registration, questions=event.questions.all()
-    )
+    form = EditRegistrationForm(data, registration=registration, questions=event.questions.all())
     status = 200
     if request.method == "POST":
         status = 409 if not may_edit else 400
