@@ -10,6 +10,7 @@ from .views import (
     people,
     printouts,
     privacy,
+    registration,
     reminders,
     series,
 )
@@ -43,6 +44,16 @@ urlpatterns = [
         "events/<slug:slug>/participants/import/confirm/",
         people.import_confirm,
         name="import_confirm",
+    ),
+    path(
+        "events/<slug:slug>/participants/<int:pk>/",
+        registration.registration_page,
+        name="registration",
+    ),
+    path(
+        "events/<slug:slug>/participants/<int:pk>/mode/",
+        registration.registration_mode,
+        name="registration_mode",
     ),
     path(
         "events/<slug:slug>/participants/bulk/",
