@@ -103,8 +103,9 @@ def send(registration: Registration, kind: str, *, added_by: str = "") -> None:
     """Send the mail of this change, stored in the caller's transaction (see
     `send_written_later`: the registration's event stays locked no longer for it). The mail
     tells the state the registration has now, even if it is written after later changes.
-    What the mail reports is also announced to the organisers who asked to hear of it."""
-    if kind in ("registered", "promoted", "cancelled"):
+    What the mail reports is also announced to the organisers who asked to hear of it, but
+    for people an organiser added (an import is reported once, as a whole)."""
+    if kind in ("registered", "promoted", "cancelled") and not added_by:
         waits = kind == "registered" and registration.status == Registration.Status.WAITING
         announce(registration, "waiting" if waits else kind)
     if registration.user_id is None:
