@@ -2,8 +2,8 @@
 
 One module per page family, as in views/: events, series, registration_settings,
 participants, checkin, files, agenda, reminders, notifications and retention; fields holds what
-they share (the wall-clock date field, the venue fields) and is the only one they import (agenda also
-takes the accepted file types from files).
+they share (the wall-clock date field, the venue fields) and is the only one they import
+(agenda also takes the accepted file types from files).
 Import the forms from here.
 """
 
