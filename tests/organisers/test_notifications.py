@@ -157,7 +157,7 @@ def test_a_daily_digest_gathers_the_happenings_and_sends_each_once(
 def test_an_undelivered_mail_is_told_but_never_a_failed_notice(
     in_outbox, open_event, organiser, settings, django_capture_on_commit_callbacks
 ):
-    event, person = open_event
+    event, _ = open_event
     tell(event, happenings=["undelivered"])
     settings.OUTBOX_MAX_ATTEMPTS = 1
     stale = timezone.now() - timedelta(minutes=1)
