@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings as site_settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +27,24 @@ from escape_events.outbox.services import send_written_later
 from .models import Happening, NotificationSettings, OrganiserNotice
 
 Frequency = NotificationSettings.Frequency
+# How long which happenings an event's organisers want is kept; saving the settings forgets it.
+WANTED_SECONDS = 3600
+
+
+def _wanted_key(event_id: int) -> str:
+    return f"organiser-notifications:{event_id}"
+
+
+def wanted_happenings(event_id: int) -> list[str]:
+    """What the event's organisers asked to be told about ([]: nothing), kept in the cache so
+    that registering, on its hot path, asks the database nothing when nobody wants to know."""
+    key = _wanted_key(event_id)
+    wanted = cache.get(key)
+    if wanted is None:
+        stored = NotificationSettings.objects.filter(event_id=event_id)
+        wanted = stored.values_list("happenings", flat=True).first() or []
+        cache.add(key, wanted, WANTED_SECONDS)
+    return wanted
 
 
 def recipients(settings: NotificationSettings) -> list[str]:
@@ -45,6 +64,8 @@ def recipients(settings: NotificationSettings) -> list[str]:
 def notify(*, event: Event, happening: str, key: str, text: str, now=None) -> int:
     """Record the happening for each recipient who asked for it, once per `key`, and mail those
     told at once; returns how many were newly told (0 on a repeat)."""
+    if happening not in wanted_happenings(event.pk):
+        return 0
     stored = NotificationSettings.objects.filter(event=event).select_related("event").first()
     if stored is None or happening not in stored.happenings:
         return 0
@@ -206,7 +227,11 @@ def notify_undelivered(*, mail) -> int:
 
 
 def save_notification_settings(*, event: Event, values: dict | None) -> NotificationSettings | None:
-    """Store who is told what about the event (None: nobody any more)."""
+    """Store who is told what about the event (None: nobody any more); what is kept of it in
+    the cache is forgotten now, and again on commit (over an answer read meanwhile)."""
+    key = _wanted_key(event.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
     if values is None:
         NotificationSettings.objects.filter(event=event).delete()
         return None
