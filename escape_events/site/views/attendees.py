@@ -184,7 +184,8 @@ def edit(request, pk):
         "form": form,
         "may_edit": may_edit,
         "until": until,
-        "history": registration.changes.all(),
+        # The organisers' note and tags are theirs: a change of only those is not shown.
+        "history": [change for change in registration.changes.all() if change.public_changes],
     }
     return render(request, "site/registration_edit.html", context, status=status)
 
