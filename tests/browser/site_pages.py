@@ -96,8 +96,8 @@ def build_site() -> Site:
     )
     organiser_services.end_export(log=export, rows=4, completed=True)
     # A history of changes: the attendee's own, and the organisers' note and tags.
-    text = {question.pk: "CERN IT" for question in hands_on.questions.filter(kind="text")}
-    edit_registration(registration=onsite, by=attendee, answers=answers | text)
+    ticked = {question.pk: "CTAO" for question in hands_on.questions.filter(kind="multiple_choice")}
+    edit_registration(registration=onsite, by=attendee, answers=answers | ticked)
     edit_registration(
         registration=onsite, by=organiser, note="Brings a laptop", tags=["speaker", "visa"]
     )
