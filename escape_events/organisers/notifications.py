@@ -10,6 +10,7 @@ through the outbox like every other.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings as site_settings
 from django.core.cache import cache
@@ -132,6 +133,15 @@ def send_digests(*, now=None) -> int:
             )
             sent += 1
     return sent
+
+
+def prune_notices(*, now=None) -> int:
+    """Forget notices told more than OUTBOX_KEEP_DAYS ago: they name people, and a report of the
+    same happening that late is no retry any more. Returns how many went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=site_settings.OUTBOX_KEEP_DAYS)
+    deleted, _ = OrganiserNotice.objects.filter(sent_at__lt=cutoff).delete()
+    return deleted
 
 
 def notice_mail(*, notice_ids: Iterable[int]) -> EventMail | None:

@@ -207,3 +207,14 @@ def test_the_notifications_page_validates_and_saves(client, organiser, hands_on)
     assert stored.happenings == ["registered", "imported"] and stored.frequency == "daily"
     client.post(url, {"all_organisers": "yes", "frequency": "daily"})
     assert not NotificationSettings.objects.exists()
+
+
+def test_notices_told_long_ago_are_forgotten_by_the_digest_job(in_outbox, open_event, organiser):
+    from escape_events.organisers.notifications import prune_notices
+
+    event, person = open_event
+    tell(event)
+    services.register(event=event, user=person(), mode=Mode.ONSITE)
+    assert prune_notices() == 0
+    assert prune_notices(now=timezone.now() + timedelta(days=31)) == 1
+    assert not OrganiserNotice.objects.exists()

@@ -293,3 +293,23 @@ def test_switching_after_the_deadline_is_refused_for_the_person_not_the_organise
         services.switch_mode(registration=registration, mode=Mode.REMOTE, by=person, now=later)
     services.switch_mode(registration=registration, mode=Mode.REMOTE, by=organiser, now=later)
     assert registration.changes.get().by_organiser
+
+
+def test_the_retention_purge_removes_the_history_of_changes_note_and_tags(asked, make_user):
+    event, affiliation, _ = asked
+    organiser = organiser_of(event, make_user)
+    registration, _ = services.register(
+        event=event, user=make_user(), mode=Mode.ONSITE, answers={affiliation.pk: "CERN"}
+    )
+    services.edit_registration(
+        registration=registration,
+        by=organiser,
+        answers={affiliation.pk: "DESY"},
+        note="Visa letter sent",
+        tags=["visa"],
+    )
+    services.purge_event_registrations(event=event)
+    registration.refresh_from_db()
+    assert registration.user is None and registration.note == ""
+    assert not registration.tags.exists()
+    assert not RegistrationChange.objects.exists()
