@@ -12,7 +12,13 @@ from escape_events.accounts.services import privacy_notice_in_force
 from .availability import load_availability
 from .models import Question, Registration
 from .selectors import Panel
-from .services import MAX_ANSWER_LENGTH, RegistrationRequest, retention_months
+from .services import (
+    MAX_ANSWER_LENGTH,
+    RegistrationRefused,
+    RegistrationRequest,
+    edit_registration,
+    retention_months,
+)
 
 Mode = Registration.Mode
 WAIT_SUFFIX = "+wait"
@@ -310,6 +316,18 @@ class EditRegistrationForm(forms.Form):
         if self.has_person:
             check_names(self, data)
         return data
+
+    def save(self, *, registration: Registration, by) -> bool:
+        """Hand the changes to `services.edit_registration`: True when it took them (`change`:
+        the change kept, None if nothing changed); a refusal becomes the form's error, with its
+        status in `refusal_status`."""
+        try:
+            self.change = edit_registration(registration=registration, by=by, **self.changes())
+        except RegistrationRefused as refused:
+            self.add_error(None, refused.message)
+            self.refusal_status = refused.status
+            return False
+        return True
 
     def changes(self) -> dict:
         """What to hand `services.edit_registration`."""

@@ -32,18 +32,13 @@ def registration_page(request, slug, pk):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                change = services.edit_registration(
-                    registration=registration, by=request.user, **form.changes()
-                )
-            except services.RegistrationRefused as refused:
-                form.add_error(None, refused.message)
-                status = refused.status
-            else:
+            if form.save(registration=registration, by=request.user):
                 messages.success(
-                    request, "Saved; the person is told what changed." if change else "No change."
+                    request,
+                    "Saved; the person is told what changed." if form.change else "No change.",
                 )
                 return redirect("organisers:registration", slug=event.slug, pk=registration.pk)
+            status = form.refusal_status
     context = {
         "event": event,
         "registration": registration,

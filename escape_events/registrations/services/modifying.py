@@ -174,18 +174,7 @@ def leave_waiting_line(*, registration, by, now=None):
         by_organiser = modifier(registration=registration, by=by, now=now)
         if not registration.waiting_for_mode or registration.status == Status.WAITING:
             raise RegistrationRefused("You are on no other waiting list.", code="state")
-        before = registration.waiting_for_mode
-        registration.waiting_for_mode = ""
-        registration.waiting_since = None
-        registration.status_changed_at = now
-        registration.save(update_fields=["waiting_for_mode", "waiting_since", "status_changed_at"])
-        record_change(
-            registration=registration,
-            by=by,
-            by_organiser=by_organiser,
-            changes=[item("Waiting list", line_label(before), "")],
-            now=now,
-        )
+        _wait_for(registration, "", by=by, by_organiser=by_organiser, now=now)
     return registration
 
 
@@ -217,16 +206,22 @@ def join_waiting_line(*, registration, mode: str, by, now=None):
                 code="has_room",
                 status=409,
             )
-        registration.waiting_for_mode = mode
-        registration.waiting_since = now
-        registration.status_changed_at = now
-        registration.save(update_fields=["waiting_for_mode", "waiting_since", "status_changed_at"])
-        record_change(
-            registration=registration,
-            by=by,
-            by_organiser=by_organiser,
-            changes=[item("Waiting list", "", line_label(mode))],
-            now=now,
-        )
+        _wait_for(registration, mode, by=by, by_organiser=by_organiser, now=now)
         announce(registration, "waiting")
     return registration
+
+
+def _wait_for(registration, mode: str, *, by, by_organiser: bool, now) -> None:
+    """Hold the place and wait for `mode` from now on ("": wait for nothing), kept and mailed."""
+    before = registration.waiting_for_mode
+    registration.waiting_for_mode = mode
+    registration.waiting_since = now if mode else None
+    registration.status_changed_at = now
+    registration.save(update_fields=["waiting_for_mode", "waiting_since", "status_changed_at"])
+    record_change(
+        registration=registration,
+        by=by,
+        by_organiser=by_organiser,
+        changes=[item("Waiting list", line_label(before), line_label(mode))],
+        now=now,
+    )

@@ -161,21 +161,15 @@ def edit(request, pk):
     if request.method == "POST":
         status = 409 if not may_edit else 400
         if may_edit and form.is_valid():
-            try:
-                change = services.edit_registration(
-                    registration=registration, by=request.user, **form.changes()
-                )
-            except services.RegistrationRefused as refused:
-                form.add_error(None, refused.message)
-                status = refused.status
-            else:
+            if form.save(registration=registration, by=request.user):
                 messages.success(
                     request,
                     f"Your registration for {event.title} is saved; a mail tells what changed."
-                    if change
+                    if form.change
                     else "Nothing was changed.",
                 )
                 return redirect("site:mine")
+            status = form.refusal_status
         elif not may_edit:
             messages.error(request, "Changes online are closed for this registration.")
     context = {
