@@ -310,12 +310,13 @@ def follows(user, series: Series) -> bool:
 
 
 def personal_registrations(user) -> list[dict]:
-    """Every registration of the person with answers and status history, for their data export
-    (4 queries whatever the number)."""
+    """Every registration of the person with answers, status history and the changes made (the
+    organisers' note and tags too: they are data about the person), for their data export
+    (6 queries whatever the number)."""
     registrations = (
         Registration.objects.filter(user=user)
         .select_related("event", "privacy_notice")
-        .prefetch_related("answers__question", "history")
+        .prefetch_related("answers__question", "history", "changes", "tags")
         .order_by("event__start", "pk")
     )
     return [
@@ -348,6 +349,16 @@ def personal_registrations(user) -> list[dict]:
                 }
                 for step in registration.history.all()
             ],
+            "changes": [
+                {
+                    "at": change.at.isoformat(),
+                    "by": "organisers" if change.by_organiser else "you",
+                    "changes": change.changes,
+                }
+                for change in registration.changes.all()
+            ],
+            "organisers_note": registration.note,
+            "tags": [tag.name for tag in registration.tags.all()],
         }
         for registration in registrations
     ]
