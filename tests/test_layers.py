@@ -48,6 +48,7 @@ TEMPLATE_FOLDERS = {
     "timetable": "timetable",
     "mail/registrations": "registrations",
     "mail/accounts": "accounts",
+    "mail/organisers": "organisers",
     "account": "accounts",
     "allauth": "accounts",  # allauth's pages, dressed by the accounts app
     "admin": "core",  # the admin site is core's (core/admin_site.py)

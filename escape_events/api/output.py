@@ -124,6 +124,8 @@ def my_registration(item: Registration) -> dict:
         "waiting_for_mode": item.waiting_for_mode,
         "waiting_position": getattr(item, "waiting_position", None),
         "switch_to": getattr(item, "switch_to", ""),
+        "join_line": getattr(item, "join_line", ""),
+        "modify_until": getattr(item, "modify_until", None),
         "consent_to_list": item.consent_to_list,
         "created_at": item.created_at,
         "status_changed_at": item.status_changed_at,

@@ -225,6 +225,16 @@ class MyRegistration(Schema):
     switch_to: ModeName | Literal[""] = Field(
         description="The other mode when it has room now (POST …/switch)."
     )
+    join_line: ModeName | Literal[""] = Field(
+        "",
+        description="The other mode when it is full and you hold a place: join its waiting list "
+        "and keep your place (POST …/waiting-list/join).",
+    )
+    modify_until: datetime | None = Field(
+        None,
+        description="Until when you may change answers, names, mode and waiting lists yourself; "
+        "after it, write to the organisers.",
+    )
     consent_to_list: bool
     created_at: datetime
     status_changed_at: datetime
@@ -312,6 +322,34 @@ class RegisterIn(Schema):
 
 class RegisterOut(MyRegistration):
     together: list[MyRegistration] = Field(description="The registrations of `also`.")
+
+
+class ChangeIn(Schema):
+    """What to change in one's registration; what is left out stays as it is."""
+
+    answers: dict[int, AnswerValue] | None = Field(
+        None,
+        description="Every question's answer (question id → answer; a list for several "
+        "choices), checked as when registering.",
+    )
+    first_name: Text | None = Field(None, max_length=150)
+    last_name: Text | None = Field(None, max_length=150)
+    affiliation: Text | None = Field(None, max_length=200)
+
+
+class ChangeItem(Schema):
+    field: str
+    before: str
+    after: str
+
+
+class ChangeOut(Schema):
+    registration: MyRegistration
+    changes: list[ChangeItem] = Field(description="What changed ([] when nothing did).")
+
+
+class WaitingLineIn(Schema):
+    mode: ModeName = Field(description="The mode whose waiting list you leave or join.")
 
 
 class SwitchIn(Schema):

@@ -72,10 +72,17 @@ class Attendance:
 
 @dataclass(frozen=True)
 class SeriesEntry:
-    """A series and its stored occurrences (moved, cancelled, extra dates, or with own notes)."""
+    """A series and its stored occurrences (moved, cancelled, extra dates, or with own notes).
+
+    Personal feeds only: `attendance` is what the caller says of the person following it (a
+    tentative one marks every meeting TENTATIVE), and `written_apart` the stored meetings the
+    caller writes itself as events (those the person registered for), left out here so that no
+    meeting is written twice."""
 
     series: Series
     occurrences: Sequence[Event] = ()
+    attendance: Attendance | None = None
+    written_apart: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -238,11 +245,13 @@ class _Writer:
         zone = series.zone
         page = self.page(series)
         stored = sorted(entry.occurrences, key=lambda occurrence: occurrence.recurrence_id)
+        attendance = entry.attendance
         master = self.component(
             series,
             uid=series_uid(series.pk, self.domain),
-            status="CONFIRMED",
+            status="TENTATIVE" if attendance and attendance.tentative else "CONFIRMED",
             page=page,
+            attendance=attendance,
             sequence=_master_sequence(series, stored),
             modified=max([series.updated_at, *(occurrence.updated_at for occurrence in stored)]),
         )
@@ -273,7 +282,8 @@ class _Writer:
                 continue
             if not in_rule:
                 rdates.append(local_id)
-            overrides.append(self.event(occurrence, series_tzid=tzid))
+            if occurrence.pk not in entry.written_apart:
+                overrides.append(self.event(occurrence, attendance, series_tzid=tzid))
         if rdates:
             master.add("rdate", rdates)
         if exdates:

@@ -4,6 +4,7 @@ The one place that answers it: the organiser pages, the registration rules and t
 rule all ask here.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from .models import Event, Series
@@ -18,6 +19,15 @@ def organised_events(user) -> QuerySet[Event]:
     own = Event.organisers.through.objects.filter(user=user).values("event_id")
     series = Series.organisers.through.objects.filter(user=user).values("series_id")
     return Event.objects.filter(Q(pk__in=own) | Q(series__in=series))
+
+
+def organisers_of(event: Event) -> QuerySet:
+    """The people who run this event: its own organisers and those of its series (staff
+    aside: they may manage every event but organise none of them)."""
+    rows = Q(organised_events=event)
+    if event.series_id is not None:
+        rows |= Q(organised_series=event.series_id)
+    return get_user_model().objects.filter(rows).distinct()
 
 
 def organised_series(user) -> QuerySet[Series]:

@@ -13,10 +13,10 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from escape_events.calendars.ics import SeriesEntry
+from escape_events.calendars.ics import Attendance, SeriesEntry
 from escape_events.core.content_version import Version
 from escape_events.events.models import Event, Series
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Registration, SeriesFollower
 from escape_events.timetable.agenda import Agenda
 from escape_events.timetable.selectors import agendas_for
 
@@ -148,28 +148,82 @@ def scope_agendas(
 
 @dataclass(frozen=True)
 class PersonalContent:
-    """The registrations a personal feed shows, when what it shows last changed, and a key
-    that changes whenever the feed's body would (with the site's content version)."""
+    """The registrations and followed series a personal feed shows, when what it shows last
+    changed, and a key that changes whenever the feed's body would (with the site's content
+    version, which covers the series and their meetings)."""
 
     registrations: list[Registration]
+    followed: list[int]  # series ids
     last_modified: datetime | None
     key: str
 
 
 def personal_content(*, user_id: int, since: datetime) -> PersonalContent:
-    """The user's active registrations for events not older than the window, in one query.
+    """The user's active registrations for events not older than the window, and the series
+    they follow, in two queries.
 
     Cancelled and rejected ones are read too: they are not shown, but the moment one dropped
     out is a change of the feed, so Last-Modified must not go back to an older moment (a client
-    asking If-Modified-Since would be told 304 and keep the cancelled event).
+    asking If-Modified-Since would be told 304 and keep the cancelled event). Unfollowing
+    leaves no row: it changes the key (so the ETag) and no moment.
     """
     rows = list(
         Registration.objects.filter(user_id=user_id, event__end__gte=since)
         .select_related("event__venue", "event__series")
         .order_by("event__start", "pk")
     )
+    follows = list(
+        SeriesFollower.objects.filter(user_id=user_id)
+        .order_by("series_id")
+        .values_list("series_id", "created_at")
+    )
     active = [row for row in rows if row.is_active]
     moments = [row.status_changed_at for row in rows]
     moments += [row.event.updated_at for row in active]
+    moments += [created for _, created in follows]
     shown = [(row.pk, row.event_id, row.status, row.mode) for row in active]
-    return PersonalContent(registrations=active, last_modified=_latest(*moments), key=repr(shown))
+    followed = [series_id for series_id, _ in follows]
+    return PersonalContent(
+        registrations=active,
+        followed=followed,
+        last_modified=_latest(*moments),
+        key=repr((shown, followed)),
+    )
+
+
+def followed_content(
+    content: PersonalContent, since: datetime
+) -> tuple[list[SeriesEntry], list[Event]]:
+    """The followed series still running, each with its stored meetings (the registered ones
+    left to the registrations: `written_apart`), and those meetings, in two queries."""
+    if not content.followed:
+        return [], []
+    scope = FeedScope(
+        events=Event.objects.none(), series=Series.objects.filter(pk__in=content.followed)
+    )
+    _, entries = scope_content(scope, since)
+    registered = frozenset(row.event_id for row in content.registrations)
+    followed = [
+        SeriesEntry(
+            series=entry.series,
+            occurrences=entry.occurrences,
+            attendance=_following(entry.series),
+            written_apart=registered,
+        )
+        for entry in entries
+    ]
+    meetings = [
+        meeting
+        for entry in followed
+        for meeting in entry.occurrences
+        if meeting.pk not in registered
+    ]
+    return followed, meetings
+
+
+def _following(series: Series) -> Attendance:
+    return Attendance(
+        tentative=True,
+        note="You follow this series: its meetings are marked tentative.",
+        remote_url=series.online_url,
+    )

@@ -291,18 +291,20 @@ def personal_feed(request, token):
     content = selectors.personal_content(user_id=user_id, since=since)
     info = CalendarInfo(
         name="My ESCAPE events",
-        description=f"The events you registered for: {_past_note()}.",
+        description=f"The events you registered for and the series you follow: {_past_note()}.",
         url=_absolute(reverse("site:home")),
     )
 
     def build():
         registrations = content.registrations
         events = [registration.event for registration in registrations]
+        series, meetings = selectors.followed_content(content, since)
         return _build(
             info,
             today=today,
             events=events,
-            agendas=agendas_for(events),
+            series=series,
+            agendas=agendas_for([*events, *meetings]),
             attendance={
                 registration.event_id: _attendance(registration) for registration in registrations
             },

@@ -87,3 +87,87 @@ class ParticipantMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} ({self.event})"
+
+
+class Happening(models.TextChoices):
+    """What organisers may ask to be told about."""
+
+    REGISTERED = "registered", "New registration"
+    CANCELLED = "cancelled", "Cancellation"
+    PROMOTED = "promoted", "Promotion from the waiting list"
+    WAITING = "waiting", "Someone joins a waiting list"
+    IMPORTED = "imported", "An import of participants is done"
+    UNDELIVERED = "undelivered", "A mail could not be delivered"
+
+
+def all_happenings() -> list[str]:
+    return list(Happening.values)
+
+
+class NotificationSettings(models.Model):
+    """Who among the organisers hears what happens at one event, and how often.
+
+    Without a row nobody is written to: organisers turn notifications on on the event's page."""
+
+    class Frequency(models.TextChoices):
+        IMMEDIATELY = "immediately", "One mail per happening, at once"
+        DAILY = "daily", "One daily digest"
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    all_organisers = models.BooleanField(
+        "every organiser of the event (and of its series)", default=True
+    )
+    chosen_organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="When not every organiser: these ones.",
+    )
+    extra_addresses = models.JSONField(
+        default=list, blank=True, help_text="Further addresses (a team list, a secretariat)."
+    )
+    happenings = models.JSONField(default=all_happenings)
+    frequency = models.CharField(
+        max_length=12, choices=Frequency.choices, default=Frequency.IMMEDIATELY
+    )
+
+    class Meta:
+        verbose_name = "notification settings"
+        verbose_name_plural = "notification settings"
+
+    def __str__(self):
+        return f"Notifications for {self.event}"
+
+
+class OrganiserNotice(models.Model):
+    """One happening told to one recipient: the row is the claim, so a retried or repeated
+    report of the same happening (same `key`) mails each recipient once."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organiser_notices")
+    happening = models.CharField(max_length=12, choices=Happening.choices)
+    key = models.CharField(max_length=200, help_text="Names the happening, e.g. registered:42.")
+    recipient = models.EmailField()
+    text = models.TextField(help_text="What happened, in one or two sentences.")
+    created_at = models.DateTimeField()
+    digest = models.BooleanField(default=False, help_text="Waits for the daily digest.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "recipient"], name="organiser_notice_once_per_recipient"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                name="organiser_notice_digest_idx",
+                condition=Q(digest=True, sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_happening_display()} at {self.event} for {self.recipient}"

@@ -1,4 +1,7 @@
-"""Whoever becomes, or stops being, an organiser (of an event or series, or through a group or
+"""Organisers hear what happens at their events (registrations and the outbox tell, through
+signals; organisers.notifications decides who and how often).
+
+Whoever becomes, or stops being, an organiser (of an event or series, or through a group or
 permission that may create events) sees the menu's "Organise" link change on their next page:
 the cached answer of `uses_organiser_side` is forgotten for them."""
 
@@ -8,7 +11,10 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from escape_events.events.models import Event, Series
+from escape_events.outbox.signals import mail_undelivered
+from escape_events.registrations.signals import registration_happened
 
+from .notifications import notify_registration, notify_undelivered
 from .permissions import forget_organiser_side
 
 User = get_user_model()
@@ -52,3 +58,13 @@ def group_permissions_changed(sender, *, instance, action, reverse, pk_set, **kw
         groups = pk_set
     members = User.groups.through.objects.filter(group_id__in=list(groups))
     forget_organiser_side(members.values_list("user_id", flat=True))
+
+
+@receiver(registration_happened, dispatch_uid="organisers_notify_registration")
+def tell_organisers(sender, *, registration, happening, **kwargs):
+    notify_registration(registration=registration, happening=happening)
+
+
+@receiver(mail_undelivered, dispatch_uid="organisers_notify_undelivered")
+def tell_organisers_mail_failed(sender, *, mail, **kwargs):
+    notify_undelivered(mail=mail)

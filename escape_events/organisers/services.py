@@ -15,7 +15,7 @@ from escape_events.events import locking
 from escape_events.events.models import Event, MeetingAttendance, Series, Venue
 from escape_events.events.services import clone_event
 from escape_events.outbox.messages import EventMail
-from escape_events.registrations.checkin import PRESENT
+from escape_events.registrations.checkin import PRESENT, check_in
 from escape_events.registrations.models import Question, Registration, RegistrationSettings
 from escape_events.registrations.services import (
     SETTING_FIELDS,
@@ -24,6 +24,7 @@ from escape_events.registrations.services import (
     approve,
     cancel_registration,
     copy_questions,
+    edit_registration,
     promote_by_hand,
     reject,
     save_registration_settings,
@@ -84,6 +85,9 @@ def repeat_event(*, event: Event, start, by) -> Event:
             closes_at=old.closes_at + shift if old.closes_at else None,
             cancellation_deadline=(
                 old.cancellation_deadline + shift if old.cancellation_deadline else None
+            ),
+            modification_deadline=(
+                old.modification_deadline + shift if old.modification_deadline else None
             ),
         )
         save_registration_settings(
@@ -151,11 +155,35 @@ def end_export(*, log: ExportLog, rows: int, completed: bool) -> None:
     )
 
 
+def check_in_by_hand(*, registration: Registration, by) -> None:
+    """Check a confirmed person in from the list (a badge desk without a scanner); whoever
+    cannot be is refused with the reason, in words shared by everyone refused alike."""
+    result = check_in(code_or_registration=registration, event=registration.event, by=by)
+    if result.checked_in:
+        return
+    if result.registration is None or result.registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationRefused("not confirmed, so not checked in.")
+    if result.registration.checked_in_at is not None:
+        raise RegistrationRefused("already checked in.")
+    raise RegistrationRefused(
+        "registered to take part remotely (no seat here): check them in at the door if there "
+        "is room."
+    )
+
+
+def add_tag(*, registration: Registration, by, tag: str) -> None:
+    """Put one more tag on a registration (kept in its history, like every organiser edit)."""
+    current = [existing.name for existing in registration.tags.all()]
+    edit_registration(registration=registration, by=by, tags=[*current, tag])
+
+
 BULK_ACTIONS = {
     "approve": approve,
     "reject": reject,
     "promote": promote_by_hand,
     "cancel": lambda *, registration, by: cancel_registration(registration=registration, by=by),
+    "check_in": check_in_by_hand,
+    "tag": add_tag,
 }
 
 
@@ -165,13 +193,15 @@ class BulkOutcome:
     refused: dict[str, int] = field(default_factory=dict)
 
 
-def apply_bulk_action(*, action: str, registrations, by) -> BulkOutcome:
-    """Run one registrations service per person; a refusal for one never stops the others."""
+def apply_bulk_action(*, action: str, registrations, by, tag: str = "") -> BulkOutcome:
+    """Run one registrations service per person; a refusal for one never stops the others.
+    `tag`: the tag the "tag" action puts on each."""
     service = BULK_ACTIONS[action]
+    extra = {"tag": tag} if action == "tag" else {}
     outcome = BulkOutcome()
     for registration in registrations:
         try:
-            service(registration=registration, by=by)
+            service(registration=registration, by=by, **extra)
         except RegistrationRefused as refusal:
             outcome.refused[refusal.message] = outcome.refused.get(refusal.message, 0) + 1
         else:

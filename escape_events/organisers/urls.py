@@ -6,11 +6,13 @@ from .views import (
     checkin,
     events,
     files,
+    notifications,
     participants,
     people,
     printouts,
     privacy,
     questions,
+    registration,
     reminders,
     series,
 )
@@ -47,6 +49,16 @@ urlpatterns = [
         name="import_confirm",
     ),
     path(
+        "events/<slug:slug>/participants/<int:pk>/",
+        registration.registration_page,
+        name="registration",
+    ),
+    path(
+        "events/<slug:slug>/participants/<int:pk>/mode/",
+        registration.registration_mode,
+        name="registration_mode",
+    ),
+    path(
         "events/<slug:slug>/participants/bulk/",
         participants.participant_bulk,
         name="participant_bulk",
@@ -76,6 +88,7 @@ urlpatterns = [
     path("events/<slug:slug>/files/<int:pk>/delete/", files.file_delete, name="file_delete"),
     path("events/<slug:slug>/minutes/", files.minutes, name="minutes"),
     path("events/<slug:slug>/reminders/", reminders.event_reminders, name="reminders"),
+    path("events/<slug:slug>/notifications/", notifications.notifications, name="notifications"),
     path("events/<slug:slug>/printouts/", printouts.printouts, name="printouts"),
     path("events/<slug:slug>/printouts/<slug:kind>.pdf", printouts.printout, name="printout"),
     path("events/<slug:slug>/agenda/", agenda.agenda, name="agenda"),

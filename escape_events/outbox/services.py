@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 
 from .messages import StoredMessage
 from .models import OutgoingMail
+from .signals import mail_undelivered
 
 ERROR_MAX_CHARS = 2000
 
@@ -170,6 +171,13 @@ def _give_up(mail: OutgoingMail, error: str) -> None:
     OutgoingMail.objects.filter(pk=mail.pk).update(
         status=OutgoingMail.Status.FAILED, lease_expires_at=None, last_error=error
     )
+    _announce_undelivered(mail, error)
+
+
+def _announce_undelivered(mail: OutgoingMail, error: str) -> None:
+    """Tell who listens (organisers' notifications) once the failure is stored."""
+    mail.status, mail.last_error = OutgoingMail.Status.FAILED, error
+    transaction.on_commit(lambda: mail_undelivered.send(sender=OutgoingMail, mail=mail))
 
 
 class LeaseHeartbeat(threading.Thread):
@@ -246,10 +254,10 @@ def send_claimed(mail: OutgoingMail, delivery) -> Outcome:
             lease_expires_at=None,
             last_error=outcome.error,
         )
-    else:
-        current.update(
-            status=OutgoingMail.Status.FAILED, lease_expires_at=None, last_error=outcome.error
-        )
+    elif current.update(
+        status=OutgoingMail.Status.FAILED, lease_expires_at=None, last_error=outcome.error
+    ):
+        _announce_undelivered(mail, outcome.error)
     return outcome
 
 

@@ -14,7 +14,13 @@ from . import question_kinds
 from .availability import load_availability, options_free
 from .models import Question, Registration
 from .selectors import Panel
-from .services import RegistrationRequest, retention_months
+from .services import (
+    MAX_ANSWER_LENGTH,
+    RegistrationRefused,
+    RegistrationRequest,
+    edit_registration,
+    retention_months,
+)
 
 Mode = Registration.Mode
 WAIT_SUFFIX = "+wait"
@@ -343,3 +349,90 @@ class SwitchModeForm(forms.Form):
 
 class ListingConsentForm(forms.Form):
     consent = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")])
+
+
+class EditRegistrationForm(forms.Form):
+    """One registration's answers and the person's names, as the person or an organiser changes
+    them (the same fields as registering); organisers also keep a private note and tags."""
+
+    TAGS_HELP = "Seen by the organisers only; separate tags with commas."
+
+    def __init__(self, *args, registration: Registration, questions, organiser=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.has_person = registration.user_id is not None
+        if self.has_person:
+            for name, field in NamesForm.base_fields.items():
+                self.fields[name] = copy.deepcopy(field)
+                self.initial[name] = getattr(registration.user, name)
+        stored = {answer.question_id: answer.value for answer in registration.answers.all()}
+        # Section headings ask nothing; conditions and option limits are the service's to check.
+        self.questions = [q for q in self.questions if question_kinds.kind_of(q).asks]
+        free = options_free(self.questions)
+        for question in self.questions:
+            name = f"q{question.pk}"
+            self.fields[name] = question_kinds.form_field(
+                question, required=False, free=free.get(question.pk)
+            )
+            value = stored.get(question.pk, "")
+            multiple = question.kind == Question.Kind.MULTIPLE_CHOICE
+            self.initial[name] = value.splitlines() if multiple else value
+        self.organiser = organiser
+        if organiser:
+            self.fields["note"] = forms.CharField(
+                label="Organisers' note",
+                required=False,
+                max_length=MAX_ANSWER_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text="Seen by the organisers only, never by the person.",
+            )
+            self.initial["note"] = registration.note
+            self.fields["tags"] = forms.CharField(
+                required=False, max_length=1100, help_text=self.TAGS_HELP
+            )
+            self.initial["tags"] = ", ".join(tag.name for tag in registration.tags.all())
+
+    def name_fields(self):
+        return [self[name] for name in NamesForm.base_fields] if self.has_person else []
+
+    def question_fields(self):
+        return [self[f"q{question.pk}"] for question in self.questions]
+
+    def clean(self):
+        data = super().clean()
+        if self.has_person:
+            check_names(self, data)
+        return data
+
+    def save(self, *, registration: Registration, by) -> bool:
+        """Hand the changes to `services.edit_registration`: True when it took them (`change`:
+        the change kept, None if nothing changed); a refusal becomes the form's error, with its
+        status in `refusal_status`."""
+        try:
+            self.change = edit_registration(registration=registration, by=by, **self.changes())
+        except RegistrationRefused as refused:
+            self.add_error(None, refused.message)
+            self.refusal_status = refused.status
+            return False
+        return True
+
+    def changes(self) -> dict:
+        """What to hand `services.edit_registration`."""
+        data = self.cleaned_data
+        values = {
+            "answers": {
+                question.pk: question_kinds.kind_of(question).stored(data.get(f"q{question.pk}"))
+                for question in self.questions
+            },
+            "names": (
+                {name: data[name] for name in NamesForm.base_fields} if self.has_person else None
+            ),
+        }
+        if self.organiser:
+            values["note"] = data["note"]
+            values["tags"] = data["tags"].split(",")
+        return values
+
+
+class WaitingLineForm(forms.Form):
+    mode = forms.ChoiceField(choices=Mode.choices)

@@ -20,7 +20,8 @@ from escape_events.outbox.messages import EventMail
 from escape_events.outbox.services import send_written_later
 
 from .checkin import ticket_qr_png
-from .models import Registration
+from .models import Registration, RegistrationChange
+from .signals import announce
 
 SUBJECTS = {
     "registered": "Your registration for {event}",
@@ -28,6 +29,7 @@ SUBJECTS = {
     "approved": "Your registration for {event} is confirmed",
     "rejected": "Your registration for {event} was declined",
     "cancelled": "Your registration for {event} is cancelled",
+    "changed": "Your registration for {event} was changed",
 }
 # Mails that carry the event as an .ics file: the person now has a place.
 WITH_CALENDAR = {"registered", "promoted", "approved"}
@@ -101,7 +103,12 @@ def _subject(kind: str, event: Event) -> str:
 def send(registration: Registration, kind: str, *, added_by: str = "") -> None:
     """Send the mail of this change, stored in the caller's transaction (see
     `send_written_later`: the registration's event stays locked no longer for it). The mail
-    tells the state the registration has now, even if it is written after later changes."""
+    tells the state the registration has now, even if it is written after later changes.
+    What the mail reports is also announced to the organisers who asked to hear of it, but
+    for people an organiser added (an import is reported once, as a whole)."""
+    if kind in ("registered", "promoted", "cancelled") and not added_by:
+        waits = kind == "registered" and registration.status == Registration.Status.WAITING
+        announce(registration, "waiting" if waits else kind)
     if registration.user_id is None:
         return  # a row kept for the counts after its person left: nobody to write to
     state = {
@@ -148,6 +155,48 @@ def registration_mail(*, registration_id: int, kind: str, state: dict) -> EventM
         template=kind,
         context=context,
         attachments=attachments,
+    )
+
+
+def send_changed(change: RegistrationChange) -> None:
+    """Tell the person what was changed in their registration, and by whom (stored in the
+    change's transaction; the change row is the snapshot the mail is written from)."""
+    registration = change.registration
+    if registration.user_id is None or not change.public_changes:
+        return
+    send_written_later(
+        composer=change_mail,
+        facts={"change_id": change.pk},
+        to=registration.user.email,
+        subject=_subject("changed", registration.event),
+        event_id=registration.event_id,
+    )
+
+
+def change_mail(*, change_id: int) -> EventMail | None:
+    change = (
+        RegistrationChange.objects.select_related(
+            "registration__event__venue", "registration__user"
+        )
+        .filter(pk=change_id)
+        .first()
+    )
+    if change is None or change.registration.user is None:
+        return None  # the person deleted their account (or the event went): nobody to write to
+    registration = change.registration
+    event = registration.event
+    return _mail(
+        event=event,
+        to=registration.user.email,
+        subject=_subject("changed", event),
+        template="changed",
+        context={
+            "registration": registration,
+            "event": event,
+            "user": registration.user,
+            "change": change,
+            "changes": change.public_changes,
+        },
     )
 
 

@@ -39,6 +39,12 @@ class RegistrationSettings(models.Model):
     cancellation_deadline = models.DateTimeField(
         null=True, blank=True, help_text="Empty: attendees may cancel until the event starts."
     )
+    modification_deadline = models.DateTimeField(
+        "attendees may change their registration until",
+        null=True,
+        blank=True,
+        help_text="Empty: until registration closes.",
+    )
     restricted_to_groups = models.ManyToManyField(
         Group,
         blank=True,
@@ -258,6 +264,10 @@ class Registration(models.Model):
         related_name="+",
         help_text="The version of the privacy notice the person accepted when registering.",
     )
+    note = models.TextField(
+        "organisers' note", blank=True, help_text="Seen by the organisers only, never the person."
+    )
+    tags = models.ManyToManyField("RegistrationTag", blank=True, related_name="registrations")
 
     class Meta:
         ordering = ["event", "created_at", "pk"]
@@ -330,6 +340,53 @@ class StatusChange(models.Model):
         return (
             f"{self.get_status_display()} ({self.get_mode_display()}) at {self.at:%Y-%m-%d %H:%M}"
         )
+
+
+class RegistrationTag(models.Model):
+    """A label organisers put on registrants of one event ("speaker", "needs visa letter")."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registration_tags")
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["event", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "name"], name="registration_tag_once_per_event"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RegistrationChange(models.Model):
+    """One change made to a registration after it was made: who, when, and what changed.
+
+    `changes` is a list of {"field", "before", "after"} in words people read (answers under the
+    question's label), written by registrations.services.modifying; status changes caused by
+    others (promotion) stay in StatusChange."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by_organiser = models.BooleanField(default=False)
+    changes = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["registration", "-at", "-pk"]
+
+    def __str__(self):
+        who = "an organiser" if self.by_organiser else "the person"
+        fields = ", ".join(item["field"] for item in self.changes)
+        return f"{fields} changed by {who} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def public_changes(self) -> list[dict]:
+        """What the person is shown and mailed: all but the organisers' note and tags."""
+        return [item for item in self.changes if not item.get("private")]
 
 
 class RegistrationPurge(models.Model):

@@ -44,6 +44,14 @@ def cancellation_deadline(*, event: Event, settings: RegistrationSettings | None
     return (settings and settings.cancellation_deadline) or event.start
 
 
+def modification_deadline(*, event: Event, settings: RegistrationSettings | None) -> datetime:
+    """Until when attendees change their registration themselves (answers, names, mode, waiting
+    lines): the deadline set, or when registration closes."""
+    if settings is None:
+        return event.start
+    return settings.modification_deadline or registration_closes(event=event, settings=settings)
+
+
 def place_refusal(
     *, event: Event, settings: RegistrationSettings | None, now=None, by_organiser: bool = False
 ) -> RegistrationRefused | None:

@@ -30,6 +30,7 @@ from .rules import (
     RegistrationRefused,
     cancellation_deadline,
     is_organiser,
+    modification_deadline,
     place_refusal,
     purge_due_at,
     refusal_reason,
@@ -218,8 +219,10 @@ def colocated_open_events(event: Event, now=None) -> list[Event]:
 
 def my_registrations(user, now=None) -> list[Registration]:
     """The person's registrations, newest first, each with its place in line
-    (`waiting_position`) and the mode it could switch to now (`switch_to`, "" when none has
-    room or the event no longer gives places), in 2 queries."""
+    (`waiting_position`), until when the person may change it (`modify_until`, `can_modify`),
+    the mode it could switch to now (`switch_to`, "" when none has room or the event no longer
+    gives places) and the full mode whose waiting line it could join from its place
+    (`join_line`), in 2 queries."""
     now = now or timezone.now()
     registrations = list(
         with_waiting_positions(Registration.objects.filter(user=user))
@@ -234,10 +237,44 @@ def my_registrations(user, now=None) -> list[Registration]:
     ]
     availabilities = load_availabilities(settings_list) if settings_list else {}
     for item in registrations:
-        item.switch_to = ""
-        if item.is_active and item.event_id in availabilities:
-            item.switch_to = _switch_target(item, availabilities[item.event_id], now)
+        item.switch_to = item.join_line = ""
+        settings = getattr(item.event, "registration_settings", None)
+        item.modify_until = modification_deadline(event=item.event, settings=settings)
+        item.can_modify = item.is_active and now < item.modify_until
+        if item.can_modify and item.event_id in availabilities:
+            availability = availabilities[item.event_id]
+            item.switch_to = _switch_target(item, availability, now)
+            item.join_line = _line_to_join(item, availability, now)
     return registrations
+
+
+def registration_for_editing(pk: int, *, user=None, event=None) -> Registration | None:
+    """One registration with what its edit page shows (event, settings, person, answers, tags,
+    history), the person's own (`user`) or one of an event (`event`); None if there is none."""
+    rows = Registration.objects.select_related(
+        "event__registration_settings", "event__venue", "user"
+    ).prefetch_related("answers", "tags", "changes__by")
+    if user is not None:
+        rows = rows.filter(user=user)
+    if event is not None:
+        rows = rows.filter(event=event)
+    return rows.filter(pk=pk).first()
+
+
+def _other_mode(item: Registration) -> str:
+    return Mode.REMOTE if item.mode == Mode.ONSITE else Mode.ONSITE
+
+
+def _line_to_join(item: Registration, availability, now) -> str:
+    """The other mode when it is offered and full and the person holds a place without waiting
+    for it (`services.join_waiting_line` asks the same), else ""."""
+    if item.waiting_for_mode or item.status not in Registration.SEAT_STATUSES:
+        return ""
+    settings = item.event.registration_settings
+    other = _other_mode(item)
+    if not settings.allows(other) or place_refusal(event=item.event, settings=settings, now=now):
+        return ""
+    return "" if availability.has_room(other) else other
 
 
 def _switch_target(item: Registration, availability, now) -> str:
@@ -249,7 +286,7 @@ def _switch_target(item: Registration, availability, now) -> str:
     settings = item.event.registration_settings
     if place_refusal(event=item.event, settings=settings, now=now):
         return ""
-    other = Mode.REMOTE if item.mode == Mode.ONSITE else Mode.ONSITE
+    other = _other_mode(item)
     return other if availability.has_room(other) else ""
 
 
@@ -274,12 +311,13 @@ def follows(user, series: Series) -> bool:
 
 
 def personal_registrations(user) -> list[dict]:
-    """Every registration of the person with answers and status history, for their data export
-    (4 queries whatever the number)."""
+    """Every registration of the person with answers, status history and the changes made (the
+    organisers' note and tags too: they are data about the person), for their data export
+    (6 queries whatever the number)."""
     registrations = (
         Registration.objects.filter(user=user)
         .select_related("event", "privacy_notice")
-        .prefetch_related("answers__question", "history")
+        .prefetch_related("answers__question", "history", "changes", "tags")
         .order_by("event__start", "pk")
     )
     return [
@@ -315,6 +353,16 @@ def personal_registrations(user) -> list[dict]:
                 }
                 for step in registration.history.all()
             ],
+            "changes": [
+                {
+                    "at": change.at.isoformat(),
+                    "by": "organisers" if change.by_organiser else "you",
+                    "changes": change.changes,
+                }
+                for change in registration.changes.all()
+            ],
+            "organisers_note": registration.note,
+            "tags": [tag.name for tag in registration.tags.all()],
         }
         for registration in registrations
     ]

@@ -29,6 +29,19 @@ urlpatterns = [
     path("registrations/", attendees.mine, name="mine"),
     path("registrations/<int:pk>/cancel/", attendees.cancel, name="cancel"),
     path("registrations/<int:pk>/switch/", attendees.switch, name="switch"),
+    path("registrations/<int:pk>/edit/", attendees.edit, name="edit_registration"),
+    path(
+        "registrations/<int:pk>/waiting-list/leave/",
+        attendees.waiting_line,
+        {"action": "leave"},
+        name="leave_waiting_line",
+    ),
+    path(
+        "registrations/<int:pk>/waiting-list/join/",
+        attendees.waiting_line,
+        {"action": "join"},
+        name="join_waiting_line",
+    ),
     path("registrations/<int:pk>/listing/", attendees.listing_consent, name="listing"),
     path("registrations/<int:pk>/ticket-qr.svg", attendees.ticket_qr, name="ticket_qr"),
 ]

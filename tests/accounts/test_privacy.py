@@ -204,6 +204,11 @@ def test_download_my_data_lists_everything_held_about_the_person(client, ada, ha
     assert registration["answers"] == [{"question": "Experiment", "answer": "CTAO"}]
     assert registration["privacy_notice_accepted"] == 1
     assert [step["status"] for step in registration["status_history"]] == ["Confirmed"]
+    assert (registration["changes"], registration["organisers_note"], registration["tags"]) == (
+        [],
+        "",
+        [],
+    )
     created = datetime.fromisoformat(data["calendar_feed_links"][0]["created_at"])
     assert created == NOW - timedelta(days=2)
     assert data["meeting_attendance_lists"][0]["name"] == "Ada Lovelace"
@@ -216,8 +221,9 @@ def test_the_export_takes_a_fixed_number_of_queries(
 
     with CaptureQueriesContext(connection) as one:
         personal_data(ada)
-    # 2 of them: the API's tokens and writes; 1: followed series; 2: agenda roles.
-    assert len(one.captured_queries) <= 16
+    # 2 of them: the API's tokens and writes; 1: followed series; 2: agenda roles; 2: the
+    # changes made to registrations and their tags.
+    assert len(one.captured_queries) <= 18
     for number in range(4):
         event = Event.objects.create(
             title=f"Extra {number}", slug=f"extra-{number}", start=NOW + timedelta(days=9),

@@ -299,3 +299,48 @@ def test_answers_of_every_kind_are_checked_as_the_form_checks_them(me, hands_on)
     assert described["Laptop?"]["option_limits"] == {"Yes": 1}
     assert described["Laptop?"]["options_left"] == {"Yes": 0}
     assert (described["Nights"]["min_value"], described["Nights"]["max_value"]) == (0, 5)
+
+
+def test_change_my_answers_and_names_and_see_what_changed(me, person, hands_on):
+    mine = register(me, hands_on).json()
+    url = f"/api/me/registrations/{mine['id']}/change"
+    changed = me.post(url, {"answers": answers(hands_on, "CMS"), "last_name": "Lovelace"})
+    assert changed.status_code == 200
+    body = changed.json()
+    assert {(item["field"], item["before"], item["after"]) for item in body["changes"]} == {
+        (hands_on.questions.get().label, "ATLAS", "CMS"),
+        ("Family name", person.last_name, "Lovelace"),
+    }
+    assert body["registration"]["modify_until"] is not None
+    assert Registration.objects.get(pk=mine["id"]).answers.get().value == "CMS"
+    assert me.post(url, {"answers": answers(hands_on, "CMS")}).json()["changes"] == []
+
+
+def test_a_change_after_the_deadline_or_to_someone_elses_is_refused(
+    me, api, hands_on, make_user, make_token
+):
+    mine = register(me, hands_on).json()
+    RegistrationSettings.objects.filter(event=hands_on).update(
+        modification_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    late = me.post(f"/api/me/registrations/{mine['id']}/change", {"last_name": "Late"})
+    assert late.status_code == 409 and "write to" in late.json()["detail"]
+    theirs = register(api(make_token(make_user(), registrations=True)), hands_on).json()
+    stranger = me.post(f"/api/me/registrations/{theirs['id']}/change", {"last_name": "X"})
+    assert stranger.status_code == 404
+
+
+def test_join_then_leave_the_onsite_waiting_list_keeping_remote(
+    me, api, hands_on, make_user, make_token
+):
+    RegistrationSettings.objects.filter(event=hands_on).update(onsite_capacity=0)
+    mine = register(me, hands_on, mode="remote").json()
+    assert mine["join_line"] == "onsite"
+    joined = me.post(f"/api/me/registrations/{mine['id']}/waiting-list/join", {"mode": "onsite"})
+    assert joined.status_code == 200
+    assert joined.json()["waiting_for_mode"] == "onsite" and joined.json()["mode"] == "remote"
+    left = me.post(f"/api/me/registrations/{mine['id']}/waiting-list/leave", {"mode": "onsite"})
+    assert left.status_code == 200
+    assert left.json()["waiting_for_mode"] == "" and left.json()["status"] == "confirmed"
+    again = me.post(f"/api/me/registrations/{mine['id']}/waiting-list/leave", {"mode": "onsite"})
+    assert again.status_code == 400

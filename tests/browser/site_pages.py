@@ -24,7 +24,7 @@ from escape_events.events.services import add_attachment, materialise_occurrence
 from escape_events.organisers import services as organiser_services
 from escape_events.registrations.models import Question, Registration
 from escape_events.registrations.seeding import load_question_library, load_registration_seeds
-from escape_events.registrations.services import register
+from escape_events.registrations.services import edit_registration, register
 
 VISITOR, ATTENDEE, ORGANISER, STAFF = "visitor", "attendee", "organiser", "staff"
 
@@ -97,6 +97,12 @@ def build_site() -> Site:
         event=hands_on, user=organiser, format="csv", columns=["Name"], filters={}
     )
     organiser_services.end_export(log=export, rows=4, completed=True)
+    # A history of changes: the attendee's own, and the organisers' note and tags.
+    ticked = {question.pk: "CTAO" for question in hands_on.questions.filter(kind="multiple_choice")}
+    edit_registration(registration=onsite, by=attendee, answers=answers | ticked)
+    edit_registration(
+        registration=onsite, by=organiser, note="Brings a laptop", tags=["speaker", "visa"]
+    )
     return Site(organiser, attendee, staff, hands_on, camp, series, meeting, onsite, remote)
 
 
@@ -239,6 +245,11 @@ SITE_PAGES = [
         lambda page: page.locator("details.confirm-cancel > summary").first.click(),
     ),
     SitePage(
+        "my-registration-change",
+        ATTENDEE,
+        lambda site: reverse("site:edit_registration", args=[site.onsite.pk]),
+    ),
+    SitePage(
         "computed-meeting-signed-in",
         ATTENDEE,
         lambda site: site.computed_meeting().get_absolute_url(),
@@ -288,6 +299,12 @@ SITE_PAGES = [
             page.get_by_role("button", name="Apply").click(),
         ),
     ),
+    SitePage(
+        "participant-registration",
+        ORGANISER,
+        lambda site: reverse("organisers:registration", args=[site.hands_on.slug, site.onsite.pk]),
+    ),
+    SitePage("notifications", ORGANISER, _org("notifications", _hands_on)),
     SitePage("add-people", ORGANISER, _org("add_people", _hands_on)),
     SitePage(
         "add-person-errors",

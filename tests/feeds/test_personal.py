@@ -1,7 +1,7 @@
 """The personal feed: a secret link, stored hashed, showing the user's own registrations."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -125,8 +125,9 @@ def test_personal_feed_takes_a_fixed_number_of_queries(
         event = make_event(title=f"Talk {number}")
         register(event, world["user"])
         give_agenda(event, number % 3 + 1)
-    # token, site version, registrations with events; agendas: entries, speakers, conveners
-    with django_assert_num_queries(6):
+    # token, site version, registrations with events, followed series (none); agendas:
+    # entries, speakers, conveners
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.content.count(b"BEGIN:VEVENT") == 15
 
@@ -153,3 +154,75 @@ def test_settings_post_needs_csrf(world):
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(world["user"])
     assert strict.post(reverse("feeds:personal_settings"), {"action": "issue"}).status_code == 403
+
+
+def vevents(response) -> list:
+    return list(Calendar.from_ical(response.content).walk("VEVENT"))
+
+
+def test_a_followed_series_is_in_the_feed_as_tentative_until_unfollowed(client, world):
+    from escape_events.registrations.services import follow_series, unfollow_series
+
+    user, series = world["user"], world["series"]
+    url = feed_url(issue_feed_token(user=user))
+    before = client.get(url)
+    assert not [item for item in vevents(before) if "RRULE" in item]
+    follow_series(series=series, user=user)
+    following = client.get(url, headers={"If-None-Match": before["ETag"]})
+    assert following.status_code == 200 and following["ETag"] != before["ETag"]
+    (master,) = [item for item in vevents(following) if "RRULE" in item]
+    assert str(master["SUMMARY"]) == series.title
+    assert str(master["STATUS"]) == "TENTATIVE"
+    assert "You follow this series" in str(master["DESCRIPTION"])
+    moved = [item for item in vevents(following) if "moved to Thursday" in str(item["SUMMARY"])]
+    assert [str(item["STATUS"]) for item in moved] == ["TENTATIVE"]
+    assert client.get(url, headers={"If-None-Match": following["ETag"]}).status_code == 304
+    unfollow_series(series=series, user=user)
+    after = client.get(url, headers={"If-None-Match": following["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != following["ETag"]
+    assert not [item for item in vevents(after) if "RRULE" in item]
+
+
+def test_a_registered_meeting_of_a_followed_series_is_written_once_as_registered(
+    client, world, register
+):
+    from escape_events.registrations.services import follow_series
+    from tests.calendars.scenarios import ZURICH, occurrence
+
+    user, series = world["user"], world["series"]
+    meeting = occurrence(
+        series,
+        datetime(2030, 3, 13, 14, tzinfo=ZURICH),
+        title="WP2 meeting with registration",
+    )
+    register(meeting, user)
+    follow_series(series=series, user=user)
+    body = client.get(feed_url(issue_feed_token(user=user)))
+    written = [item for item in vevents(body) if "with registration" in str(item["SUMMARY"])]
+    assert len(written) == 1
+    assert str(written[0]["STATUS"]) == "CONFIRMED"
+    assert "RECURRENCE-ID" in written[0]
+
+
+def test_following_series_keeps_the_feed_to_a_fixed_number_of_queries(
+    client, world, make_event, django_assert_num_queries, django_user_model
+):
+    from escape_events.events.models import Series
+    from escape_events.registrations.services import follow_series
+
+    user = world["user"]
+    url = feed_url(issue_feed_token(user=user))
+    for number in range(5):
+        series = Series.objects.create(
+            title=f"Series {number}",
+            slug=f"series-{number}",
+            first_start=world["now"],
+            duration=timedelta(hours=1),
+            rrule="FREQ=WEEKLY",
+            time_zone="Europe/Zurich",
+        )
+        follow_series(series=series, user=user)
+    # token, site version, registrations, follows; followed series, their stored meetings
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert response.content.count(b"RRULE") == 5

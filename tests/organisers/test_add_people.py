@@ -270,3 +270,34 @@ def test_columns_named_as_questions_import_their_answers_checked_as_the_form_che
         "ada@example.org",
         "alan@example.org",
     }
+
+
+def test_an_import_is_told_to_the_organisers_once_not_person_by_person(
+    signed_in, hands_on, on_commit, organiser
+):
+    from escape_events.organisers.models import OrganiserNotice
+    from escape_events.organisers.notifications import save_notification_settings
+
+    save_notification_settings(
+        event=hands_on,
+        values={
+            "all_organisers": True,
+            "extra_addresses": [],
+            "happenings": ["registered", "imported"],
+            "frequency": "immediately",
+        },
+    )
+    preview = upload(signed_in, hands_on, CSV).content.decode()
+    token = re.search(r'name="rows" value="([^"]+)"', preview).group(1)
+    on_commit(
+        lambda: signed_in.post(
+            reverse("organisers:import_confirm", args=[hands_on.slug]), {"rows": token}
+        )
+    )
+    (notice,) = OrganiserNotice.objects.all()
+    assert notice.happening == "imported" and notice.recipient == organiser.email
+    assert notice.text == "Olga Organiser imported a list of participants: 4 confirmed, 4 invited."
+    told = [m for m in mail.outbox if m.to == [organiser.email]]
+    assert [m.subject for m in told] == [
+        f"An import of participants is done: {hands_on.display_title}"
+    ]

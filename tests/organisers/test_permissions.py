@@ -15,7 +15,12 @@ from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
 from escape_events.outbox.models import OutgoingMail
-from escape_events.registrations.models import Registration, RegistrationSettings, ReminderPlan
+from escape_events.registrations.models import (
+    Registration,
+    RegistrationChange,
+    RegistrationSettings,
+    ReminderPlan,
+)
 from escape_events.timetable import services as agenda_services
 from escape_events.timetable.models import Entry, Material, Session
 
@@ -33,6 +38,7 @@ GET_PAGES = {
     "agenda", "agenda_entry_add", "agenda_entry_edit",
     "agenda_entry_duplicate", "agenda_entry_move", "agenda_session_add", "agenda_session_edit",
     "agenda_import", "reminders", "series_reminders", "printouts", "printout", "add_people",
+    "registration",
 }  # fmt: skip
 
 
@@ -66,6 +72,8 @@ def targets(hands_on, organiser, register, wp2_series):
             "attendance_remove": entry.pk,
             "file_delete": file.pk,
             "mail_retry": undelivered.pk,
+            "registration": registration.pk,
+            "registration_mode": registration.pk,
             **dict.fromkeys(
                 [
                     "agenda_entry_edit",
@@ -104,7 +112,13 @@ def url_for(name, targets):
 def snapshot():
     return (
         list(Event.objects.values_list("pk", "title", "status", "sequence").order_by("pk")),
-        list(Registration.objects.values_list("pk", "status", "checked_in_at").order_by("pk")),
+        list(
+            Registration.objects.values_list(
+                "pk", "status", "mode", "checked_in_at", "note"
+            ).order_by("pk")
+        ),
+        list(RegistrationChange.objects.values_list("pk", "changes").order_by("pk")),
+        list(Registration.tags.through.objects.values_list("pk").order_by("pk")),
         MeetingAttendance.objects.count(),
         list(Attachment.objects.values_list("pk", "title", "file").order_by("pk")),
         list(Event.objects.values_list("pk", "minutes").order_by("pk")),
@@ -142,7 +156,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "file": SimpleUploadedFile("evil.txt", b"planted"),
         "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "minutes_before": ["15"],
         "first_name": "In", "last_name": "Truder", "mode": "onsite", "default_mode": "onsite",
-        "rows": "forged", "months": "0",
+        "rows": "forged", "months": "0", "note": "Planted", "tags": "planted",
         "repeat": "weekly", "weekdays": ["0"], "interval": "1", "first_day": "2031-01-06",
         "time_zone": "Europe/Zurich",
         "day": "2031-01-08", "start_time": "10:00", "end_time": "11:00", "by": "15",

@@ -3,7 +3,9 @@ checked after every step (Hypothesis stateful testing).
 
 Steps: register (optionally "the other mode now, stay in line", optionally borrowing one of the
 laptops, an option with a limit), cancel, switch mode (optionally keeping one's place in line),
-approve, reject, promote by hand, change capacities, change the laptop limit. After each:
+approve, reject, promote by hand, change capacities, change the laptop limit, edit answers (the
+person or an organiser), leave the other mode's line keeping one's place, join the other mode's
+line from one's place. After each:
 - seats held never exceed the capacity, except through a hand promotion (or a capacity lowered
   below the seats already held, which takes nobody's place); laptops lent never exceed their
   limit (nor does anyone get one past it), a lowered limit takes nobody's;
@@ -11,6 +13,9 @@ approve, reject, promote by hand, change capacities, change the laptop limit. Af
 - lines are first come first served: nobody moves up past someone still waiting before them;
 - one active registration per person and event;
 - each promotion is mailed exactly once, and nobody else gets that mail;
+- each change kept in a registration's history is mailed once to its person (a switch off the
+  waiting list is told by the promotion's mail instead), and no other change mail goes out;
+- editing answers moves no seat and no line;
 - the availability object and the waiting positions agree with a recount of the rows.
 
 Fast by default (`STATE_MACHINE_EXAMPLES`, default 20 sequences of up to 20 steps); run e.g.
@@ -47,7 +52,13 @@ from escape_events.registrations.availability import (
     options_free,
     with_waiting_positions,
 )
-from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
+from escape_events.registrations.models import (
+    Answer,
+    Question,
+    Registration,
+    RegistrationChange,
+    RegistrationSettings,
+)
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -104,6 +115,7 @@ class RegistrationMachine(RuleBasedStateMachine):
         users = get_user_model().objects
         self.organiser = users.create(username=f"organiser{number}")
         self.event.organisers.add(self.organiser)
+        self.question = Question.objects.create(event=self.event, label="Affiliation")
         self.people = []
         for index in range(PEOPLE):
             person = users.create(
@@ -142,6 +154,9 @@ class RegistrationMachine(RuleBasedStateMachine):
         mail.outbox = []
         self.before = self.rows()
         self.laptops_before = self.laptops_lent()
+        self.last_change = (
+            RegistrationChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        )
         capacity_before = self.capacity_now()
         with (
             TestCase.captureOnCommitCallbacks(execute=True),
@@ -239,6 +254,39 @@ class RegistrationMachine(RuleBasedStateMachine):
     def change_laptop_limit(self, laptops):
         Question.objects.filter(pk=self.laptop.pk).update(option_limits={LAPTOP: laptops})
 
+    @rule(person=people, answer=st.sampled_from(["CERN", "DESY", ""]), by_organiser=st.booleans())
+    def edit(self, person, answer, by_organiser):
+        registration = self.active(person)
+        if registration is not None:
+            by = self.organiser if by_organiser else self.people[person]
+            self.step(
+                lambda: services.edit_registration(
+                    registration=registration, by=by, answers={self.question.pk: answer}
+                ),
+            )
+            assert self.rows() == self.before  # no seat, no line moved
+
+    @rule(person=people)
+    def leave_line(self, person):
+        registration = self.active(person)
+        if registration is not None:
+            self.step(
+                lambda: services.leave_waiting_line(
+                    registration=registration, by=self.people[person]
+                )
+            )
+
+    @rule(person=people)
+    def join_line(self, person):
+        registration = self.active(person)
+        if registration is not None:
+            other = Mode.REMOTE if registration.mode == Mode.ONSITE else Mode.ONSITE
+            self.step(
+                lambda: services.join_waiting_line(
+                    registration=registration, mode=other, by=self.people[person]
+                )
+            )
+
     # -- what one step may do ----------------------------------------------------------------
 
     def check_step(self, capacity_before):
@@ -294,6 +342,23 @@ class RegistrationMachine(RuleBasedStateMachine):
             if message.subject.startswith("A place opened up")
         )
         assert told == expected, (told, expected)
+        # Each change kept is mailed once to its person, unless a promotion's mail tells it.
+        kept = RegistrationChange.objects.filter(
+            registration__event=self.event, pk__gt=self.last_change
+        ).select_related("registration")
+        expected_changes = Counter(
+            self.people_by_id[change.registration.user_id]
+            for change in kept
+            if change.public_changes
+            and not (
+                self.before[change.registration_id]["status"] == Status.WAITING
+                and after[change.registration_id]["status"] != Status.WAITING
+            )
+        )
+        told_changes = Counter(
+            message.to[0] for message in mail.outbox if message.subject.endswith("was changed")
+        )
+        assert told_changes == expected_changes, (told_changes, expected_changes)
         # First come, first served: nobody still waiting was before someone moved up from the
         # same line (a hand promotion is the organisers' call; a switch is the person's own).
         order = list(self.before)  # ordered by waiting_since, pk

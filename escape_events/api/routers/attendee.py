@@ -1,4 +1,5 @@
-"""The signed-in person's own registrations: list, register, cancel, switch mode.
+"""The signed-in person's own registrations: list, register, cancel, switch mode, change
+answers and names, leave or join the other mode's waiting list.
 
 The registrations services decide everything (who may, which seat, which refusal), exactly as
 for the pages; a refusal becomes a problem with the page's message.
@@ -20,6 +21,8 @@ from ..auth import AUTH, REGISTRATIONS, require_scope
 from ..pagination import PageQuery, page_of
 from ..problems import Problem
 from ..schemas import (
+    ChangeIn,
+    ChangeOut,
     Id,
     MyRegistration,
     MyRegistrationPage,
@@ -27,6 +30,7 @@ from ..schemas import (
     RegisterOut,
     Slug,
     SwitchIn,
+    WaitingLineIn,
 )
 from ..writes import note, write
 
@@ -160,4 +164,66 @@ def switch(request, pk: Id, data: SwitchIn):
     registration = services.switch_mode(
         registration=registration, mode=data.mode, by=request.auth, keep_waiting=data.keep_waiting
     )
+    return Status(200, _answer(request.auth, registration.pk))
+
+
+@router.post(
+    "/me/registrations/{pk}/change",
+    response={200: ChangeOut, **REFUSALS},
+    summary="Change my answers or names (until the modification deadline)",
+    description="Every change is kept in the registration's history and mailed to you. After "
+    "`modify_until`, 409 says whom to write to.",
+)
+@write("change_registration")
+def change(request, pk: Id, data: ChangeIn):
+    registration = _own(request, pk)
+    note(request, registration=registration)
+    names = {
+        name: value
+        for name in ("first_name", "last_name", "affiliation")
+        if (value := getattr(data, name)) is not None
+    }
+    answers = None
+    if data.answers is not None:
+        answers = {
+            pk: "\n".join(value) if isinstance(value, list) else value
+            for pk, value in data.answers.items()
+        }
+    kept = services.edit_registration(
+        registration=registration, by=request.auth, answers=answers, names=names or None
+    )
+    return Status(
+        200,
+        {
+            "registration": _answer(request.auth, registration.pk),
+            "changes": kept.public_changes if kept else [],
+        },
+    )
+
+
+@router.post(
+    "/me/registrations/{pk}/waiting-list/leave",
+    response={200: MyRegistration, **REFUSALS},
+    summary="Leave the other mode's waiting list, keeping my place",
+)
+@write("leave_waiting_list")
+def leave_waiting_list(request, pk: Id, data: WaitingLineIn):
+    registration = _own(request, pk)
+    note(request, registration=registration)
+    if registration.waiting_for_mode != data.mode:
+        raise services.RegistrationRefused("You are not on this waiting list.", code="state")
+    services.leave_waiting_line(registration=registration, by=request.auth)
+    return Status(200, _answer(request.auth, registration.pk))
+
+
+@router.post(
+    "/me/registrations/{pk}/waiting-list/join",
+    response={200: MyRegistration, **REFUSALS},
+    summary="Join the other mode's waiting list, keeping my place meanwhile",
+)
+@write("join_waiting_list")
+def join_waiting_list(request, pk: Id, data: WaitingLineIn):
+    registration = _own(request, pk)
+    note(request, registration=registration)
+    services.join_waiting_line(registration=registration, mode=data.mode, by=request.auth)
     return Status(200, _answer(request.auth, registration.pk))

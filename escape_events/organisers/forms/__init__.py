@@ -1,9 +1,9 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
 One module per page family, as in views/: events, series, registration_settings,
-participants, checkin, files, agenda, reminders and retention; fields holds what they share
-(the wall-clock date field, the venue fields) and is the only one they import (agenda also
-takes the accepted file types from files).
+participants, checkin, files, agenda, reminders, notifications and retention; fields holds what
+they share (the wall-clock date field, the venue fields) and is the only one they import
+(agenda also takes the accepted file types from files).
 Import the forms from here.
 """
 
@@ -21,6 +21,7 @@ from .checkin import AttendanceForm, CheckInForm
 from .events import CloneEventForm, CoOrganiserForm, EventForm
 from .fields import WALL_CLOCK_FORMATS, YEARS, WallClockField, wall_clock
 from .files import AttachmentForm, MinutesForm
+from .notifications import NotificationSettingsForm
 from .participants import (
     SORT_CHOICES,
     AddParticipantForm,
@@ -71,6 +72,7 @@ __all__ = [
     "Mode",
     "MoveEntryForm",
     "MoveMeetingForm",
+    "NotificationSettingsForm",
     "ParticipantFilterForm",
     "PickFromLibraryForm",
     "QuestionForm",

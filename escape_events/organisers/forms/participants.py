@@ -3,7 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from escape_events.registrations.models import Question, Registration
+from escape_events.registrations.models import Question, Registration, RegistrationTag
+from escape_events.registrations.services import clean_tags
 
 from ..exports import COLUMN_CHOICES
 from ..models import (
@@ -87,6 +88,8 @@ class BulkActionForm(forms.Form):
             ("reject", "Reject"),
             ("promote", "Promote from the waiting list"),
             ("cancel", "Cancel"),
+            ("check_in", "Check in"),
+            ("tag", "Add the tag"),
             ("message", "Write to them"),
         ],
         error_messages={"invalid_choice": "Unknown action; nothing was changed."},
@@ -101,6 +104,9 @@ class BulkActionForm(forms.Form):
         },
     )
 
+    tag = forms.CharField(
+        label="Tag", max_length=RegistrationTag._meta.get_field("name").max_length, required=False
+    )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     # Actions that take places away and mail people: the page asks before doing them.
@@ -114,6 +120,16 @@ class BulkActionForm(forms.Form):
     def needs_confirmation(self) -> bool:
         data = self.cleaned_data
         return data["action"] in self.ASK_FIRST and not data["confirmed"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "tag":
+            tags = clean_tags([data.get("tag", "")])
+            if not tags:
+                self.add_error("tag", "Give the tag to add.")
+            else:
+                data["tag"] = tags[0]
+        return data
 
     def clean_selected(self):
         selected = self.cleaned_data["selected"]

@@ -32,6 +32,11 @@ class RegistrationSettingsForm(forms.Form):
     cancellation_deadline = WallClockField(
         required=False, help_text="Empty: attendees may cancel until the event starts."
     )
+    modification_deadline = WallClockField(
+        label="Attendees may change their registration until",
+        required=False,
+        help_text="Answers, names, mode and waiting lists. Empty: until registration closes.",
+    )
     restricted_to_groups = forms.ModelMultipleChoiceField(
         label="Only for members of", queryset=Group.objects.all(), required=False,
         help_text="Empty: everyone with an account.",
@@ -51,7 +56,7 @@ class RegistrationSettingsForm(forms.Form):
                 "remote_capacity", "needs_approval", "public_participant_list",
             )
         }  # fmt: skip
-        for name in ("opens_at", "closes_at", "cancellation_deadline"):
+        for name in ("opens_at", "closes_at", "cancellation_deadline", "modification_deadline"):
             value = getattr(stored, name)
             initial[name] = wall_clock(value, zone) if value else None
         initial["restricted_to_groups"] = [group.pk for group in stored.restricted_to_groups.all()]
@@ -69,7 +74,7 @@ class RegistrationSettingsForm(forms.Form):
                 "remote_capacity", "needs_approval", "public_participant_list",
             )
         }  # fmt: skip
-        for name in ("opens_at", "closes_at", "cancellation_deadline"):
+        for name in ("opens_at", "closes_at", "cancellation_deadline", "modification_deadline"):
             values[name] = data[name].replace(tzinfo=zone) if data[name] else None
         return values
 

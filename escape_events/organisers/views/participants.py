@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from escape_events.outbox import services as outbox_services
 from escape_events.outbox.selectors import undelivered_mails
 from escape_events.registrations import question_kinds
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Registration, RegistrationTag
 from escape_events.registrations.selectors import removed_registrations, retention
 
 from .. import selectors, services
@@ -79,7 +79,7 @@ def participant_list(request, slug):
     if rows is None:
         context = {"event": event, "form": form, "page": None, "questions": questions}
         return render(request, "organisers/participants.html", context, status=400)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows.prefetch_related("tags"), PAGE_SIZE).get_page(request.GET.get("page"))
     purged_at, removed = removed_registrations(event)
     shown = selectors.table_questions(questions)
     columns = [(question, selectors.answer_column(question)) for question in shown]
@@ -98,6 +98,7 @@ def participant_list(request, slug):
         "page": page,
         "query": urlencode(form.as_query()),
         "bulk_form": BulkActionForm(),
+        "tags": RegistrationTag.objects.filter(event=event),
         "export_form": ExportForm(),
         "filtered": form.as_query(),
     }
@@ -139,10 +140,11 @@ def participant_bulk(request, slug):
         }
         return render(request, "organisers/bulk_confirm.html", context)
     outcome = services.apply_bulk_action(
-        action=action, registrations=registrations, by=request.user
+        action=action, registrations=registrations, by=request.user, tag=form.cleaned_data["tag"]
     )
     if outcome.done:
-        messages.success(request, f"{action.capitalize()}: done for {outcome.done}.")
+        label = dict(BulkActionForm.base_fields["action"].choices)[action]
+        messages.success(request, f"{label}: done for {outcome.done}.")
     for reason, count in outcome.refused.items():
         messages.warning(request, f"Skipped {count}: {reason}")
     return _back_to_list(event, query)

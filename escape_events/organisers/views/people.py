@@ -14,6 +14,7 @@ from escape_events.registrations.services import RegistrationRefused, add_partic
 from .. import selectors
 from ..forms import AddParticipantForm, ImportConfirmForm, ImportForm
 from ..imports import ListUnreadable, preview, read_people, seal, unseal
+from ..notifications import notify_import_done
 from ..permissions import organised_event_or_404
 
 
@@ -146,6 +147,7 @@ def import_confirm(request, slug):
         done[added.registration.get_status_display().lower()] += 1
         done["invited"] += added.invited
     summary = ", ".join(f"{count} {what}" for what, count in done.items() if count)
+    notify_import_done(event=event, by=request.user, summary=summary or "nobody to add")
     messages.success(request, f"Import done: {summary or 'nobody to add'}.")
     for line in refused:
         messages.warning(request, f"Not imported: {line}")

@@ -12,6 +12,9 @@ window, groups, retention) and privacy (retention purge, a person leaving), whic
 through attendee_actions and stores the retention period through registration_settings;
 adding (organisers add people, through registering), following (series followers) and
 questions (events pick questions from their organiser's library) come last.
+history (who may change a registration after the fact, and the record of each change) comes
+right after seats; modifying (answers, names, note, tags, the waiting line beside a place)
+after attendee_actions.
 Import the names from here; the race tests switch the lock off where it is taken
 (`events.locking.lock_events`).
 """
@@ -22,6 +25,7 @@ from ..rules import (
     cancellation_deadline,
     clean_answers,
     is_organiser,
+    modification_deadline,
     purge_due_at,
     refusal_reason,
     registration_closes,
@@ -30,6 +34,13 @@ from ..rules import (
 from .adding import Added, add_participant
 from .attendee_actions import cancel_registration, switch_mode
 from .following import follow_series, unfollow_series
+from .modifying import (
+    clean_tags,
+    edit_registration,
+    join_waiting_line,
+    leave_waiting_line,
+    tags_for,
+)
 from .organiser_actions import approve, promote_by_hand, reject
 from .privacy import (
     forget_person,
@@ -58,11 +69,16 @@ __all__ = [
     "cancel_registration",
     "cancellation_deadline",
     "clean_answers",
+    "clean_tags",
     "copy_questions",
+    "edit_registration",
     "follow_series",
     "forget_person",
     "is_organiser",
+    "join_waiting_line",
+    "leave_waiting_line",
     "library_question_for",
+    "modification_deadline",
     "promote_by_hand",
     "promote_waiting_list",
     "purge_due_at",
@@ -79,5 +95,6 @@ __all__ = [
     "set_listing_consent",
     "set_retention_period",
     "switch_mode",
+    "tags_for",
     "unfollow_series",
 ]

@@ -15,6 +15,7 @@ from ..rules import (
     membership_refusal,
     place_refusal,
 )
+from .history import item, line_label, modifier, record_change
 from .promotion import promote_waiting_list
 from .seats import Mode, Status, locked, read_availability, set_status, settings_for
 
@@ -66,16 +67,14 @@ def switch_mode(
     place in the line they leave ("join remotely now, stay on the on-site waiting list").
     Taking a place follows the rules of registering: not at a cancelled or finished event, only
     while registration is open (organisers acting for someone: until the event ends), and only
-    for members of the groups the event is restricted to.
+    for members of the groups the event is restricted to; the person switches until the
+    modification deadline. The switch is kept in the registration's history.
     """
     now = now or timezone.now()
     with transaction.atomic():
         registration = locked(registration)
         on_behalf = registration.user_id != by.pk
-        if on_behalf and not is_organiser(event=registration.event, user=by):
-            raise RegistrationRefused(
-                "This is not your registration.", code="forbidden", status=403
-            )
+        by_organiser = modifier(registration=registration, by=by, now=now)
         settings = settings_for(registration.event)
         if not registration.is_active or settings is None:
             raise RegistrationRefused("This registration is not active.", code="inactive")
@@ -95,6 +94,7 @@ def switch_mode(
                 status=409,
             )
         was_waiting = registration.status == Status.WAITING
+        before = (registration.mode, registration.waiting_for_mode)
         if was_waiting and keep_waiting:
             registration.waiting_for_mode = registration.mode
         else:
@@ -105,6 +105,19 @@ def switch_mode(
             registration.status = Status.PENDING if settings.needs_approval else Status.CONFIRMED
         registration.status_changed_at = now
         registration.save()
+        changes = [item("Attendance", Mode(before[0]).label, Mode(mode).label)]
+        waits_for = registration.waiting_for_mode
+        if before[1] != waits_for:
+            changes.append(item("Waiting list", line_label(before[1]), line_label(waits_for)))
+        # Someone who leaves a waiting list for a place is told by the "promoted" mail.
+        record_change(
+            registration=registration,
+            by=by,
+            by_organiser=by_organiser,
+            changes=changes,
+            now=now,
+            mail=not was_waiting,
+        )
         if was_waiting:
             mails.send(registration, "promoted")
         promote_waiting_list(event=registration.event, now=now)

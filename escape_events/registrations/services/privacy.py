@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from escape_events.events.models import Event
 
-from ..models import Answer, Registration, RegistrationPurge, RegistrationSettings, StatusChange
+from ..models import (
+    Answer,
+    Registration,
+    RegistrationChange,
+    RegistrationPurge,
+    RegistrationSettings,
+    StatusChange,
+)
 from ..rules import RegistrationRefused, is_organiser, purge_due_at
 from .attendee_actions import cancel_registration
 from .registration_settings import save_registration_settings
@@ -35,11 +42,15 @@ def set_retention_period(*, settings: RegistrationSettings, months: int | None, 
 
 
 def _remove_personal_data(registrations) -> tuple[int, int]:
-    """Delete answers and history of these rows and let go of their person, in three statements
-    whatever the number of rows (no row is loaded into memory). Returns (rows, answers)."""
+    """Delete answers and history (of the place, and of the changes made, which hold answers,
+    names and the organisers' note) of these rows and let go of their person, tags and note, in
+    a fixed number of statements whatever the number of rows (no row is loaded into memory).
+    Returns (rows, answers)."""
     answers, _ = Answer.objects.filter(registration__in=registrations).delete()
     StatusChange.objects.filter(registration__in=registrations).delete()
-    rows = registrations.update(user=None, consent_to_list=False)
+    RegistrationChange.objects.filter(registration__in=registrations).delete()
+    Registration.tags.through.objects.filter(registration__in=registrations).delete()
+    rows = registrations.update(user=None, consent_to_list=False, note="")
     return rows, answers
 
 

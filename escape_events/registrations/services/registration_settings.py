@@ -20,6 +20,7 @@ SETTING_FIELDS = frozenset(
     {
         "registration_required", "opens_at", "closes_at", "allow_onsite", "allow_remote",
         "onsite_capacity", "remote_capacity", "needs_approval", "cancellation_deadline",
+        "modification_deadline",
         "public_participant_list", "retention_months",
     }
 )  # fmt: skip

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.core.redirects import redirect_to_next
 from escape_events.events.models import Event, Series
@@ -13,9 +14,11 @@ from escape_events.events.selectors import colocated_pairs
 from escape_events.registrations import services
 from escape_events.registrations.checkin import ticket_qr_svg
 from escape_events.registrations.forms import (
+    EditRegistrationForm,
     ListingConsentForm,
     RegistrationForm,
     SwitchModeForm,
+    WaitingLineForm,
 )
 from escape_events.registrations.models import Registration
 from escape_events.registrations.selectors import (
@@ -23,6 +26,7 @@ from escape_events.registrations.selectors import (
     followed_series,
     form_panel,
     my_registrations,
+    registration_for_editing,
     registration_panel,
 )
 
@@ -127,6 +131,82 @@ def switch(request, pk):
         messages.error(request, refused.message)
         return _back_with_status(request, refused.status)
     messages.success(request, _outcome(registration))
+    return redirect_to_next(request, "site:mine")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    """Change one's answers and names until the modification deadline; after it, the page says
+    whom to write to. The history shows every change, by the person or the organisers."""
+    registration = registration_for_editing(pk, user=request.user)
+    if registration is None:
+        raise Http404("No registration of yours has this number.")
+    event = registration.event
+    settings = getattr(event, "registration_settings", None)
+    until = services.modification_deadline(event=event, settings=settings)
+    may_edit = registration.is_active and timezone.now() < until
+    data = request.POST if request.method == "POST" else None
+    form = EditRegistrationForm(data, registration=registration, questions=event.questions.all())
+    status = 200
+    if request.method == "POST":
+        status = 409 if not may_edit else 400
+        if may_edit and form.is_valid():
+            if form.save(registration=registration, by=request.user):
+                messages.success(
+                    request,
+                    f"Your registration for {event.title} is saved; a mail tells what changed."
+                    if form.change
+                    else "Nothing was changed.",
+                )
+                return redirect("site:mine")
+            status = form.refusal_status
+        elif not may_edit:
+            messages.error(request, "Changes online are closed for this registration.")
+    context = {
+        "registration": registration,
+        "event": event,
+        "form": form,
+        "may_edit": may_edit,
+        "until": until,
+        # The organisers' note and tags are theirs: a change of only those is not shown.
+        "history": [change for change in registration.changes.all() if change.public_changes],
+    }
+    return render(request, "site/registration_edit.html", context, status=status)
+
+
+WAITING_LINE_ACTIONS = {
+    "leave": (
+        lambda *, registration, mode, by: services.leave_waiting_line(
+            registration=registration, by=by
+        ),
+        "You left the {line} waiting list of {title}; you keep your place.",
+    ),
+    "join": (
+        services.join_waiting_line,
+        "You are on the {line} waiting list of {title}; you keep your place meanwhile.",
+    ),
+}
+
+
+@require_POST
+@login_required
+def waiting_line(request, pk, action):
+    """Leave the other mode's waiting line keeping one's place, or join it from one's place."""
+    registration = _own_registration(request, pk)
+    form = WaitingLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "This waiting list is not offered.")
+        return _back_with_status(request, 400)
+    service, done = WAITING_LINE_ACTIONS[action]
+    mode = form.cleaned_data["mode"]
+    try:
+        service(registration=registration, mode=mode, by=request.user)
+    except services.RegistrationRefused as refused:
+        messages.error(request, refused.message)
+        return _back_with_status(request, refused.status)
+    line = Registration.Mode(mode).label.lower()
+    messages.success(request, done.format(line=line, title=registration.event.title))
     return redirect_to_next(request, "site:mine")
 
 
