@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from escape_events.events.models import Event
-from escape_events.events.templatetags.event_times import describe_span
+from escape_events.events.when import describe_span
 from escape_events.registrations.checkin import ticket_qr_png
 from escape_events.registrations.models import Registration
 

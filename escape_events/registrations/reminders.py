@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
-from escape_events.events.templatetags.event_times import describe_span
+from escape_events.events.when import describe_span, describe_start
 from escape_events.outbox.messages import EventMail
 
 from .checkin import ticket_qr_png
@@ -167,7 +167,8 @@ def _as_meeting(event: Event) -> Occurrence:
     return Occurrence(event.series, event.recurrence_id, event.start, event.end, event)
 
 
-def reminder_message(reminder: Reminder) -> EventMail:
+def reminder_message(reminder: Reminder, *, now: datetime | None = None) -> EventMail:
+    """The mail of one reminder; `now` is when it goes out (it says "tomorrow" from then)."""
     item = reminder.item
     event = item.override if isinstance(item, Occurrence) and item.override else item
     context = {
@@ -176,6 +177,7 @@ def reminder_message(reminder: Reminder) -> EventMail:
         "item": item,
         "title": item.title,
         "when": describe_span(item),
+        "begins": describe_start(item, now or timezone.now()),
         "time_zone": item.time_zone,
         "venue": item.venue,
         "registration": reminder.registration,
@@ -243,7 +245,7 @@ def send_due_reminders(*, now: datetime | None = None) -> SendOutcome:
                 if claim is None:
                     outcome.already += 1
                     continue
-                reminder_message(reminder).send()
+                reminder_message(reminder, now=now).send()
                 SentReminder.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
         except Exception:
             logger.exception("a reminder to user %s failed; retried next run", reminder.user.pk)
