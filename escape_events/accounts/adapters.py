@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.urls import reverse
 
 from .services import claims_from_extra_data, fill_profile_from_claims, profile_from_claims
 
@@ -39,7 +40,11 @@ def on_site_url(url: str) -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Our templates (templates/account/email/) greet `user` by first name when the mail
+        has one, sign with `site_url` and point security notices at `password_reset_url`."""
         context = {
+            "site_url": settings.SITE_URL,
+            "password_reset_url": settings.SITE_URL + reverse("account_reset_password"),
             **{
                 key: on_site_url(value)
                 if key.endswith("_url") and isinstance(value, str)
@@ -49,6 +54,11 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": public_site(),
         }
         super().send_mail(template_prefix, email, context)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """Security notices ("your password was changed") greet the person too."""
+        context = {"user": user, **(context or {})}
+        super().send_notification_mail(template_prefix, user, context, email)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

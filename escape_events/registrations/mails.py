@@ -20,6 +20,7 @@ from escape_events.outbox.services import send_written_later
 
 from .checkin import ticket_qr_png
 from .models import Registration
+from .selectors import waiting_position
 
 SUBJECTS = {
     "registered": "Your registration for {event}",
@@ -109,6 +110,9 @@ def send(registration: Registration, kind: str, *, added_by: str = "") -> None:
         "waiting_for_mode": registration.waiting_for_mode,
         "added_by": added_by,  # the organiser who registered the person, if one did
     }
+    if registration.status == Registration.Status.WAITING or registration.waiting_for_mode:
+        # The place as it is now: later changes get their own mail, this one tells this moment.
+        state["waiting_position"] = waiting_position(registration)
     send_written_later(
         composer=registration_mail,
         facts={"registration_id": registration.pk, "kind": kind, "state": state},
