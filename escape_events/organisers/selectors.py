@@ -213,6 +213,14 @@ class ParticipantFilter:
     sort: str = "registered"
 
 
+def without_inactive(rows: QuerySet[Registration], wanted: ParticipantFilter):
+    """An export's rows without people who cancelled or were declined, unless the filter asks
+    for exactly those: one row per person who still takes part."""
+    if wanted.status and wanted.status not in Registration.ACTIVE_STATUSES:
+        return rows
+    return rows.filter(status__in=Registration.ACTIVE_STATUSES)
+
+
 def participants(
     event: Event, wanted: ParticipantFilter, event_questions: list[Question]
 ) -> QuerySet[Registration]:

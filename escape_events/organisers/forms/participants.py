@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from escape_events.registrations.models import Question, Registration
 
-from ..exports import COLUMN_CHOICES
+from ..exports import COLUMN_CHOICES, DEFAULT_COLUMNS
 from ..models import (
     MESSAGE_BODY_MAX,
     MESSAGE_RECIPIENTS_MAX,
@@ -75,8 +75,14 @@ class ExportForm(forms.Form):
     columns = forms.MultipleChoiceField(
         choices=COLUMN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        initial=["name", "email", "affiliation", "mode", "status"],
+        initial=DEFAULT_COLUMNS,
         error_messages={"required": "Pick at least one column."},
+    )
+    include_cancelled = forms.BooleanField(
+        label="Also list people who cancelled or were declined",
+        required=False,
+        help_text="Left out unless ticked, so that someone who cancelled and registered again "
+        "is one row. A filter on one of these statuses lists them anyway.",
     )
 
 

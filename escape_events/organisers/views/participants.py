@@ -156,12 +156,18 @@ def participant_export(request, slug):
                 for error in errors:
                     messages.error(request, f"Export not made: {error}")
         return redirect("organisers:participants", slug=event.slug)
+    chosen = export_form.cleaned_data
+    filters = form.as_query()
+    if chosen["include_cancelled"]:
+        filters["include_cancelled"] = "yes"  # logged with the filter: what was asked for
+    else:
+        rows = selectors.without_inactive(rows, form.to_filter())
     return participants_download(
         event=event,
         rows=rows,
-        columns=columns_for(export_form.cleaned_data["columns"], questions),
-        file_format=export_form.cleaned_data["format"],
-        filters=form.as_query(),
+        columns=columns_for(chosen["columns"], questions),
+        file_format=chosen["format"],
+        filters=filters,
         user=request.user,
     )
 
