@@ -277,11 +277,13 @@ def participants(
 
 def printout_people(event: Event, kind: str) -> list[Registration]:
     """Who a printout lists, by family name then first name (one query): confirmed on-site
-    people for the door (everyone confirmed when the event is remote only), and for
-    certificates the people checked in."""
+    people for the door (everyone confirmed when the event is remote only), everyone confirmed
+    for the participant list, and for certificates the people checked in."""
     rows = Registration.objects.filter(event=event, user__isnull=False).select_related("user")
     if kind == "certificates":
         rows = rows.filter(status=Status.CONFIRMED, checked_in_at__isnull=False)
+    elif kind == "participant-list":
+        rows = rows.filter(status=Status.CONFIRMED)
     else:
         rows = rows.filter(status=Status.CONFIRMED)
         settings = RegistrationSettings.objects.filter(event=event).first()
