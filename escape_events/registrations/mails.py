@@ -33,7 +33,7 @@ SUBJECTS = {
 WITH_CALENDAR = {"registered", "promoted", "approved"}
 
 
-def _calendar_for(registration: Registration) -> bytes:
+def calendar_for(registration: Registration) -> bytes:
     """The event as .ics; remote participants also get the online link in it. Someone without a
     place yet (waiting list, pending) gets it as tentative, as in their personal feed."""
     event = registration.event
@@ -136,7 +136,7 @@ def registration_mail(*, registration_id: int, kind: str, state: dict) -> EventM
     event = registration.event
     attachments = []
     if kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
-        attachments = [(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")]
+        attachments = [(f"{event.slug}.ics", calendar_for(registration), "text/calendar")]
         if registration.mode == Registration.Mode.ONSITE:  # remote people need no door ticket
             attachments.append(("check-in-qr-code.png", ticket_qr_png(registration), "image/png"))
     person = registration.user
@@ -194,5 +194,5 @@ def event_changed_mail(
             "changed": _field_labels(changed),
             "cancelled": cancelled,
         },
-        attachments=[(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")],
+        attachments=[(f"{event.slug}.ics", calendar_for(registration), "text/calendar")],
     )
