@@ -27,7 +27,7 @@ from escape_events.registrations.services import (
     save_registration_settings,
 )
 
-from . import selectors
+from . import placeholders, selectors
 from .models import MESSAGE_RECIPIENTS_MAX, ExportLog, ParticipantMessage
 
 logger = logging.getLogger(__name__)
@@ -168,6 +168,32 @@ def message_text(*, event: Event, body: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class MessagePreview:
+    audience: str  # "confirmed, remote"
+    subject: str
+    body: str
+
+
+def message_previews(
+    *, event: Event, subject: str, body: str, recipients: list[placeholders.Recipient]
+) -> list[MessagePreview]:
+    """The message as the first person of each audience reads it, placeholders filled."""
+    firsts: dict[str, placeholders.Recipient] = {}
+    for person in recipients:
+        firsts.setdefault(person.label, person)
+    return [
+        MessagePreview(
+            audience=label,
+            subject=placeholders.fill(subject, event=event, person=person),
+            body=message_text(
+                event=event, body=placeholders.fill(body, event=event, person=person)
+            ),
+        )
+        for label, person in firsts.items()
+    ]
+
+
 @transaction.atomic
 def queue_participant_message(
     *,
@@ -197,6 +223,9 @@ def queue_participant_message(
             f"This would reach more than {MESSAGE_RECIPIENTS_MAX} people; one message goes to "
             f"at most {MESSAGE_RECIPIENTS_MAX}. Narrow the filter."
         )
+    placeholders.check(
+        [subject, body], event=event, recipients=selectors.placeholder_recipients(recipient_ids)
+    )
     message = ParticipantMessage(
         event=event,
         sender=sender,
@@ -216,13 +245,14 @@ def _send_participant_message(message: ParticipantMessage) -> None:
     """One mail per person (nobody sees the others' addresses), reply-to the sender, handed to
     the mailer in the message's transaction (the outbox stores them with it). What could not be
     handed over is recorded on the message, so the log shows it instead of "queued" for ever."""
-    text = message_text(event=message.event, body=message.body)
+    event = message.event
     reply_to = [message.sender.email] if message.sender else []
-    addresses = dict.fromkeys(
-        message.recipients.filter(user__isnull=False)
-        .values_list("user__email", flat=True)
+    addresses = {
+        email: placeholders.Recipient(first_name, mode, status, code)
+        for email, first_name, mode, status, code in message.recipients.filter(user__isnull=False)
+        .values_list("user__email", "user__first_name", "mode", "status", "check_in_code")
         .iterator()
-    )  # one mail per address, in order; nobody whose account is gone
+    }  # one mail per address, in order; nobody whose account is gone
     sent, failures = 0, []
     connection = mailers.default
     try:
@@ -231,10 +261,11 @@ def _send_participant_message(message: ParticipantMessage) -> None:
         failures = [f"mail server: {error}"] * len(addresses)
         addresses = {}
     try:
-        for email in addresses:
+        for email, person in addresses.items():
+            body = placeholders.fill(message.body, event=event, person=person)
             mail = EventMail(
-                subject=header_text(message.subject),
-                body=text,
+                subject=header_text(placeholders.fill(message.subject, event=event, person=person)),
+                body=message_text(event=event, body=body),
                 to=[email],
                 reply_to=reply_to,
                 event_id=message.event_id,

@@ -12,7 +12,8 @@ from ..models import (
     MESSAGE_SUBJECT_MAX,
     ExportLog,
 )
-from ..selectors import ParticipantFilter
+from ..placeholders import PLACEHOLDERS
+from ..selectors import AUDIENCES, DEFAULT_AUDIENCES, ParticipantFilter
 from .fields import single_line
 
 Mode = Registration.Mode
@@ -129,16 +130,43 @@ class BulkActionForm(forms.Form):
 
 
 class MessageForm(forms.Form):
+    audiences = forms.MultipleChoiceField(
+        label="Write to",
+        choices=AUDIENCES,
+        initial=DEFAULT_AUDIENCES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose whom to write to."},
+        help_text="Among the people on the participant list as filtered. The waiting list is "
+        "written to only when ticked.",
+    )
     subject = forms.CharField(max_length=MESSAGE_SUBJECT_MAX, validators=[single_line])
     body = forms.CharField(
         label="Message",
         max_length=MESSAGE_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=f"Plain text, at most {MESSAGE_BODY_MAX:,} characters.",
+        help_text=f"Plain text, at most {MESSAGE_BODY_MAX:,} characters. Placeholders: "
+        + "; ".join(f"{{{name}}} {meaning}" for name, meaning in PLACEHOLDERS.items())
+        + ". Write {{ or }} for a brace itself.",
     )
     include_inactive = forms.BooleanField(
         label="Also write to people who cancelled or were declined", required=False
     )
+
+    def __init__(self, *args, chosen_people: bool = False, **kwargs):
+        """`chosen_people`: ticked one by one on the list, so no audience is asked."""
+        super().__init__(*args, **kwargs)
+        if chosen_people:
+            del self.fields["audiences"]
+
+    def chosen_audiences(self) -> list[str]:
+        """The audiences as posted (even before validation, to count the recipients), else the
+        default; all of them for people ticked one by one."""
+        if "audiences" not in self.fields:
+            return [key for key, _label in AUDIENCES]
+        if not self.is_bound:
+            return list(DEFAULT_AUDIENCES)
+        known = {key for key, _label in AUDIENCES}
+        return [key for key in self.data.getlist("audiences") if key in known]
 
 
 class AddParticipantForm(forms.Form):

@@ -16,7 +16,7 @@ from escape_events.outbox.selectors import undelivered_mails
 from escape_events.registrations.models import Registration
 from escape_events.registrations.selectors import removed_registrations, retention
 
-from .. import selectors, services
+from .. import placeholders, selectors, services
 from ..charts import registrations_chart
 from ..downloads import participants_download
 from ..exports import columns_for
@@ -204,14 +204,28 @@ def message_compose(request, slug):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("organisers:participants", slug=event.slug)
-    form = MessageForm(request.POST if request.method == "POST" else None)
+    form = MessageForm(
+        request.POST if request.method == "POST" else None, chosen_people="ids" in filters
+    )
     asked = request.method == "POST" and bool(request.POST.get("include_inactive"))
     include_inactive = asked or filters.get("status") in services.INACTIVE_STATUSES
+    audiences = form.chosen_audiences()
+    listed = rows
+    if "ids" not in filters:  # ticked one by one: exactly those people
+        rows = selectors.in_audiences(rows, audiences, include_inactive=include_inactive)
+        filters = {**filters, "audiences": ",".join(audiences)}
     recipient_ids = selectors.message_recipients(
         rows, include_inactive=include_inactive, limit=services.MESSAGE_RECIPIENTS_MAX + 1
     )
-    preview = None
+    recipients = selectors.placeholder_recipients(recipient_ids[: services.MESSAGE_RECIPIENTS_MAX])
+    previews = []
     status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            placeholders.check([data["subject"], data["body"]], event=event, recipients=recipients)
+        except ValidationError as error:
+            form.add_error("body", error)
     if request.method == "POST" and form.is_valid():
         if "send" in request.POST:
             try:
@@ -233,7 +247,12 @@ def message_compose(request, slug):
                 )
                 return redirect("organisers:messages", slug=event.slug)
         else:
-            preview = services.message_text(event=event, body=form.cleaned_data["body"])
+            previews = services.message_previews(
+                event=event,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                recipients=recipients,
+            )
     elif request.method == "POST":
         status = 400
     context = {
@@ -241,11 +260,11 @@ def message_compose(request, slug):
         "form": form,
         "filters": filters,
         "recipient_count": len(recipient_ids),
-        "left_out": 0 if include_inactive else selectors.inactive_people_count(rows),
+        "left_out": 0 if include_inactive else selectors.inactive_people_count(listed),
         "too_many": len(recipient_ids) > services.MESSAGE_RECIPIENTS_MAX,
         "limit": services.MESSAGE_RECIPIENTS_MAX,
         "sample": Registration.objects.filter(pk__in=recipient_ids[:10]).select_related("user"),
-        "preview": preview,
+        "previews": previews,
     }
     return render(request, "organisers/message_form.html", context, status=status)
 
