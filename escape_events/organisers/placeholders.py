@@ -24,6 +24,7 @@ PLACEHOLDERS = {
     "join_link": "the link to join remotely (only to people attending remotely)",
     "ticket": "the person's check-in code (only to confirmed on-site people)",
 }
+AUDIENCE_OF_STATUS = {Status.WAITING: "Waiting list", Status.PENDING: "Awaiting approval"}
 TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
@@ -38,9 +39,10 @@ class Recipient:
 
     @property
     def label(self) -> str:
+        """The audience the person belongs to, as the message form names it."""
         if self.status == Status.CONFIRMED:
-            return f"confirmed, {Mode(self.mode).label.lower()}"
-        return Status(self.status).label.lower()
+            return f"Confirmed, {Mode(self.mode).label.lower()}"
+        return AUDIENCE_OF_STATUS.get(self.status) or Status(self.status).label
 
 
 def _names(text: str) -> list[str]:

@@ -170,7 +170,7 @@ def message_text(*, event: Event, body: str) -> str:
 
 @dataclass(frozen=True)
 class MessagePreview:
-    audience: str  # "confirmed, remote"
+    audience: str  # "Confirmed, remote"
     subject: str
     body: str
 

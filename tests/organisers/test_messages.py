@@ -259,8 +259,8 @@ def test_placeholders_are_filled_per_person_and_previewed_per_audience(
         {"subject": "{event}: news", "body": body, "audiences": ["onsite", "remote"],
          "preview": ""},
     ).content.decode()  # fmt: skip
-    assert "As a person confirmed, on-site reads it" in preview
-    assert "As a person confirmed, remote reads it" in preview
+    assert "<h3>Confirmed, on-site: as they read it</h3>" in preview
+    assert "<h3>Confirmed, remote: as they read it</h3>" in preview
     assert "Dear Ada,\nsee you at SWAN hands-on. {braces} stay." in preview
     assert "Dear &lt;Remo&gt;," in preview and "<Remo>" not in preview  # escaped
     assert "<strong>Subject:</strong> SWAN hands-on: news" in preview

@@ -1,6 +1,8 @@
 """Reminders before an event, or before each meeting of a series: the plan, when each goes out,
 how many went, and the mail as attendees get it."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -47,6 +49,13 @@ def _sample(event, user, mode) -> Registration:
     )
 
 
+def _as_sent(reminder: Reminder):
+    """The reminder as it reads when it goes out ("begins today at 14:00"), not as of now."""
+    return reminder_message(
+        reminder, now=reminder.item.start - timedelta(minutes=reminder.minutes_before)
+    )
+
+
 def _saved(request, form, url: str, samples, **target):
     """Store a valid posted plan and go back to the page; None shows the page (again). With
     "send a test to me", the reminders as attendees will get them go to the organiser first."""
@@ -65,7 +74,7 @@ def _saved(request, form, url: str, samples, **target):
     if "test" in request.POST:
         tests = samples(reminder_minutes_for(next(iter(target.values()))))
         for _label, reminder in tests:
-            test_mail = reminder_message(reminder)
+            test_mail = _as_sent(reminder)
             test_mail.subject = f"[Test] {test_mail.subject}"
             test_mail.send()
         if tests:
@@ -104,7 +113,7 @@ def event_reminders(request, slug):
 
     if done := _saved(request, form, url, samples, event=event):
         return done
-    previews = [(label, reminder_message(sample).body) for label, sample in samples(minutes)]
+    previews = [(label, _as_sent(sample).body) for label, sample in samples(minutes)]
     context = {
         "event": event,
         "plan": describe_minutes(minutes),
@@ -132,7 +141,7 @@ def series_reminders(request, series_slug):
 
     if done := _saved(request, form, url, samples, series=series):
         return done
-    previews = [(label, reminder_message(sample).body) for label, sample in samples(minutes)]
+    previews = [(label, _as_sent(sample).body) for label, sample in samples(minutes)]
     context = {
         "series": series,
         "plan": describe_minutes(minutes),
