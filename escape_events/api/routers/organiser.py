@@ -199,14 +199,17 @@ def export(request, slug: Slug, wanted: Query[ExportQuery]):
     )
     if not chosen.is_valid():
         raise HttpError(400, "; ".join(m for messages in chosen.errors.values() for m in messages))
-    if not wanted.include_cancelled:
+    filters = form.as_query()
+    if wanted.include_cancelled:
+        filters["include_cancelled"] = "yes"  # logged as the page logs it
+    else:
         rows = selectors.without_inactive(rows, form.to_filter())
     return participants_download(
         event=event,
         rows=rows,
         columns=columns_for(chosen.cleaned_data["columns"], questions),
         file_format=chosen.cleaned_data["format"],
-        filters=form.as_query(),
+        filters=filters,
         user=request.auth,
     )
 
