@@ -70,6 +70,11 @@ class ParticipantMessage(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    send_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Scheduled: the mail worker delivers it from then on (empty: at once).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

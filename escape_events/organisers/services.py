@@ -168,6 +168,24 @@ def message_text(*, event: Event, body: str) -> str:
     )
 
 
+SCHEDULE_AHEAD_MAX = timedelta(days=366)
+
+
+def check_send_at(send_at) -> None:
+    """A scheduled message waits in the outbox, so it needs the outbox mailer (production's
+    MAILERS); its time lies ahead, within a year."""
+    if not getattr(mailers.default, "stores_in_outbox", False):
+        raise ValidationError(
+            "Scheduled sending needs the mail outbox (MAILERS as in production); "
+            "this server sends mails at once."
+        )
+    now = timezone.now()
+    if send_at <= now:
+        raise ValidationError("The time to send is in the past; choose a later one or send now.")
+    if send_at > now + SCHEDULE_AHEAD_MAX:
+        raise ValidationError("A message can be scheduled at most a year ahead.")
+
+
 @dataclass(frozen=True)
 class MessagePreview:
     audience: str  # "Confirmed, remote"
@@ -204,6 +222,7 @@ def queue_participant_message(
     registrations,
     filters: dict,
     include_inactive: bool = False,
+    send_at=None,
 ) -> ParticipantMessage:
     """Store the message, its recipients and one mail per person (in the outbox), together.
 
@@ -211,6 +230,8 @@ def queue_participant_message(
     declined unless `include_inactive` (or the filter asked for them).
     """
     single_line(subject)  # a mail header cannot hold a line break: the send would fail later
+    if send_at is not None:
+        check_send_at(send_at)
     recipient_ids = selectors.message_recipients(
         registrations.filter(event=event),
         include_inactive=include_inactive or filters.get("status") in INACTIVE_STATUSES,
@@ -233,6 +254,7 @@ def queue_participant_message(
         body=body,
         filters={**filters, **({"include_inactive": "yes"} if include_inactive else {})},
         recipient_count=len(recipient_ids),
+        send_at=send_at,
     )
     message.full_clean(exclude=["recipients"])
     message.save()
@@ -269,6 +291,7 @@ def _send_participant_message(message: ParticipantMessage) -> None:
                 to=[email],
                 reply_to=reply_to,
                 event_id=message.event_id,
+                send_at=message.send_at,
             )
             try:
                 sent += connection.send_messages([mail]) or 0

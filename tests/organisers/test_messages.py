@@ -1,11 +1,17 @@
 """Writing to filtered participants: preview, background sending, log, limits."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from escape_events.organisers import services
 from escape_events.organisers.models import MESSAGE_BODY_MAX, ParticipantMessage
+from escape_events.outbox.models import OutgoingMail
+from escape_events.outbox.services import deliver_due
 from escape_events.registrations.models import Registration
 
 
@@ -335,3 +341,74 @@ def test_the_service_refuses_an_unknown_placeholder_too(organiser, hands_on, att
             registrations=Registration.objects.filter(event=hands_on),
             filters={},
         )
+
+
+@pytest.fixture
+def outbox_mailer(settings):
+    """MAILERS as in production: mails wait in the outbox for the worker."""
+    settings.MAILERS = {
+        "default": {"BACKEND": "escape_events.outbox.backend.OutboxBackend"},
+        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+
+
+def test_a_scheduled_message_waits_in_the_outbox_until_its_time(
+    client, organiser, hands_on, attendees, outbox_mailer, mailoutbox
+):
+    client.force_login(organiser)
+    at = (timezone.now() + timedelta(days=2)).astimezone(hands_on.zone).replace(second=0)
+    response = client.post(
+        compose_url(hands_on),
+        {"subject": "Tomorrow", "body": "Dear {first_name}", "audiences": ["onsite", "remote"],
+         "send_at": at.strftime("%Y-%m-%dT%H:%M"), "send": ""},
+        follow=True,
+    )  # fmt: skip
+    assert "people will go out on" in response.content.decode()
+    message = ParticipantMessage.objects.get()
+    assert message.send_at == at.replace(microsecond=0)
+    mails = OutgoingMail.objects.all()
+    assert len(mails) == 2 and {mail.next_attempt_at for mail in mails} == {message.send_at}
+
+    assert deliver_due() == 0 and not mailoutbox  # not yet
+    with time_machine.travel(message.send_at + timedelta(minutes=1)):
+        assert deliver_due() == 2
+    assert sorted(sent.to[0] for sent in mailoutbox) == sorted(
+        registration.user.email for registration in attendees[:2]
+    )
+
+
+@pytest.mark.parametrize(
+    ("shift", "error"),
+    [
+        (timedelta(hours=-1), "The time to send is in the past"),
+        (timedelta(days=400), "at most a year ahead"),
+    ],
+)
+def test_a_send_time_in_the_past_or_too_far_ahead_is_refused(
+    client, organiser, hands_on, attendees, outbox_mailer, shift, error
+):
+    client.force_login(organiser)
+    at = (timezone.now() + shift).astimezone(hands_on.zone)
+    response = client.post(
+        compose_url(hands_on),
+        {"subject": "Hi", "body": "x", "audiences": ["onsite"],
+         "send_at": at.strftime("%Y-%m-%dT%H:%M"), "send": ""},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert not ParticipantMessage.objects.exists() and not OutgoingMail.objects.exists()
+
+
+def test_scheduling_without_the_outbox_is_refused_rather_than_sent_at_once(
+    client, organiser, hands_on, attendees, mailoutbox
+):
+    client.force_login(organiser)
+    at = timezone.now().astimezone(hands_on.zone) + timedelta(days=1)
+    response = client.post(
+        compose_url(hands_on),
+        {"subject": "Hi", "body": "x", "audiences": ["onsite"],
+         "send_at": at.strftime("%Y-%m-%dT%H:%M"), "send": ""},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Scheduled sending needs the mail outbox" in response.content.decode()
+    assert not mailoutbox

@@ -14,7 +14,7 @@ from ..models import (
 )
 from ..placeholders import PLACEHOLDERS
 from ..selectors import AUDIENCES, DEFAULT_AUDIENCES, ParticipantFilter
-from .fields import single_line
+from .fields import WallClockField, single_line
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -151,12 +151,24 @@ class MessageForm(forms.Form):
     include_inactive = forms.BooleanField(
         label="Also write to people who cancelled or were declined", required=False
     )
+    send_at = WallClockField(
+        label="Send at (optional)",
+        required=False,
+        help_text="In the event's time zone; empty: now. The mail worker sends it then, to the "
+        "people chosen now.",
+    )
 
-    def __init__(self, *args, chosen_people: bool = False, **kwargs):
-        """`chosen_people`: ticked one by one on the list, so no audience is asked."""
+    def __init__(self, *args, chosen_people: bool = False, zone=None, **kwargs):
+        """`chosen_people`: ticked one by one on the list, so no audience is asked. `zone`:
+        the event's, in which a send-at time is typed."""
         super().__init__(*args, **kwargs)
+        self.zone = zone
         if chosen_people:
             del self.fields["audiences"]
+
+    def clean_send_at(self):
+        wall = self.cleaned_data["send_at"]
+        return wall.replace(tzinfo=self.zone) if wall else None
 
     def chosen_audiences(self) -> list[str]:
         """The audiences as posted (even before validation, to count the recipients), else the

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from escape_events.events.when import describe_moment
 from escape_events.outbox import services as outbox_services
 from escape_events.outbox.selectors import undelivered_mails
 from escape_events.registrations.models import Registration
@@ -205,7 +206,9 @@ def message_compose(request, slug):
         messages.error(request, " ".join(error.messages))
         return redirect("organisers:participants", slug=event.slug)
     form = MessageForm(
-        request.POST if request.method == "POST" else None, chosen_people="ids" in filters
+        request.POST if request.method == "POST" else None,
+        chosen_people="ids" in filters,
+        zone=event.zone,
     )
     asked = request.method == "POST" and bool(request.POST.get("include_inactive"))
     include_inactive = asked or filters.get("status") in services.INACTIVE_STATUSES
@@ -226,6 +229,11 @@ def message_compose(request, slug):
             placeholders.check([data["subject"], data["body"]], event=event, recipients=recipients)
         except ValidationError as error:
             form.add_error("body", error)
+        if data["send_at"] is not None:
+            try:
+                services.check_send_at(data["send_at"])
+            except ValidationError as error:
+                form.add_error("send_at", error)
     if request.method == "POST" and form.is_valid():
         if "send" in request.POST:
             try:
@@ -237,13 +245,19 @@ def message_compose(request, slug):
                     registrations=rows,
                     filters=filters,
                     include_inactive=form.cleaned_data["include_inactive"],
+                    send_at=form.cleaned_data["send_at"],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
                 status = 400
             else:
+                when = (
+                    f"will go out on {describe_moment(message.send_at, event.time_zone)}"
+                    if message.send_at
+                    else "is being sent"
+                )
                 messages.success(
-                    request, f"Your message to {message.recipient_count} people is being sent."
+                    request, f"Your message to {message.recipient_count} people {when}."
                 )
                 return redirect("organisers:messages", slug=event.slug)
         else:
