@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from escape_events.core.headers import header_text, single_line
 from escape_events.events import locking
-from escape_events.events.models import Event, MeetingAttendance, Series, Venue
+from escape_events.events.models import Attachment, Event, MeetingAttendance, Series, Venue
 from escape_events.events.services import clone_event
 from escape_events.outbox.messages import EventMail
 from escape_events.registrations.checkin import PRESENT
@@ -28,7 +29,13 @@ from escape_events.registrations.services import (
 )
 
 from . import placeholders, selectors
-from .models import MESSAGE_RECIPIENTS_MAX, ExportLog, ParticipantMessage
+from .models import (
+    MESSAGE_ATTACHMENTS_MAX_BYTES,
+    MESSAGE_ATTACHMENTS_VOLUME_MAX,
+    MESSAGE_RECIPIENTS_MAX,
+    ExportLog,
+    ParticipantMessage,
+)
 
 logger = logging.getLogger(__name__)
 INACTIVE_STATUSES = {Registration.Status.CANCELLED, Registration.Status.REJECTED}
@@ -171,6 +178,30 @@ def message_text(*, event: Event, body: str) -> str:
 SCHEDULE_AHEAD_MAX = timedelta(days=366)
 
 
+def check_attachments(attachments, *, event: Event, recipient_count: int) -> None:
+    """Files of this event only, small enough for every mail and for the outbox that keeps a
+    copy in each mail until it is sent."""
+    if any(attachment.event_id != event.pk for attachment in attachments):
+        raise ValidationError("An attachment does not belong to this event.")
+    size = sum(attachment.size for attachment in attachments)
+    if size > MESSAGE_ATTACHMENTS_MAX_BYTES:
+        raise ValidationError(
+            f"The attachments come to {filesizeformat(size)}; a message carries at most "
+            f"{filesizeformat(MESSAGE_ATTACHMENTS_MAX_BYTES)}. Link to large files instead."
+        )
+    if size * recipient_count > MESSAGE_ATTACHMENTS_VOLUME_MAX:
+        raise ValidationError(
+            f"{filesizeformat(size)} to each of {recipient_count} people is more than the mail "
+            "queue takes at once; link to the files (their Files page) instead."
+        )
+
+
+def _file_of(attachment: Attachment) -> tuple[str, bytes, str]:
+    """The stored file as a mail attachment: its name, bytes and validated content type."""
+    with attachment.file.open("rb") as handle:
+        return attachment.filename, handle.read(), attachment.content_type.split(";")[0]
+
+
 def check_send_at(send_at) -> None:
     """A scheduled message waits in the outbox, so it needs the outbox mailer (production's
     MAILERS); its time lies ahead, within a year."""
@@ -223,6 +254,7 @@ def queue_participant_message(
     filters: dict,
     include_inactive: bool = False,
     send_at=None,
+    attachments=(),
 ) -> ParticipantMessage:
     """Store the message, its recipients and one mail per person (in the outbox), together.
 
@@ -247,6 +279,8 @@ def queue_participant_message(
     placeholders.check(
         [subject, body], event=event, recipients=selectors.placeholder_recipients(recipient_ids)
     )
+    attachments = list(attachments)
+    check_attachments(attachments, event=event, recipient_count=len(recipient_ids))
     message = ParticipantMessage(
         event=event,
         sender=sender,
@@ -256,9 +290,10 @@ def queue_participant_message(
         recipient_count=len(recipient_ids),
         send_at=send_at,
     )
-    message.full_clean(exclude=["recipients"])
+    message.full_clean(exclude=["recipients", "attachments"])
     message.save()
     message.recipients.set(recipient_ids)
+    message.attachments.set(attachments)
     _send_participant_message(message)
     return message
 
@@ -269,6 +304,7 @@ def _send_participant_message(message: ParticipantMessage) -> None:
     handed over is recorded on the message, so the log shows it instead of "queued" for ever."""
     event = message.event
     reply_to = [message.sender.email] if message.sender else []
+    files = [_file_of(attachment) for attachment in message.attachments.all()]
     addresses = {
         email: placeholders.Recipient(first_name, mode, status, code)
         for email, first_name, mode, status, code in message.recipients.filter(user__isnull=False)
@@ -293,6 +329,8 @@ def _send_participant_message(message: ParticipantMessage) -> None:
                 event_id=message.event_id,
                 send_at=message.send_at,
             )
+            for name, content, content_type in files:
+                mail.attach(name, content, content_type)
             try:
                 sent += connection.send_messages([mail]) or 0
             except Exception as error:  # recorded; the others still go out

@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from escape_events.events.models import Attachment
 from escape_events.organisers import services
 from escape_events.organisers.models import MESSAGE_BODY_MAX, ParticipantMessage
 from escape_events.outbox.models import OutgoingMail
@@ -411,4 +413,80 @@ def test_scheduling_without_the_outbox_is_refused_rather_than_sent_at_once(
     )  # fmt: skip
     assert response.status_code == 400
     assert "Scheduled sending needs the mail outbox" in response.content.decode()
+    assert not mailoutbox
+
+
+@pytest.fixture
+def event_file(hands_on, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4 programme"
+    return Attachment.objects.create(
+        event=hands_on,
+        title="Programme",
+        file=SimpleUploadedFile("programme.pdf", pdf),
+        content_type="application/pdf",
+        size=len(pdf),
+    )
+
+
+def test_files_of_the_event_go_with_every_mail_and_show_in_the_log(
+    client, organiser, hands_on, attendees, event_file, mailoutbox
+):
+    client.force_login(organiser)
+    client.post(
+        compose_url(hands_on),
+        {"subject": "Programme", "body": "Attached.", "audiences": ["onsite", "remote"],
+         "attachments": [event_file.pk], "send": ""},
+    )  # fmt: skip
+    assert len(mailoutbox) == 2
+    for message in mailoutbox:
+        assert message.attachments == [("programme.pdf", b"%PDF-1.4 programme", "application/pdf")]
+    log = client.get(reverse("organisers:messages", args=[hands_on.slug])).content.decode()
+    assert "Attached: programme.pdf" in log
+
+
+def test_a_file_of_another_event_cannot_be_attached(
+    client, organiser, hands_on, attendees, event_file, make_event, mailoutbox
+):
+    other = make_event(title="Other")
+    stranger = Attachment.objects.create(
+        event=other, title="Secret", file=event_file.file.name,
+        content_type="application/pdf", size=10,
+    )  # fmt: skip
+    client.force_login(organiser)
+    response = client.post(
+        compose_url(hands_on),
+        {"subject": "Hi", "body": "x", "audiences": ["onsite"], "attachments": [stranger.pk],
+         "send": ""},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Choose files of this event." in response.content.decode()
+    assert not mailoutbox and not ParticipantMessage.objects.exists()
+    with pytest.raises(ValidationError, match="does not belong to this event"):
+        services.queue_participant_message(
+            event=hands_on, sender=organiser, subject="Hi", body="x",
+            registrations=Registration.objects.filter(event=hands_on), filters={},
+            attachments=[stranger],
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("size", "error"),
+    [(6 * 1024 * 1024, "a message carries at most 5.0"), (600 * 1024, "more than the mail queue")],
+)
+def test_attachments_too_large_for_a_mail_or_for_the_queue_are_refused(
+    client, organiser, hands_on, event_file, register, monkeypatch, mailoutbox, size, error
+):
+    for _ in range(3):
+        register(hands_on)
+    monkeypatch.setattr(services, "MESSAGE_ATTACHMENTS_VOLUME_MAX", 1024 * 1024)
+    Attachment.objects.filter(pk=event_file.pk).update(size=size)
+    client.force_login(organiser)
+    response = client.post(
+        compose_url(hands_on),
+        {"subject": "Hi", "body": "x", "audiences": ["onsite"],
+         "attachments": [event_file.pk], "send": ""},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert error in response.content.decode().replace("\xa0", " ")
     assert not mailoutbox

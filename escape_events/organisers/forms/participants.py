@@ -3,10 +3,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from escape_events.events.models import Attachment
 from escape_events.registrations.models import Question, Registration
 
 from ..exports import COLUMN_CHOICES, DEFAULT_COLUMNS
 from ..models import (
+    MESSAGE_ATTACHMENTS_MAX_BYTES,
     MESSAGE_BODY_MAX,
     MESSAGE_RECIPIENTS_MAX,
     MESSAGE_SUBJECT_MAX,
@@ -151,6 +153,15 @@ class MessageForm(forms.Form):
     include_inactive = forms.BooleanField(
         label="Also write to people who cancelled or were declined", required=False
     )
+    attachments = forms.ModelMultipleChoiceField(
+        label="Attach files",
+        queryset=Attachment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Files uploaded on the event's Files page; at most "
+        f"{MESSAGE_ATTACHMENTS_MAX_BYTES // (1024 * 1024)} MB together.",
+        error_messages={"invalid_choice": "Choose files of this event."},
+    )
     send_at = WallClockField(
         label="Send at (optional)",
         required=False,
@@ -158,11 +169,14 @@ class MessageForm(forms.Form):
         "people chosen now.",
     )
 
-    def __init__(self, *args, chosen_people: bool = False, zone=None, **kwargs):
-        """`chosen_people`: ticked one by one on the list, so no audience is asked. `zone`:
-        the event's, in which a send-at time is typed."""
+    def __init__(self, *args, event, chosen_people: bool = False, **kwargs):
+        """`chosen_people`: ticked one by one on the list, so no audience is asked. A send-at
+        time is typed in the event's zone; attachments are the event's files."""
         super().__init__(*args, **kwargs)
-        self.zone = zone
+        self.zone = event.zone
+        self.fields["attachments"].queryset = Attachment.objects.filter(event=event)
+        if not self.fields["attachments"].queryset.exists():
+            del self.fields["attachments"]
         if chosen_people:
             del self.fields["audiences"]
 

@@ -207,8 +207,8 @@ def message_compose(request, slug):
         return redirect("organisers:participants", slug=event.slug)
     form = MessageForm(
         request.POST if request.method == "POST" else None,
+        event=event,
         chosen_people="ids" in filters,
-        zone=event.zone,
     )
     asked = request.method == "POST" and bool(request.POST.get("include_inactive"))
     include_inactive = asked or filters.get("status") in services.INACTIVE_STATUSES
@@ -234,6 +234,12 @@ def message_compose(request, slug):
                 services.check_send_at(data["send_at"])
             except ValidationError as error:
                 form.add_error("send_at", error)
+        try:
+            services.check_attachments(
+                data.get("attachments") or [], event=event, recipient_count=len(recipient_ids)
+            )
+        except ValidationError as error:
+            form.add_error("attachments" if "attachments" in form.fields else None, error)
     if request.method == "POST" and form.is_valid():
         if "send" in request.POST:
             try:
@@ -246,6 +252,7 @@ def message_compose(request, slug):
                     filters=filters,
                     include_inactive=form.cleaned_data["include_inactive"],
                     send_at=form.cleaned_data["send_at"],
+                    attachments=form.cleaned_data.get("attachments") or [],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -289,7 +296,9 @@ def message_log(request, slug):
     event = organised_event_or_404(request.user, slug)
     context = {
         "event": event,
-        "sent_messages": ParticipantMessage.objects.filter(event=event).select_related("sender"),
+        "sent_messages": ParticipantMessage.objects.filter(event=event)
+        .select_related("sender")
+        .prefetch_related("attachments"),
         "exports": ExportLog.objects.filter(event=event).select_related("user")[:100],
         "undelivered": undelivered_mails(event)[:200],
     }
