@@ -110,9 +110,6 @@ def send(registration: Registration, kind: str, *, added_by: str = "") -> None:
         "waiting_for_mode": registration.waiting_for_mode,
         "added_by": added_by,  # the organiser who registered the person, if one did
     }
-    if registration.status == Registration.Status.WAITING or registration.waiting_for_mode:
-        # The place as it is now: later changes get their own mail, this one tells this moment.
-        state["waiting_position"] = waiting_position(registration)
     send_written_later(
         composer=registration_mail,
         facts={"registration_id": registration.pk, "kind": kind, "state": state},
@@ -133,6 +130,10 @@ def registration_mail(*, registration_id: int, kind: str, state: dict) -> EventM
         return None  # the person deleted their account (or the event went): nobody to write to
     for name, value in state.items():
         setattr(registration, name, value)
+    if registration.status == Registration.Status.WAITING or registration.waiting_for_mode:
+        # The place in line when the mail is written (by the worker, outside the registering
+        # transaction and its lock); None if the person left the line meanwhile.
+        registration.waiting_position = waiting_position(registration)
     event = registration.event
     attachments = []
     if kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
