@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.urls import reverse
 
 from escape_events.core.limits import client_address
 from escape_events.core.redirects import local_path
@@ -42,7 +43,11 @@ def on_site_url(url: str) -> str:
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Our templates (templates/account/email/) greet `user` by first name when the mail
+        has one, sign with `site_url` and point security notices at `password_reset_url`."""
         context = {
+            "site_url": settings.SITE_URL,
+            "password_reset_url": settings.SITE_URL + reverse("account_reset_password"),
             **{
                 key: on_site_url(value)
                 if key.endswith("_url") and isinstance(value, str)
@@ -67,6 +72,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_safe_url(self, url: str) -> bool:
         """A `next` after signing in follows the site's one rule: a path on this site."""
         return local_path(url) is not None
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """Security notices ("your password was changed") greet the person too."""
+        context = {"user": user, **(context or {})}
+        super().send_notification_mail(template_prefix, user, context, email)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -18,6 +18,7 @@ from .models import Attachment, Event, Series, Venue
 from .permissions import organises
 from .selectors import find_occurrence
 from .signals import event_changed, event_rescheduled
+from .when import describe_moment
 
 # Fields whose change calendars and registrants must notice (they bump iCalendar SEQUENCE).
 CALENDAR_FIELDS = ("start", "end", "all_day", "time_zone", "venue", "status", "title", "online_url")
@@ -248,7 +249,7 @@ def _require_occurrence(series: Series, recurrence_id: datetime) -> None:
     """A row for a date the series does not have would invent a meeting: refuse it."""
     if find_occurrence(series, recurrence_id) is None:
         try:
-            day = f"{recurrence_id.astimezone(series.zone):%a %d %b %Y, %H:%M}"
+            day = describe_moment(recurrence_id, series.time_zone)
         except OverflowError:  # near year 1 or 9999
             day = recurrence_id.isoformat()
         raise ValidationError(f"“{series.title}” has no meeting on {day}.")
@@ -393,9 +394,8 @@ def add_extra_meeting(
     series already has a meeting starting then."""
     locking.lock_series(series.pk)
     if find_occurrence(series, start) is not None:
-        local = start.astimezone(series.zone)
         raise ValidationError(
-            f"“{series.title}” already has a meeting on {local:%a %d %b %Y, %H:%M}."
+            f"“{series.title}” already has a meeting on {describe_moment(start, series.time_zone)}."
         )
     meeting = materialise_occurrence(series=series, recurrence_id=start)
     meeting.end = end

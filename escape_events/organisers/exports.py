@@ -4,6 +4,8 @@ Rows come as tuples from a server-side cursor, so memory does not grow with the 
 participants, and each column's reader is chosen once, not per cell. Text cells that a
 spreadsheet could read as a formula are defused, headers included. `rows_sent` counts the rows
 the client asked past: a streamed download cut off midway says how far it got (see `watch`).
+Times are in the event's zone, named in their column's header; CSV and JSON write them as ISO
+8601 with their offset (summer and winter time differ), .xlsx as dates a spreadsheet sorts.
 """
 
 import csv
@@ -31,7 +33,6 @@ CHUNK = 2_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Control characters XML 1.0 (and so an .xlsx) cannot contain; tab, line feed and CR can stay.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-DATE_FORMAT = "%Y-%m-%d %H:%M"
 XLSX_CELL_LIMIT = 32_767  # characters Excel holds in one cell
 MODE_LABELS = dict(Registration.Mode.choices)
 STATUS_LABELS = dict(Registration.Status.choices)
@@ -60,6 +61,8 @@ class Column:
 WAITING_POSITION = "waiting_position"
 PERSON_COLUMNS = {
     "name": Column("name", "Name", ("user__first_name", "user__last_name"), full_name, 26),
+    "first_name": Column("first_name", "First name", ("user__first_name",), width=16),
+    "last_name": Column("last_name", "Family name", ("user__last_name",), width=20),
     "email": Column("email", "E-mail", ("user__email",), width=30),
     "affiliation": Column("affiliation", "Affiliation", (AFFILIATION,), width=24),
     "mode": Column("mode", "Mode", ("mode",), MODE_LABELS.__getitem__, 10),
@@ -75,7 +78,9 @@ PERSON_COLUMNS = {
     "checked_in_at": Column("checked_in_at", "Checked in at", ("checked_in_at",), moment=True),
 }
 COLUMN_CHOICES = [
-    ("name", "Name"),
+    ("first_name", "First name"),
+    ("last_name", "Family name"),
+    ("name", "Name (first and family name in one column)"),
     ("email", "E-mail"),
     ("affiliation", "Affiliation"),
     ("mode", "Mode"),
@@ -85,6 +90,8 @@ COLUMN_CHOICES = [
     ("registered_at", "Registration time"),
     ("checked_in_at", "Check-in time"),
 ]
+# What an export holds unless the organiser picks otherwise: a list to sort and filter by name.
+DEFAULT_COLUMNS = ["first_name", "last_name", "email", "affiliation", "mode", "status", "answers"]
 
 
 def columns_for(chosen: Iterable[str], questions: list[Question]) -> list[Column]:
@@ -113,6 +120,13 @@ class Export:
         self.zone = event.zone
         self.rows_sent = 0
 
+    def labels(self) -> list[str]:
+        """Column headers; a time's header names the zone its cells are in."""
+        return [
+            f"{column.label} ({self.event.time_zone})" if column.moment else column.label
+            for column in self.columns
+        ]
+
     def _values(self) -> Iterator[list]:
         fields = sorted({field for column in self.columns for field in column.fields})
         positions = None
@@ -127,7 +141,7 @@ class Export:
             values = [read(row) for read in readers]
             for index in moments:
                 if values[index] is not None:
-                    values[index] = values[index].astimezone(zone).replace(tzinfo=None)
+                    values[index] = values[index].astimezone(zone)
             yield values
 
     @staticmethod
@@ -161,14 +175,14 @@ class Export:
         """UTF-8 with a byte-order mark, so Excel opens accents and non-Latin names right."""
         buffer = _LineBuffer()
         writer = csv.writer(buffer)
-        header = [defuse(column.label) for column in self.columns]
+        header = [defuse(label) for label in self.labels()]
         yield ("\ufeff" + writer.writerow(header)).encode()
         batch: list[str] = []
         for values in self._values():
             batch.append(
                 writer.writerow(
                     [
-                        value.strftime(DATE_FORMAT)
+                        value.isoformat(timespec="minutes")
                         if isinstance(value, datetime)
                         else defuse("" if value is None else value)
                         for value in values
@@ -193,7 +207,7 @@ class Export:
         It names columns by the first row's keys: repeated labels get numbered, and a list with
         nobody in it still gets its header from one blank row (a blank row writes no cells).
         """
-        header = _unique(_xlsx_text(column.label) for column in self.columns)
+        header = _unique(_xlsx_text(label) for label in self.labels())
         moments = {index for index, column in enumerate(self.columns) if column.moment}
         texts = [index for index in range(len(self.columns)) if index not in moments]
         self.rows_in_file = 0
@@ -202,6 +216,9 @@ class Export:
             for values in self._values():
                 for index in texts:  # "" and None stay empty cells
                     values[index] = _xlsx_text(values[index]) if values[index] else None
+                for index in moments:  # a spreadsheet's dates have no zone: the header names it
+                    if values[index] is not None:
+                        values[index] = values[index].replace(tzinfo=None)
                 self.rows_in_file += 1
                 yield dict(zip(header, values, strict=True))
             if not self.rows_in_file:
@@ -215,8 +232,13 @@ class Export:
                 freeze_row=1,
                 freeze_col=0,
                 bold_headers=True,
+                autofilter=True,
                 datetime_format="yyyy-mm-dd hh:mm",
-                column_widths=[column.width for column in self.columns],
+                column_widths=[
+                    # wide enough for the header and its filter button
+                    max(column.width, min(len(label) + 4, 60))
+                    for column, label in zip(self.columns, header, strict=True)
+                ],
             )
             # Opened before the name goes: the data stay until the response closes the handle.
             return open(path, "rb")
@@ -229,7 +251,7 @@ class Export:
             item: dict = {}
             for column, value in zip(self.columns, values, strict=True):
                 if isinstance(value, datetime):
-                    value = value.replace(tzinfo=self.zone).isoformat()
+                    value = value.isoformat()
                 if column.key.startswith("answer_"):
                     item.setdefault("answers", {})[column.label] = value
                 else:

@@ -6,12 +6,16 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
-from escape_events.events.models import Event
+from escape_events.events.models import Attachment, Event
 from escape_events.registrations.models import Registration
 
 MESSAGE_SUBJECT_MAX = 200
 MESSAGE_BODY_MAX = 20_000
 MESSAGE_RECIPIENTS_MAX = 2_000
+# Attachments travel in every mail, and the outbox keeps each mail until it is sent: at most this
+# much per mail, and this much over all the mails of one message.
+MESSAGE_ATTACHMENTS_MAX_BYTES = 5 * 1024 * 1024
+MESSAGE_ATTACHMENTS_VOLUME_MAX = 500 * 1024 * 1024
 
 
 class ExportLog(models.Model):
@@ -70,6 +74,17 @@ class ParticipantMessage(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    attachments = models.ManyToManyField(
+        Attachment,
+        blank=True,
+        related_name="+",
+        help_text="Files of the event (its Files page) sent with every mail of the message.",
+    )
+    send_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Scheduled: the mail worker delivers it from then on (empty: at once).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

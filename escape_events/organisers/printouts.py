@@ -1,4 +1,5 @@
-"""Printouts of an event as PDF: a sign-in sheet for the door, name badges, certificates.
+"""Printouts of an event as PDF: a sign-in sheet for the door, the list of everyone taking part,
+name badges, certificates.
 
 HTML templates (templates/organisers/printouts/) turned into PDF by WeasyPrint, a maintained
 HTML/CSS-to-PDF engine: page size, margins and breaks are plain CSS (@page), so the layouts
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from escape_events.events.models import Event
-from escape_events.events.templatetags.event_times import describe_span
+from escape_events.events.when import describe_span
 from escape_events.registrations.checkin import ticket_qr_png
 from escape_events.registrations.models import Registration
 
@@ -42,6 +43,13 @@ PRINTOUTS = {
             "Sign-in sheet",
             "organisers/printouts/sign_in_sheet.html",
             "confirmed on-site participants, by family name, with space to sign",
+        ),
+        Printout(
+            "participant-list",
+            "Participant list",
+            "organisers/printouts/participant_list.html",
+            "every confirmed participant, on-site and remote, by family name, with mode and "
+            "space to sign",
         ),
         Printout(
             "badges",

@@ -21,6 +21,7 @@ from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
 
 from .permissions import organised_events, organised_series
+from .placeholders import Recipient
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -218,6 +219,14 @@ class ParticipantFilter:
     sort: str = "registered"
 
 
+def without_inactive(rows: QuerySet[Registration], wanted: ParticipantFilter):
+    """An export's rows without people who cancelled or were declined, unless the filter asks
+    for exactly those: one row per person who still takes part."""
+    if wanted.status and wanted.status not in Registration.ACTIVE_STATUSES:
+        return rows
+    return rows.filter(status__in=Registration.ACTIVE_STATUSES)
+
+
 def participants(
     event: Event, wanted: ParticipantFilter, event_questions: list[Question]
 ) -> QuerySet[Registration]:
@@ -274,11 +283,13 @@ def participants(
 
 def printout_people(event: Event, kind: str) -> list[Registration]:
     """Who a printout lists, by family name then first name (one query): confirmed on-site
-    people for the door (everyone confirmed when the event is remote only), and for
-    certificates the people checked in."""
+    people for the door (everyone confirmed when the event is remote only), everyone confirmed
+    for the participant list, and for certificates the people checked in."""
     rows = Registration.objects.filter(event=event, user__isnull=False).select_related("user")
     if kind == "certificates":
         rows = rows.filter(status=Status.CONFIRMED, checked_in_at__isnull=False)
+    elif kind == "participant-list":
+        rows = rows.filter(status=Status.CONFIRMED)
     else:
         rows = rows.filter(status=Status.CONFIRMED)
         settings = RegistrationSettings.objects.filter(event=event).first()
@@ -296,6 +307,47 @@ def _name_key(user) -> tuple[str, str, str]:
         return "".join(char for char in decomposed if not unicodedata.combining(char))
 
     return (plain(user.last_name), plain(user.first_name), user.email.casefold())
+
+
+# Whom a message to participants is for, chosen explicitly (the waiting list only when ticked).
+AUDIENCES = [
+    ("onsite", "Confirmed, on-site"),
+    ("remote", "Confirmed, remote"),
+    ("waiting", "Waiting list"),
+    ("pending", "Awaiting approval"),
+]
+DEFAULT_AUDIENCES = ("onsite", "remote")
+_AUDIENCE_ROWS = {
+    "onsite": Q(status=Status.CONFIRMED, mode=Mode.ONSITE),
+    "remote": Q(status=Status.CONFIRMED, mode=Mode.REMOTE),
+    "waiting": Q(status=Status.WAITING),
+    "pending": Q(status=Status.PENDING),
+}
+
+
+def in_audiences(
+    rows: QuerySet[Registration], audiences, *, include_inactive: bool = False
+) -> QuerySet[Registration]:
+    """The rows of the chosen audiences (and of people who left, if asked for)."""
+    wanted = Q(pk__in=[])
+    for key in audiences:
+        wanted |= _AUDIENCE_ROWS[key]
+    if include_inactive:
+        wanted |= ~Q(status__in=Registration.ACTIVE_STATUSES)
+    return rows.filter(wanted)
+
+
+def placeholder_recipients(registration_ids: list[int]) -> list[Recipient]:
+    """What placeholders need of each recipient, in one query."""
+    rows = Registration.objects.filter(pk__in=registration_ids).order_by(
+        "user__last_name", "user__first_name", "pk"
+    )
+    return [
+        Recipient(first_name=first_name, mode=mode, status=status, check_in_code=code)
+        for first_name, mode, status, code in rows.values_list(
+            "user__first_name", "mode", "status", "check_in_code"
+        )
+    ]
 
 
 def message_recipients(

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from escape_events.core.headers import header_text, single_line
 from escape_events.events import locking
-from escape_events.events.models import Event, MeetingAttendance, Series, Venue
+from escape_events.events.models import Attachment, Event, MeetingAttendance, Series, Venue
 from escape_events.events.services import clone_event
 from escape_events.outbox.messages import EventMail
 from escape_events.registrations.checkin import PRESENT, check_in
@@ -30,8 +31,14 @@ from escape_events.registrations.services import (
     save_registration_settings,
 )
 
-from . import selectors
-from .models import MESSAGE_RECIPIENTS_MAX, ExportLog, ParticipantMessage
+from . import placeholders, selectors
+from .models import (
+    MESSAGE_ATTACHMENTS_MAX_BYTES,
+    MESSAGE_ATTACHMENTS_VOLUME_MAX,
+    MESSAGE_RECIPIENTS_MAX,
+    ExportLog,
+    ParticipantMessage,
+)
 
 logger = logging.getLogger(__name__)
 INACTIVE_STATUSES = {Registration.Status.CANCELLED, Registration.Status.REJECTED}
@@ -218,6 +225,74 @@ def message_text(*, event: Event, body: str) -> str:
     )
 
 
+SCHEDULE_AHEAD_MAX = timedelta(days=366)
+
+
+def check_attachments(attachments, *, event: Event, recipient_count: int) -> None:
+    """Files of this event only, small enough for every mail and for the outbox that keeps a
+    copy in each mail until it is sent."""
+    if any(attachment.event_id != event.pk for attachment in attachments):
+        raise ValidationError("An attachment does not belong to this event.")
+    size = sum(attachment.size for attachment in attachments)
+    if size > MESSAGE_ATTACHMENTS_MAX_BYTES:
+        raise ValidationError(
+            f"The attachments come to {filesizeformat(size)}; a message carries at most "
+            f"{filesizeformat(MESSAGE_ATTACHMENTS_MAX_BYTES)}. Link to large files instead."
+        )
+    if size * recipient_count > MESSAGE_ATTACHMENTS_VOLUME_MAX:
+        raise ValidationError(
+            f"{filesizeformat(size)} to each of {recipient_count} people is more than the mail "
+            "queue takes at once; link to the files (their Files page) instead."
+        )
+
+
+def _file_of(attachment: Attachment) -> tuple[str, bytes, str]:
+    """The stored file as a mail attachment: its name, bytes and validated content type."""
+    with attachment.file.open("rb") as handle:
+        return attachment.filename, handle.read(), attachment.content_type.split(";")[0]
+
+
+def check_send_at(send_at) -> None:
+    """A scheduled message waits in the outbox, so it needs the outbox mailer (production's
+    MAILERS); its time lies ahead, within a year."""
+    if not getattr(mailers.default, "stores_in_outbox", False):
+        raise ValidationError(
+            "Scheduled sending needs the mail outbox (MAILERS as in production); "
+            "this server sends mails at once."
+        )
+    now = timezone.now()
+    if send_at <= now:
+        raise ValidationError("The time to send is in the past; choose a later one or send now.")
+    if send_at > now + SCHEDULE_AHEAD_MAX:
+        raise ValidationError("A message can be scheduled at most a year ahead.")
+
+
+@dataclass(frozen=True)
+class MessagePreview:
+    audience: str  # "Confirmed, remote"
+    subject: str
+    body: str
+
+
+def message_previews(
+    *, event: Event, subject: str, body: str, recipients: list[placeholders.Recipient]
+) -> list[MessagePreview]:
+    """The message as the first person of each audience reads it, placeholders filled."""
+    firsts: dict[str, placeholders.Recipient] = {}
+    for person in recipients:
+        firsts.setdefault(person.label, person)
+    return [
+        MessagePreview(
+            audience=label,
+            subject=placeholders.fill(subject, event=event, person=person),
+            body=message_text(
+                event=event, body=placeholders.fill(body, event=event, person=person)
+            ),
+        )
+        for label, person in firsts.items()
+    ]
+
+
 @transaction.atomic
 def queue_participant_message(
     *,
@@ -228,6 +303,8 @@ def queue_participant_message(
     registrations,
     filters: dict,
     include_inactive: bool = False,
+    send_at=None,
+    attachments=(),
 ) -> ParticipantMessage:
     """Store the message, its recipients and one mail per person (in the outbox), together.
 
@@ -235,6 +312,8 @@ def queue_participant_message(
     declined unless `include_inactive` (or the filter asked for them).
     """
     single_line(subject)  # a mail header cannot hold a line break: the send would fail later
+    if send_at is not None:
+        check_send_at(send_at)
     recipient_ids = selectors.message_recipients(
         registrations.filter(event=event),
         include_inactive=include_inactive or filters.get("status") in INACTIVE_STATUSES,
@@ -247,6 +326,11 @@ def queue_participant_message(
             f"This would reach more than {MESSAGE_RECIPIENTS_MAX} people; one message goes to "
             f"at most {MESSAGE_RECIPIENTS_MAX}. Narrow the filter."
         )
+    placeholders.check(
+        [subject, body], event=event, recipients=selectors.placeholder_recipients(recipient_ids)
+    )
+    attachments = list(attachments)
+    check_attachments(attachments, event=event, recipient_count=len(recipient_ids))
     message = ParticipantMessage(
         event=event,
         sender=sender,
@@ -254,10 +338,12 @@ def queue_participant_message(
         body=body,
         filters={**filters, **({"include_inactive": "yes"} if include_inactive else {})},
         recipient_count=len(recipient_ids),
+        send_at=send_at,
     )
-    message.full_clean(exclude=["recipients"])
+    message.full_clean(exclude=["recipients", "attachments"])
     message.save()
     message.recipients.set(recipient_ids)
+    message.attachments.set(attachments)
     _send_participant_message(message)
     return message
 
@@ -266,13 +352,15 @@ def _send_participant_message(message: ParticipantMessage) -> None:
     """One mail per person (nobody sees the others' addresses), reply-to the sender, handed to
     the mailer in the message's transaction (the outbox stores them with it). What could not be
     handed over is recorded on the message, so the log shows it instead of "queued" for ever."""
-    text = message_text(event=message.event, body=message.body)
+    event = message.event
     reply_to = [message.sender.email] if message.sender else []
-    addresses = dict.fromkeys(
-        message.recipients.filter(user__isnull=False)
-        .values_list("user__email", flat=True)
+    files = [_file_of(attachment) for attachment in message.attachments.all()]
+    addresses = {
+        email: placeholders.Recipient(first_name, mode, status, code)
+        for email, first_name, mode, status, code in message.recipients.filter(user__isnull=False)
+        .values_list("user__email", "user__first_name", "mode", "status", "check_in_code")
         .iterator()
-    )  # one mail per address, in order; nobody whose account is gone
+    }  # one mail per address, in order; nobody whose account is gone
     sent, failures = 0, []
     connection = mailers.default
     try:
@@ -281,14 +369,18 @@ def _send_participant_message(message: ParticipantMessage) -> None:
         failures = [f"mail server: {error}"] * len(addresses)
         addresses = {}
     try:
-        for email in addresses:
+        for email, person in addresses.items():
+            body = placeholders.fill(message.body, event=event, person=person)
             mail = EventMail(
-                subject=header_text(message.subject),
-                body=text,
+                subject=header_text(placeholders.fill(message.subject, event=event, person=person)),
+                body=message_text(event=event, body=body),
                 to=[email],
                 reply_to=reply_to,
                 event_id=message.event_id,
+                send_at=message.send_at,
             )
+            for name, content, content_type in files:
+                mail.attach(name, content, content_type)
             try:
                 sent += connection.send_messages([mail]) or 0
             except Exception as error:  # recorded; the others still go out

@@ -9,9 +9,11 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 class EventMail(EmailMultiAlternatives):
     """A mail about one event: if it cannot be delivered, the event's organisers see it."""
 
-    def __init__(self, *args, event_id: int | None = None, **kwargs):
+    def __init__(self, *args, event_id: int | None = None, send_at=None, **kwargs):
+        """`send_at`: not before this moment (the outbox holds it until then; None: at once)."""
         super().__init__(*args, **kwargs)
         self.event_id = event_id
+        self.send_at = send_at
 
 
 class StoredMessage(EmailMessage):

@@ -60,6 +60,8 @@ def store(messages) -> int:
                 recipients=recipients,
                 subject=str(message.subject),
                 message=_wire(message, key),
+                # A scheduled mail waits in the queue until its time, like a retry does.
+                next_attempt_at=getattr(message, "send_at", None) or timezone.now(),
             )
         )
     OutgoingMail.objects.bulk_create(rows)

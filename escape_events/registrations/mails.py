@@ -21,6 +21,7 @@ from escape_events.outbox.services import send_written_later
 
 from .checkin import ticket_qr_png
 from .models import Registration, RegistrationChange
+from .selectors import waiting_position
 from .signals import announce
 
 SUBJECTS = {
@@ -35,7 +36,7 @@ SUBJECTS = {
 WITH_CALENDAR = {"registered", "promoted", "approved"}
 
 
-def _calendar_for(registration: Registration) -> bytes:
+def calendar_for(registration: Registration) -> bytes:
     """The event as .ics; remote participants also get the online link in it. Someone without a
     place yet (waiting list, pending) gets it as tentative, as in their personal feed."""
     event = registration.event
@@ -137,10 +138,14 @@ def registration_mail(*, registration_id: int, kind: str, state: dict) -> EventM
         return None  # the person deleted their account (or the event went): nobody to write to
     for name, value in state.items():
         setattr(registration, name, value)
+    if registration.status == Registration.Status.WAITING or registration.waiting_for_mode:
+        # The place in line when the mail is written (by the worker, outside the registering
+        # transaction and its lock); None if the person left the line meanwhile.
+        registration.waiting_position = waiting_position(registration)
     event = registration.event
     attachments = []
     if kind in WITH_CALENDAR and registration.status == Registration.Status.CONFIRMED:
-        attachments = [(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")]
+        attachments = [(f"{event.slug}.ics", calendar_for(registration), "text/calendar")]
         if registration.mode == Registration.Mode.ONSITE:  # remote people need no door ticket
             attachments.append(("check-in-qr-code.png", ticket_qr_png(registration), "image/png"))
     person = registration.user
@@ -240,5 +245,5 @@ def event_changed_mail(
             "changed": _field_labels(changed),
             "cancelled": cancelled,
         },
-        attachments=[(f"{event.slug}.ics", _calendar_for(registration), "text/calendar")],
+        attachments=[(f"{event.slug}.ics", calendar_for(registration), "text/calendar")],
     )

@@ -457,6 +457,7 @@ REMINDER_CHOICES = [
     (15, "15 minutes before"),
 ]
 DEFAULT_REMINDERS = [1440, 60]
+REMINDER_NOTE_MAX = 2_000
 
 
 def default_reminders() -> list[int]:
@@ -477,6 +478,17 @@ class ReminderPlan(models.Model):
         default=default_reminders,
         blank=True,
         help_text="Minutes before the start, e.g. [1440, 60]; empty: no reminders.",
+    )
+    note = models.TextField(
+        blank=True,
+        max_length=REMINDER_NOTE_MAX,
+        help_text="The organisers' own paragraph in every reminder, e.g. what to bring.",
+    )
+    include_agenda = models.BooleanField(
+        default=False, help_text="The agenda as text in the reminder."
+    )
+    include_calendar = models.BooleanField(
+        default=False, help_text="The event as an .ics file attached to the reminder."
     )
 
     class Meta:

@@ -20,17 +20,21 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from escape_events.calendars.ics import build_calendar
 from escape_events.core.text import render_plain_text
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
-from escape_events.events.templatetags.event_times import describe_span
+from escape_events.events.when import describe_span, describe_start
 from escape_events.outbox.messages import EventMail
+from escape_events.timetable.agenda import agenda_text
+from escape_events.timetable.selectors import agenda_for
 
 from .checkin import ticket_qr_png
-from .mails import my_registrations_url
+from .mails import calendar_for, my_registrations_url
 from .models import (
     DEFAULT_REMINDERS,
     REMINDER_CHOICES,
+    REMINDER_NOTE_MAX,
     Registration,
     ReminderPlan,
     SentReminder,
@@ -108,6 +112,14 @@ def _plan(obj) -> ReminderPlan | None:
         return None
 
 
+def applying_plan(item: Event | Occurrence) -> ReminderPlan | None:
+    """The plan whose reminders go out before this event or meeting: its own (an opened
+    meeting's), else its series'; None: the default reminders, with nothing of the organisers."""
+    own = item.override if isinstance(item, Occurrence) else item
+    plans = (own and _plan(own), item.series and _plan(item.series))
+    return next((plan for plan in plans if plan is not None), None)
+
+
 def due_reminders(now: datetime) -> list[Reminder]:
     """Every reminder due at `now` (sent or not; the claim decides), registrants first."""
     reminders: list[Reminder] = []
@@ -168,15 +180,19 @@ def _as_meeting(event: Event) -> Occurrence:
     return Occurrence(event.series, event.recurrence_id, event.start, event.end, event)
 
 
-def reminder_message(reminder: Reminder) -> EventMail:
+def reminder_message(reminder: Reminder, *, now: datetime | None = None) -> EventMail:
+    """The mail of one reminder; `now` is when it goes out (it says "tomorrow" from then), with
+    what the organisers' plan adds: their paragraph, the agenda, the event as an .ics file."""
     item = reminder.item
     event = item.override if isinstance(item, Occurrence) and item.override else item
+    plan = applying_plan(item)
     context = {
         "reminder": reminder,
         "user": reminder.user,
         "item": item,
         "title": item.title,
         "when": describe_span(item),
+        "begins": describe_start(item, now or timezone.now()),
         "time_zone": item.time_zone,
         "venue": item.venue,
         "registration": reminder.registration,
@@ -186,6 +202,10 @@ def reminder_message(reminder: Reminder) -> EventMail:
         "my_registrations_url": my_registrations_url(),
         "series": reminder.series,
         "remote_note": event.remote_note if isinstance(event, Event) else item.series.remote_note,
+        "note": plan.note.strip() if plan else "",
+        "agenda": agenda_text(agenda_for(event))
+        if plan and plan.include_agenda and isinstance(event, Event)
+        else "",
     }
     subject = f"Reminder: {item.title}, {describe_span(item)}"
     message = EventMail(  # undelivered, it shows to the event's organisers
@@ -199,7 +219,17 @@ def reminder_message(reminder: Reminder) -> EventMail:
     )
     if reminder.has_ticket and reminder.registration.status == Status.CONFIRMED:
         message.attach("check-in-qr-code.png", ticket_qr_png(reminder.registration), "image/png")
+    if plan and plan.include_calendar and isinstance(event, Event):
+        message.attach(f"{event.slug}.ics", _calendar(event, reminder), "text/calendar")
     return message
+
+
+def _calendar(event: Event, reminder: Reminder) -> bytes:
+    """The event as .ics: as the confirmation attached it for registrants (the join link for
+    remote ones), plainly for followers of a series."""
+    if reminder.registration is not None:
+        return calendar_for(reminder.registration)
+    return build_calendar([event], name=event.title)
 
 
 def _claim(reminder: Reminder, now: datetime) -> SentReminder | None:
@@ -244,7 +274,7 @@ def send_due_reminders(*, now: datetime | None = None) -> SendOutcome:
                 if claim is None:
                     outcome.already += 1
                     continue
-                reminder_message(reminder).send()
+                reminder_message(reminder, now=now).send()
                 SentReminder.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
         except Exception:
             logger.exception("a reminder to user %s failed; retried next run", reminder.user.pk)
@@ -254,14 +284,32 @@ def send_due_reminders(*, now: datetime | None = None) -> SendOutcome:
     return outcome
 
 
-def set_reminder_plan(*, minutes_before: list[int], event: Event | None = None, series=None):
-    """Choose the reminders of an event or a series (an empty list: none at all)."""
+def set_reminder_plan(
+    *,
+    minutes_before: list[int],
+    event: Event | None = None,
+    series=None,
+    note: str = "",
+    include_agenda: bool = False,
+    include_calendar: bool = False,
+):
+    """Choose the reminders of an event or a series (an empty list: none at all) and what they
+    carry besides the essentials: a paragraph of the organisers', the agenda, an .ics file."""
     allowed = set(LABELS)
     if any(minutes not in allowed for minutes in minutes_before):
         raise ValueError(f"Reminders can be sent {', '.join(LABELS.values())}.")
+    if len(note) > REMINDER_NOTE_MAX:
+        raise ValueError(f"The paragraph is at most {REMINDER_NOTE_MAX:,} characters.")
     wanted = sorted(set(minutes_before), reverse=True)
     plan, _ = ReminderPlan.objects.update_or_create(
-        event=event, series=series, defaults={"minutes_before": wanted}
+        event=event,
+        series=series,
+        defaults={
+            "minutes_before": wanted,
+            "note": note.strip(),
+            "include_agenda": include_agenda,
+            "include_calendar": include_calendar,
+        },
     )
     return plan
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from escape_events.events.models import Event
+from escape_events.events.when import clock_text, day_text
 
 from .models import Entry, Session
 
@@ -93,7 +94,7 @@ def speakers_line(people) -> str:
 
 def _entry_line(entry: Entry, indent: str) -> str:
     start, end = entry.local_start, entry.local_end
-    line = f"{indent}{start:%H:%M}–{end:%H:%M}  {entry.title}"
+    line = f"{indent}{clock_text(start)}–{clock_text(end)}  {entry.title}"
     if entry.kind != "talk":
         line += f" ({entry.get_kind_display().lower()})"
     speakers = speakers_line(entry.speakers.all())
@@ -111,7 +112,7 @@ def agenda_text(agenda: Agenda) -> str:
     lines = [f"Agenda (times in {agenda.event.time_zone}):"]
     for day in agenda.days:
         lines.append("")
-        lines.append(f"{day.day:%a} {day.day.day} {day.day:%b %Y}")
+        lines.append(day_text(day.day))
         for item in day.items:
             if isinstance(item, SessionBlock):
                 heading = f"Session: {item.session.title}"

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from escape_events.core.headers import is_control
 from escape_events.events.models import Event
-from escape_events.events.templatetags.event_times import describe_span
+from escape_events.events.when import describe_span
 
 from .models import Entry, EntryKind, Session
 

@@ -192,6 +192,17 @@ def test_export_csv_is_the_pages_file_and_is_logged(boss, organiser, hands_on, p
     )
 
 
+def test_export_leaves_out_cancelled_people_unless_asked(boss, hands_on, people, sign_up):
+    sign_up("Eve", "Gone", status=Status.CANCELLED)
+    _response, body = export(boss, hands_on)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["First name", "Family name"] and "Experiment" in rows[0]
+    assert "Gone" not in [row[1] for row in rows]
+    _response, body = export(boss, hands_on, include_cancelled="true", columns=["last_name"])
+    assert ["Gone"] in list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert ExportLog.objects.first().filters["include_cancelled"] == "yes"
+
+
 def test_export_xlsx_and_json(boss, hands_on, people):
     response = boss.get(f"/api/organise/events/{hands_on.slug}/export", {"format": "xlsx"})
     assert response.status_code == 200

@@ -319,6 +319,16 @@ SITE_PAGES = [
     SitePage("series-reminders", ORGANISER, _org("series_reminders", _series)),
     SitePage("messages", ORGANISER, _org("messages", _hands_on)),
     SitePage("message-compose", ORGANISER, _org("message_compose", _hands_on)),
+    SitePage(
+        "message-compose-preview",
+        ORGANISER,
+        _org("message_compose", _hands_on),
+        lambda page: (
+            page.fill("#id_subject", "{event}: the room"),
+            page.fill("#id_body", "Dear {first_name},\nwe meet in 4-3-006 at {event}."),
+            page.get_by_role("button", name="Preview").click(),
+        ),
+    ),
     SitePage("check-in", ORGANISER, _org("check_in", _hands_on)),
     SitePage(
         "check-in-scanned",

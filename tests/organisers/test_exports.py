@@ -94,7 +94,7 @@ def test_xlsx_opens_with_openpyxl_with_dates_and_no_formulas(client, organiser, 
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == (
         "Name", "E-mail", "Affiliation", "Mode", "Status", "Experiment",
-        "Registered at", "Checked in at",
+        "Registered at (Europe/Zurich)", "Checked in at (Europe/Zurich)",
     )  # fmt: skip
     assert rows[1][0] == "Zoë Ångström"
     assert rows[2][0] == "'=cmd|' /C calc'!A0"
@@ -231,7 +231,7 @@ def test_xlsx_of_nobody_still_has_its_frozen_bold_header(client, organiser, hand
     assert list(sheet.iter_rows(values_only=True)) == [
         (
             "Name", "E-mail", "Affiliation", "Mode", "Status", "Experiment",
-            "Registered at", "Checked in at",
+            "Registered at (Europe/Zurich)", "Checked in at (Europe/Zurich)",
         )
     ]  # fmt: skip
     assert sheet.freeze_panes == "A2"
@@ -365,3 +365,63 @@ def test_a_download_cut_off_is_logged_as_such_and_a_finished_one_as_complete(
     body(export(client, hands_on, file_format, ["name"]))
     done = ExportLog.objects.exclude(pk=cut.pk).get()
     assert done.completed_at is not None and done.rows == len(crowd)
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
+
+
+def test_the_page_offers_names_apart_and_the_answers_by_default(client, organiser, hands_on):
+    client.force_login(organiser)
+    page = client.get(reverse("organisers:participants", args=[hands_on.slug])).content.decode()
+    for key in ("first_name", "last_name", "answers"):
+        assert f'name="columns" value="{key}"' in page
+        checked = page.split(f'value="{key}"')[1].split(">")[0]
+        assert "checked" in checked, key
+    assert 'name="include_cancelled"' in page
+
+
+def test_someone_who_cancelled_and_came_back_is_one_row_unless_asked(
+    client, organiser, hands_on, register, make_person
+):
+    client.force_login(organiser)
+    ada = make_person(first_name="Ada", last_name="Lovelace")
+    register(hands_on, person=ada, status=Registration.Status.CANCELLED, answer="CMS")
+    register(hands_on, person=ada, answer="ATLAS")
+    register(hands_on, status=Registration.Status.REJECTED)
+
+    rows = csv_rows(export(client, hands_on, "csv", ["first_name", "last_name", "status"]))
+    assert rows[1:] == [["Ada", "Lovelace", "Confirmed"]]
+
+    everyone = export(client, hands_on, "csv", ["last_name", "status"], include_cancelled="on")
+    assert sorted(row[1] for row in csv_rows(everyone)[1:]) == [
+        "Cancelled", "Confirmed", "Rejected"
+    ]  # fmt: skip
+    assert ExportLog.objects.first().filters == {"include_cancelled": "yes"}
+    # Filtering for the cancelled lists them without the tick.
+    cancelled = export(client, hands_on, "csv", ["status"], status="cancelled")
+    assert [row[0] for row in csv_rows(cancelled)[1:]] == ["Cancelled"]
+
+
+def test_csv_times_carry_their_offset_and_the_header_names_the_zone(
+    client, organiser, hands_on, crowd
+):
+    client.force_login(organiser)
+    rows = csv_rows(export(client, hands_on, "csv", ["registered_at", "checked_in_at"]))
+    assert rows[0] == ["Registered at (Europe/Zurich)", "Checked in at (Europe/Zurich)"]
+    local = crowd[0].created_at.astimezone(hands_on.zone)
+    assert rows[1][0] == local.isoformat(timespec="minutes")
+    assert rows[1][0][16:] in ("+01:00", "+02:00") and rows[1][0][10] == "T"
+    assert rows[1][1] == ""
+
+
+def test_xlsx_has_a_filter_on_its_header_and_columns_wide_enough_for_it(
+    client, organiser, hands_on, crowd
+):
+    client.force_login(organiser)
+    sheet = xlsx_sheet(client, hands_on, ["first_name", "last_name", "registered_at"])
+    assert sheet.auto_filter.ref == "A1:C4"
+    header = [cell.value for cell in sheet[1]]
+    assert header == ["First name", "Family name", "Registered at (Europe/Zurich)"]
+    for letter, label in zip("ABC", header, strict=True):
+        assert sheet.column_dimensions[letter].width >= len(label) + 2

@@ -80,6 +80,23 @@ def test_badges_eight_to_a_page_with_name_affiliation_event_and_qr_code(
     assert len({image.data for page in reader.pages for image in page.images}) == 9
 
 
+def test_the_participant_list_has_everyone_confirmed_with_mode_and_a_signature_column(
+    client, organiser, hands_on, attendees
+):
+    client.force_login(organiser)
+    reader, pages = pdf_of(client, hands_on, "participant-list")
+    assert len(reader.pages) == 1
+    text = pages[0]
+    assert "Participant list · 4 confirmed participants" in text
+    for heading in ("Name", "Affiliation", "Mode", "Signature"):
+        assert heading in text
+    order = [text.index(name) for name in ("Zoë Ångström", "Bob bell", "Ada Lovelace", "Remo Te")]
+    assert order == sorted(order)  # by family name, both modes in one list
+    assert "Remo Te Remote" in text and "Ada Lovelace CERN On-site" in text
+    for absent in ("Wai Ting", "Can Cel", "@example.org"):
+        assert absent not in text
+
+
 def test_certificates_one_page_per_person_checked_in(client, organiser, hands_on, attendees):
     client.force_login(organiser)
     reader, pages = pdf_of(client, hands_on, "certificates")
@@ -91,7 +108,7 @@ def test_certificates_one_page_per_person_checked_in(client, organiser, hands_on
     assert "Olga Organiser" in text  # signed for the organisers
 
 
-@pytest.mark.parametrize("kind", ["sign-in-sheet", "badges", "certificates"])
+@pytest.mark.parametrize("kind", ["sign-in-sheet", "participant-list", "badges", "certificates"])
 def test_an_event_without_people_prints_a_page_that_says_so(client, organiser, hands_on, kind):
     client.force_login(organiser)
     reader, pages = pdf_of(client, hands_on, kind)

@@ -1,8 +1,13 @@
 """The organiser's Reminders pages: choose the plan, see when each goes out, preview the mail."""
 
+from datetime import timedelta
+
+from django.core import mail
 from django.urls import reverse
 
 from escape_events.registrations.models import Registration, ReminderPlan, SeriesFollower
+from escape_events.registrations.reminders import Reminder, reminder_message
+from escape_events.timetable.models import Entry
 
 
 def test_event_reminders_page_shows_the_plan_schedule_and_a_preview(
@@ -67,3 +72,70 @@ def test_the_reminders_tab_is_on_every_event_page(client, organiser, hands_on):
     page = client.get(reverse("organisers:event_overview", args=[hands_on.slug])).content.decode()
     assert reverse("organisers:reminders", args=[hands_on.slug]) in page
     assert Registration.objects.count() == 0
+
+
+def test_the_organisers_paragraph_agenda_and_calendar_file_go_into_the_reminder(
+    client, organiser, hands_on, register
+):
+    Entry.objects.create(
+        event=hands_on,
+        title="Welcome & SWAN login check",
+        start=hands_on.start,
+        end=hands_on.start + timedelta(minutes=30),
+    )
+    client.force_login(organiser)
+    url = reverse("organisers:reminders", args=[hands_on.slug])
+    note = "Check that your SWAN login works <b>and</b> bring a laptop."
+    response = client.post(
+        url,
+        {"minutes_before": ["1440"], "note": note, "include_agenda": "on",
+         "include_calendar": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    plan = ReminderPlan.objects.get(event=hands_on)
+    assert (plan.note, plan.include_agenda, plan.include_calendar) == (note, True, True)
+
+    page = client.get(url).content.decode()
+    assert "Check that your SWAN login works &lt;b&gt;and&lt;/b&gt; bring a laptop." in page
+    assert "Welcome &amp; SWAN login check" in page  # the agenda, in the preview
+    assert "<b>and</b>" not in page  # the preview is escaped
+
+    registration = register(hands_on)
+    reminder = Reminder(registration.user, hands_on, 1440, registration)
+    message = reminder_message(reminder, now=hands_on.start - timedelta(days=1))
+    assert note in message.body and "Agenda (times in Europe/Zurich):" in message.body
+    assert f"{hands_on.slug}.ics" in [name for name, _content, _type in message.attachments]
+    html = message.alternatives[0][0]
+    assert "&lt;b&gt;and&lt;/b&gt;" in html and "<b>and</b>" not in html
+
+
+def test_without_a_plan_of_their_own_reminders_carry_no_agenda_or_calendar(hands_on, register):
+    registration = register(hands_on)
+    message = reminder_message(Reminder(registration.user, hands_on, 60, registration))
+    assert "Agenda" not in message.body
+    assert not [name for name, *_ in message.attachments if name.endswith(".ics")]
+
+
+def test_send_a_test_to_me_saves_and_mails_the_organiser_each_modes_reminder(
+    client, organiser, hands_on
+):
+    client.force_login(organiser)
+    url = reverse("organisers:reminders", args=[hands_on.slug])
+    response = client.post(
+        url, {"minutes_before": ["60"], "note": "Room 40-S2-A01.", "test": "1"}, follow=True
+    )
+    assert ReminderPlan.objects.get(event=hands_on).note == "Room 40-S2-A01."
+    assert [message.to for message in mail.outbox] == [[organiser.email]] * 2  # on-site, remote
+    assert all(
+        message.subject.startswith("[Test] Reminder: SWAN hands-on") for message in mail.outbox
+    )
+    assert all("Room 40-S2-A01." in message.body for message in mail.outbox)
+    assert f"2 test mails sent to {organiser.email}" in response.content.decode()
+
+
+def test_a_paragraph_longer_than_allowed_is_refused(client, organiser, hands_on):
+    client.force_login(organiser)
+    url = reverse("organisers:reminders", args=[hands_on.slug])
+    response = client.post(url, {"minutes_before": ["60"], "note": "x" * 2001})
+    assert response.status_code == 400
+    assert not ReminderPlan.objects.exists()

@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 
 from escape_events.organisers import selectors
 from escape_events.organisers.downloads import CONTENT_TYPES, participants_download
-from escape_events.organisers.exports import columns_for
+from escape_events.organisers.exports import DEFAULT_COLUMNS, columns_for
 from escape_events.organisers.forms import ExportForm, ParticipantFilterForm
 from escape_events.organisers.forms.participants import SORT_CHOICES
 from escape_events.organisers.selectors import ParticipantFilter
@@ -74,8 +74,9 @@ class ParticipantQuery(Filters, PageQuery):
 
 class ExportQuery(Filters):
     format: ExportFormat = "csv"
-    columns: list[ExportColumn] = Field(
-        ["name", "email", "affiliation", "mode", "status"], min_length=1
+    columns: list[ExportColumn] = Field(DEFAULT_COLUMNS, min_length=1)
+    include_cancelled: bool = Field(
+        False, description="Also list people who cancelled or were declined."
     )
 
 
@@ -192,15 +193,26 @@ EXPORT_RESPONSES = {
 def export(request, slug: Slug, wanted: Query[ExportQuery]):
     event = organised_event(request, slug)
     form, questions, rows = _filter(event, wanted)
-    chosen = ExportForm({"format": wanted.format, "columns": wanted.columns})
+    chosen = ExportForm(
+        {
+            "format": wanted.format,
+            "columns": wanted.columns,
+            "include_cancelled": wanted.include_cancelled,
+        }
+    )
     if not chosen.is_valid():
         raise HttpError(400, "; ".join(m for messages in chosen.errors.values() for m in messages))
+    filters = form.as_query()
+    if wanted.include_cancelled:
+        filters["include_cancelled"] = "yes"  # logged as the page logs it
+    else:
+        rows = selectors.without_inactive(rows, form.to_filter())
     return participants_download(
         event=event,
         rows=rows,
         columns=columns_for(chosen.cleaned_data["columns"], questions),
         file_format=chosen.cleaned_data["format"],
-        filters=form.as_query(),
+        filters=filters,
         user=request.auth,
     )
 

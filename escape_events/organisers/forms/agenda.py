@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from escape_events.events.models import Event
+from escape_events.events.when import day_text
 from escape_events.timetable.imports import MAX_BYTES
 from escape_events.timetable.models import Entry, EntryKind, Session
 from escape_events.timetable.services import Person
@@ -25,7 +26,7 @@ def event_days(event: Event) -> list[date]:
 
 
 def _day_choices(event: Event) -> list[tuple[str, str]]:
-    return [(day.isoformat(), f"{day:%a} {day.day} {day:%b %Y}") for day in event_days(event)]
+    return [(day.isoformat(), day_text(day)) for day in event_days(event)]
 
 
 class EntryForm(forms.Form):

@@ -3,18 +3,21 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from escape_events.events.models import Attachment
 from escape_events.registrations.models import Question, Registration, RegistrationTag
 from escape_events.registrations.services import clean_tags
 
-from ..exports import COLUMN_CHOICES
+from ..exports import COLUMN_CHOICES, DEFAULT_COLUMNS
 from ..models import (
+    MESSAGE_ATTACHMENTS_MAX_BYTES,
     MESSAGE_BODY_MAX,
     MESSAGE_RECIPIENTS_MAX,
     MESSAGE_SUBJECT_MAX,
     ExportLog,
 )
-from ..selectors import ParticipantFilter
-from .fields import single_line
+from ..placeholders import PLACEHOLDERS
+from ..selectors import AUDIENCES, DEFAULT_AUDIENCES, ParticipantFilter
+from .fields import WallClockField, single_line
 
 Mode = Registration.Mode
 Status = Registration.Status
@@ -76,8 +79,14 @@ class ExportForm(forms.Form):
     columns = forms.MultipleChoiceField(
         choices=COLUMN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        initial=["name", "email", "affiliation", "mode", "status"],
+        initial=DEFAULT_COLUMNS,
         error_messages={"required": "Pick at least one column."},
+    )
+    include_cancelled = forms.BooleanField(
+        label="Also list people who cancelled or were declined",
+        required=False,
+        help_text="Left out unless ticked, so that someone who cancelled and registered again "
+        "is one row. A filter on one of these statuses lists them anyway.",
     )
 
 
@@ -139,16 +148,67 @@ class BulkActionForm(forms.Form):
 
 
 class MessageForm(forms.Form):
+    audiences = forms.MultipleChoiceField(
+        label="Write to",
+        choices=AUDIENCES,
+        initial=DEFAULT_AUDIENCES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose whom to write to."},
+        help_text="Among the people on the participant list as filtered. The waiting list is "
+        "written to only when ticked.",
+    )
     subject = forms.CharField(max_length=MESSAGE_SUBJECT_MAX, validators=[single_line])
     body = forms.CharField(
         label="Message",
         max_length=MESSAGE_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=f"Plain text, at most {MESSAGE_BODY_MAX:,} characters.",
+        help_text=f"Plain text, at most {MESSAGE_BODY_MAX:,} characters. Placeholders: "
+        + "; ".join(f"{{{name}}} {meaning}" for name, meaning in PLACEHOLDERS.items())
+        + ". Write {{ or }} for a brace itself.",
     )
     include_inactive = forms.BooleanField(
         label="Also write to people who cancelled or were declined", required=False
     )
+    attachments = forms.ModelMultipleChoiceField(
+        label="Attach files",
+        queryset=Attachment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Files uploaded on the event's Files page; at most "
+        f"{MESSAGE_ATTACHMENTS_MAX_BYTES // (1024 * 1024)} MB together.",
+        error_messages={"invalid_choice": "Choose files of this event."},
+    )
+    send_at = WallClockField(
+        label="Send at (optional)",
+        required=False,
+        help_text="In the event's time zone; empty: now. The mail worker sends it then, to the "
+        "people chosen now.",
+    )
+
+    def __init__(self, *args, event, chosen_people: bool = False, **kwargs):
+        """`chosen_people`: ticked one by one on the list, so no audience is asked. A send-at
+        time is typed in the event's zone; attachments are the event's files."""
+        super().__init__(*args, **kwargs)
+        self.zone = event.zone
+        self.fields["attachments"].queryset = Attachment.objects.filter(event=event)
+        if not self.fields["attachments"].queryset.exists():
+            del self.fields["attachments"]
+        if chosen_people:
+            del self.fields["audiences"]
+
+    def clean_send_at(self):
+        wall = self.cleaned_data["send_at"]
+        return wall.replace(tzinfo=self.zone) if wall else None
+
+    def chosen_audiences(self) -> list[str]:
+        """The audiences as posted (even before validation, to count the recipients), else the
+        default; all of them for people ticked one by one."""
+        if "audiences" not in self.fields:
+            return [key for key, _label in AUDIENCES]
+        if not self.is_bound:
+            return list(DEFAULT_AUDIENCES)
+        known = {key for key, _label in AUDIENCES}
+        return [key for key in self.data.getlist("audiences") if key in known]
 
 
 class AddParticipantForm(forms.Form):

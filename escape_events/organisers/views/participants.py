@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from escape_events.events.when import describe_moment
 from escape_events.outbox import services as outbox_services
 from escape_events.outbox.selectors import undelivered_mails
 from escape_events.registrations import question_kinds
 from escape_events.registrations.models import Registration, RegistrationTag
 from escape_events.registrations.selectors import removed_registrations, retention
 
-from .. import selectors, services
+from .. import placeholders, selectors, services
 from ..charts import registrations_chart
 from ..downloads import participants_download
 from ..exports import columns_for
@@ -162,12 +163,18 @@ def participant_export(request, slug):
                 for error in errors:
                     messages.error(request, f"Export not made: {error}")
         return redirect("organisers:participants", slug=event.slug)
+    chosen = export_form.cleaned_data
+    filters = form.as_query()
+    if chosen["include_cancelled"]:
+        filters["include_cancelled"] = "yes"  # logged with the filter: what was asked for
+    else:
+        rows = selectors.without_inactive(rows, form.to_filter())
     return participants_download(
         event=event,
         rows=rows,
-        columns=columns_for(export_form.cleaned_data["columns"], questions),
-        file_format=export_form.cleaned_data["format"],
-        filters=form.as_query(),
+        columns=columns_for(chosen["columns"], questions),
+        file_format=chosen["format"],
+        filters=filters,
         user=request.user,
     )
 
@@ -204,14 +211,41 @@ def message_compose(request, slug):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("organisers:participants", slug=event.slug)
-    form = MessageForm(request.POST if request.method == "POST" else None)
+    form = MessageForm(
+        request.POST if request.method == "POST" else None,
+        event=event,
+        chosen_people="ids" in filters,
+    )
     asked = request.method == "POST" and bool(request.POST.get("include_inactive"))
     include_inactive = asked or filters.get("status") in services.INACTIVE_STATUSES
+    audiences = form.chosen_audiences()
+    listed = rows
+    if "ids" not in filters:  # ticked one by one: exactly those people
+        rows = selectors.in_audiences(rows, audiences, include_inactive=include_inactive)
+        filters = {**filters, "audiences": ",".join(audiences)}
     recipient_ids = selectors.message_recipients(
         rows, include_inactive=include_inactive, limit=services.MESSAGE_RECIPIENTS_MAX + 1
     )
-    preview = None
+    recipients = selectors.placeholder_recipients(recipient_ids[: services.MESSAGE_RECIPIENTS_MAX])
+    previews = []
     status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            placeholders.check([data["subject"], data["body"]], event=event, recipients=recipients)
+        except ValidationError as error:
+            form.add_error("body", error)
+        if data["send_at"] is not None:
+            try:
+                services.check_send_at(data["send_at"])
+            except ValidationError as error:
+                form.add_error("send_at", error)
+        try:
+            services.check_attachments(
+                data.get("attachments") or [], event=event, recipient_count=len(recipient_ids)
+            )
+        except ValidationError as error:
+            form.add_error("attachments" if "attachments" in form.fields else None, error)
     if request.method == "POST" and form.is_valid():
         if "send" in request.POST:
             try:
@@ -223,17 +257,29 @@ def message_compose(request, slug):
                     registrations=rows,
                     filters=filters,
                     include_inactive=form.cleaned_data["include_inactive"],
+                    send_at=form.cleaned_data["send_at"],
+                    attachments=form.cleaned_data.get("attachments") or [],
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
                 status = 400
             else:
+                when = (
+                    f"will go out on {describe_moment(message.send_at, event.time_zone)}"
+                    if message.send_at
+                    else "is being sent"
+                )
                 messages.success(
-                    request, f"Your message to {message.recipient_count} people is being sent."
+                    request, f"Your message to {message.recipient_count} people {when}."
                 )
                 return redirect("organisers:messages", slug=event.slug)
         else:
-            preview = services.message_text(event=event, body=form.cleaned_data["body"])
+            previews = services.message_previews(
+                event=event,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                recipients=recipients,
+            )
     elif request.method == "POST":
         status = 400
     context = {
@@ -241,11 +287,11 @@ def message_compose(request, slug):
         "form": form,
         "filters": filters,
         "recipient_count": len(recipient_ids),
-        "left_out": 0 if include_inactive else selectors.inactive_people_count(rows),
+        "left_out": 0 if include_inactive else selectors.inactive_people_count(listed),
         "too_many": len(recipient_ids) > services.MESSAGE_RECIPIENTS_MAX,
         "limit": services.MESSAGE_RECIPIENTS_MAX,
         "sample": Registration.objects.filter(pk__in=recipient_ids[:10]).select_related("user"),
-        "preview": preview,
+        "previews": previews,
     }
     return render(request, "organisers/message_form.html", context, status=status)
 
@@ -256,7 +302,9 @@ def message_log(request, slug):
     event = organised_event_or_404(request.user, slug)
     context = {
         "event": event,
-        "sent_messages": ParticipantMessage.objects.filter(event=event).select_related("sender"),
+        "sent_messages": ParticipantMessage.objects.filter(event=event)
+        .select_related("sender")
+        .prefetch_related("attachments"),
         "exports": ExportLog.objects.filter(event=event).select_related("user")[:100],
         "undelivered": undelivered_mails(event)[:200],
     }

@@ -1,6 +1,8 @@
 """Reminders before an event, or before each meeting of a series: the plan, when each goes out,
 how many went, and the mail as attendees get it."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from escape_events.events.selectors import next_occurrences
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Registration, ReminderPlan
 from escape_events.registrations.reminders import (
     Reminder,
     describe_minutes,
@@ -28,9 +30,15 @@ Status = Registration.Status
 
 def _plan_form(request, item):
     minutes = reminder_minutes_for(item)
-    form = ReminderPlanForm(
-        request.POST if request.method == "POST" else None, initial={"minutes_before": minutes}
-    )
+    own = ReminderPlan.objects.filter(**{item._meta.model_name: item}).first()
+    initial = {"minutes_before": minutes}
+    if own is not None:
+        initial.update(
+            note=own.note,
+            include_agenda=own.include_agenda,
+            include_calendar=own.include_calendar,
+        )
+    form = ReminderPlanForm(request.POST if request.method == "POST" else None, initial=initial)
     return form, minutes
 
 
@@ -41,13 +49,43 @@ def _sample(event, user, mode) -> Registration:
     )
 
 
-def _saved(request, form, url: str, **target):
-    """Store a valid posted plan and go back to the page; None shows the page (again)."""
+def _as_sent(reminder: Reminder):
+    """The reminder as it reads when it goes out ("begins today at 14:00"), not as of now."""
+    return reminder_message(
+        reminder, now=reminder.item.start - timedelta(minutes=reminder.minutes_before)
+    )
+
+
+def _saved(request, form, url: str, samples, **target):
+    """Store a valid posted plan and go back to the page; None shows the page (again). With
+    "send a test to me", the reminders as attendees will get them go to the organiser first."""
     if request.method != "POST" or not form.is_valid():
         return None
-    chosen = form.cleaned_data["minutes_before"]
-    set_reminder_plan(minutes_before=chosen, **target)
+    data = form.cleaned_data
+    chosen = data["minutes_before"]
+    set_reminder_plan(
+        minutes_before=chosen,
+        note=data["note"],
+        include_agenda=data["include_agenda"],
+        include_calendar=data["include_calendar"],
+        **target,
+    )
     messages.success(request, f"Reminders: {describe_minutes(chosen)}.")
+    if "test" in request.POST:
+        tests = samples(reminder_minutes_for(next(iter(target.values()))))
+        for _label, reminder in tests:
+            test_mail = _as_sent(reminder)
+            test_mail.subject = f"[Test] {test_mail.subject}"
+            test_mail.send()
+        if tests:
+            messages.info(
+                request,
+                f"{len(tests)} test mail{'s' if len(tests) != 1 else ''} sent to "
+                f"{request.user.email}, as {' and '.join(label.lower() for label, _ in tests)} "
+                "attendees get them.",
+            )
+        else:
+            messages.warning(request, "No test sent: there is no upcoming meeting to remind of.")
     return redirect(url)
 
 
@@ -62,21 +100,20 @@ def event_reminders(request, slug):
     event = organised_event_or_404(request.user, slug)
     form, minutes = _plan_form(request, event)
     url = reverse("organisers:reminders", kwargs={"slug": event.slug})
-    if done := _saved(request, form, url, event=event):
-        return done
     settings = getattr(event, "registration_settings", None)
     modes = [m for m in Mode if settings is None or settings.allows(m)]
-    previews = [
-        (
-            mode.label,
-            reminder_message(
-                Reminder(
-                    request.user, event, min(minutes or [60]), _sample(event, request.user, mode)
-                )
-            ).body,
-        )
-        for mode in modes
-    ]
+
+    def samples(plan_minutes):
+        """The last reminder of the plan, once per mode, as the organiser would get it."""
+        first = min(plan_minutes or [60])
+        return [
+            (mode.label, Reminder(request.user, event, first, _sample(event, request.user, mode)))
+            for mode in modes
+        ]
+
+    if done := _saved(request, form, url, samples, event=event):
+        return done
+    previews = [(label, _as_sent(sample).body) for label, sample in samples(minutes)]
     context = {
         "event": event,
         "plan": describe_minutes(minutes),
@@ -94,14 +131,17 @@ def series_reminders(request, series_slug):
     series = organised_series_or_404(request.user, series_slug)
     form, minutes = _plan_form(request, series)
     url = reverse("organisers:series_reminders", kwargs={"series_slug": series.slug})
-    if done := _saved(request, form, url, series=series):
-        return done
     upcoming = [m for m in next_occurrences(series, 6) if not m.is_cancelled]
     meeting = upcoming[0] if upcoming else None
-    previews = []
-    if meeting is not None:
-        sample = Reminder(request.user, meeting, min(minutes or [60]))
-        previews = [("Follower", reminder_message(sample).body)]
+
+    def samples(plan_minutes):
+        if meeting is None:
+            return []
+        return [("Follower", Reminder(request.user, meeting, min(plan_minutes or [60])))]
+
+    if done := _saved(request, form, url, samples, series=series):
+        return done
+    previews = [(label, _as_sent(sample).body) for label, sample in samples(minutes)]
     context = {
         "series": series,
         "plan": describe_minutes(minutes),

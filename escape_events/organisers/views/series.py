@@ -25,6 +25,7 @@ from escape_events.events.services import (
     restore_occurrence,
     update_series,
 )
+from escape_events.events.when import describe_moment
 
 from .. import selectors
 from ..forms import (
@@ -38,7 +39,7 @@ from .events import organiser_removal, organisers_page, venue_from
 
 
 def _day(moment: datetime, series: Series) -> str:
-    return f"{moment.astimezone(series.zone):%a %d %b %Y, %H:%M}"
+    return describe_moment(moment, series.time_zone)
 
 
 def _meeting_or_404(series: Series, recurrence_id: datetime) -> Occurrence:

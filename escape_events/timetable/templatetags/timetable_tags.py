@@ -1,7 +1,10 @@
 """The agenda on event, meeting and series pages (the events app's templates load these)."""
 
 from django import template
+from django.utils import dateformat
 from django.utils.html import format_html
+
+from escape_events.events.when import DAY_IN_YEAR, clock_text
 
 from ..selectors import agenda_for
 from ..selectors import recent_agendas as recent_agendas_of
@@ -32,22 +35,22 @@ def clock(item):
         item.start.isoformat(),
         item.end.isoformat(),
         item.time_zone,
-        f"{start:%H:%M}",
-        f"{end:%H:%M}",
+        clock_text(start),
+        clock_text(end),
     )
 
 
 @register.filter
 def long_day(day):
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    return dateformat.format(day, "l j F Y")
 
 
 @register.filter
 def short_day(day):
-    return f"{day:%a} {day.day} {day:%b}"
+    return dateformat.format(day, DAY_IN_YEAR)
 
 
 @register.filter
 def start_clock(item):
     """'14:00' in the item's own zone (Django's time filter would use the site's zone)."""
-    return f"{item.local_start:%H:%M}"
+    return clock_text(item.local_start)
