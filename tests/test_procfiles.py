@@ -31,7 +31,7 @@ def test_every_management_command_a_procfile_runs_exists(procfile):
 
 def test_development_runs_the_outbox_worker_and_the_reminders_beside_the_site():
     development = [cmd for line in processes("Procfile.dev").values() for cmd in commands_run(line)]
-    assert sorted(development) == ["deliver_mail", "runserver", "send_reminders"]
+    assert sorted(development) == ["deliver_mail", "make_printouts", "runserver", "send_reminders"]
     assert "deliver_mail" in " ".join(processes("Procfile").values())  # production's own worker
 
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from escape_events.events.models import Event
 
-from .models import Registration
+from .attendance import day_of, record_day
+from .models import AttendanceDay, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +94,14 @@ def check_in(
                 f"{person} is not confirmed ({registration.get_status_display().lower()}): "
                 "not checked in.",
             )
+        # Doors may open before the start: such a check-in counts for the first day.
+        day = day_of(event, max(now, event.start))
         if registration.checked_in_at is not None:
+            if day is not None and event.is_multi_day and not already_counted(registration, day):
+                record_day(registration=registration, day=day, source=AttendanceDay.Source.CHECK_IN)
+                return CheckInResult(
+                    registration, True, f"{person} is checked in for {day:%a %d %b}."
+                )
             at = timezone.localtime(registration.checked_in_at, event.zone)
             return CheckInResult(
                 registration, False, f"{person} was already checked in at {at:%H:%M} ({at:%d %b})."
@@ -107,12 +115,18 @@ def check_in(
             )
         registration.checked_in_at = now
         registration.save(update_fields=["checked_in_at"])
+        if day is not None:
+            record_day(registration=registration, day=day, source=AttendanceDay.Source.CHECK_IN)
     logger.info(
         "check-in of registration %s at event %s by user %s", registration.pk, event.pk, by.pk
     )
     return CheckInResult(
         registration, True, f"{person} is checked in ({registration.get_mode_display()})."
     )
+
+
+def already_counted(registration: Registration, day) -> bool:
+    return registration.attendance_days.filter(day=day).exists()
 
 
 def ticket_url(registration: Registration) -> str:

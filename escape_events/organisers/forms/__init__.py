@@ -33,6 +33,7 @@ from .participants import (
     ParticipantFilterForm,
     Status,
 )
+from .printouts import AttendanceListForm, MarkAttendanceForm, PrintDesignForm
 from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSettingsForm
 from .reminders import ReminderPlanForm
 from .retention import RetentionForm
@@ -47,6 +48,7 @@ __all__ = [
     "AgendaImportForm",
     "AttachmentForm",
     "AttendanceForm",
+    "AttendanceListForm",
     "BulkActionForm",
     "CheckInForm",
     "CloneEventForm",
@@ -58,6 +60,7 @@ __all__ = [
     "ExtraMeetingForm",
     "ImportConfirmForm",
     "ImportForm",
+    "MarkAttendanceForm",
     "MaterialForm",
     "MessageForm",
     "MinutesForm",
@@ -65,6 +68,7 @@ __all__ = [
     "MoveEntryForm",
     "MoveMeetingForm",
     "ParticipantFilterForm",
+    "PrintDesignForm",
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",
