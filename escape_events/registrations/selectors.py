@@ -19,6 +19,7 @@ from .availability import (
     with_waiting_positions,
 )
 from .models import (
+    AttendanceDay,
     Question,
     Registration,
     RegistrationPurge,
@@ -217,11 +218,13 @@ def colocated_open_events(event: Event, now=None) -> list[Event]:
 
 def my_registrations(user, now=None) -> list[Registration]:
     """The person's registrations, newest first, each with its place in line
-    (`waiting_position`) and the mode it could switch to now (`switch_to`, "" when none has
-    room or the event no longer gives places), in 2 queries."""
+    (`waiting_position`), the mode it could switch to now (`switch_to`, "" when none has
+    room or the event no longer gives places) and whether any attendance of theirs is recorded
+    (`was_present`, for the certificate), in 2 queries."""
     now = now or timezone.now()
     registrations = list(
         with_waiting_positions(Registration.objects.filter(user=user))
+        .annotate(was_present=Exists(AttendanceDay.objects.filter(registration=OuterRef("pk"))))
         .select_related("event", "event__venue", "event__registration_settings")
         .order_by("-event__start", "-created_at")
     )
