@@ -72,7 +72,9 @@ def attendees(event: Event, *, only: Registration | None = None) -> list[Registr
 
 def _token(certificate: Certificate) -> str:
     return salted_hmac(
-        "escape_events.certificate", f"{certificate.registration_id}:{certificate.nonce}"
+        "escape_events.certificate",
+        f"{certificate.registration_id}:{certificate.nonce}",
+        algorithm="sha256",
     ).hexdigest()[:40]
 
 
@@ -184,7 +186,7 @@ def certificate_html(
                 registration=registration,
                 name=fit(
                     registration.user.display_name,
-                    width_mm=230, height_mm=22, sizes=(26, 22, 18, 15, 13), bold=True,
+                    width_mm=230, height_mm=22, sizes=(24, 21, 18, 15, 13), bold=True,
                 ),
                 title=fit(
                     event.title, width_mm=230, height_mm=21, sizes=(17, 15, 13, 11, 10), bold=True
