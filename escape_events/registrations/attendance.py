@@ -18,14 +18,23 @@ from .models import AttendanceDay, Registration
 Source = AttendanceDay.Source
 
 
+def _shorter_than_a_day(event: Event) -> bool:
+    return not event.all_day and event.end - event.start < timedelta(days=1)
+
+
 def event_days(event: Event) -> list[date]:
-    """Every calendar day the event covers, in its zone (a one-day event has one)."""
+    """Every calendar day the event covers, in its zone; one for an event shorter than a day,
+    even an evening one that runs past midnight."""
     first = event.local_start.date()
+    if _shorter_than_a_day(event):
+        return [first]
     return [first + timedelta(days=n) for n in range((event.last_day - first).days + 1)]
 
 
 def day_of(event: Event, moment) -> date | None:
     """The event day `moment` falls on, or None outside the event's days."""
+    if _shorter_than_a_day(event) and moment <= event.end:
+        return event.local_start.date()
     day = timezone.localtime(moment, event.zone).date()
     return day if day in event_days(event) else None
 
