@@ -84,6 +84,9 @@ def set_marked_days(*, registration: Registration, days: set[date]) -> None:
     unknown = days - allowed
     if unknown:
         raise ValueError(f"{min(unknown):%d %b %Y} is not a day of this event.")
+    today = timezone.localdate(timezone=registration.event.zone)
+    if days and max(days) > today:
+        raise ValueError(f"{max(days):%a %d %b} has not come yet: mark it on the day or after.")
     with transaction.atomic():
         registration.attendance_days.filter(source=Source.ORGANISER).exclude(day__in=days).delete()
         for day in sorted(days):

@@ -210,3 +210,15 @@ def test_the_attendance_page_shows_each_day_and_the_certificate_state(
     page = client.get(reverse("organisers:certificates", args=[camp.slug])).content.decode()
     assert "Checked in at the door" in page and "Not downloaded yet" in page
     assert page.count('name="days"') == 2  # the check-in day is not an organiser's tick
+
+
+def test_a_day_still_to_come_cannot_be_marked(client, hands_on, register, organiser):
+    registration = register(hands_on, mode="remote")
+    client.force_login(organiser)
+    response = client.post(
+        reverse("organisers:attendance_mark", args=[hands_on.slug]),
+        {"registration": registration.pk, "days": [hands_on.local_start.date().isoformat()]},
+    )
+    assert response.status_code == 400
+    assert "has not come yet" in response.content.decode()
+    assert not AttendanceDay.objects.exists()

@@ -43,11 +43,11 @@ def refusal(event: Event, now=None) -> str:
     if event.is_cancelled:
         return "The event was cancelled: there are no certificates of attendance."
     if event.end > now:
-        ends = timezone.localtime(event.end, event.zone)
-        return (
-            "Certificates of attendance can be had once the event has ended "
-            f"({format_date(ends, 'D j M Y, H:i T')})."
-        )
+        if event.all_day:
+            ends = f"after {format_date(event.last_day, 'D j M Y')}"
+        else:
+            ends = format_date(timezone.localtime(event.end, event.zone), "D j M Y, H:i T")
+        return f"Certificates of attendance can be had once the event has ended ({ends})."
     return ""
 
 

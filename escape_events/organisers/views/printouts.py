@@ -205,7 +205,11 @@ def attendance_mark(request, slug):
         status=Registration.Status.CONFIRMED,
     )
     chosen = {day for day in days if day.isoformat() in form.cleaned_data["days"]}
-    attendance_records.set_marked_days(registration=registration, days=chosen)
+    try:
+        attendance_records.set_marked_days(registration=registration, days=chosen)
+    except ValueError as refused:
+        messages.error(request, str(refused))
+        return _certificates_page(request, event, status=400)
     messages.success(request, f"Attendance of {registration.person} saved.")
     return redirect("organisers:certificates", slug=event.slug)
 
