@@ -152,3 +152,34 @@ def test_the_design_form_refuses_bad_input_with_a_message(
     assert response.status_code == 400
     assert says in response.content.decode()
     assert not PrintDesign.objects.exists()
+
+
+def test_certificates_made_in_the_background_are_kept_too(
+    client, organiser, hands_on, register, small_limit, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from escape_events.events.models import Event
+    from escape_events.registrations.models import AttendanceDay
+
+    shift = hands_on.end - timezone.now() + timedelta(hours=1)
+    Event.objects.filter(pk=hands_on.pk).update(
+        start=hands_on.start - shift, end=hands_on.end - shift
+    )
+    hands_on.refresh_from_db()
+    for _ in range(3):
+        AttendanceDay.objects.create(
+            registration=register(hands_on), day=hands_on.local_start.date(), source="check_in"
+        )
+    client.force_login(organiser)
+    client.post(reverse("organisers:printout_make", args=[hands_on.slug, "certificates"]))
+    jobs.make_next()
+    assert PrintJob.objects.get().status == PrintJob.Status.DONE
+    monkeypatch.setattr(
+        "escape_events.organisers.views.printouts.render_printout",
+        lambda *args, **kwargs: pytest.fail("made again"),
+    )
+    kept = client.get(reverse("organisers:printout", args=[hands_on.slug, "certificates"]))
+    assert kept.status_code == 200

@@ -108,6 +108,13 @@ def issue(*, registration: Registration, now=None) -> Certificate:
     return certificate
 
 
+def issue_all(people: list[Registration]) -> None:
+    """Issue the certificates a PDF of `people` will carry, before its data are fingerprinted
+    (so the PDF made matches the data it was requested for)."""
+    for registration in people:
+        issue(registration=registration)
+
+
 def revoke(*, certificate: Certificate, by) -> None:
     """The certificate's address says it was revoked; downloading issues a new one."""
     certificate.revoked_at = timezone.now()

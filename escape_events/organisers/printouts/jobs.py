@@ -18,7 +18,7 @@ from django.utils import timezone
 from escape_events.events.models import Event
 
 from ..models import PrintJob
-from . import PRINTOUTS, Printout, people_for, render_printout
+from . import PRINTOUTS, Printout, certificates, people_for, render_printout
 from .badges import answers_by_registration, design_for, roles
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ def request_job(*, printout: Printout, event: Event, by) -> PrintJob:
     """The job making this PDF of the data as they are now (an existing one if the data did not
     change since: a double click or a second organiser makes no second PDF)."""
     people = people_for(printout, event)
+    if printout.slug == "certificates":
+        certificates.issue_all(people)
     digest = fingerprint(printout, event, people)
     with transaction.atomic():
         Event.objects.select_for_update().filter(pk=event.pk).first()  # one request at a time

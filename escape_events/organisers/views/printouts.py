@@ -73,6 +73,8 @@ def printout(request, slug, kind):
         messages.error(request, why)
         return _printouts_page(request, event, status=409)
     people = people_for(item, event)
+    if item.slug == "certificates":
+        certificates.issue_all(people)
     job = current_job(item, event, fingerprint(item, event, people))
     if job is not None and job.status == PrintJob.Status.DONE:
         return _job_file(job)
