@@ -1,11 +1,10 @@
 """The printout worker: makes the PDFs organisers asked for in the background."""
 
 import logging
-import signal
 
 from django.core.management.base import BaseCommand
 
-from escape_events.core.polling import poll
+from escape_events.core.polling import serve
 from escape_events.organisers.printouts.jobs import make_next
 
 logger = logging.getLogger("escape_events.organisers")
@@ -16,19 +15,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=2.0, help="seconds between polls")
-        parser.add_argument("--batch", action="store_true", help="make what is waiting, then exit")
+        parser.add_argument(
+            "--batch", action="store_true", help="make the oldest waiting PDF, then exit"
+        )
 
     def handle(self, *, interval, batch, **options):
-        self.running = True
-
-        def stop(signum, frame):
-            self.running = False  # the PDF being made is finished first
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-
         def step():
-            while self.running and (job := make_next()) is not None:
+            if (job := make_next()) is not None:
                 logger.info("Made %s: %s", job, job.get_status_display())
 
-        poll(step, interval=interval, batch=batch, logger=logger, running=lambda: self.running)
+        serve(step, interval=interval, batch=batch, logger=logger)
