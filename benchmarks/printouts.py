@@ -4,29 +4,36 @@ Run:  .venv/bin/python benchmarks/printouts.py [--rows 2000] [--runs 3] [--url p
 
 Uses its own database (default postgres://postgres@127.0.0.1:5432/printouts_bench, created if
 missing, migrated, filled once and reused): one event with `rows` confirmed on-site people with
-names and affiliations. For 200 and for `rows` badges (8 to an A4 page) it times, in
-interleaved rounds:
+names and affiliations. For 200 and for `rows` badges (8 to an A4 page) it measures, in
+interleaved rounds, each in a fresh process (its time, and its peak resident memory, which is
+what a worker needs):
   - the floor: WeasyPrint turning the same badges' HTML, made beforehand and kept as one static
     string, into a PDF (layout and writing: what no code of ours can save);
   - the product: `render_printout` as the worker calls it (the people's query, a QR code each,
     text fitted to every box, the template, WeasyPrint in chunks of 96 badges, the pages joined);
-and prints the median and the spread (min-max) of each and the ratio to the floor. Then, once
-each, the peak of Python memory (tracemalloc) of floor and product, and the whole background
-path for `rows`: a job requested, the worker making it with its progress written, the file kept.
+and prints the median and the spread (min-max) of each and the ratio to the floor. Then, once,
+the whole background path for 200 badges: a job requested, the worker making it with its
+progress written, the file kept and served again for the same data.
 """
 
+import resource
 import statistics
+import subprocess
+import sys
 import time
-import tracemalloc
 from datetime import timedelta
 
 from crowd import arguments, fill_event, start_django
 
-ARGS = arguments(
-    __doc__, database="printouts_bench", rows=2_000, repeat="runs", times=3,
-    environ="BENCH_PRINTOUTS_URL",
-)  # fmt: skip
-start_django(ARGS.url)
+CHILD = sys.argv[1:2] == ["--child"]  # one measurement: --child floor|product COUNT URL
+if CHILD:
+    start_django(sys.argv[4])
+else:
+    ARGS = arguments(
+        __doc__, database="printouts_bench", rows=2_000, repeat="runs", times=3,
+        environ="BENCH_PRINTOUTS_URL",
+    )  # fmt: skip
+    start_django(ARGS.url)
 
 import os  # noqa: E402
 
@@ -50,15 +57,16 @@ AFFILIATIONS = ["CERN", "INFN Sezione di Bologna", "Max-Planck-Institut für Ker
 
 
 def fill(rows: int):
+    """The event of `rows` people (one per list size, made once)."""
     return fill_event(
-        slug=SLUG,
+        slug=f"{SLUG}-{rows}",
         title="Benchmark: SWAN hands-on session (demo edition)",
         rows=rows,
         start=timezone.now() + timedelta(days=60),
         length=timedelta(hours=3),
-        username="print-bench-",
+        username=f"print-bench-{rows}-",
         person=lambda n: {
-            "email": f"print-bench-{n}@example.org",
+            "email": f"print-bench-{rows}-{n}@example.org",
             "first_name": f"Person{n}",
             "last_name": ["Lovelace", "Sklodowska-Curie", "von Wolkenstein-Trostburg"][n % 3],
             "affiliation": AFFILIATIONS[n % 4],
@@ -91,52 +99,59 @@ def product(event, count: int) -> bytes:
     return pdf
 
 
-def seconds(run) -> float:
+def child(kind: str, count: int) -> None:
+    """Run one measurement in this process and print its seconds, peak RSS and PDF size."""
+    event = fill(count)  # made by the parent: this only finds it
+    everyone = people_for(BADGES, event)
+    html = static_html(event, everyone[:count]) if kind == "floor" else ""
+    product(event, 8)  # warm up fonts and templates in both
+    floor(static_html(event, everyone[:8]))
     started = time.perf_counter()
-    run()
-    return time.perf_counter() - started
+    pdf = floor(html) if kind == "floor" else product(event, count)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{elapsed:.3f} {peak:.0f} {len(pdf)}")
 
 
-def peak_mib(run) -> float:
-    tracemalloc.start()
-    run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
+def measure(kind: str, count: int) -> tuple[float, float, int]:
+    script = [sys.executable, __file__, "--child", kind, str(count), ARGS.url]
+    output = subprocess.run(script, check=True, capture_output=True, text=True).stdout
+    seconds, peak, size = output.split()[-3:]
+    return float(seconds), float(peak), int(size)
 
 
-def spread(values) -> str:
-    return f"{statistics.median(values):7.2f} s ({min(values):.2f}-{max(values):.2f})"
+def spread(values, unit="s", digits=1) -> str:
+    return (
+        f"{statistics.median(values):.{digits}f} {unit} "
+        f"({min(values):.{digits}f}-{max(values):.{digits}f})"
+    )
 
 
 def main() -> None:
-    event = fill(ARGS.rows)
-    print(f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs, runs {ARGS.runs}")
-    everyone = people_for(BADGES, event)
     for count in sorted({200, ARGS.rows}):
-        html = static_html(event, everyone[:count])
-        product(event, min(count, 16))  # warm up fonts and templates
-        floors, products, sizes = [], [], []
+        fill(count)
+    print(f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs, runs {ARGS.runs}")
+    for count in sorted({200, ARGS.rows}):
+        rounds = {"floor": [], "product": []}
         for _ in range(ARGS.runs):
-            floors.append(seconds(lambda html=html, sizes=sizes: sizes.append(len(floor(html)))))
-            products.append(
-                seconds(lambda count=count, sizes=sizes: sizes.append(len(product(event, count))))
-            )
-        ratios = [p / f for p, f in zip(products, floors, strict=True)]
+            for kind in rounds:
+                rounds[kind].append(measure(kind, count))
+                print(f"  {count} {kind}: {rounds[kind][-1]}", flush=True)
+        floors, products = rounds["floor"], rounds["product"]
+        ratios = [p[0] / f[0] for p, f in zip(products, floors, strict=True)]
         print(
-            f"{count:5,} badges  floor {spread(floors)}  product {spread(products)}  "
-            f"ratio {statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})  "
-            f"PDF {sizes[0] / 2**20:.1f} / {sizes[1] / 2**20:.1f} MiB"
-        )
-        floor_peak = peak_mib(lambda html=html: floor(html))
-        product_peak = peak_mib(lambda count=count: product(event, count))
-        print(
-            f"{count:5,} badges  peak Python memory: floor {floor_peak:.0f} MiB, "
-            f"product {product_peak:.0f} MiB ({product_peak / floor_peak:.2f}x)"
+            f"{count:5,} badges  floor {spread([f[0] for f in floors])}  "
+            f"product {spread([p[0] for p in products])}  "
+            f"ratio {spread(ratios, 'x', 2)}  "
+            f"peak RSS floor {spread([f[1] for f in floors], 'MiB', 0)}, "
+            f"product {spread([p[1] for p in products], 'MiB', 0)}  "
+            f"PDF {floors[0][2] / 2**20:.1f} / {products[0][2] / 2**20:.1f} MiB",
+            flush=True,
         )
     # The background path: request, worker with progress, file kept.
+    event = fill(200)
     PrintJob.objects.filter(event=event).delete()
-    organiser = get_user_model().objects.filter(username="print-bench-0").first()
+    organiser = get_user_model().objects.filter(username="print-bench-200-0").first()
     started = time.perf_counter()
     job = jobs.request_job(printout=BADGES, event=event, by=organiser)
     requested = time.perf_counter() - started
@@ -154,4 +169,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if CHILD:
+        child(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()
