@@ -1,7 +1,8 @@
 """Checking people in at the door: by the code on their ticket (QR) or picked from a name search.
 
 Only a confirmed registration of this very event is checked in; everything else comes back with
-a warning the organiser reads on the phone and nothing is changed.
+a warning the organiser reads on the phone and nothing is changed. Each check-in also counts the
+day for certificates (`attendance`): at a multi-day event a person is checked in once a day.
 """
 
 import io

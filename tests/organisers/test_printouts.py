@@ -151,3 +151,30 @@ def test_a_certificate_gives_the_length_of_an_evening_event_that_runs_past_midni
     client.force_login(organiser)
     _reader, pages = pdf_of(client, hands_on, "certificates")
     assert says in pages[0]
+
+
+def test_badges_show_the_chosen_answers_and_a_band_naming_each_role(
+    client, organiser, hands_on, register, make_person
+):
+    from escape_events.organisers.models import PrintDesign
+    from escape_events.timetable import services as agenda_services
+
+    design = PrintDesign.objects.create(event=hands_on, layout=PrintDesign.Layout.CARD)
+    design.questions.set([hands_on.questions.first()])
+    register(hands_on, person=organiser)
+    speaker = make_person(first_name="Simone", last_name="Speaker")
+    register(hands_on, person=speaker, answer="CMS")
+    register(hands_on, person=make_person(first_name="Olivia", last_name="Onsite"), answer="ATLAS")
+    entry = agenda_services.add_entry(
+        event=hands_on,
+        values={"start": hands_on.start, "end": hands_on.end, "title": "Notebooks"},
+        speakers=[agenda_services.Person("Simone Speaker", "CERN")],
+    )
+    entry.speakers.update(user=speaker)
+    client.force_login(organiser)
+    reader, pages = pdf_of(client, hands_on, "badges")
+    assert len(reader.pages) == 3  # ID-1 cards: one a page
+    by_name = {next(n for n in ("Olga", "Simone", "Olivia") if n in page): page for page in pages}
+    assert "ORGANISER" in by_name["Olga"]
+    assert "SPEAKER" in by_name["Simone"] and "Experiment: CMS" in by_name["Simone"]
+    assert "ON-SITE" in by_name["Olivia"] and "Experiment: ATLAS" in by_name["Olivia"]
