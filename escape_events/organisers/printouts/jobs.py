@@ -109,7 +109,10 @@ def make_next(now=None) -> PrintJob | None:
         PrintJob.objects.filter(pk=job.pk).update(total=len(people))
 
     def progress(done: int) -> None:
-        PrintJob.objects.filter(pk=job.pk).update(done=min(done, len(people)))
+        """Shown on the job's page; the lease runs on while the PDF grows."""
+        PrintJob.objects.filter(pk=job.pk).update(
+            done=min(done, len(people)), leased_until=timezone.now() + LEASE
+        )
 
     try:
         pdf, count = render_printout(printout, event, people=people, progress=progress)
