@@ -183,3 +183,21 @@ def test_certificates_made_in_the_background_are_kept_too(
     )
     kept = client.get(reverse("organisers:printout", args=[hands_on.slug, "certificates"]))
     assert kept.status_code == 200
+
+
+def test_a_job_left_by_a_dead_worker_is_taken_over_once_its_lease_ends(
+    organiser, hands_on, register
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    register(hands_on)
+    job = jobs.request_job(printout=jobs.PRINTOUTS["badges"], event=hands_on, by=organiser)
+    PrintJob.objects.filter(pk=job.pk).update(
+        status=PrintJob.Status.RUNNING, leased_until=timezone.now() + timedelta(minutes=5)
+    )
+    assert jobs.make_next() is None  # its worker may still be at it
+    PrintJob.objects.filter(pk=job.pk).update(leased_until=timezone.now() - timedelta(seconds=1))
+    taken = jobs.make_next()
+    assert taken.pk == job.pk and taken.status == PrintJob.Status.DONE
