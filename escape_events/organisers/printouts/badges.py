@@ -83,12 +83,18 @@ def _scale(sheet: Sheet) -> float:
     return min(sheet.height / 62, sheet.width / 93)
 
 
+# Nothing on a badge is printed smaller: below it, text is cut short instead.
+SMALLEST_PT = 4.5
+
+
 def _steps(largest: float, smallest: float, scale: float) -> tuple[float, ...]:
-    sizes, size = [], largest * scale
-    while size > smallest * scale:
+    """Font sizes from the largest down, about 12 % apart, never below the smallest."""
+    floor = max(smallest * scale, SMALLEST_PT)
+    sizes, size = [], max(largest * scale, floor)
+    while size > floor:
         sizes.append(round(size, 1))
         size *= 0.88
-    return (*sizes, round(max(smallest * scale, 4.5), 1))
+    return (*sizes, round(floor, 1))
 
 
 def _place(text, box: Box, largest, smallest, scale, bold=False) -> Placed | None:

@@ -96,7 +96,7 @@ def badge_boxes(
     if qr:
         boxes["qr"] = Box(w - pad - side, top, side, side)
     inner = w - 2 * pad - (side + gap if qr else 0)
-    head_bottom = top + max(side, h * 0.22)
+    head_bottom = top + max(side, h * 0.28)
     y = top
     if logo:
         logo_height = min(h * 0.12, (head_bottom - top) * 0.4)
