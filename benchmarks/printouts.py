@@ -148,7 +148,11 @@ def main() -> None:
             f"PDF {floors[0][2] / 2**20:.1f} / {products[0][2] / 2**20:.1f} MiB",
             flush=True,
         )
-    # The background path: request, worker with progress, file kept.
+    background()
+
+
+def background() -> None:
+    """The background path for 200 badges: request, worker with progress, file kept."""
     event = fill(200)
     PrintJob.objects.filter(event=event).delete()
     organiser = get_user_model().objects.filter(username="print-bench-200-0").first()

@@ -201,3 +201,12 @@ def test_a_job_left_by_a_dead_worker_is_taken_over_once_its_lease_ends(
     PrintJob.objects.filter(pk=job.pk).update(leased_until=timezone.now() - timedelta(seconds=1))
     taken = jobs.make_next()
     assert taken.pk == job.pk and taken.status == PrintJob.Status.DONE
+
+
+def test_a_background_request_reads_the_list_in_a_fixed_number_of_queries(
+    organiser, hands_on, register, django_assert_max_num_queries
+):
+    for _ in range(30):
+        register(hands_on)
+    with django_assert_max_num_queries(12):
+        jobs.request_job(printout=jobs.PRINTOUTS["badges"], event=hands_on, by=organiser)

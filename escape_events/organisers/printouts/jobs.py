@@ -33,6 +33,7 @@ def fingerprint(printout: Printout, event: Event, people: list) -> str:
     design = design_for(event)
     organisers, speakers = roles(event)
     answers = answers_by_registration(design, people) if printout.slug == "badges" else {}
+    certified = printout.slug == "certificates"  # their rows come with days and certificate
     facts = {
         "kind": printout.slug,
         "event": [event.title, event.start.isoformat(), event.end.isoformat(), event.time_zone,
@@ -42,9 +43,8 @@ def fingerprint(printout: Printout, event: Event, people: list) -> str:
         "people": [
             [person.pk, person.user.display_name, person.user.affiliation, person.mode,
              person.check_in_code, answers.get(person.pk, []),
-             [str(day.day) for day in person.attendance_days.all()]
-             if printout.slug == "certificates" else [],
-             getattr(getattr(person, "certificate", None), "nonce", "")]
+             [str(day.day) for day in person.attendance_days.all()] if certified else [],
+             getattr(getattr(person, "certificate", None), "nonce", "") if certified else ""]
             for person in people
         ],
     }  # fmt: skip
