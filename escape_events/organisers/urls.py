@@ -106,6 +106,11 @@ urlpatterns = [
         printouts.certificate_revoke,
         name="certificate_revoke",
     ),
+    path(
+        "events/<slug:slug>/certificates/<int:pk>/reissue/",
+        printouts.certificate_reissue,
+        name="certificate_reissue",
+    ),
     path("events/<slug:slug>/agenda/", agenda.agenda, name="agenda"),
     path("events/<slug:slug>/agenda/new/", agenda.entry_add, name="agenda_entry_add"),
     path("events/<slug:slug>/agenda/import/", agenda.agenda_import, name="agenda_import"),

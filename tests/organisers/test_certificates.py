@@ -135,12 +135,18 @@ def test_the_address_on_a_certificate_confirms_it_until_revoked_and_a_forged_one
     client.logout()
     revoked = client.get(reverse("site:certificate", args=[token]))
     assert revoked.status_code == 404 and "revoked" in revoked.content.decode()
-    # Downloading again issues a new certificate with a new address.
+    # Revoked stays revoked for the person; an organiser may issue it again, at a new address.
+    client.force_login(person)
+    refused = client.get(reverse("site:my_certificate", args=[registration.pk]))
+    assert refused.status_code == 409 and "revoked your certificate" in refused.content.decode()
+    client.force_login(organiser)
+    client.post(reverse("organisers:certificate_reissue", args=[camp.slug, certificate.pk]))
     client.force_login(person)
     again = text_of(client.get(reverse("site:my_certificate", args=[registration.pk])))
     new = re.search(r"/certificates/([0-9a-f]{40})/", again.replace(" ", "")).group(1)
     assert new != token
     assert client.get(reverse("site:certificate", args=[new])).status_code == 200
+    assert client.get(reverse("site:certificate", args=[token])).status_code == 404
 
 
 ZOOM_LIST = (

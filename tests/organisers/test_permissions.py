@@ -100,6 +100,7 @@ def targets(hands_on, organiser, register, wp2_series):
             "printout_job": job.pk,
             "printout_job_file": job.pk,
             "certificate_revoke": certificate.pk,
+            "certificate_reissue": certificate.pk,
         },
         "code": registration.check_in_code,
         "registration": registration.pk,

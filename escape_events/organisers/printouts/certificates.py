@@ -53,11 +53,12 @@ def refusal(event: Event, now=None) -> str:
 
 def attendees(event: Event, *, only: Registration | None = None) -> list[Registration]:
     """Confirmed registrants recorded present on at least one of the event's days (or just
-    `only`, if they were), with their days and certificate (two queries), by family name."""
+    `only`, if they were), with their days and certificate (two queries), by family name;
+    nobody whose certificate the organisers revoked."""
     days = event_days(event)
     rows = Registration.objects.filter(
         event=event, status=Status.CONFIRMED, user__isnull=False, attendance_days__day__in=days
-    )
+    ).exclude(certificate__revoked_at__isnull=False)
     if only is not None:
         rows = rows.filter(pk=only.pk)
     rows = (
@@ -86,10 +87,11 @@ def verification_url(certificate: Certificate) -> str:
     return settings.SITE_URL + reverse("site:certificate", args=[_token(certificate)])
 
 
-def issue(*, registration: Registration, now=None) -> Certificate:
-    """The person's certificate, issued now if they had none (or theirs was revoked)."""
+def issue(*, registration: Registration, now=None, again: bool = False) -> Certificate:
+    """The person's certificate, issued now if they had none; a revoked one stays revoked
+    unless an organiser issues it `again` (with a new address)."""
     existing = getattr(registration, "certificate", None)
-    if existing is not None and existing.revoked_at is None:
+    if existing is not None and (existing.revoked_at is None or not again):
         return existing
     now = now or timezone.now()
     with transaction.atomic():
@@ -116,7 +118,8 @@ def issue_all(people: list[Registration]) -> None:
 
 
 def revoke(*, certificate: Certificate, by) -> None:
-    """The certificate's address says it was revoked; downloading issues a new one."""
+    """The certificate's address says no valid certificate has it, and the person can no longer
+    download it, until an organiser issues it again."""
     certificate.revoked_at = timezone.now()
     certificate.revoked_by = by
     certificate.save(update_fields=["revoked_at", "revoked_by"])

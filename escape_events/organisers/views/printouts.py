@@ -263,6 +263,26 @@ def certificate_revoke(request, slug, pk):
     messages.success(
         request,
         f"The certificate of {certificate.registration.person} is revoked: its address now says "
-        "so. A new download issues a new one.",
+        "so, and it can no longer be downloaded.",
+    )
+    return redirect("organisers:certificates", slug=event.slug)
+
+
+@login_required
+@require_POST
+def certificate_reissue(request, slug, pk):
+    event = organised_event_or_404(request.user, slug)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("registration__user", "registration__event"),
+        registration__event=event,
+        pk=pk,
+        revoked_at__isnull=False,
+    )
+    registration = certificate.registration
+    certificates.issue(registration=registration, again=True)
+    messages.success(
+        request,
+        f"{registration.person} has a certificate again, at a new address; the old one stays "
+        "revoked.",
     )
     return redirect("organisers:certificates", slug=event.slug)

@@ -37,6 +37,11 @@ def my_certificate(request, pk):
     if registration.status != Registration.Status.CONFIRMED:
         return _refused(request, "Certificates are for confirmed participants.")
     people = certificates.attendees(event, only=registration)
+    revoked = getattr(registration, "certificate", None)
+    if revoked is not None and revoked.revoked_at is not None:
+        return _refused(
+            request, "The organisers revoked your certificate for this event; ask them about it."
+        )
     if not people:
         return _refused(
             request,
