@@ -36,8 +36,8 @@ def test_every_management_command_development_and_production_run_exists():
 
 def test_development_runs_the_outbox_worker_and_the_reminders_beside_the_site():
     development = [cmd for line in processes("Procfile.dev").values() for cmd in commands_run(line)]
-    assert sorted(development) == ["deliver_mail", "runserver", "send_reminders"]
-    assert production_commands() == ["deliver_mail"]  # production's own worker
+    assert sorted(development) == ["deliver_mail", "make_printouts", "runserver", "send_reminders"]
+    assert production_commands() == ["deliver_mail", "make_printouts"]  # production's own workers
 
 
 def test_make_run_gives_every_process_the_address_it_serves():

@@ -2,6 +2,7 @@
 database restart instead of exiting (a supervisor such as honcho would then stop everything)."""
 
 import logging
+import signal
 import time
 from collections.abc import Callable
 
@@ -27,3 +28,19 @@ def poll(
         if batch:
             return
         time.sleep(interval)
+
+
+def serve(
+    step: Callable[[], None], *, interval: float, batch: bool, logger: logging.Logger
+) -> None:
+    """A worker command's life: `poll` until SIGTERM or SIGINT, which let the step under way
+    finish first (a mail being sent, a PDF being made)."""
+    running = True
+
+    def stop(signum, frame):
+        nonlocal running
+        running = False
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    poll(step, interval=interval, batch=batch, logger=logger, running=lambda: running)

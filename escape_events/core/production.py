@@ -81,6 +81,14 @@ class Stack:
                 stop_seconds=3 * settings.SMTP_TIMEOUT,
             )
         )
+        processes.append(
+            Process(
+                "printer",
+                [self.python, "manage.py", "make_printouts"],
+                "the printout worker: builds large PDFs (badges, certificates) off the request",
+                stop_seconds=30,
+            )
+        )
         if self.smtp_sink_port:
             processes.append(
                 Process(

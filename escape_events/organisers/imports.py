@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from django.core.validators import validate_email
 
 from escape_events.events.models import Event
 from escape_events.registrations import question_kinds
+from escape_events.registrations.attendance import ListedAttendance
 from escape_events.registrations.availability import load_availability
 from escape_events.registrations.models import Question, Registration, RegistrationSettings
 
@@ -315,3 +317,115 @@ def unseal(event: Event, user, token: str) -> list[PersonRow]:
 
 def _salt(event: Event, user) -> str:
     return f"escape_events.import:{event.pk}:{user.pk}"
+
+
+# Video-conference attendance lists: Zoom ("User Email", "Join Time", "Duration (Minutes)"),
+# Teams ("Email", "First Join", "In-Meeting Duration"), Indico and spreadsheets.
+ATTENDANCE_HEADERS = {
+    "email": HEADERS["email"] | {"useremail", "attendeeemail", "participantemail", "emailaddress"},
+    "joined": {"jointime", "firstjoin", "firstjointime", "joined", "starttime", "date"},
+    "minutes": {"durationminutes", "duration", "minutes", "inmeetingduration", "timeinmeeting",
+                "attendanceduration", "timeinsessionminutes"},
+}  # fmt: skip
+JOIN_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%y, %I:%M:%S %p", "%d.%m.%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+)  # fmt: skip
+MAX_ATTENDANCE_ROWS = 20_000
+
+
+def _minutes(text: str) -> int | None:
+    """95, "95.5", "1h 35m", "1h 35m 12s", "01:35:00"; None for an empty cell."""
+    text = text.strip().lower()
+    if not text:
+        return None
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return round(float(text))
+    if match := re.fullmatch(r"(\d+):(\d{2})(?::(\d{2}))?", text):
+        return int(match[1]) * 60 + int(match[2]) + (1 if match[3] and int(match[3]) >= 30 else 0)
+    match = re.fullmatch(r"(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?", text)
+    if match and any(match.groups()):
+        return int(match[1] or 0) * 60 + int(match[2] or 0)
+    raise ValueError(f"“{text[:40]}” is not a duration (minutes, 1h 35m or 01:35:00)")
+
+
+def _join_day(text: str):
+    text = " ".join(text.split())
+    for pattern in JOIN_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text[:40]}” is not a date and time this import reads (2027-01-25 14:02)")
+
+
+def _cell(cells: list[str], columns: dict[str, int], field: str) -> str:
+    index = columns.get(field)
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+def read_attendance_list(data: bytes, *, days: list, default_day=None):
+    """The people a video-conference attendance list names, per day, and the rows it could not
+    read (with their line and why). Days outside `days` (the event's) are refused per row."""
+    if b"\x00" in data[:4096]:
+        raise ListUnreadable("This is not a CSV text file (an Excel .xlsx? save it as CSV).")
+    text, _encoding = _decode(data)
+    if not text.strip():
+        raise ListUnreadable("The file is empty.")
+    # Zoom puts a block of meeting details above the participants: start at the e-mail header.
+    lines = text.splitlines()
+    start = next(
+        (n for n, line in enumerate(lines[:50])
+         if any(_key(cell) in ATTENDANCE_HEADERS["email"] for cell in re.split(r"[,;\t]", line))),
+        None,
+    )  # fmt: skip
+    if start is None:
+        raise ListUnreadable(
+            "No e-mail column found: the list needs a column titled “Email” (or “User Email”)."
+        )
+    body = "\n".join(lines[start:])
+    try:
+        dialect = csv.Sniffer().sniff(body[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(body), dialect)
+    header = next(reader)
+    columns = {}
+    for index, title in enumerate(header):
+        for column, names in ATTENDANCE_HEADERS.items():
+            if _key(title) in names:
+                columns.setdefault(column, index)
+    if "joined" not in columns and default_day is None:
+        raise ListUnreadable("The list has no join-time column: choose the day it is for.")
+    rows, problems = [], []
+    try:
+        for line, cells in enumerate(reader, start=start + 2):
+            if line - start > MAX_ATTENDANCE_ROWS:
+                raise ListUnreadable(f"More than {MAX_ATTENDANCE_ROWS} rows: split the list.")
+            if not any(cell.strip() for cell in cells):
+                continue
+            email = _cell(cells, columns, "email")
+            try:
+                validate_email(email)
+                day = (
+                    _join_day(_cell(cells, columns, "joined"))
+                    if _cell(cells, columns, "joined")
+                    else default_day
+                )
+                if day is None:
+                    raise ValueError("no join time, and no day chosen for such rows")
+                if day not in days:
+                    raise ValueError(f"{day:%d %b %Y} is not a day of this event")
+                rows.append(
+                    ListedAttendance(
+                        email=email, day=day, minutes=_minutes(_cell(cells, columns, "minutes"))
+                    )
+                )
+            except ValidationError:
+                problems.append(f"Line {line}: “{email[:80]}” is not an e-mail address.")
+            except ValueError as error:
+                problems.append(f"Line {line}: {error}.")
+    except csv.Error as error:
+        raise ListUnreadable(f"The file is not valid CSV: {error}.") from None
+    return rows, problems

@@ -1,13 +1,16 @@
-"""What organisers did with participant data: exports taken and messages sent (an audit trail)."""
+"""What organisers did with participant data (exports taken and messages sent, an audit trail),
+and what they print: the badge and certificate design, certificates issued, PDFs made in the
+background."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
 from escape_events.events.models import Attachment, Event
-from escape_events.registrations.models import Registration
+from escape_events.registrations.models import Question, Registration
 
 MESSAGE_SUBJECT_MAX = 200
 MESSAGE_BODY_MAX = 20_000
@@ -186,3 +189,113 @@ class OrganiserNotice(models.Model):
 
     def __str__(self):
         return f"{self.get_happening_display()} at {self.event} for {self.recipient}"
+
+
+COLOUR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", "Give a colour as # and six hex digits, e.g. #0b5c8a."
+)
+
+
+class PrintDesign(models.Model):
+    """How an event's badges and certificates look: the organiser picks a size and adjusts it."""
+
+    class Layout(models.TextChoices):
+        A4_EIGHT = "a4-8", "8 badges on A4 (93 × 62 mm), cut along the lines"
+        A6 = "a6", "A6 for badge pouches (105 × 148 mm), one a page"
+        CARD = "id1", "Card, ISO ID-1 (85.6 × 54 mm), one a page"
+        LABELS = "l7163", "Labels, Avery L7163 (14 of 99.1 × 38.1 mm on A4)"
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="print_design")
+    layout = models.CharField(max_length=10, choices=Layout.choices, default=Layout.A4_EIGHT)
+    logo = models.FileField(upload_to="printouts/logos/%Y/%m/", blank=True)
+    colour_organiser = models.CharField(max_length=7, default="#7a2e8c", validators=[COLOUR])
+    colour_speaker = models.CharField(max_length=7, default="#b34700", validators=[COLOUR])
+    colour_onsite = models.CharField(max_length=7, default="#0b5c8a", validators=[COLOUR])
+    colour_remote = models.CharField(max_length=7, default="#2e7d32", validators=[COLOUR])
+    show_affiliation = models.BooleanField(default=True)
+    show_qr = models.BooleanField("show the check-in QR code", default=True)
+    questions = models.ManyToManyField(
+        Question, blank=True, related_name="+", help_text="Answers shown on the badge."
+    )
+    back_side = models.BooleanField("print a back side", default=False)
+    back_text = models.TextField(
+        max_length=600, blank=True, help_text="Wi-Fi, the programme's address, an emergency number."
+    )
+    signer = models.CharField(
+        "certificate signed by", max_length=120, blank=True, help_text="A name under the line."
+    )
+    signer_role = models.CharField(max_length=120, blank=True, help_text="E.g. “Chair, WP2”.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Print design of {self.event} ({self.get_layout_display()})"
+
+
+class Certificate(models.Model):
+    """A certificate of attendance handed out, checkable at a public address.
+
+    The address's token is derived from the secret key and `nonce` (so the PDF can be made
+    again) and stored only as its digest (so a database leak reveals no valid address);
+    revoking it makes the address say so, issuing again gives a new one."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="certificate"
+    )
+    nonce = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self):
+        state = ", revoked" if self.revoked_at else ""
+        return f"Certificate for {self.registration.person} ({self.registration.event}{state})"
+
+
+class PrintJob(models.Model):
+    """A PDF made in the background (`make_printouts`), kept while its data stay the same.
+
+    `fingerprint` digests everything the PDF shows; a request with the same fingerprint gets
+    this file back, a change makes a new job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the worker"
+        RUNNING = "running", "Being made"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="print_jobs")
+    kind = models.CharField(max_length=30)
+    fingerprint = models.CharField(max_length=64)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(help_text="People in the PDF.")
+    done = models.PositiveIntegerField(default=0, help_text="People laid out so far.")
+    file = models.FileField(upload_to="printouts/made/%Y/%m/", blank=True)
+    failure = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["event", "kind", "fingerprint"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="print_job_done_within_total"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} of {self.event} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)

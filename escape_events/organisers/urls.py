@@ -91,6 +91,41 @@ urlpatterns = [
     path("events/<slug:slug>/notifications/", notifications.notifications, name="notifications"),
     path("events/<slug:slug>/printouts/", printouts.printouts, name="printouts"),
     path("events/<slug:slug>/printouts/<slug:kind>.pdf", printouts.printout, name="printout"),
+    path(
+        "events/<slug:slug>/printouts/<slug:kind>/make/",
+        printouts.printout_make,
+        name="printout_make",
+    ),
+    path(
+        "events/<slug:slug>/printouts/jobs/<int:pk>/", printouts.printout_job, name="printout_job"
+    ),
+    path(
+        "events/<slug:slug>/printouts/jobs/<int:pk>.pdf",
+        printouts.printout_job_file,
+        name="printout_job_file",
+    ),
+    path("events/<slug:slug>/printouts/design/", printouts.print_design, name="print_design"),
+    path("events/<slug:slug>/certificates/", printouts.certificates_page, name="certificates"),
+    path(
+        "events/<slug:slug>/certificates/attendance/",
+        printouts.attendance_mark,
+        name="attendance_mark",
+    ),
+    path(
+        "events/<slug:slug>/certificates/attendance-list/",
+        printouts.attendance_import,
+        name="attendance_import",
+    ),
+    path(
+        "events/<slug:slug>/certificates/<int:pk>/revoke/",
+        printouts.certificate_revoke,
+        name="certificate_revoke",
+    ),
+    path(
+        "events/<slug:slug>/certificates/<int:pk>/reissue/",
+        printouts.certificate_reissue,
+        name="certificate_reissue",
+    ),
     path("events/<slug:slug>/agenda/", agenda.agenda, name="agenda"),
     path("events/<slug:slug>/agenda/new/", agenda.entry_add, name="agenda_entry_add"),
     path("events/<slug:slug>/agenda/import/", agenda.agenda_import, name="agenda_import"),

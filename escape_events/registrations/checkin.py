@@ -1,7 +1,8 @@
 """Checking people in at the door: by the code on their ticket (QR) or picked from a name search.
 
 Only a confirmed registration of this very event is checked in; everything else comes back with
-a warning the organiser reads on the phone and nothing is changed.
+a warning the organiser reads on the phone and nothing is changed. Each check-in also counts the
+day for certificates (`attendance`): at a multi-day event a person is checked in once a day.
 """
 
 import io
@@ -17,7 +18,8 @@ from django.utils import timezone
 
 from escape_events.events.models import Event
 
-from .models import Registration
+from .attendance import day_of, record_day
+from .models import AttendanceDay, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +95,14 @@ def check_in(
                 f"{person} is not confirmed ({registration.get_status_display().lower()}): "
                 "not checked in.",
             )
+        # Doors may open before the start: such a check-in counts for the first day.
+        day = day_of(event, max(now, event.start))
         if registration.checked_in_at is not None:
+            if day is not None and event.is_multi_day and not already_counted(registration, day):
+                record_day(registration=registration, day=day, source=AttendanceDay.Source.CHECK_IN)
+                return CheckInResult(
+                    registration, True, f"{person} is checked in for {day:%a %d %b}."
+                )
             at = timezone.localtime(registration.checked_in_at, event.zone)
             return CheckInResult(
                 registration, False, f"{person} was already checked in at {at:%H:%M} ({at:%d %b})."
@@ -107,12 +116,18 @@ def check_in(
             )
         registration.checked_in_at = now
         registration.save(update_fields=["checked_in_at"])
+        if day is not None:
+            record_day(registration=registration, day=day, source=AttendanceDay.Source.CHECK_IN)
     logger.info(
         "check-in of registration %s at event %s by user %s", registration.pk, event.pk, by.pk
     )
     return CheckInResult(
         registration, True, f"{person} is checked in ({registration.get_mode_display()})."
     )
+
+
+def already_counted(registration: Registration, day) -> bool:
+    return registration.attendance_days.filter(day=day).exists()
 
 
 def ticket_url(registration: Registration) -> str:

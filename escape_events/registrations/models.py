@@ -547,3 +547,38 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"Reminder {self.minutes_before} min before {self.starts_at} to {self.user}"
+
+
+class AttendanceDay(models.Model):
+    """One day a registered person was there: checked in at the door, or present remotely as an
+    organiser marked or the video-conference attendance list said. Certificates count these."""
+
+    class Source(models.TextChoices):
+        CHECK_IN = "check_in", "Checked in at the door"
+        ORGANISER = "organiser", "Marked by an organiser"
+        IMPORT = "import", "Video-conference attendance list"
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendance_days"
+    )
+    day = models.DateField(help_text="The day of the event, in the event's own time zone.")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Minutes connected, when the attendance list says."
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["registration", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "day"], name="attendance_day_once_per_registration"
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__isnull=True) | Q(minutes__lte=24 * 60),
+                name="attendance_day_minutes_within_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration.person} on {self.day:%Y-%m-%d} ({self.get_source_display()})"

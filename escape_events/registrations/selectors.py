@@ -20,6 +20,7 @@ from .availability import (
     with_waiting_positions,
 )
 from .models import (
+    AttendanceDay,
     Question,
     Registration,
     RegistrationPurge,
@@ -221,11 +222,13 @@ def my_registrations(user, now=None) -> list[Registration]:
     """The person's registrations, newest first, each with its place in line
     (`waiting_position`), until when the person may change it (`modify_until`, `can_modify`),
     the mode it could switch to now (`switch_to`, "" when none has room or the event no longer
-    gives places) and the full mode whose waiting line it could join from its place
-    (`join_line`), in 2 queries."""
+    gives places), the full mode whose waiting line it could join from its place
+    (`join_line`) and whether any attendance of theirs is recorded (`was_present`, for the
+    certificate), in 2 queries."""
     now = now or timezone.now()
     registrations = list(
         with_waiting_positions(Registration.objects.filter(user=user))
+        .annotate(was_present=Exists(AttendanceDay.objects.filter(registration=OuterRef("pk"))))
         .select_related("event", "event__venue", "event__registration_settings")
         .order_by("-event__start", "-created_at")
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import attendees, pages
+from .views import attendees, certificates, pages
 
 app_name = "site"
 
@@ -44,4 +44,10 @@ urlpatterns = [
     ),
     path("registrations/<int:pk>/listing/", attendees.listing_consent, name="listing"),
     path("registrations/<int:pk>/ticket-qr.svg", attendees.ticket_qr, name="ticket_qr"),
+    path(
+        "registrations/<int:pk>/certificate.pdf",
+        certificates.my_certificate,
+        name="my_certificate",
+    ),
+    path("certificates/<str:token>/", certificates.certificate_check, name="certificate"),
 ]

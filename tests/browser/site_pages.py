@@ -22,7 +22,9 @@ from escape_events.events.seeding import load_seeds
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, materialise_occurrence
 from escape_events.organisers import services as organiser_services
-from escape_events.registrations.models import Question, Registration
+from escape_events.organisers.models import PrintJob
+from escape_events.organisers.printouts import certificates
+from escape_events.registrations.models import AttendanceDay, Question, Registration
 from escape_events.registrations.seeding import load_question_library, load_registration_seeds
 from escape_events.registrations.services import edit_registration, register
 
@@ -42,6 +44,8 @@ class Site:
     meeting: Event  # an opened meeting of the series (it has its own row)
     onsite: Registration
     remote: Registration
+    print_job: object = None  # a PDF of badges made in the background
+    certificate_token: str = ""  # the address of Ada's certificate of the camp
 
     def computed_meeting(self):
         """The next meeting that has no row of its own."""
@@ -103,7 +107,18 @@ def build_site() -> Site:
     edit_registration(
         registration=onsite, by=organiser, note="Brings a laptop", tags=["speaker", "visa"]
     )
-    return Site(organiser, attendee, staff, hands_on, camp, series, meeting, onsite, remote)
+    site = Site(organiser, attendee, staff, hands_on, camp, series, meeting, onsite, remote)
+    site.print_job = PrintJob.objects.create(
+        event=hands_on, kind="badges", fingerprint="seeded", total=4, done=4,
+        status=PrintJob.Status.DONE, finished_at=timezone.now(),
+        file=SimpleUploadedFile("badges.pdf", b"%PDF-1.7\n"),
+    )  # fmt: skip
+    at_camp, _ = register(event=camp, user=attendee, mode="onsite", answers=camp_answers)
+    AttendanceDay.objects.create(
+        registration=at_camp, day=camp.local_start.date(), source="organiser"
+    )
+    site.certificate_token = certificates.token_for(certificates.issue(registration=at_camp))
+    return site
 
 
 def _richer_form(camp: Event) -> None:
@@ -139,6 +154,14 @@ def _org(name: str, *args) -> Callable[[Site], str]:
 
 def _hands_on(site: Site) -> str:
     return site.hands_on.slug
+
+
+def _camp(site: Site) -> str:
+    return site.camp.slug
+
+
+def _print_job(site: Site):
+    return site.print_job.pk
 
 
 def _meeting(site: Site) -> str:
@@ -315,6 +338,25 @@ SITE_PAGES = [
     ),
     SitePage("import-preview", ORGANISER, _org("add_people", _hands_on), _preview_import),
     SitePage("printouts", ORGANISER, _org("printouts", _hands_on)),
+    SitePage("print-design", ORGANISER, _org("print_design", _hands_on)),
+    SitePage(
+        "print-design-errors",
+        ORGANISER,
+        _org("print_design", _hands_on),
+        lambda page: (
+            page.get_by_label("Labels, Avery L7163").check(),
+            page.get_by_label("print a back side").check(),
+            page.get_by_role("button", name="Save the design").click(),
+        ),
+    ),
+    SitePage("printout-job", ORGANISER, _org("printout_job", _hands_on, _print_job)),
+    SitePage("certificates", ORGANISER, _org("certificates", _camp)),
+    SitePage(
+        "certificate-check",
+        VISITOR,
+        lambda site: reverse("site:certificate", args=[site.certificate_token]),
+    ),
+    SitePage("certificate-forged", VISITOR, "/certificates/0123456789abcdef/", status=404),
     SitePage("reminders", ORGANISER, _org("reminders", _hands_on)),
     SitePage("series-reminders", ORGANISER, _org("series_reminders", _series)),
     SitePage("messages", ORGANISER, _org("messages", _hands_on)),

@@ -74,7 +74,7 @@ def test_printouts_with_hostile_organiser_text_fetch_only_data_urls(
 
 
 def test_the_fetcher_refuses_the_network_and_the_disk_and_serves_data_and_static(settings):
-    from escape_events.organisers.pdf_resources import SiteOnlyFetcher
+    from escape_events.organisers.printouts.fetcher import SiteOnlyFetcher
 
     fetcher = SiteOnlyFetcher()
     for url in (
@@ -95,7 +95,7 @@ def test_the_fetcher_refuses_the_network_and_the_disk_and_serves_data_and_static
 def test_weasyprint_renders_around_a_refused_resource(fetched):
     from weasyprint import HTML
 
-    from escape_events.organisers.pdf_resources import SiteOnlyFetcher
+    from escape_events.organisers.printouts.fetcher import SiteOnlyFetcher
 
     pdf = HTML(string=f"<p>Hello</p>{HOSTILE}", url_fetcher=SiteOnlyFetcher()).write_pdf()
     assert "Hello" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()

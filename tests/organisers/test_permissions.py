@@ -13,9 +13,16 @@ from escape_events.events.models import Attachment, Event, MeetingAttendance, Se
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
-from escape_events.organisers.models import ExportLog, ParticipantMessage
+from escape_events.organisers.models import (
+    Certificate,
+    ExportLog,
+    ParticipantMessage,
+    PrintDesign,
+    PrintJob,
+)
 from escape_events.outbox.models import OutgoingMail
 from escape_events.registrations.models import (
+    AttendanceDay,
     Registration,
     RegistrationChange,
     RegistrationSettings,
@@ -38,7 +45,7 @@ GET_PAGES = {
     "agenda", "agenda_entry_add", "agenda_entry_edit",
     "agenda_entry_duplicate", "agenda_entry_move", "agenda_session_add", "agenda_session_edit",
     "agenda_import", "reminders", "series_reminders", "printouts", "printout", "add_people",
-    "registration",
+    "registration", "printout_job", "printout_job_file", "print_design", "certificates",
 }  # fmt: skip
 
 
@@ -65,6 +72,13 @@ def targets(hands_on, organiser, register, wp2_series):
     material = agenda_services.add_material_link(
         entry=entry, url="https://swan.cern.ch", title="SWAN"
     )
+    job = PrintJob.objects.create(
+        event=hands_on, kind="badges", fingerprint="x", total=1, done=1,
+        status=PrintJob.Status.DONE, file=SimpleUploadedFile("badges.pdf", b"%PDF-1.7"),
+    )  # fmt: skip
+    certificate = Certificate.objects.create(
+        registration=registration, nonce="n", token_hash="h", issued_at=hands_on.start
+    )
     return {
         "slug": hands_on.slug,
         "user_id": organiser.pk,
@@ -87,8 +101,13 @@ def targets(hands_on, organiser, register, wp2_series):
             "agenda_material_delete": material.pk,
             "agenda_session_edit": session.pk,
             "agenda_session_delete": session.pk,
+            "printout_job": job.pk,
+            "printout_job_file": job.pk,
+            "certificate_revoke": certificate.pk,
+            "certificate_reissue": certificate.pk,
         },
         "code": registration.check_in_code,
+        "registration": registration.pk,
         "kind": "badges",
         "series_slug": wp2_series.slug,
         "recurrence_id": {
@@ -135,6 +154,10 @@ def snapshot():
         list(get_user_model().objects.values_list("pk", "email", "first_name").order_by("pk")),
         list(Series.objects.values_list("pk", "title", "rrule", "first_start", "sequence")),
         list(Series.organisers.through.objects.values_list("series_id", "user_id").order_by("pk")),
+        list(PrintDesign.objects.values_list("pk", "layout", "logo")),
+        list(PrintJob.objects.values_list("pk", "status", "file")),
+        list(Certificate.objects.values_list("pk", "revoked_at")),
+        list(AttendanceDay.objects.values_list("pk", "day", "source")),
     )
 
 
@@ -163,6 +186,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "url": "https://evil.example", "text": "title,time\nPlanted,10:00-11:00",
         "speakers-TOTAL_FORMS": "0", "speakers-INITIAL_FORMS": "0",
         "conveners-TOTAL_FORMS": "0", "conveners-INITIAL_FORMS": "0",
+        "layout": "a6", "registration": str(targets["registration"]), "days": ["2031-01-08"],
     }  # fmt: skip
     statuses = {client.get(url).status_code, client.post(url, data).status_code}
     assert statuses <= {404, 405}  # 405: a GET on a POST-only address, or the reverse

@@ -34,6 +34,7 @@ from .participants import (
     ParticipantFilterForm,
     Status,
 )
+from .printouts import AttendanceListForm, MarkAttendanceForm, PrintDesignForm
 from .registration_settings import (
     LibraryQuestionFormSet,
     PickFromLibraryForm,
@@ -54,6 +55,7 @@ __all__ = [
     "AgendaImportForm",
     "AttachmentForm",
     "AttendanceForm",
+    "AttendanceListForm",
     "BulkActionForm",
     "CheckInForm",
     "CloneEventForm",
@@ -66,6 +68,7 @@ __all__ = [
     "ImportConfirmForm",
     "ImportForm",
     "LibraryQuestionFormSet",
+    "MarkAttendanceForm",
     "MaterialForm",
     "MessageForm",
     "MinutesForm",
@@ -75,6 +78,7 @@ __all__ = [
     "NotificationSettingsForm",
     "ParticipantFilterForm",
     "PickFromLibraryForm",
+    "PrintDesignForm",
     "QuestionForm",
     "QuestionFormSet",
     "RegistrationSettingsForm",

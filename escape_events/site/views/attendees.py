@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from escape_events.core.redirects import redirect_to_next
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import colocated_pairs
+from escape_events.organisers.printouts.certificates import refusal as certificate_refusal
 from escape_events.registrations import services
 from escape_events.registrations.checkin import ticket_qr_svg
 from escape_events.registrations.forms import (
@@ -261,6 +262,12 @@ def _my_registrations_page(request, *, status: int = 200):
             item.overlaps = [
                 other for other in item.overlaps if (item.event_id, other.pk) not in together
             ]
+    for item in registrations:
+        item.certificate_ready = (
+            item.was_present
+            and item.status == Registration.Status.CONFIRMED
+            and not certificate_refusal(item.event)
+        )
     context = {
         "upcoming": [item for item in registrations if item.is_active],
         "inactive": [item for item in registrations if not item.is_active],

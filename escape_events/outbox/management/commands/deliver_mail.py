@@ -1,11 +1,10 @@
 """The mail worker: delivers the outbox over SMTP. Run one or more beside the app servers."""
 
 import logging
-import signal
 
 from django.core.management.base import BaseCommand
 
-from escape_events.core.polling import poll
+from escape_events.core.polling import serve
 from escape_events.outbox.services import deliver_due
 
 logger = logging.getLogger("escape_events.outbox")
@@ -19,16 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="deliver what is due, then exit")
 
     def handle(self, *, interval, batch, **options):
-        self.running = True
-
-        def stop(signum, frame):
-            self.running = False  # the mail being sent is finished first
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-
         def step():
             if tried := deliver_due():
                 logger.info("Tried %d mail(s).", tried)
 
-        poll(step, interval=interval, batch=batch, logger=logger, running=lambda: self.running)
+        serve(step, interval=interval, batch=batch, logger=logger)
