@@ -1,5 +1,6 @@
 """Reads of agendas, each in a fixed number of queries whatever the number of entries."""
 
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -7,8 +8,11 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from escape_events.events.models import Event, Series
 
+from .access import Reader
 from .agenda import Agenda, lay_out
-from .models import Convener, Entry, Material, Speaker
+from .bundles import Member, safe_part, unique_paths
+from .models import Convener, Entry, Folder, Material, Speaker
+from .shelves import Shelf, shelves
 
 
 def _entries(*, conveners: bool = True) -> QuerySet[Entry]:
@@ -23,13 +27,38 @@ def _entries(*, conveners: bool = True) -> QuerySet[Entry]:
     return entries
 
 
-def agenda_for(event: Event, *, with_materials: bool = True) -> Agenda:
+def agenda_for(event: Event, *, reader: Reader | None = None, now=None) -> Agenda:
     """The event's agenda laid out by day: 1 query when empty, else 3 to 5 (speakers,
-    materials, and conveners when there are sessions)."""
+    materials, and conveners when there are sessions), 1 more with a reader.
+
+    Without a reader, every material of each entry (`entry.materials`: the organiser's side);
+    with one, what that reader may see (`entry.shelf`, and the event's own in `agenda.shelf`),
+    judged at `now` (None: listed as if every hold were over, see shelves)."""
     entries = _entries().filter(event=event)
-    if with_materials:
-        entries = entries.prefetch_related(Prefetch("materials", queryset=Material.objects.all()))
-    return lay_out(event, list(entries))
+    if reader is None:
+        materials = Material.objects.select_related("folder")
+        entries = entries.prefetch_related(Prefetch("materials", queryset=materials))
+        return lay_out(event, list(entries))
+    agenda = lay_out(event, list(entries))
+    found = material_shelves(event, reader, now)
+    for entry in agenda.entries:
+        entry.shelf = found.get(entry.pk, Shelf())
+    agenda.shelf = found.get(None, Shelf())
+    return agenda
+
+
+def event_materials(event: Event) -> tuple[list[Material], list[Folder]]:
+    """Every material and folder of the event, with what the access rule reads: 2 queries."""
+    materials = list(Material.objects.filter(event=event).select_related("folder", "entry"))
+    for material in materials:
+        material.event = event  # no query: the rule and the links read its zone and slug
+    return materials, list(Folder.objects.filter(event=event))
+
+
+def material_shelves(event: Event, reader: Reader, now=None) -> dict[int | None, Shelf]:
+    """The event's materials as `reader` sees them, by entry id (None: the event's own)."""
+    materials, folders = event_materials(event)
+    return shelves(materials, folders, reader, now)
 
 
 def agendas_for(
@@ -90,3 +119,56 @@ def agenda_roles(user) -> list[dict]:
             for person in convening
         ),
     ]
+
+
+def _member_name(material: Material) -> str:
+    extension = material.extension.lower()
+    title = safe_part(material.title)
+    return title if title.lower().endswith(f".{extension}") else f"{title}.{extension}"
+
+
+def zip_members(event: Event, reader: Reader, now) -> list[Member]:
+    """Every file `reader` may open at `now`, placed as the page shows them (the event's own at
+    the top, then one folder per agenda entry, folders inside), with the open links in
+    links.txt: 3 queries (entries, materials, folders), files read only while the ZIP is sent."""
+    found = material_shelves(event, reader, now)
+    entries = {}
+    for entry in Entry.objects.filter(event=event).only("title", "start", "end", "event"):
+        entry.event = event  # its local time needs the zone; no query
+        entries[entry.pk] = entry
+    paths: list[str] = []
+    files: list[Material] = []
+    links: list[str] = []
+    for key, shelf in sorted(found.items(), key=lambda item: _shelf_order(item[0], entries)):
+        base = "" if key is None else f"{_entry_folder(entries[key])}/"
+        groups = [("", shelf.loose)] + [
+            (f"{safe_part(group.folder.title)}/", group.items) for group in shelf.folders
+        ]
+        for folder, items in groups:
+            for shown in items:
+                material = shown.material
+                if material.is_link:
+                    links.append(f"{base}{folder}{material.title}: {material.url}")
+                else:
+                    paths.append(f"{base}{folder}{_member_name(material)}")
+                    files.append(material)
+    members = [
+        Member(path, material.size or material.file.size, material.created_at, _opener(material))
+        for path, material in zip(unique_paths(paths), files, strict=True)
+    ]
+    if links:
+        text = ("\n".join(links) + "\n").encode()
+        members.append(Member("links.txt", len(text), now, lambda: io.BytesIO(text)))
+    return members
+
+
+def _opener(material: Material):
+    return lambda: material.file.open("rb")
+
+
+def _shelf_order(key, entries):
+    return (0, 0, 0) if key is None else (1, entries[key].start, key)
+
+
+def _entry_folder(entry: Entry) -> str:
+    return safe_part(f"{entry.local_start:%Y-%m-%d %H%M} {entry.title}")
