@@ -11,7 +11,7 @@ from escape_events.events.models import Event, Series
 from .access import Reader
 from .agenda import Agenda, lay_out
 from .bundles import Member, safe_part, unique_paths
-from .models import Convener, Entry, Folder, Material, Speaker
+from .models import Convener, Entry, Material, Speaker
 from .shelves import Shelf, shelves
 
 
@@ -29,7 +29,7 @@ def _entries(*, conveners: bool = True) -> QuerySet[Entry]:
 
 def agenda_for(event: Event, *, reader: Reader | None = None, now=None) -> Agenda:
     """The event's agenda laid out by day: 1 query when empty, else 3 to 5 (speakers,
-    materials, and conveners when there are sessions), 1 more with a reader.
+    materials, and conveners when there are sessions).
 
     Without a reader, every material of each entry (`entry.materials`: the organiser's side);
     with one, what that reader may see (`entry.shelf`, and the event's own in `agenda.shelf`),
@@ -47,18 +47,17 @@ def agenda_for(event: Event, *, reader: Reader | None = None, now=None) -> Agend
     return agenda
 
 
-def event_materials(event: Event) -> tuple[list[Material], list[Folder]]:
-    """Every material and folder of the event, with what the access rule reads: 2 queries."""
+def event_materials(event: Event) -> list[Material]:
+    """Every material of the event with its folder, as the access rule reads them: 1 query."""
     materials = list(Material.objects.filter(event=event).select_related("folder", "entry"))
     for material in materials:
         material.event = event  # no query: the rule and the links read its zone and slug
-    return materials, list(Folder.objects.filter(event=event))
+    return materials
 
 
 def material_shelves(event: Event, reader: Reader, now=None) -> dict[int | None, Shelf]:
     """The event's materials as `reader` sees them, by entry id (None: the event's own)."""
-    materials, folders = event_materials(event)
-    return shelves(materials, folders, reader, now)
+    return shelves(event_materials(event), reader, now)
 
 
 def agendas_for(

@@ -54,15 +54,17 @@ class Shelf:
 
 
 def shelves(
-    materials: list[Material], folders: list[Folder], reader: Reader, now: datetime | None
+    materials: list[Material], reader: Reader, now: datetime | None
 ) -> dict[int | None, Shelf]:
-    """Shelves by entry id (None: the event's own), with only what the reader may see listed.
+    """Shelves by entry id (None: the event's own), with only what the reader may see listed;
+    folders come with their materials (`select_related`): an empty folder is not shown.
 
     `now=None` lists as if every hold were over (a cached page shows when each opens); with a
     time, only what opens by then is kept (a ZIP, the API)."""
     by_key: dict[int | None, Shelf] = defaultdict(Shelf)
     in_folder: dict[int, FolderShown] = {}
-    for folder in sorted(folders, key=lambda item: (item.position, item.pk)):
+    folders = {material.folder_id: material.folder for material in materials if material.folder_id}
+    for folder in sorted(folders.values(), key=lambda item: (item.position, item.pk)):
         if may_see_folder(folder, reader):
             in_folder[folder.pk] = FolderShown(folder)
             by_key[folder.entry_id].folders.append(in_folder[folder.pk])
