@@ -3,6 +3,7 @@
 import io
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
@@ -11,7 +12,7 @@ from escape_events.events.models import Event, Series
 from .access import Reader
 from .agenda import Agenda, lay_out
 from .bundles import Member, safe_part, unique_paths
-from .models import Convener, Entry, Material, Speaker
+from .models import Convener, Entry, Folder, Material, Speaker
 from .shelves import Shelf, shelves
 
 
@@ -171,3 +172,32 @@ def _shelf_order(key, entries):
 
 def _entry_folder(entry: Entry) -> str:
     return safe_part(f"{entry.local_start:%Y-%m-%d %H%M} {entry.title}")
+
+
+@dataclass
+class Place:
+    """The event itself (entry None) or one agenda entry, with its folders and materials in
+    their order: what the organiser's materials page lists."""
+
+    entry: Entry | None
+    loose: list[Material] = field(default_factory=list)
+    folders: list[tuple[Folder, list[Material]]] = field(default_factory=list)
+
+
+def organiser_materials(event: Event) -> list[Place]:
+    """Every folder and material of the event by place, the event first then the entries in
+    time order (entries without any shown too, so one can be filled): 3 queries."""
+    entries = list(Entry.objects.filter(event=event).order_by("start", "end", "pk"))
+    places = {None: Place(None)} | {entry.pk: Place(entry) for entry in entries}
+    for entry in entries:
+        entry.event = event
+    in_folder: dict[int, list[Material]] = {}
+    for folder in Folder.objects.filter(event=event).order_by("position", "pk"):
+        in_folder[folder.pk] = []
+        places[folder.entry_id].folders.append((folder, in_folder[folder.pk]))
+    for material in event_materials(event):
+        if material.folder_id:
+            in_folder[material.folder_id].append(material)
+        else:
+            places[material.entry_id].loose.append(material)
+    return list(places.values())
