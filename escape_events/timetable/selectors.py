@@ -50,7 +50,8 @@ def agenda_for(event: Event, *, reader: Reader | None = None, now=None) -> Agend
 
 def event_materials(event: Event) -> list[Material]:
     """Every material of the event with its folder, as the access rule reads them: 1 query."""
-    materials = list(Material.objects.filter(event=event).select_related("folder", "entry"))
+    materials = Material.objects.filter(event=event).select_related("folder__entry", "entry")
+    materials = list(materials)
     for material in materials:
         material.event = event  # no query: the rule and the links read its zone and slug
     return materials

@@ -27,7 +27,7 @@ def folder_label(folder: Folder) -> str:
 class _Placed(forms.Form):
     """A choice of where a material or folder belongs, turned into an entry (None: the event)."""
 
-    place = forms.ChoiceField(label="Belongs to")
+    place = forms.ChoiceField(label="Belongs to", required=False)  # empty: the event itself
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
