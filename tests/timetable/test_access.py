@@ -212,3 +212,27 @@ def test_reader_for_knows_each_kind_of_person(shelf, hands_on):
     assert reader_for(people["onsite"], hands_on).modes == {"onsite"}
     assert reader_for(people["speaker"], hands_on).speaker
     assert reader_for(people["organiser"], hands_on).organiser
+
+
+def test_the_demo_hands_on_seeds_a_registrants_notebook_and_solutions_held_back(client, db):
+    from escape_events.events.models import Event
+    from escape_events.events.seeding import load_seeds
+    from escape_events.timetable.models import Material
+    from escape_events.timetable.seeding import load_agenda_seeds
+
+    load_seeds()
+    load_agenda_seeds()
+    demo = Event.objects.get(slug="swan-hands-on-demo")
+    notebook = Material.objects.get(event=demo, title="Exercise 1 notebook")
+    solutions = Material.objects.get(event=demo, title="Exercise 1 solutions")
+    assert (notebook.audience, notebook.extension) == ("registrants", "IPYNB")
+    assert (solutions.folder.audience, solutions.folder.from_start) == ("registrants", True)
+    assert solutions.folder.entry == solutions.entry == notebook.entry
+    assert Material.objects.get(event=demo, entry=None).is_public  # "Before you come"
+    stored = sorted(Material.objects.values_list("pk", "title", "audience", "file"))
+    load_seeds()
+    load_agenda_seeds()
+    assert sorted(Material.objects.values_list("pk", "title", "audience", "file")) == stored
+    assert client.get(notebook.download_path).status_code == 403  # a stranger: sign in
+    page = client.get(demo.get_absolute_url()).content.decode()
+    assert "Exercise 1 notebook" in page and "Confirmed registrants" in page
