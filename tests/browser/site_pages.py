@@ -26,10 +26,11 @@ from escape_events.registrations.models import Registration
 from escape_events.registrations.seeding import load_registration_seeds
 from escape_events.registrations.services import register
 from escape_events.timetable.models import Entry, Material
+from escape_events.timetable.seeding import load_agenda_seeds
 from escape_events.timetable.services import add_material_link
 
 VISITOR, ATTENDEE, ORGANISER, STAFF = "visitor", "attendee", "organiser", "staff"
-LONG_URL = "https://swan.cern.ch/user/escape/notebooks/" + "data-lake-exercises/" * 12 + "run.ipynb"
+LONG_URL = "https://swan.cern.ch/user/escape/notebooks/" + "data-lake-exercises/" * 7 + "run.ipynb"
 
 
 @dataclass
@@ -61,6 +62,7 @@ def _person(email: str, first: str, last: str, **extra):
 
 def build_site() -> Site:
     load_seeds()
+    load_agenda_seeds()  # as load_seeds the command does: agendas with their materials
     load_registration_seeds()
     ensure_demo_organiser()
     organiser = get_user_model().objects.get(email="organiser@example.org")
