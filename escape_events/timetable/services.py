@@ -263,6 +263,17 @@ def _access_values(event: Event, entry: Entry | None, access: dict) -> dict:
     return cleaned
 
 
+def _without_folder(access: dict) -> dict:
+    """A folder holds materials, not other folders."""
+    return {key: value for key, value in access.items() if key != "folder"}
+
+
+def _save(row: Material | Folder, values: dict) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+
+
 @transaction.atomic
 def add_material_file(
     *, uploaded_file, title: str, entry: Entry | None = None, event: Event | None = None, **access
@@ -315,9 +326,7 @@ def update_material(*, material: Material, title: str, **access) -> Material:
     current = Material.objects.select_related("entry").get(pk=material.pk, event=event)
     values = _access_values(event, current.entry, access)
     values["title"] = clean_line("Title", title, 200) or current.title
-    for name, value in values.items():
-        setattr(current, name, value)
-    current.save()
+    _save(current, values)
     _touch(event)
     return current
 
@@ -337,7 +346,7 @@ def add_folder(
     """A folder of the event, or of one agenda entry; its audience and hold apply to all in it."""
     event, entry = _owner(event, entry)
     title = clean_folder_title(event, entry, title)
-    values = _access_values(event, entry, {key: access[key] for key in access if key != "folder"})
+    values = _access_values(event, entry, _without_folder(access))
     folder = Folder.objects.create(
         event=event,
         entry=entry,
@@ -353,11 +362,9 @@ def add_folder(
 def update_folder(*, folder: Folder, title: str, **access) -> Folder:
     event = locking.lock_event(folder.event_id)
     current = Folder.objects.select_related("entry").get(pk=folder.pk, event=event)
-    current.title = clean_folder_title(event, current.entry, title, current)
-    values = _access_values(event, current.entry, {k: access[k] for k in access if k != "folder"})
-    for name, value in values.items():
-        setattr(current, name, value)
-    current.save()
+    values = _access_values(event, current.entry, _without_folder(access))
+    values["title"] = clean_folder_title(event, current.entry, title, current)
+    _save(current, values)
     _touch(event)
     return current
 

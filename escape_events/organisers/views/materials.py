@@ -96,22 +96,27 @@ def _refused(request, event, item, error_messages):
     )
 
 
+def _save_settings(request, event, item, form, update):
+    """The settings form of a material or folder: saved, or refused with the reason (400)."""
+    if not form.is_valid():
+        return _refused(request, event, item, [e for errs in form.errors.values() for e in errs])
+    try:
+        update(item, title=form.cleaned_data["title"], **access_values(form))
+    except ValidationError as error:
+        return _refused(request, event, item, error.messages)
+    messages.success(request, f"“{form.cleaned_data['title']}” saved.")
+    return _back(event)
+
+
 @login_required
 @require_POST
 def folder_edit(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
     folder = get_object_or_404(Folder, event=event, pk=pk)
-    form = FolderSettingsForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, event, folder, [e for errs in form.errors.values() for e in errs])
-    try:
-        services.update_folder(
-            folder=folder, title=form.cleaned_data["title"], **access_values(form)
-        )
-    except ValidationError as error:
-        return _refused(request, event, folder, error.messages)
-    messages.success(request, f"Folder “{form.cleaned_data['title']}” saved.")
-    return _back(event)
+    return _save_settings(
+        request, event, folder, FolderSettingsForm(request.POST),
+        lambda item, **values: services.update_folder(folder=item, **values),
+    )  # fmt: skip
 
 
 @login_required
@@ -134,18 +139,10 @@ def folder_delete(request, slug, pk):
 def material_edit(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
     material = get_object_or_404(Material, event=event, pk=pk)
-    form = MaterialSettingsForm(request.POST, event=event)
-    if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
-        return _refused(request, event, material, errors)
-    try:
-        services.update_material(
-            material=material, title=form.cleaned_data["title"], **access_values(form)
-        )
-    except ValidationError as error:
-        return _refused(request, event, material, error.messages)
-    messages.success(request, f"“{form.cleaned_data['title']}” saved.")
-    return _back(event)
+    return _save_settings(
+        request, event, material, MaterialSettingsForm(request.POST, event=event),
+        lambda item, **values: services.update_material(material=item, **values),
+    )  # fmt: skip
 
 
 @login_required
