@@ -6,6 +6,7 @@ on the pages. Organiser reads and writes are further limited to the events the p
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils import timezone
 from ninja.errors import AuthenticationError, AuthorizationError
@@ -77,6 +78,15 @@ class SessionAuth(APIKeyCookie):
 
 
 AUTH = [TokenAuth(), SessionAuth()]
+
+
+def anonymous(request):
+    """For public reads that show a known caller more (an event's materials): no credentials is
+    fine, and the caller is nobody in particular. A bad token is still a 401."""
+    return AnonymousUser()
+
+
+OPTIONAL_AUTH = [*AUTH, anonymous]
 
 REGISTRATIONS = "registrations"
 ORGANISER_READ = "organiser:read"

@@ -181,7 +181,7 @@ def _person(item) -> dict:
 
 
 def agenda_entry(item: Entry) -> dict:
-    """Needs the entry's session, conveners, speakers and materials fetched with it."""
+    """Needs the entry's session, conveners and speakers fetched with it, and its shelf."""
     session = item.session
     return {
         "id": item.pk,
@@ -199,12 +199,19 @@ def agenda_entry(item: Entry) -> dict:
         if session
         else None,
         "speakers": [_person(person) for person in item.speakers.all()],
-        "materials": [
-            {
-                "title": material.title,
-                "url": material.href if material.is_link else absolute(material.href),
-                "is_link": material.is_link,
-            }
-            for material in item.materials.all()
-        ],
+        "materials": materials(item.shelf),
     }
+
+
+def materials(shelf) -> list[dict]:
+    """What a shelf (timetable.selectors.agenda_for with a reader and a time) lists: only what
+    the caller may open then. A restricted link goes through our address, which checks again."""
+    return [
+        {
+            "title": shown.material.title,
+            "url": absolute(href) if (href := shown.material.href).startswith("/") else href,
+            "is_link": shown.material.is_link,
+            "folder": shown.material.folder.title if shown.material.folder_id else None,
+        }
+        for shown in shelf.shown
+    ]

@@ -183,6 +183,7 @@ class MaterialOut(Schema):
     title: str
     url: str = Field(description="The link, or where to download the file.")
     is_link: bool
+    folder: str | None = Field(description="The folder it is filed in, if any.")
 
 
 class AgendaEntryOut(Schema):
@@ -201,6 +202,9 @@ class AgendaEntryOut(Schema):
 class AgendaOut(Schema):
     event: str
     time_zone: str
+    materials: list[MaterialOut] = Field(
+        description="The event's own materials (not of one entry) that the caller may open now."
+    )
     items: list[AgendaEntryOut]
 
 

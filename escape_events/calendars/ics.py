@@ -412,9 +412,11 @@ def _entry_description(entry: Entry, event: Event, page: str, absolute) -> str:
         parts.append(f"{line} (conveners: {conveners})" if conveners else line)
     if entry.description_text:
         parts.append(entry.description_text)
+    # A feed is cached and shared: only what anyone may open, now and later, is linked.
     links = [
         f"- {material.title}: {material.url or absolute(material.href)}"
-        for material in entry.materials.all()
+        for shown in entry.shelf.shown
+        if (material := shown.material).is_public
     ]
     if links:
         parts.append("Materials:\n" + "\n".join(links))
@@ -434,7 +436,8 @@ def render_timetable(
 
     Each entry has its own UID, `RELATED-TO` its event's UID (a series' UID for a meeting),
     its event's status, and a SEQUENCE that grows with its own changes and its event's.
-    `agenda` needs its event's `venue` loaded, and speakers, sessions and materials.
+    `agenda` needs its event's `venue` loaded, and speakers, sessions and the entries' shelves
+    (timetable.selectors.agenda_for with a reader).
     """
     writer = _writer(None, site_url, uid_domain)
     event = agenda.event

@@ -30,6 +30,7 @@ from escape_events.core.limits import address_caller, too_many, within_limit
 from escape_events.core.tokens import hash_token
 from escape_events.events.models import Event, Kind, Series
 from escape_events.registrations.models import Registration
+from escape_events.timetable.access import ANONYMOUS
 from escape_events.timetable.selectors import agenda_for, agendas_for
 
 from . import selectors
@@ -249,7 +250,7 @@ def timetable_feed(request, slug):
             url=_absolute(event.get_absolute_url()),
             source=_absolute(reverse("feeds:timetable", kwargs={"slug": slug})),
         )
-        return render_timetable(info, agenda=agenda_for(event))
+        return render_timetable(info, agenda=agenda_for(event, reader=ANONYMOUS))
 
     return _event_response(
         request, slug=slug, key="timetable", filename=f"{slug}-timetable.ics", render=render

@@ -6,6 +6,7 @@ from .views import (
     checkin,
     events,
     files,
+    materials,
     notifications,
     participants,
     people,
@@ -150,6 +151,32 @@ urlpatterns = [
         "events/<slug:slug>/agenda/materials/<int:pk>/delete/",
         agenda.material_delete,
         name="agenda_material_delete",
+    ),
+    path("events/<slug:slug>/materials/", materials.materials, name="materials"),
+    path("events/<slug:slug>/materials/add/", materials.material_add, name="material_add"),
+    path(
+        "events/<slug:slug>/materials/<int:pk>/settings/",
+        materials.material_edit,
+        name="material_edit",
+    ),
+    path("events/<slug:slug>/folders/add/", materials.folder_add, name="folder_add"),
+    path(
+        "events/<slug:slug>/folders/<int:pk>/settings/", materials.folder_edit, name="folder_edit"
+    ),
+    path(
+        "events/<slug:slug>/folders/<int:pk>/delete/", materials.folder_delete, name="folder_delete"
+    ),
+    path(
+        "events/<slug:slug>/materials/<int:pk>/move/",
+        materials.move,
+        {"kind": "material"},
+        name="material_move",
+    ),
+    path(
+        "events/<slug:slug>/folders/<int:pk>/move/",
+        materials.move,
+        {"kind": "folder"},
+        name="folder_move",
     ),
     path("events/<slug:slug>/sessions/new/", agenda.session_add, name="agenda_session_add"),
     path("events/<slug:slug>/sessions/<int:pk>/", agenda.session_edit, name="agenda_session_edit"),

@@ -11,6 +11,7 @@ from escape_events.events.models import Event
 from escape_events.events.when import clock_text, day_text
 
 from .models import Entry, Session
+from .shelves import Shelf
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Agenda:
     event: Event
     entries: list[Entry]
     days: list[Day]
+    shelf: Shelf = field(default_factory=Shelf)  # the event's own materials (selectors)
 
     @property
     def is_multi_day(self) -> bool:
@@ -65,6 +67,11 @@ class Agenda:
 
     def __bool__(self) -> bool:
         return bool(self.entries)
+
+    @property
+    def has_materials(self) -> bool:
+        """Whether the reader it was built for sees any material (see selectors.agenda_for)."""
+        return bool(self.shelf) or any(getattr(entry, "shelf", None) for entry in self.entries)
 
 
 def lay_out(event: Event, entries: list[Entry]) -> Agenda:

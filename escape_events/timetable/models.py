@@ -139,10 +139,81 @@ class Convener(AgendaPerson):
         pass
 
 
-class Material(models.Model):
-    """Slides, a notebook, a recording: an uploaded file (checked as attachments are) or a link."""
+class Audience(models.TextChoices):
+    """Who may open a material or the materials of a folder (organisers always may)."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="materials")
+    EVERYONE = "everyone", "Everyone"
+    SIGNED_IN = "signed_in", "Signed-in people"
+    REGISTRANTS = "registrants", "Confirmed registrants (on-site or remote)"
+    ONSITE = "onsite", "Confirmed on-site registrants"
+    REMOTE = "remote", "Confirmed remote registrants"
+    SPEAKERS = "speakers", "Speakers of the event"
+    ORGANISERS = "organisers", "Organisers only"
+
+
+class Gated(models.Model):
+    """Who may open it, and whether it is held back until its agenda entry (or, with no entry,
+    the event) starts; timetable.access decides with these."""
+
+    audience = models.CharField(
+        "who may open it", max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    from_start = models.BooleanField(
+        "held back until it starts",
+        default=False,
+        help_text="Opens at the start of its agenda entry (or of the event).",
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def opens_at(self):
+        """When a held-back item opens: its entry's start, else its event's."""
+        return self.entry.start if self.entry_id else self.event.start
+
+
+class Folder(Gated):
+    """A named group of materials of the event ("Exercises") or of one agenda entry; what it
+    restricts applies to everything in it on top of each material's own setting."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="material_folders")
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="folders"
+    )
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "title"],
+                condition=Q(entry__isnull=True),
+                name="folder_unique_title_on_event",
+            ),
+            models.UniqueConstraint(
+                fields=["entry", "title"],
+                condition=Q(entry__isnull=False),
+                name="folder_unique_title_on_entry",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Material(Gated):
+    """Slides, a notebook, a recording: an uploaded file (checked as attachments are) or a link,
+    of one agenda entry or of the event as a whole (no entry), optionally in a folder."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="materials"
+    )
+    folder = models.ForeignKey(
+        Folder, null=True, blank=True, on_delete=models.SET_NULL, related_name="materials"
+    )
     title = models.CharField(max_length=200)
     file = models.FileField(upload_to="agenda/%Y/%m/", blank=True)
     url = models.URLField("link", max_length=500, blank=True)
@@ -151,7 +222,7 @@ class Material(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["pk"]
+        ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
@@ -176,8 +247,21 @@ class Material(models.Model):
         return extension_of(self.file.name).upper()
 
     @property
+    def download_path(self) -> str:
+        """Our download address of a file (the access rule is asked there)."""
+        return reverse("timetable:material", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    @property
+    def is_public(self) -> bool:
+        """Open to anyone now and later: every listing, feed and cache may show it as it is."""
+        folder = self.folder
+        return all(
+            gate.audience == Audience.EVERYONE and not gate.from_start
+            for gate in ([self, folder] if folder else [self])
+        )
+
+    @property
     def href(self) -> str:
-        """Where a visitor gets it: the link itself, or our download address for a file."""
-        if self.url:
-            return self.url
-        return reverse("timetable:material", kwargs={"slug": self.entry.event.slug, "pk": self.pk})
+        """Where a visitor gets it: a public link itself; else our download address, which asks
+        the access rule (and sends on to a restricted link)."""
+        return self.url if self.url and self.is_public else self.download_path

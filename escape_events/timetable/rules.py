@@ -16,7 +16,7 @@ from escape_events.core.headers import is_control
 from escape_events.events.models import Event
 from escape_events.events.when import describe_span
 
-from .models import Entry, EntryKind, Session
+from .models import Audience, Entry, EntryKind, Folder, Session
 
 # Changes that calendars holding the entry must notice (its iCalendar SEQUENCE grows).
 CALENDAR_FIELDS = ("start", "end", "title", "kind", "location", "session")
@@ -165,3 +165,22 @@ def clean_link(url: str) -> str:
     if len(url) > 500:
         raise ValidationError("The address is too long (at most 500 characters).")
     return url
+
+
+def clean_audience(value: str) -> str:
+    if value not in Audience.values:
+        raise ValidationError(f"Unknown audience “{value}”: pick who may open it from the list.")
+    return value
+
+
+def clean_folder_title(event: Event, entry: Entry | None, title: str, folder=None) -> str:
+    title = clean_line("Folder name", title, 200)
+    if not title:
+        raise ValidationError("Give the folder a name.")
+    taken = Folder.objects.filter(event=event, entry=entry, title__iexact=title)
+    if folder is not None:
+        taken = taken.exclude(pk=folder.pk)
+    if taken.exists():
+        where = f"The entry “{entry.title}”" if entry else "The event"
+        raise ValidationError(f"{where} already has a folder “{title}”.")
+    return title

@@ -1,14 +1,17 @@
 """Agendas of the seeded events (the `agenda` blocks of seeds/escape.json).
 
 An entry's `day` counts from the event's first day (1) in its own zone, so the same placeholder
-agenda fits an event and its demo edition. An agenda is created once, when its event has none:
-loading again, or after organisers edited it, changes nothing.
+agenda fits an event and its demo edition. Entries, and the agenda block itself (the event's
+own), may carry `folders` and `materials` (links, or files under seeds/materials/) with who may
+open them. An agenda is created once, when its event has none: loading again, or after
+organisers edited it, changes nothing.
 """
 
 import json
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+from django.core.files import File
 from django.db import transaction
 
 from escape_events.events.models import Event, Series
@@ -50,9 +53,35 @@ def _load_agenda(event: Event, spec: dict) -> bool:
             },
             speakers=_people(item.get("speakers", [])),
         )
-        for material in item.get("materials", []):
-            services.add_material_link(entry=entry, url=material["url"], title=material["title"])
+        _load_materials(event, entry, item)
+    _load_materials(event, None, spec)
     return True
+
+
+def _access(spec: dict) -> dict:
+    return {key: spec[key] for key in ("audience", "from_start") if key in spec}
+
+
+def _load_materials(event: Event, entry: Entry | None, spec: dict) -> None:
+    """Folders and materials of an entry (or, with no entry, of the event): links, or files
+    kept beside the seed file (seeds/materials/), uploaded through the same checks."""
+    folders = {
+        item["title"]: services.add_folder(
+            event=event, entry=entry, title=item["title"], **_access(item)
+        )
+        for item in spec.get("folders", [])
+    }
+    for item in spec.get("materials", []):
+        access = {**_access(item), "folder": folders.get(item.get("folder", ""))}
+        owner = {"event": event, "entry": entry, "title": item["title"]}
+        if "file" in item:
+            path = SEED_FILE.parent / item["file"]
+            with path.open("rb") as stored:
+                services.add_material_file(
+                    uploaded_file=File(stored, name=path.name), **owner, **access
+                )
+        else:
+            services.add_material_link(url=item["url"], **owner, **access)
 
 
 @transaction.atomic

@@ -23,13 +23,15 @@ from escape_events.events.attachments import validate_upload
 from escape_events.events.models import Event
 from escape_events.events.services import with_description_text
 
-from .models import AgendaPerson, Convener, Entry, Material, Session, Speaker
+from .models import AgendaPerson, Convener, Entry, Folder, Material, Session, Speaker
 from .rules import (
     CALENDAR_FIELDS,
     Person,
     Slot,
     agenda_problems,
+    clean_audience,
     clean_entry_values,
+    clean_folder_title,
     clean_line,
     clean_link,
     clean_people,
@@ -126,8 +128,12 @@ def shift_entries(*, event: Event, entries: Sequence[Entry], by: timedelta) -> l
 def _copy_materials(source: Entry, target: Entry) -> None:
     for material in source.materials.all():
         copy = Material(
+            event_id=target.event_id,
             entry=target,
             title=material.title,
+            audience=material.audience,
+            from_start=material.from_start,
+            position=material.position,
             url=material.url,
             content_type=material.content_type,
             size=material.size,
@@ -222,14 +228,69 @@ def remove_session(*, session: Session) -> int:
     return count
 
 
+def _owner(event: Event | None, entry: Entry | None) -> tuple[Event, Entry | None]:
+    """Materials and folders belong to an entry, or to the event as a whole (no entry)."""
+    if entry is not None:
+        if event is not None and entry.event_id != event.pk:
+            raise ValidationError("That agenda entry belongs to another event.")
+        return locking.lock_event(entry.event_id), entry
+    if event is None:
+        raise ValidationError("Say which event or agenda entry it belongs to.")
+    return locking.lock_event(event.pk), None
+
+
+def _next_position(rows) -> int:
+    last = rows.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+def _access_values(event: Event, entry: Entry | None, access: dict) -> dict:
+    """Who may open it, whether it waits for the start, and its folder: checked (the folder must
+    be of the same event and entry, so what it restricts and when it opens are the same)."""
+    cleaned = {}
+    if "audience" in access:
+        cleaned["audience"] = clean_audience(access["audience"])
+    if "from_start" in access:
+        cleaned["from_start"] = bool(access["from_start"])
+    if "folder" in access:
+        folder = access["folder"]
+        if folder is not None and (
+            folder.event_id != event.pk or folder.entry_id != (entry.pk if entry else None)
+        ):
+            where = f"“{entry.title}”" if entry else "the event as a whole"
+            raise ValidationError(f"Pick a folder of {where}; that one is elsewhere.")
+        cleaned["folder"] = folder
+    return cleaned
+
+
+def _without_folder(access: dict) -> dict:
+    """A folder holds materials, not other folders."""
+    return {key: value for key, value in access.items() if key != "folder"}
+
+
+def _save(row: Material | Folder, values: dict) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+
+
 @transaction.atomic
-def add_material_file(*, entry: Entry, uploaded_file, title: str) -> Material:
-    """Attach an upload, checked by the same rules as event attachments (type, bytes, size)."""
-    event = locking.lock_event(entry.event_id)
+def add_material_file(
+    *, uploaded_file, title: str, entry: Entry | None = None, event: Event | None = None, **access
+) -> Material:
+    """Attach an upload to an entry or to the event, checked by the same rules as event
+    attachments (type, bytes, size). `access`: audience, from_start, folder."""
+    event, entry = _owner(event, entry)
     content_type = validate_upload(uploaded_file)  # and the upload's name made clean
-    title = clean_line("Title", title, 200) or uploaded_file.name
+    title = clean_line("Title", title, 200) or uploaded_file.name[:200]
     material = Material(
-        entry=entry, title=title, content_type=content_type, size=uploaded_file.size
+        event=event,
+        entry=entry,
+        title=title,
+        content_type=content_type,
+        size=uploaded_file.size,
+        position=_next_position(Material.objects.filter(event=event, entry=entry)),
+        **_access_values(event, entry, access),
     )
     material.file.save(uploaded_file.name, uploaded_file, save=False)
     material.save()
@@ -238,21 +299,109 @@ def add_material_file(*, entry: Entry, uploaded_file, title: str) -> Material:
 
 
 @transaction.atomic
-def add_material_link(*, entry: Entry, url: str, title: str) -> Material:
+def add_material_link(
+    *, url: str, title: str, entry: Entry | None = None, event: Event | None = None, **access
+) -> Material:
     """Link slides, a notebook on SWAN or a recording kept elsewhere."""
-    event = locking.lock_event(entry.event_id)
+    event, entry = _owner(event, entry)
     url = clean_link(url)
     title = clean_line("Title", title, 200) or urlsplit(url).netloc
-    material = Material.objects.create(entry=entry, title=title, url=url)
+    material = Material.objects.create(
+        event=event,
+        entry=entry,
+        title=title,
+        url=url,
+        position=_next_position(Material.objects.filter(event=event, entry=entry)),
+        **_access_values(event, entry, access),
+    )
     _touch(event)
     return material
 
 
 @transaction.atomic
+def update_material(*, material: Material, title: str, **access) -> Material:
+    """Rename it, change who may open it and when, or file it in another folder (None: out of
+    any folder)."""
+    event = locking.lock_event(material.event_id)
+    current = Material.objects.select_related("entry").get(pk=material.pk, event=event)
+    values = _access_values(event, current.entry, access)
+    values["title"] = clean_line("Title", title, 200) or current.title
+    _save(current, values)
+    _touch(event)
+    return current
+
+
+@transaction.atomic
 def remove_material(*, material: Material) -> None:
-    event = locking.lock_event(material.entry.event_id)
+    event = locking.lock_event(material.event_id)
     _delete_files_after_commit([material])
     material.delete()
+    _touch(event)
+
+
+@transaction.atomic
+def add_folder(
+    *, title: str, entry: Entry | None = None, event: Event | None = None, **access
+) -> Folder:
+    """A folder of the event, or of one agenda entry; its audience and hold apply to all in it."""
+    event, entry = _owner(event, entry)
+    title = clean_folder_title(event, entry, title)
+    values = _access_values(event, entry, _without_folder(access))
+    folder = Folder.objects.create(
+        event=event,
+        entry=entry,
+        title=title,
+        position=_next_position(Folder.objects.filter(event=event, entry=entry)),
+        **values,
+    )
+    _touch(event)
+    return folder
+
+
+@transaction.atomic
+def update_folder(*, folder: Folder, title: str, **access) -> Folder:
+    event = locking.lock_event(folder.event_id)
+    current = Folder.objects.select_related("entry").get(pk=folder.pk, event=event)
+    values = _access_values(event, current.entry, _without_folder(access))
+    values["title"] = clean_folder_title(event, current.entry, title, current)
+    _save(current, values)
+    _touch(event)
+    return current
+
+
+@transaction.atomic
+def remove_folder(*, folder: Folder) -> int:
+    """Delete a folder; what it held stays, out of any folder (and so under its own setting).
+    Returns how many materials it held."""
+    event = locking.lock_event(folder.event_id)
+    count = Material.objects.filter(folder=folder).update(folder=None)
+    Folder.objects.filter(pk=folder.pk, event=event).delete()
+    _touch(event)
+    return count
+
+
+@transaction.atomic
+def move_in_order(*, item: Material | Folder, by: int) -> None:
+    """Move a material among the materials of its place (same entry and folder), or a folder
+    among its entry's (or the event's) folders, one step up (-1) or down (+1)."""
+    if by not in (-1, 1):
+        raise ValidationError("Move one step up or down.")
+    event = locking.lock_event(item.event_id)
+    model = type(item)
+    siblings = model.objects.filter(event=event, entry_id=item.entry_id)
+    if model is Material:
+        siblings = siblings.filter(folder_id=item.folder_id)
+    ordered = list(siblings.order_by("position", "pk"))
+    index = next((number for number, row in enumerate(ordered) if row.pk == item.pk), None)
+    if index is None:
+        raise ValidationError("It was deleted meanwhile.")
+    other = index + by
+    if not 0 <= other < len(ordered):
+        return
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, row in enumerate(ordered):
+        row.position = position
+    model.objects.bulk_update(ordered, ["position"])
     _touch(event)
 
 

@@ -1,3 +1,6 @@
+"""Material downloads. The project's URLconf hands every view here `reader_for` (who a person
+is to an event), which the timetable cannot import itself."""
+
 from django.urls import path
 
 from . import views
@@ -6,4 +9,5 @@ app_name = "timetable"
 
 urlpatterns = [
     path("events/<slug:slug>/agenda/materials/<int:pk>/", views.material, name="material"),
+    path("events/<slug:slug>/materials.zip", views.materials_zip, name="materials_zip"),
 ]

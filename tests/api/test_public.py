@@ -140,7 +140,9 @@ def test_the_agenda_with_sessions_speakers_and_materials(api, hands_on):
         start=hands_on.start, end=hands_on.start + timedelta(minutes=20),
     )  # fmt: skip
     Speaker.objects.create(entry=talk, name="Diogo Castro", affiliation="CERN")
-    Material.objects.create(entry=talk, title="Slides", url="https://indico.example.org/slides")
+    Material.objects.create(
+        event=talk.event, entry=talk, title="Slides", url="https://indico.example.org/slides"
+    )
     Entry.objects.create(
         event=hands_on, title="Coffee", kind="break",
         start=hands_on.start + timedelta(minutes=20), end=hands_on.start + timedelta(minutes=30),
@@ -154,7 +156,12 @@ def test_the_agenda_with_sessions_speakers_and_materials(api, hands_on):
     }
     assert first["speakers"] == [{"name": "Diogo Castro", "affiliation": "CERN"}]
     assert first["materials"] == [
-        {"title": "Slides", "url": "https://indico.example.org/slides", "is_link": True}
+        {
+            "title": "Slides",
+            "url": "https://indico.example.org/slides",
+            "is_link": True,
+            "folder": None,
+        }
     ]
     assert first["place"] == "Room 2"
     assert (second["title"], second["kind"], second["session"]) == ("Coffee", "break", None)

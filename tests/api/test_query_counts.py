@@ -14,7 +14,8 @@ from escape_events.timetable.models import Convener, Entry, Material, Session, S
 READS = [
     ("/api/events?page_size=100", 3),
     ("/api/events/swan-hands-on", 6),  # settings read with the event; the notice is cached
-    ("/api/events/swan-hands-on/agenda", 6),
+    # the token and who its owner is to the event: the materials they may open
+    ("/api/events/swan-hands-on/agenda", 7),
     ("/api/series", 3),
     ("/api/series/escape-wp2-meeting/occurrences?after=2020-01-01T00:00:00Z", 3),
     ("/api/me/registrations?page_size=100", 2),
@@ -44,7 +45,9 @@ def grow(hands_on, organiser, make_event, make_user, times):
         )  # fmt: skip
         Speaker.objects.create(entry=entry, name="Someone")
         Convener.objects.create(session=session, name="Chair")
-        Material.objects.create(entry=entry, title="Slides", url="https://example.org/s")
+        Material.objects.create(
+            event=entry.event, entry=entry, title="Slides", url="https://example.org/s"
+        )
 
 
 def count(client, url, headers):

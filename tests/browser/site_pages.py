@@ -27,8 +27,12 @@ from escape_events.organisers.printouts import certificates
 from escape_events.registrations.models import AttendanceDay, Question, Registration
 from escape_events.registrations.seeding import load_question_library, load_registration_seeds
 from escape_events.registrations.services import edit_registration, register
+from escape_events.timetable.models import Entry, Material
+from escape_events.timetable.seeding import load_agenda_seeds
+from escape_events.timetable.services import add_material_link
 
 VISITOR, ATTENDEE, ORGANISER, STAFF = "visitor", "attendee", "organiser", "staff"
+LONG_URL = "https://swan.cern.ch/user/escape/notebooks/" + "data-lake-exercises/" * 7 + "run.ipynb"
 
 
 @dataclass
@@ -62,6 +66,7 @@ def _person(email: str, first: str, last: str, **extra):
 
 def build_site() -> Site:
     load_seeds()
+    load_agenda_seeds()  # as load_seeds the command does: agendas with their materials
     load_registration_seeds()
     ensure_demo_organiser()
     organiser = get_user_model().objects.get(email="organiser@example.org")
@@ -97,6 +102,9 @@ def build_site() -> Site:
         title="Agenda",
         kind="agenda",
     )
+    # A link whose title is a long address: it must wrap on a phone, not widen the page.
+    exercise = Entry.objects.get(event=hands_on, title__startswith="Exercise 1")
+    add_material_link(entry=exercise, url=LONG_URL, title=LONG_URL)
     export = organiser_services.start_export(
         event=hands_on, user=organiser, format="csv", columns=["Name"], filters={}
     )
@@ -176,6 +184,11 @@ def _meeting_id(site: Site):
     return site.computed_meeting().recurrence_id
 
 
+def _material(site: Site, title: str) -> str:
+    """A seeded material of the demo hands-on: registrants only, or held back until it starts."""
+    return Material.objects.get(event=site.hands_on, title=title).download_path
+
+
 def _click(name: str) -> Callable:
     return lambda page: page.get_by_role("button", name=name).click()
 
@@ -234,6 +247,9 @@ SITE_PAGES = [
     SitePage("computed-meeting", VISITOR, lambda site: site.computed_meeting().get_absolute_url()),
     SitePage("opened-meeting", VISITOR, lambda site: site.meeting.get_absolute_url()),
     SitePage("not-found", VISITOR, "/events/no-such-event/", status=404),
+    SitePage(
+        "material-sign-in", VISITOR, lambda site: _material(site, "Exercise 1 notebook"), status=403
+    ),
     SitePage("api-docs", VISITOR, "/api/docs", _open_every_operation),
     SitePage("sign-in", VISITOR, "/accounts/login/"),
     SitePage("sign-up", VISITOR, "/accounts/signup/"),
@@ -243,6 +259,12 @@ SITE_PAGES = [
     SitePage("privacy-notice", VISITOR, lambda site: reverse("privacy:notice")),
     # An attendee's pages
     SitePage("event-registered", ATTENDEE, lambda site: site.hands_on.get_absolute_url()),
+    SitePage(
+        "material-not-yet",
+        ATTENDEE,
+        lambda site: _material(site, "Exercise 1 solutions"),
+        status=403,
+    ),
     SitePage("event-register-form", ATTENDEE, lambda site: site.camp.get_absolute_url()),
     SitePage(
         "event-register-errors",
@@ -396,6 +418,7 @@ SITE_PAGES = [
     SitePage("attendance", ORGANISER, _org("attendance", _meeting)),
     SitePage("files", ORGANISER, _org("files", _hands_on)),
     SitePage("agenda", ORGANISER, _org("agenda", _hands_on)),
+    SitePage("materials", ORGANISER, _org("materials", _hands_on)),
     SitePage("agenda-entry-new", ORGANISER, _org("agenda_entry_add", _hands_on)),
     SitePage("agenda-session-new", ORGANISER, _org("agenda_session_add", _hands_on)),
     SitePage("agenda-import", ORGANISER, _org("agenda_import", _hands_on)),

@@ -68,7 +68,9 @@ def _rename_speaker(event):
 
 
 def _add_material(event):
-    Material.objects.create(entry=Entry.objects.filter(event=event).first(), url="https://x.org")
+    Material.objects.create(
+        event=event, entry=Entry.objects.filter(event=event).first(), url="https://x.org"
+    )
 
 
 def _delete_session(event):

@@ -29,7 +29,7 @@ from escape_events.registrations.models import (
     ReminderPlan,
 )
 from escape_events.timetable import services as agenda_services
-from escape_events.timetable.models import Entry, Material, Session
+from escape_events.timetable.models import Entry, Folder, Material, Session
 
 ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
 # Not about one event: the dashboard and the question library show only the user's own,
@@ -46,6 +46,7 @@ GET_PAGES = {
     "agenda_entry_duplicate", "agenda_entry_move", "agenda_session_add", "agenda_session_edit",
     "agenda_import", "reminders", "series_reminders", "printouts", "printout", "add_people",
     "registration", "printout_job", "printout_job_file", "print_design", "certificates",
+    "materials",
 }  # fmt: skip
 
 
@@ -79,6 +80,7 @@ def targets(hands_on, organiser, register, wp2_series):
     certificate = Certificate.objects.create(
         registration=registration, nonce="n", token_hash="h", issued_at=hands_on.start
     )
+    folder = agenda_services.add_folder(event=hands_on, title="Exercises", audience="registrants")
     return {
         "slug": hands_on.slug,
         "user_id": organiser.pk,
@@ -99,6 +101,11 @@ def targets(hands_on, organiser, register, wp2_series):
                 entry.pk,
             ),
             "agenda_material_delete": material.pk,
+            "material_edit": material.pk,
+            "material_move": material.pk,
+            "folder_edit": folder.pk,
+            "folder_delete": folder.pk,
+            "folder_move": folder.pk,
             "agenda_session_edit": session.pk,
             "agenda_session_delete": session.pk,
             "printout_job": job.pk,
@@ -148,7 +155,12 @@ def snapshot():
         list(RegistrationSettings.objects.values_list("pk", "retention_months").order_by("pk")),
         list(Entry.objects.values_list("pk", "title", "start", "end", "sequence").order_by("pk")),
         list(Session.objects.values_list("pk", "title").order_by("pk")),
-        list(Material.objects.values_list("pk", "title", "url").order_by("pk")),
+        list(
+            Material.objects.values_list(
+                "pk", "title", "url", "audience", "from_start", "folder", "position"
+            ).order_by("pk")
+        ),
+        list(Folder.objects.values_list("pk", "title", "audience", "from_start", "position")),
         list(Event.organisers.through.objects.values_list("event_id", "user_id").order_by("pk")),
         list(ReminderPlan.objects.values_list("event_id", "series_id", "minutes_before")),
         list(get_user_model().objects.values_list("pk", "email", "first_name").order_by("pk")),
@@ -187,6 +199,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "speakers-TOTAL_FORMS": "0", "speakers-INITIAL_FORMS": "0",
         "conveners-TOTAL_FORMS": "0", "conveners-INITIAL_FORMS": "0",
         "layout": "a6", "registration": str(targets["registration"]), "days": ["2031-01-08"],
+        "audience": "everyone", "direction": "down", "place": "",
     }  # fmt: skip
     statuses = {client.get(url).status_code, client.post(url, data).status_code}
     assert statuses <= {404, 405}  # 405: a GET on a POST-only address, or the reverse

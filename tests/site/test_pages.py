@@ -215,12 +215,13 @@ def test_event_page_reads_what_its_cached_blocks_show_only_when_they_are_not_cac
     # Every load: the event (knowing whether events are held alongside, with its content version
     # and the registration box's settings, none here); signed in, the session, the user and, on the
     # first page only, whether they organise anything (then kept in the cache): their
-    # permissions, own and through groups, then whether they organise a series or an event.
-    first, later = (1 + 6, 1 + 2) if signed_in else (1, 1)
-    with django_assert_num_queries(first + 3):  # its agenda, files, people present (none)
+    # permissions, own and through groups, then whether they organise a series or an event;
+    # and who they are to the event (the kind of reader its materials are listed for).
+    first, later = (1 + 7, 1 + 3) if signed_in else (1, 1)
+    with django_assert_num_queries(first + 4):  # agenda, materials, files, people present (none)
         page = client.get(plain.get_absolute_url())
     assert "Held alongside" not in page.content.decode()
-    with django_assert_num_queries(later + 4):  # its agenda, files, people present, partners
+    with django_assert_num_queries(later + 5):  # agenda, materials, files, people, partners
         page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Minutes" in page and "Ada Lovelace" in page and partner.title in page
     # Again: what the cached blocks show (agenda, lists) is not read at all.

@@ -16,10 +16,12 @@ from escape_events.accounts.services import privacy_notice_in_force
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import listed_events, occurrences_between, search_events
 from escape_events.registrations.availability import options_free
+from escape_events.registrations.readers import reader_for
 from escape_events.registrations.selectors import registration_panel, with_registration_settings
 from escape_events.timetable.selectors import agenda_for
 
 from .. import output
+from ..auth import OPTIONAL_AUTH
 from ..pagination import PageQuery, page_of
 from ..problems import Problem
 from ..schemas import (
@@ -151,14 +153,22 @@ def _registration(event: Event) -> dict | None:
     "/events/{slug}/agenda",
     response={200: AgendaOut, 404: Problem},
     summary="The event's agenda: entries with sessions, speakers and materials",
-    description="Empty `items` when the event has no agenda (yet).",
+    description=(
+        "Empty `items` when the event has no agenda (yet). Materials are those the caller may "
+        "open now: anonymous callers get the public ones; with an API token or a session, also "
+        "those for signed-in people, registrants, speakers or organisers of the event."
+    ),
+    auth=OPTIONAL_AUTH,
 )
 def agenda(request, slug: Slug):
     found = get_object_or_404(Event, slug=slug)
+    reader = reader_for(request.auth, found)
+    listed = agenda_for(found, reader=reader, now=timezone.now())
     return {
         "event": found.slug,
         "time_zone": found.time_zone,
-        "items": [output.agenda_entry(entry) for entry in agenda_for(found).entries],
+        "materials": output.materials(listed.shelf),
+        "items": [output.agenda_entry(entry) for entry in listed.entries],
     }
 
 

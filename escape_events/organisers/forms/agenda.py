@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from escape_events.events.models import Event
 from escape_events.events.when import day_text
 from escape_events.timetable.imports import MAX_BYTES
-from escape_events.timetable.models import Entry, EntryKind, Session
+from escape_events.timetable.models import Audience, Entry, EntryKind, Session
 from escape_events.timetable.services import Person
 
 from .fields import single_line
@@ -201,8 +201,27 @@ class DuplicateEntryForm(forms.Form):
         return datetime.combine(data["day"], data["start_time"], self.event.zone)
 
 
-class MaterialForm(forms.Form):
-    """A file (checked again by the service) or a link, with the title people see."""
+class AccessFields(forms.Form):
+    """Who may open a material or what a folder holds, and whether it waits for its start."""
+
+    audience = forms.ChoiceField(
+        label="Who may open it",
+        choices=Audience.choices,
+        initial=Audience.EVERYONE,
+        required=False,
+        help_text="Organisers always may. Left out: everyone.",
+    )
+    from_start = forms.BooleanField(
+        label="Hold it back until its agenda entry (or the event) starts", required=False
+    )
+
+    def clean_audience(self) -> str:
+        return self.cleaned_data["audience"] or Audience.EVERYONE
+
+
+class MaterialForm(AccessFields):
+    """A file (checked again by the service) or a link, with the title people see and who may
+    open it."""
 
     title = forms.CharField(max_length=200, required=False, validators=[single_line])
     file = forms.FileField(

@@ -27,6 +27,7 @@ from ..forms import (
     people_formset,
 )
 from ..permissions import organised_event_or_404
+from .materials import add_material
 
 
 def _participants(event, people=()):
@@ -174,16 +175,8 @@ def material_add(request, slug, pk):
     entry = _entry_or_404(event, pk)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            if data["file"]:
-                material = services.add_material_file(
-                    entry=entry, uploaded_file=data["file"], title=data["title"]
-                )
-            else:
-                material = services.add_material_link(
-                    entry=entry, url=data["url"], title=data["title"]
-                )
+            material = add_material(form, entry=entry)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
@@ -206,11 +199,11 @@ def material_add(request, slug, pk):
 @require_POST
 def material_delete(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
-    material = get_object_or_404(
-        Material.objects.select_related("entry__event"), entry__event=event, pk=pk
-    )
+    material = get_object_or_404(Material, event=event, pk=pk)
     services.remove_material(material=material)
     messages.success(request, f"“{material.title}” was removed.")
+    if material.entry_id is None or request.POST.get("back") == "materials":
+        return redirect("organisers:materials", slug=event.slug)
     return redirect("organisers:agenda_entry_edit", slug=event.slug, pk=material.entry_id)
 
 

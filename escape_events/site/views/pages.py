@@ -19,6 +19,7 @@ from escape_events.events.selectors import (
     standalone_events,
     upcoming_matches,
 )
+from escape_events.registrations.readers import reader_for
 
 from ..caching import event_page_cache
 from ..selectors import event_for_page
@@ -81,6 +82,7 @@ def render_event_page(request, slug: str, *, form=None, error: str = "", status:
     context = {
         "event": event,
         "page_cache": event_page_cache(event),
+        "reader": reader_for(request.user, event),
         "registration_form": form,
         "registration_error": error,
     }

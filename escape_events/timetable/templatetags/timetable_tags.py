@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from escape_events.events.when import DAY_IN_YEAR, clock_text
 
+from ..access import ANONYMOUS
 from ..selectors import agenda_for
 from ..selectors import recent_agendas as recent_agendas_of
 
@@ -13,10 +14,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("timetable/agenda.html")
-def timetable(event, heading_level=2, feed=""):
-    """The event's timetable by day, with speakers and materials; nothing when it has none.
+def timetable(event, heading_level=2, feed="", reader=ANONYMOUS):
+    """The event's timetable by day, with speakers, and the materials `reader` may see (the
+    page's cache varies on `reader.key`); nothing when it has none.
     `feed`: the address of its calendar feed, named by the page (feeds sits above timetable)."""
-    return {"agenda": agenda_for(event), "event": event, "level": heading_level, "feed": feed}
+    agenda = agenda_for(event, reader=reader)
+    return {"agenda": agenda, "event": event, "level": heading_level, "feed": feed}
 
 
 @register.inclusion_tag("timetable/recent_agendas.html")
