@@ -6,6 +6,7 @@ from .views import (
     checkin,
     events,
     files,
+    minutes,
     participants,
     people,
     printouts,
@@ -72,7 +73,31 @@ urlpatterns = [
     path("events/<slug:slug>/attendance.csv", checkin.attendance_export, name="attendance_export"),
     path("events/<slug:slug>/files/", files.files, name="files"),
     path("events/<slug:slug>/files/<int:pk>/delete/", files.file_delete, name="file_delete"),
-    path("events/<slug:slug>/minutes/", files.minutes, name="minutes"),
+    path("events/<slug:slug>/minutes/", minutes.minutes_overview, name="minutes"),
+    path("events/<slug:slug>/minutes/meeting/", minutes.minutes_edit, name="minutes_meeting"),
+    path(
+        "events/<slug:slug>/minutes/meeting/history/",
+        minutes.minutes_history,
+        name="minutes_meeting_history",
+    ),
+    path(
+        "events/<slug:slug>/minutes/meeting/history/<int:number>/restore/",
+        minutes.minutes_restore,
+        name="minutes_meeting_restore",
+    ),
+    path(
+        "events/<slug:slug>/minutes/items/<int:entry>/", minutes.minutes_edit, name="minutes_entry"
+    ),
+    path(
+        "events/<slug:slug>/minutes/items/<int:entry>/history/",
+        minutes.minutes_history,
+        name="minutes_entry_history",
+    ),
+    path(
+        "events/<slug:slug>/minutes/items/<int:entry>/history/<int:number>/restore/",
+        minutes.minutes_restore,
+        name="minutes_entry_restore",
+    ),
     path("events/<slug:slug>/reminders/", reminders.event_reminders, name="reminders"),
     path("events/<slug:slug>/printouts/", printouts.printouts, name="printouts"),
     path("events/<slug:slug>/printouts/<slug:kind>.pdf", printouts.printout, name="printout"),

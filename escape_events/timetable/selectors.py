@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from escape_events.events.models import Event, Series
 
 from .agenda import Agenda, lay_out
+from .minutes import minutes_by_entry
 from .models import Convener, Entry, Material, Speaker
 
 
@@ -23,13 +24,19 @@ def _entries(*, conveners: bool = True) -> QuerySet[Entry]:
     return entries
 
 
-def agenda_for(event: Event, *, with_materials: bool = True) -> Agenda:
-    """The event's agenda laid out by day: 1 query when empty, else 3 to 5 (speakers,
-    materials, and conveners when there are sessions)."""
+def agenda_for(event: Event, *, with_materials: bool = True, with_minutes: bool = False) -> Agenda:
+    """The event's agenda laid out by day: 1 query when empty, else 3 to 6 (speakers,
+    materials, minutes, and conveners when there are sessions). With minutes, each entry
+    carries its own as `entry.minutes` (None when it has none)."""
     entries = _entries().filter(event=event)
     if with_materials:
         entries = entries.prefetch_related(Prefetch("materials", queryset=Material.objects.all()))
-    return lay_out(event, list(entries))
+    entries = list(entries)
+    if with_minutes and entries:
+        minutes = minutes_by_entry(event)
+        for entry in entries:
+            entry.minutes = minutes.get(entry.pk)
+    return lay_out(event, entries)
 
 
 def agendas_for(

@@ -17,7 +17,8 @@ from escape_events.organisers.models import ExportLog, ParticipantMessage
 from escape_events.outbox.models import OutgoingMail
 from escape_events.registrations.models import Registration, RegistrationSettings, ReminderPlan
 from escape_events.timetable import services as agenda_services
-from escape_events.timetable.models import Entry, Material, Session
+from escape_events.timetable.minutes import save_minutes
+from escape_events.timetable.models import Entry, Material, Minutes, MinutesRevision, Session
 
 ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
 # Not about one event: the dashboard lists only the user's own, creating makes a new one.
@@ -32,6 +33,8 @@ GET_PAGES = {
     "agenda", "agenda_entry_add", "agenda_entry_edit",
     "agenda_entry_duplicate", "agenda_entry_move", "agenda_session_add", "agenda_session_edit",
     "agenda_import", "reminders", "series_reminders", "printouts", "printout", "add_people",
+    "minutes", "minutes_meeting", "minutes_meeting_history", "minutes_entry",
+    "minutes_entry_history",
 }  # fmt: skip
 
 
@@ -58,6 +61,13 @@ def targets(hands_on, organiser, register, wp2_series):
     material = agenda_services.add_material_link(
         entry=entry, url="https://swan.cern.ch", title="SWAN"
     )
+    for item in (None, entry):
+        for text in ("First", "Second"):
+            minutes = Minutes.objects.filter(event=hands_on, entry=item).first()
+            save_minutes(
+                event=hands_on, entry=item, text=text, by=organiser,
+                base_revision=minutes.revision if minutes else 0,
+            )  # fmt: skip
     return {
         "slug": hands_on.slug,
         "user_id": organiser.pk,
@@ -80,6 +90,8 @@ def targets(hands_on, organiser, register, wp2_series):
             "agenda_session_delete": session.pk,
         },
         "code": registration.check_in_code,
+        "entry": entry.pk,
+        "number": 1,
         "kind": "badges",
         "series_slug": wp2_series.slug,
         "recurrence_id": {
@@ -106,7 +118,8 @@ def snapshot():
         list(Registration.objects.values_list("pk", "status", "checked_in_at").order_by("pk")),
         MeetingAttendance.objects.count(),
         list(Attachment.objects.values_list("pk", "title", "file").order_by("pk")),
-        list(Event.objects.values_list("pk", "minutes").order_by("pk")),
+        list(Minutes.objects.values_list("pk", "text", "revision").order_by("pk")),
+        MinutesRevision.objects.count(),
         sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
@@ -137,7 +150,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "email": "otto@example.org", "names": "Intruder", "code": targets["code"],
         "selected": ["1"], "action": "cancel", "columns": ["name"], "format": "csv",
         "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
-        "minutes": "Hijacked minutes", "kind": "slides",
+        "base_revision": "2", "kind": "slides",
         "file": SimpleUploadedFile("evil.txt", b"planted"),
         "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "minutes_before": ["15"],
         "first_name": "In", "last_name": "Truder", "mode": "onsite", "default_mode": "onsite",

@@ -297,10 +297,10 @@ def test_event_page_query_count_does_not_grow_with_registrations(
 
     register_people(1)
     privacy_notice_in_force()  # published once, before the page that shows it is cached
-    # The first view also reads what the cached blocks show (agenda, attendance) and whether the
-    # person organises anything (kept a while: their permissions, own and through groups, the
-    # series and events they organise).
-    with django_assert_num_queries(13):
+    # The first view also reads what the cached blocks show (agenda, minutes, attendance) and
+    # whether the person organises anything (kept a while: their permissions, own and through
+    # groups, the series and events they organise).
+    with django_assert_num_queries(14):
         assert client.get(event.get_absolute_url()).status_code == 200
     for newcomers in (0, 11):
         register_people(newcomers)

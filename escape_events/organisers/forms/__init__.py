@@ -20,7 +20,7 @@ from .agenda import (
 from .checkin import AttendanceForm, CheckInForm
 from .events import CloneEventForm, CoOrganiserForm, EventForm
 from .fields import WALL_CLOCK_FORMATS, YEARS, WallClockField, wall_clock
-from .files import AttachmentForm, MinutesForm
+from .files import AttachmentForm, MinutesForm, RestoreRevisionForm
 from .participants import (
     SORT_CHOICES,
     AddParticipantForm,
@@ -69,6 +69,7 @@ __all__ = [
     "QuestionFormSet",
     "RegistrationSettingsForm",
     "ReminderPlanForm",
+    "RestoreRevisionForm",
     "RetentionForm",
     "SeriesForm",
     "SessionForm",

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
+from ..minutes import minutes_of
 from ..selectors import agenda_for
 from ..selectors import recent_agendas as recent_agendas_of
 
@@ -13,7 +14,14 @@ register = template.Library()
 def timetable(event, heading_level=2, feed=""):
     """The event's timetable by day, with speakers and materials; nothing when it has none.
     `feed`: the address of its calendar feed, named by the page (feeds sits above timetable)."""
-    return {"agenda": agenda_for(event), "event": event, "level": heading_level, "feed": feed}
+    agenda = agenda_for(event, with_minutes=True)
+    return {"agenda": agenda, "event": event, "level": heading_level, "feed": feed}
+
+
+@register.simple_tag
+def meeting_minutes(event):
+    """The minutes of the whole meeting (not of one agenda item), or None."""
+    return minutes_of(event)
 
 
 @register.inclusion_tag("timetable/recent_agendas.html")
