@@ -16,6 +16,7 @@ from escape_events.events.models import Event
 
 from ..models import Answer, Registration, RegistrationPurge, RegistrationSettings, StatusChange
 from ..rules import RegistrationRefused, is_organiser, purge_due_at
+from ..signals import registration_data_purged
 from .attendee_actions import cancel_registration
 from .registration_settings import save_registration_settings
 
@@ -62,6 +63,7 @@ def purge_event_registrations(*, event: Event, now=None) -> RegistrationPurge | 
         )
         purge.registrations, purge.answers = rows, answers
         purge.save(update_fields=["registrations", "answers"])
+        registration_data_purged.send(sender=RegistrationPurge, event=event, now=now)
     return purge
 
 
