@@ -13,6 +13,7 @@ from .views import (
     privacy,
     reminders,
     series,
+    surveys,
 )
 
 app_name = "organisers"
@@ -99,6 +100,13 @@ urlpatterns = [
         name="minutes_entry_restore",
     ),
     path("events/<slug:slug>/reminders/", reminders.event_reminders, name="reminders"),
+    path("events/<slug:slug>/survey/", surveys.survey, name="survey"),
+    path("events/<slug:slug>/survey/template/", surveys.survey_template, name="survey_template"),
+    path("events/<slug:slug>/survey/open/", surveys.survey_open, name="survey_open"),
+    path("events/<slug:slug>/survey/invite/", surveys.survey_invite, name="survey_invite"),
+    path("events/<slug:slug>/survey/close/", surveys.survey_close, name="survey_close"),
+    path("events/<slug:slug>/survey/results/", surveys.survey_results, name="survey_results"),
+    path("events/<slug:slug>/survey/results/export/", surveys.survey_export, name="survey_export"),
     path("events/<slug:slug>/printouts/", printouts.printouts, name="printouts"),
     path("events/<slug:slug>/printouts/<slug:kind>.pdf", printouts.printout, name="printout"),
     path("events/<slug:slug>/agenda/", agenda.agenda, name="agenda"),

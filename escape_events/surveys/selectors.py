@@ -23,7 +23,7 @@ YES_NO = (("yes", "Yes"), ("no", "No"))
 def person_key(survey: Survey, user) -> str:
     """A keyed hash of the survey and the person (the site's secret key): the same person gets
     the same key, so the unique constraint holds, and the key does not say who it is."""
-    return salted_hmac("surveys.person", f"{survey.pk}:{user.pk}").hexdigest()
+    return salted_hmac("surveys.person", f"{survey.pk}:{user.pk}", algorithm="sha256").hexdigest()
 
 
 def attendees(event: Event) -> QuerySet:

@@ -134,8 +134,8 @@ def open_survey(*, survey: Survey, closes_at, by, now=None) -> int:
     if not now < closes_at <= now + LONGEST_OPEN:
         raise SurveyRefused("Close the survey between now and 90 days from now.")
     with transaction.atomic():
-        survey = Survey.objects.select_for_update().get(pk=survey.pk)
-        if survey.opened_at is not None:
+        locked = Survey.objects.select_for_update().get(pk=survey.pk)
+        if locked.opened_at is not None:  # a second press of the button waited for the first
             raise SurveyRefused("The survey is open already.")
         survey.opened_at, survey.closes_at = now, closes_at
         survey.save(update_fields=["opened_at", "closes_at"])

@@ -16,6 +16,7 @@ from escape_events.organisers import urls as organiser_urls
 from escape_events.organisers.models import ExportLog, ParticipantMessage
 from escape_events.outbox.models import OutgoingMail
 from escape_events.registrations.models import Registration, RegistrationSettings, ReminderPlan
+from escape_events.surveys.models import Survey, SurveyQuestion
 from escape_events.timetable import services as agenda_services
 from escape_events.timetable.minutes import save_minutes
 from escape_events.timetable.models import Entry, Material, Minutes, MinutesRevision, Session
@@ -34,7 +35,7 @@ GET_PAGES = {
     "agenda_entry_duplicate", "agenda_entry_move", "agenda_session_add", "agenda_session_edit",
     "agenda_import", "reminders", "series_reminders", "printouts", "printout", "add_people",
     "minutes", "minutes_meeting", "minutes_meeting_history", "minutes_entry",
-    "minutes_entry_history",
+    "minutes_entry_history", "survey",
 }  # fmt: skip
 
 
@@ -119,6 +120,8 @@ def snapshot():
         MeetingAttendance.objects.count(),
         list(Attachment.objects.values_list("pk", "title", "file").order_by("pk")),
         list(Minutes.objects.values_list("pk", "text", "revision").order_by("pk")),
+        list(Survey.objects.values_list("pk", "title", "opened_at", "closes_at").order_by("pk")),
+        SurveyQuestion.objects.count(),
         MinutesRevision.objects.count(),
         sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),

@@ -1,7 +1,7 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
 One module per page family, as in views/: events, series, registration_settings,
-participants, checkin, files, agenda, reminders and retention; fields holds what they share
+participants, checkin, files, agenda, reminders, retention and surveys; fields holds what they share
 (the wall-clock date field, the venue fields) and is the only one they import (agenda also
 takes the accepted file types from files).
 Import the forms from here.
@@ -37,6 +37,13 @@ from .registration_settings import QuestionForm, QuestionFormSet, RegistrationSe
 from .reminders import ReminderPlanForm
 from .retention import RetentionForm
 from .series import ExtraMeetingForm, MoveMeetingForm, SeriesForm, extra_meeting_initial
+from .surveys import (
+    OpenSurveyForm,
+    SurveyExportForm,
+    SurveyQuestionForm,
+    SurveyQuestionFormSet,
+    SurveySettingsForm,
+)
 
 __all__ = [
     "SORT_CHOICES",
@@ -64,6 +71,7 @@ __all__ = [
     "Mode",
     "MoveEntryForm",
     "MoveMeetingForm",
+    "OpenSurveyForm",
     "ParticipantFilterForm",
     "QuestionForm",
     "QuestionFormSet",
@@ -74,6 +82,10 @@ __all__ = [
     "SeriesForm",
     "SessionForm",
     "Status",
+    "SurveyExportForm",
+    "SurveyQuestionForm",
+    "SurveyQuestionFormSet",
+    "SurveySettingsForm",
     "WallClockField",
     "extra_meeting_initial",
     "people_formset",

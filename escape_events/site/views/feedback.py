@@ -35,7 +35,8 @@ def survey(request, slug):
         context["refusal"] = "This survey is closed: thank you all the same."
         return render(request, "site/survey.html", context, status=403)
     questions = questions_of(found)
-    form = SurveyAnswerForm(request.POST or None, questions=questions)
+    data = request.POST if request.method == "POST" else None
+    form = SurveyAnswerForm(data, questions=questions)
     if request.method == "POST" and form.is_valid():
         try:
             submit_response(survey=found, user=request.user, answers=form.answers())
