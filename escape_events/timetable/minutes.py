@@ -48,14 +48,17 @@ def minutes_of(event: Event, entry: Entry | None = None) -> Minutes | None:
 def _locked(event: Event, entry: Entry | None, *, create: bool) -> Minutes | None:
     """The minutes row, locked; made first when `create`. Two first saves at once: the second
     waits on the unique index, then finds the first's row (and its revision) under the lock."""
-    found = Minutes.objects.select_for_update().filter(event=event, entry=entry).first()
+    # Ordered by pk alone: the default ordering joins the agenda item, which PostgreSQL will not
+    # lock on the nullable side of an outer join.
+    mine = Minutes.objects.select_for_update().filter(event=event, entry=entry).order_by("pk")
+    found = mine.first()
     if found is not None or not create:
         return found
     try:
         with transaction.atomic():
             return Minutes.objects.create(event=event, entry=entry)
     except IntegrityError:
-        return Minutes.objects.select_for_update().get(event=event, entry=entry)
+        return mine.get()
 
 
 @transaction.atomic
