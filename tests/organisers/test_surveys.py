@@ -4,11 +4,12 @@ counted and exported, and purged with the registrations."""
 
 import csv
 import io
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError
+from django.db import IntegrityError, close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -272,3 +273,31 @@ def test_the_survey_pages_are_the_organisers_only(client, over, people, opened, 
     for name in ("survey_template", "survey_open", "survey_invite", "survey_close"):
         assert client.post(url(name, over)).status_code == 404
     assert Survey.objects.get().closes_at > timezone.now()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_at_the_same_instant_stores_one_answer(over, people, opened):
+    """Two connections at once (a double click on a slow line): the unique index decides."""
+    barrier = threading.Barrier(2)
+    refused: list[Exception] = []
+
+    def submit():
+        try:
+            barrier.wait()
+            services.submit_response(survey=opened, user=people["onsite"], answers={})
+        except services.SurveyRefused as error:
+            refused.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    close_old_connections()
+    assert [str(error) for error in refused] == [
+        "You have answered this survey already: thank you."
+    ]
+    assert SurveyResponse.objects.count() == 1
