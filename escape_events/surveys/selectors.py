@@ -142,3 +142,20 @@ def personal_answers(user) -> list[dict]:
         }
         for response in responses
     ]
+
+
+def surveys_awaiting(user, now) -> list[Survey]:
+    """Open surveys of events the person attended that they have not answered: 2 queries."""
+    attended = Registration.objects.filter(ATTENDED, user=user).values("event_id")
+    surveys = list(
+        Survey.objects.filter(event__in=attended, opened_at__lte=now, closes_at__gt=now)
+        .select_related("event")
+        .order_by("closes_at")
+    )
+    if not surveys:
+        return []
+    keys = {person_key(survey, user): survey for survey in surveys}
+    answered = set(
+        SurveyResponse.objects.filter(person_key__in=keys).values_list("person_key", flat=True)
+    )
+    return [survey for key, survey in keys.items() if key not in answered]

@@ -301,3 +301,13 @@ def test_a_double_submit_at_the_same_instant_stores_one_answer(over, people, ope
         "You have answered this survey already: thank you."
     ]
     assert SurveyResponse.objects.count() == 1
+
+
+def test_my_registrations_lists_the_open_survey_until_it_is_answered(client, over, people, opened):
+    client.force_login(people["remote"])
+    page = client.get(reverse("site:mine")).content.decode()
+    assert "Feedback wanted" in page and f'href="{answer_url(over)}"' in page
+    services.submit_response(survey=opened, user=people["remote"], answers={})
+    assert "Feedback wanted" not in client.get(reverse("site:mine")).content.decode()
+    client.force_login(people["no_show"])
+    assert "Feedback wanted" not in client.get(reverse("site:mine")).content.decode()

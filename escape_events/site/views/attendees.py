@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,6 +26,7 @@ from escape_events.registrations.selectors import (
     my_registrations,
     registration_panel,
 )
+from escape_events.surveys.selectors import surveys_awaiting
 
 from .pages import render_event_page
 
@@ -194,6 +196,7 @@ def _my_registrations_page(request, *, status: int = 200):
         "upcoming": [item for item in registrations if item.is_active],
         "inactive": [item for item in registrations if not item.is_active],
         "followed": followed_series(request.user),
+        "surveys": surveys_awaiting(request.user, timezone.now()),
     }
     return render(request, "site/my_registrations.html", context, status=status)
 
