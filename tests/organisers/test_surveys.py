@@ -311,3 +311,8 @@ def test_my_registrations_lists_the_open_survey_until_it_is_answered(client, ove
     assert "Feedback wanted" not in client.get(reverse("site:mine")).content.decode()
     client.force_login(people["no_show"])
     assert "Feedback wanted" not in client.get(reverse("site:mine")).content.decode()
+
+
+def test_looking_at_the_survey_page_drafts_nothing(signed_in, over):
+    assert signed_in.get(url("survey", over)).status_code == 200
+    assert not Survey.objects.exists()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from escape_events.accounts.models import full_name
 from escape_events.surveys import services
+from escape_events.surveys.models import Survey, SurveyQuestion
 from escape_events.surveys.selectors import (
     answer_column,
     attendees,
@@ -37,19 +38,23 @@ def _page(
     if open_form is None:
         default = wall_clock(max(now, event.end), event.zone).replace(second=0, microsecond=0)
         open_form = OpenSurveyForm(initial={"closes_at": default + timedelta(days=14)})
+    stored = survey.pk is not None  # looking at the page drafts nothing
     context = {
         "event": event,
         "survey": survey,
         "settings_form": settings_form or SurveySettingsForm(instance=survey),
         "questions": questions
-        or SurveyQuestionFormSet(prefix="questions", queryset=survey.questions.all()),
+        or SurveyQuestionFormSet(
+            prefix="questions",
+            queryset=survey.questions.all() if stored else SurveyQuestion.objects.none(),
+        ),
         "open_form": open_form,
         "is_open": survey.is_open(now),
         "is_draft": survey.opened_at is None,
         "event_over": event.end <= now,
         "attendee_count": attendees(event).count(),
-        "invited": survey.invitations.count(),
-        "responses": survey.responses.count(),
+        "invited": survey.invitations.count() if stored else 0,
+        "responses": survey.responses.count() if stored else 0,
     }
     return render(request, "organisers/survey.html", context, status=status)
 
@@ -58,9 +63,9 @@ def _page(
 @require_http_methods(["GET", "POST"])
 def survey(request, slug):
     event = organised_event_or_404(request.user, slug)
-    found = services.survey_for(event=event, by=request.user)
     if request.method == "GET":
-        return _page(request, event, found)
+        return _page(request, event, survey_of(event) or Survey(event=event))
+    found = services.survey_for(event=event, by=request.user)
     # A copy: validating a model form writes into its instance, and the service compares the
     # stored survey with the values asked for.
     settings_form = SurveySettingsForm(request.POST, instance=survey_of(event))
