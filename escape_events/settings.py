@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "escape_events.calendars",
     "escape_events.feeds",
     "escape_events.registrations",
+    "escape_events.surveys",
     "escape_events.organisers",
     "escape_events.api",
     "escape_events.site",
@@ -199,6 +200,7 @@ ABSOLUTE_URL_OVERRIDES = {
     "events.attachment": lambda item: reverse(
         "site:attachment", kwargs={"slug": item.event.slug, "pk": item.pk}
     ),
+    "surveys.survey": lambda survey: reverse("site:survey", kwargs={"slug": survey.event.slug}),
 }
 MY_REGISTRATIONS_URL = "site:mine"
 SITE_ID = 1

@@ -2,6 +2,7 @@
 URLs of, or extends or includes the templates of an app on a floor above its own.
 
     site, api, organisers, feeds    front rooms: may also use each other
+    surveys                         feedback surveys after an event
     registrations
     outbox                          every mail as a row; knows events only
     calendars
@@ -35,6 +36,7 @@ FLOORS = [
     {"calendars"},
     {"outbox"},
     {"registrations"},
+    {"surveys"},
     {"site", "api", "organisers", "feeds"},
 ]
 FLOOR = {app: number for number, apps in enumerate(FLOORS) for app in apps}
@@ -47,6 +49,8 @@ TEMPLATE_FOLDERS = {
     "api": "api",
     "timetable": "timetable",
     "mail/registrations": "registrations",
+    "mail/surveys": "surveys",
+    "surveys": "surveys",
     "mail/accounts": "accounts",
     "mail/organisers": "organisers",
     "account": "accounts",

@@ -221,9 +221,6 @@ class Event(Scheduling):
         blank=True,
         help_text="For a series occurrence: the start the rule gives it (RECURRENCE-ID).",
     )
-    minutes = models.TextField(
-        blank=True, help_text="Minutes or notes, plain text (line breaks are kept)."
-    )
 
     objects = EventQuerySet.as_manager()
 

@@ -88,8 +88,9 @@ def _load_venues(specs: list[dict]) -> dict[str, Venue]:
 
 
 def _attach_minutes(event: Event, path: Path) -> None:
+    """The minutes as they were written, attached as a file; their text goes under the agenda
+    items (timetable.seeding)."""
     text = path.read_text(encoding="utf-8")
-    Event.objects.filter(pk=event.pk).update(minutes=text)
     add_attachment(
         event=event,
         uploaded_file=ContentFile(text.encode("utf-8"), name=path.name),

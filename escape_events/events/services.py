@@ -67,19 +67,6 @@ def remove_attachment(*, attachment: Attachment) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def set_minutes(*, event: Event, text: str) -> bool:
-    """Replace the meeting minutes (plain text, line breaks kept); False when nothing changed.
-
-    Minutes are not in calendars, so no SEQUENCE bump and no notice to registrants.
-    """
-    text = text.replace("\r\n", "\n").strip()
-    if text == event.minutes:
-        return False
-    event.minutes = text
-    event.save(update_fields=["minutes", "updated_at"])
-    return True
-
-
 @transaction.atomic
 def materialise_occurrence(*, series: Series, recurrence_id: datetime) -> Event:
     """The stored Event for one occurrence, created from the series the first time it is needed.

@@ -23,7 +23,6 @@ from escape_events.timetable.selectors import agendas_for
 # Public feeds never show these: not even loaded, so a link or an address cannot leak into
 # them, and thousands of rows load faster.
 NOT_IN_PUBLIC_FEEDS = (
-    "minutes",
     "online_url",
     "contact_name",
     "contact_email",

@@ -37,9 +37,32 @@ def participants_download(
         columns=[column.label for column in columns],
         filters=filters,
     )
-    export = Export(rows, columns, event)
+    return _logged_download(
+        Export(rows, columns, event), log=log, file_format=file_format, name="participants"
+    )
+
+
+def survey_download(
+    *, survey, rows: QuerySet, columns: list[Column], file_format: str, user
+) -> HttpResponse:
+    """The survey's answers, one row per person who answered; logged as participant exports are."""
+    log = services.start_export(
+        event=survey.event,
+        user=user,
+        format=file_format,
+        columns=[column.label for column in columns],
+        filters={"survey": survey.title},
+    )
+    return _logged_download(
+        Export(rows, columns, survey.event), log=log, file_format=file_format, name="feedback"
+    )
+
+
+def _logged_download(export: Export, *, log: ExportLog, file_format: str, name: str):
+    """The export as a file; the log says how many rows went out and whether it completed."""
+    event = export.event
     stamp = timezone.localtime(timezone.now(), event.zone).strftime("%Y-%m-%d")
-    filename = f"{event.slug}-participants-{stamp}.{file_format}"
+    filename = f"{event.slug}-{name}-{stamp}.{file_format}"
     content_type = CONTENT_TYPES[file_format]
     if file_format == ExportLog.Format.XLSX:
         response = FileResponse(

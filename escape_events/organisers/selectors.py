@@ -19,6 +19,7 @@ from escape_events.registrations.availability import (
 )
 from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
+from escape_events.timetable.models import Minutes
 
 from .permissions import organised_events, organised_series
 from .placeholders import Recipient
@@ -54,17 +55,24 @@ PAST_MEETINGS_WINDOW = timedelta(days=120)
 class SeriesMeetings:
     upcoming: list[Occurrence]
     past: list[Occurrence]  # most recent first
+    with_minutes: frozenset[int]  # stored meetings that have minutes (of any agenda item)
 
 
 def series_meetings(series: Series, now: datetime) -> SeriesMeetings:
-    """The next meetings and the recent past ones, moves and cancellations applied, in one
-    query. The horizon is long enough for twelve meetings of a monthly rule."""
+    """The next meetings and the recent past ones, moves and cancellations applied, in two
+    queries. The horizon is long enough for twelve meetings of a monthly rule."""
     found = occurrences_between(
         now - PAST_MEETINGS_WINDOW, now + timedelta(days=31 * UPCOMING_MEETINGS), [series]
     )
     upcoming = [meeting for meeting in found if meeting.end > now]
     past = [meeting for meeting in found if meeting.end <= now]
-    return SeriesMeetings(upcoming=upcoming[:UPCOMING_MEETINGS], past=past[::-1][:PAST_MEETINGS])
+    stored = [meeting.override.pk for meeting in found if meeting.override]
+    with_minutes = Minutes.objects.filter(event__in=stored).exclude(text="")
+    return SeriesMeetings(
+        upcoming=upcoming[:UPCOMING_MEETINGS],
+        past=past[::-1][:PAST_MEETINGS],
+        with_minutes=frozenset(with_minutes.values_list("event_id", flat=True)),
+    )
 
 
 def registration_settings(event: Event) -> RegistrationSettings | None:

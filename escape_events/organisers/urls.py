@@ -7,6 +7,7 @@ from .views import (
     events,
     files,
     materials,
+    minutes,
     notifications,
     participants,
     people,
@@ -16,6 +17,7 @@ from .views import (
     registration,
     reminders,
     series,
+    surveys,
 )
 
 app_name = "organisers"
@@ -87,9 +89,40 @@ urlpatterns = [
     path("events/<slug:slug>/attendance.csv", checkin.attendance_export, name="attendance_export"),
     path("events/<slug:slug>/files/", files.files, name="files"),
     path("events/<slug:slug>/files/<int:pk>/delete/", files.file_delete, name="file_delete"),
-    path("events/<slug:slug>/minutes/", files.minutes, name="minutes"),
+    path("events/<slug:slug>/minutes/", minutes.minutes_overview, name="minutes"),
+    path("events/<slug:slug>/minutes/meeting/", minutes.minutes_edit, name="minutes_meeting"),
+    path(
+        "events/<slug:slug>/minutes/meeting/history/",
+        minutes.minutes_history,
+        name="minutes_meeting_history",
+    ),
+    path(
+        "events/<slug:slug>/minutes/meeting/history/<int:number>/restore/",
+        minutes.minutes_restore,
+        name="minutes_meeting_restore",
+    ),
+    path(
+        "events/<slug:slug>/minutes/items/<int:entry>/", minutes.minutes_edit, name="minutes_entry"
+    ),
+    path(
+        "events/<slug:slug>/minutes/items/<int:entry>/history/",
+        minutes.minutes_history,
+        name="minutes_entry_history",
+    ),
+    path(
+        "events/<slug:slug>/minutes/items/<int:entry>/history/<int:number>/restore/",
+        minutes.minutes_restore,
+        name="minutes_entry_restore",
+    ),
     path("events/<slug:slug>/reminders/", reminders.event_reminders, name="reminders"),
     path("events/<slug:slug>/notifications/", notifications.notifications, name="notifications"),
+    path("events/<slug:slug>/survey/", surveys.survey, name="survey"),
+    path("events/<slug:slug>/survey/template/", surveys.survey_template, name="survey_template"),
+    path("events/<slug:slug>/survey/open/", surveys.survey_open, name="survey_open"),
+    path("events/<slug:slug>/survey/invite/", surveys.survey_invite, name="survey_invite"),
+    path("events/<slug:slug>/survey/close/", surveys.survey_close, name="survey_close"),
+    path("events/<slug:slug>/survey/results/", surveys.survey_results, name="survey_results"),
+    path("events/<slug:slug>/survey/results/export/", surveys.survey_export, name="survey_export"),
     path("events/<slug:slug>/printouts/", printouts.printouts, name="printouts"),
     path("events/<slug:slug>/printouts/<slug:kind>.pdf", printouts.printout, name="printout"),
     path(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import attendees, certificates, pages
+from .views import attendees, certificates, feedback, pages
 
 app_name = "site"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/<slug:slug>/", pages.event_detail, name="event_detail"),
     path("events/<slug:slug>/attachments/<int:pk>/", pages.attachment, name="attachment"),
     path("events/<slug:slug>/register/", attendees.register, name="register"),
+    path("events/<slug:slug>/feedback/", feedback.survey, name="survey"),
     path("series/<slug:slug>/", pages.series_detail, name="series_detail"),
     path(
         "series/<slug:slug>/follow/",

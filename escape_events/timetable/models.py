@@ -265,3 +265,59 @@ class Material(Gated):
         """Where a visitor gets it: a public link itself; else our download address, which asks
         the access rule (and sends on to a restricted link)."""
         return self.url if self.url and self.is_public else self.download_path
+
+
+class Minutes(models.Model):
+    """The minutes of one agenda item, or of the whole meeting (no item), in Markdown.
+
+    The text here is the newest revision's; every save adds a MinutesRevision, so `revision`
+    is the number of the newest one, which an edit form carries to refuse a lost update.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="minutes_texts")
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="minutes_texts"
+    )
+    text = models.TextField(blank=True, help_text="Markdown.")
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event", "entry__start", "pk"]
+        verbose_name_plural = "minutes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(entry__isnull=True), name="minutes_one_per_meeting"
+            ),
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(entry__isnull=False), name="minutes_one_per_entry"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Minutes of {self.entry or self.event}"
+
+
+class MinutesRevision(models.Model):
+    """One saved version of minutes: who saved it, when, and the whole text then."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    restored_from = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The earlier revision this one brought back."
+    )
+
+    class Meta:
+        ordering = ["minutes", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "number"], name="minutes_revision_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="minutes_revision_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.minutes}, revision {self.number}"

@@ -4,7 +4,9 @@ An entry's `day` counts from the event's first day (1) in its own zone, so the s
 agenda fits an event and its demo edition. Entries, and the agenda block itself (the event's
 own), may carry `folders` and `materials` (links, or files under seeds/materials/) with who may
 open them. An agenda is created once, when its event has none: loading again, or after
-organisers edited it, changes nothing.
+organisers edited it, changes nothing. Minutes (`minutes_file`, of the agenda for the whole
+meeting or of an entry) are given to a meeting or item that has none yet, so a database loaded
+before they were in the seeds gets them, and written minutes stay.
 """
 
 import json
@@ -15,10 +17,11 @@ from django.core.files import File
 from django.db import transaction
 
 from escape_events.events.models import Event, Series
-from escape_events.events.seeding import SEED_FILE
+from escape_events.events.seeding import SEED_FILE, SEEDS_DIR
 
 from . import services
-from .models import Entry, Session
+from .minutes import save_minutes
+from .models import Entry, Minutes, Session
 
 
 def _moment(event: Event, day: int, clock: str) -> datetime:
@@ -84,6 +87,25 @@ def _load_materials(event: Event, entry: Entry | None, spec: dict) -> None:
             services.add_material_link(url=item["url"], **owner, **access)
 
 
+def _give_minutes(event: Event, entry: Entry | None, name: str) -> None:
+    if Minutes.objects.filter(event=event, entry=entry).exists():
+        return
+    text = (SEEDS_DIR / name).read_text(encoding="utf-8")
+    save_minutes(event=event, entry=entry, text=text, base_revision=0, by=None)
+
+
+def _load_minutes(event: Event, spec: dict) -> None:
+    if spec.get("minutes_file"):
+        _give_minutes(event, None, spec["minutes_file"])
+    for item in spec["entries"]:
+        if not item.get("minutes_file"):
+            continue
+        start = _moment(event, item["day"], item["start"])
+        entry = Entry.objects.filter(event=event, title=item["title"], start=start).first()
+        if entry is not None:  # an organiser may have renamed or moved it
+            _give_minutes(event, entry, item["minutes_file"])
+
+
 @transaction.atomic
 def load_agenda_seeds(path: Path = SEED_FILE) -> int:
     """Give every seeded event and meeting with an `agenda` block its agenda; returns how many
@@ -98,7 +120,10 @@ def load_agenda_seeds(path: Path = SEED_FILE) -> int:
             start = datetime.fromisoformat(occurrence["recurrence_id"]).replace(tzinfo=series.zone)
             event = Event.objects.get(series=series, recurrence_id=start)
             created += _load_agenda(event, occurrence["agenda"])
+            _load_minutes(event, occurrence["agenda"])
     for spec in data.get("events", []) + data.get("demo_events", []):
         if "agenda" in spec:
-            created += _load_agenda(Event.objects.get(slug=spec["slug"]), spec["agenda"])
+            event = Event.objects.get(slug=spec["slug"])
+            created += _load_agenda(event, spec["agenda"])
+            _load_minutes(event, spec["agenda"])
     return created

@@ -12,6 +12,7 @@ from escape_events.events.models import Event, Series
 from .access import Reader
 from .agenda import Agenda, lay_out
 from .bundles import Member, safe_part, unique_paths
+from .minutes import minutes_by_entry
 from .models import Convener, Entry, Folder, Material, Speaker
 from .shelves import Shelf, shelves
 
@@ -28,19 +29,34 @@ def _entries(*, conveners: bool = True) -> QuerySet[Entry]:
     return entries
 
 
-def agenda_for(event: Event, *, reader: Reader | None = None, now=None) -> Agenda:
-    """The event's agenda laid out by day: 1 query when empty, else 3 to 5 (speakers,
-    materials, and conveners when there are sessions).
+def agenda_for(
+    event: Event,
+    *,
+    reader: Reader | None = None,
+    now=None,
+    with_materials: bool = True,
+    with_minutes: bool = False,
+) -> Agenda:
+    """The event's agenda laid out by day: 1 query when empty, else 3 to 6 (speakers,
+    materials, minutes, and conveners when there are sessions).
 
-    Without a reader, every material of each entry (`entry.materials`: the organiser's side);
-    with one, what that reader may see (`entry.shelf`, and the event's own in `agenda.shelf`),
-    judged at `now` (None: listed as if every hold were over, see shelves)."""
+    Without a reader, every material of each entry (`entry.materials`: the organiser's side;
+    none with `with_materials=False`); with one, what that reader may see (`entry.shelf`, and the
+    event's own in `agenda.shelf`), judged at `now` (None: listed as if every hold were over, see
+    shelves). With minutes, each entry carries its own as `entry.minutes` (None when it has
+    none)."""
     entries = _entries().filter(event=event)
-    if reader is None:
+    if reader is None and with_materials:
         materials = Material.objects.select_related("folder")
         entries = entries.prefetch_related(Prefetch("materials", queryset=materials))
-        return lay_out(event, list(entries))
-    agenda = lay_out(event, list(entries))
+    entries = list(entries)
+    if with_minutes and entries:
+        minutes = minutes_by_entry(event)
+        for entry in entries:
+            entry.minutes = minutes.get(entry.pk)
+    agenda = lay_out(event, entries)
+    if reader is None:
+        return agenda
     found = material_shelves(event, reader, now)
     for entry in agenda.entries:
         entry.shelf = found.get(entry.pk, Shelf())

@@ -222,7 +222,8 @@ def test_the_export_takes_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as one:
         personal_data(ada)
     # 2 of them: the API's tokens and writes; 1: followed series; 2: agenda roles; 2: the
-    # changes made to registrations and their tags.
+    # changes made to registrations and their tags; 2: survey answers (the open surveys, then the
+    # person's answers).
     assert len(one.captured_queries) <= 18
     for number in range(4):
         event = Event.objects.create(

@@ -27,6 +27,8 @@ from escape_events.organisers.printouts import certificates
 from escape_events.registrations.models import AttendanceDay, Question, Registration
 from escape_events.registrations.seeding import load_question_library, load_registration_seeds
 from escape_events.registrations.services import edit_registration, register
+from escape_events.surveys import services as survey_services
+from escape_events.timetable.minutes import minutes_of, save_minutes
 from escape_events.timetable.models import Entry, Material
 from escape_events.timetable.seeding import load_agenda_seeds
 from escape_events.timetable.services import add_material_link
@@ -48,6 +50,7 @@ class Site:
     meeting: Event  # an opened meeting of the series (it has its own row)
     onsite: Registration
     remote: Registration
+    past_meeting: Event  # the 4 Sep 2019 meeting: its minutes per item and a feedback survey
     print_job: object = None  # a PDF of badges made in the background
     certificate_token: str = ""  # the address of Ada's certificate of the camp
 
@@ -115,7 +118,10 @@ def build_site() -> Site:
     edit_registration(
         registration=onsite, by=organiser, note="Brings a laptop", tags=["speaker", "visa"]
     )
-    site = Site(organiser, attendee, staff, hands_on, camp, series, meeting, onsite, remote)
+    past_meeting = _past_meeting_with_survey(organiser, attendee, others)
+    site = Site(
+        organiser, attendee, staff, hands_on, camp, series, meeting, onsite, remote, past_meeting
+    )
     site.print_job = PrintJob.objects.create(
         event=hands_on, kind="badges", fingerprint="seeded", total=4, done=4,
         status=PrintJob.Status.DONE, finished_at=timezone.now(),
@@ -156,6 +162,30 @@ def _richer_form(camp: Event) -> None:
     ask("What would you like to hack on?", kind.LONG_TEXT)
 
 
+def _past_meeting_with_survey(organiser, attendee, others) -> Event:
+    """The 4 Sep 2019 meeting, its seeded minutes revised once, and an open feedback survey
+    that one of the two people who attended has answered."""
+    load_agenda_seeds()
+    meeting = Event.objects.get(series__slug="escape-wp2-meeting", start__year=2019)
+    meeting.organisers.add(organiser)
+    item = Entry.objects.filter(event=meeting).order_by("start").first()
+    save_minutes(
+        event=meeting, entry=item, base_revision=1, by=organiser,
+        text=minutes_of(meeting, item).text + "\n- **Action** on Simone: send the new dates.",
+    )  # fmt: skip
+    for person in (attendee, others[2]):
+        Registration.objects.create(event=meeting, user=person, mode="remote", status="confirmed")
+    survey = survey_services.survey_for(event=meeting, by=organiser)
+    survey_services.add_template_questions(survey=survey, by=organiser)
+    survey_services.open_survey(
+        survey=survey, closes_at=timezone.now() + timedelta(days=14), by=organiser
+    )
+    answers = {question.pk: (question.choices or ["yes"])[0] for question in survey.questions.all()}
+    answers[survey.questions.get(kind="text").pk] = "More time for the exercises, please."
+    survey_services.submit_response(survey=survey, user=others[2], answers=answers)
+    return meeting
+
+
 def _org(name: str, *args) -> Callable[[Site], str]:
     return lambda site: reverse(f"organisers:{name}", args=[arg(site) for arg in args])
 
@@ -178,6 +208,14 @@ def _meeting(site: Site) -> str:
 
 def _series(site: Site) -> str:
     return site.series.slug
+
+
+def _past_meeting(site: Site) -> str:
+    return site.past_meeting.slug
+
+
+def _first_item(site: Site) -> int:
+    return Entry.objects.filter(event=site.past_meeting).order_by("start").first().pk
 
 
 def _meeting_id(site: Site):
@@ -283,6 +321,11 @@ SITE_PAGES = [
         lambda page: page.get_by_label("Yes, lend me one").check(),
     ),
     SitePage("my-registrations", ATTENDEE, "/registrations/"),
+    SitePage(
+        "survey-answer",
+        ATTENDEE,
+        lambda site: reverse("site:survey", args=[site.past_meeting.slug]),
+    ),
     SitePage(
         "my-registrations-cancel-asks",
         ATTENDEE,
@@ -417,6 +460,19 @@ SITE_PAGES = [
     ),
     SitePage("attendance", ORGANISER, _org("attendance", _meeting)),
     SitePage("files", ORGANISER, _org("files", _hands_on)),
+    SitePage("minutes", ORGANISER, _org("minutes", _past_meeting)),
+    SitePage("minutes-item", ORGANISER, _org("minutes_entry", _past_meeting, _first_item)),
+    SitePage("minutes-meeting", ORGANISER, _org("minutes_meeting", _past_meeting)),
+    SitePage(
+        "minutes-history",
+        ORGANISER,
+        lambda site: (
+            _org("minutes_entry_history", _past_meeting, _first_item)(site) + "?revision=2"
+        ),
+    ),
+    SitePage("survey-draft", ORGANISER, _org("survey", _hands_on)),
+    SitePage("survey-open", ORGANISER, _org("survey", _past_meeting)),
+    SitePage("survey-results", ORGANISER, _org("survey_results", _past_meeting)),
     SitePage("agenda", ORGANISER, _org("agenda", _hands_on)),
     SitePage("materials", ORGANISER, _org("materials", _hands_on)),
     SitePage("agenda-entry-new", ORGANISER, _org("agenda_entry_add", _hands_on)),

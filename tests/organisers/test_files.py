@@ -121,37 +121,6 @@ def test_a_post_without_the_csrf_token_is_refused(organiser, hands_on, settings)
     assert not Attachment.objects.exists() and stored_files(settings) == []
 
 
-def test_minutes_are_saved_shown_on_the_event_page_and_can_be_emptied(client, organiser, hands_on):
-    client.force_login(organiser)
-    url = reverse("organisers:minutes", args=[hands_on.slug])
-    text = "Present: Ada, Grace\r\n\r\n- SWAN accounts for everyone"
-    response = client.post(url, {"minutes": text}, follow=True)
-    assert "Minutes saved" in response.content.decode()
-    hands_on.refresh_from_db()
-    assert hands_on.minutes == "Present: Ada, Grace\n\n- SWAN accounts for everyone"
-    assert "SWAN accounts for everyone" in client.get(hands_on.get_absolute_url()).content.decode()
-    page = client.get(files_url(hands_on)).content.decode()
-    assert "SWAN accounts for everyone</textarea>" in page
-    assert f'href="{hands_on.get_absolute_url()}#minutes-heading"' in page
-    again = client.post(url, {"minutes": text}, follow=True)
-    assert "already like this" in again.content.decode()
-    client.post(url, {"minutes": ""})
-    hands_on.refresh_from_db()
-    assert hands_on.minutes == ""
-
-
-def test_minutes_that_are_too_long_are_refused_and_kept(client, organiser, hands_on):
-    hands_on.minutes = "Kept"
-    hands_on.save()
-    client.force_login(organiser)
-    url = reverse("organisers:minutes", args=[hands_on.slug])
-    response = client.post(url, {"minutes": "x" * 200_001})
-    assert response.status_code == 400
-    assert "at most 200000 characters" in response.content.decode()
-    hands_on.refresh_from_db()
-    assert hands_on.minutes == "Kept"
-
-
 @pytest.mark.parametrize("how_many", [1, 20])
 def test_files_page_query_count_does_not_grow_with_files(
     client, organiser, hands_on, django_assert_num_queries, how_many

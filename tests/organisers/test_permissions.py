@@ -28,8 +28,17 @@ from escape_events.registrations.models import (
     RegistrationSettings,
     ReminderPlan,
 )
+from escape_events.surveys.models import Survey, SurveyQuestion
 from escape_events.timetable import services as agenda_services
-from escape_events.timetable.models import Entry, Folder, Material, Session
+from escape_events.timetable.minutes import save_minutes
+from escape_events.timetable.models import (
+    Entry,
+    Folder,
+    Material,
+    Minutes,
+    MinutesRevision,
+    Session,
+)
 
 ALL_NAMES = sorted(pattern.name for pattern in organiser_urls.urlpatterns)
 # Not about one event: the dashboard and the question library show only the user's own,
@@ -47,6 +56,8 @@ GET_PAGES = {
     "agenda_import", "reminders", "series_reminders", "printouts", "printout", "add_people",
     "registration", "printout_job", "printout_job_file", "print_design", "certificates",
     "materials",
+    "minutes", "minutes_meeting", "minutes_meeting_history", "minutes_entry",
+    "minutes_entry_history", "survey",
 }  # fmt: skip
 
 
@@ -81,6 +92,13 @@ def targets(hands_on, organiser, register, wp2_series):
         registration=registration, nonce="n", token_hash="h", issued_at=hands_on.start
     )
     folder = agenda_services.add_folder(event=hands_on, title="Exercises", audience="registrants")
+    for item in (None, entry):
+        for text in ("First", "Second"):
+            minutes = Minutes.objects.filter(event=hands_on, entry=item).first()
+            save_minutes(
+                event=hands_on, entry=item, text=text, by=organiser,
+                base_revision=minutes.revision if minutes else 0,
+            )  # fmt: skip
     return {
         "slug": hands_on.slug,
         "user_id": organiser.pk,
@@ -115,6 +133,8 @@ def targets(hands_on, organiser, register, wp2_series):
         },
         "code": registration.check_in_code,
         "registration": registration.pk,
+        "entry": entry.pk,
+        "number": 1,
         "kind": "badges",
         "series_slug": wp2_series.slug,
         "recurrence_id": {
@@ -147,7 +167,10 @@ def snapshot():
         list(Registration.tags.through.objects.values_list("pk").order_by("pk")),
         MeetingAttendance.objects.count(),
         list(Attachment.objects.values_list("pk", "title", "file").order_by("pk")),
-        list(Event.objects.values_list("pk", "minutes").order_by("pk")),
+        list(Minutes.objects.values_list("pk", "text", "revision").order_by("pk")),
+        list(Survey.objects.values_list("pk", "title", "opened_at", "closes_at").order_by("pk")),
+        SurveyQuestion.objects.count(),
+        MinutesRevision.objects.count(),
         sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()),
         ExportLog.objects.count(),
         ParticipantMessage.objects.count(),
@@ -187,7 +210,7 @@ def test_another_organiser_gets_404_and_changes_nothing(client, other_organiser,
         "email": "otto@example.org", "names": "Intruder", "code": targets["code"],
         "selected": ["1"], "action": "cancel", "columns": ["name"], "format": "csv",
         "subject": "Hi", "body": "Hello", "send": "1", "title": "Hijacked",
-        "minutes": "Hijacked minutes", "kind": "slides",
+        "base_revision": "2", "kind": "slides",
         "file": SimpleUploadedFile("evil.txt", b"planted"),
         "start": "2031-01-08T10:00", "end": "2031-01-08T11:00", "minutes_before": ["15"],
         "first_name": "In", "last_name": "Truder", "mode": "onsite", "default_mode": "onsite",

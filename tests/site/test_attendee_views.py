@@ -110,9 +110,9 @@ def test_my_registrations_offers_a_switch_only_where_the_other_mode_has_room(
     register(event=roomy, user=person, mode=Mode.REMOTE)
     switch = f'action="{reverse("site:switch", args=[0])}"'.replace("/0/", "/{}/")
     # session, user, registrations, their queues, which clashing events are held together,
-    # followed series; the menu: the person's permissions (own, through groups), whether they
-    # organise a series, an event
-    with django_assert_num_queries(10):
+    # followed series, open feedback surveys of events attended (none); the menu: the person's
+    # permissions (own, through groups), whether they organise a series, an event
+    with django_assert_num_queries(11):
         html = client.get(reverse("site:mine")).content.decode()
     mine = {r.event_id: r.pk for r in Registration.objects.filter(user=person)}
     assert switch.format(mine[roomy.pk]) in html
@@ -298,9 +298,9 @@ def test_event_page_query_count_does_not_grow_with_registrations(
     register_people(1)
     privacy_notice_in_force()  # published once, before the page that shows it is cached
     # The first view also reads what the cached blocks show (agenda, the event's materials,
-    # attendance) and whether the person organises anything (kept a while: their permissions,
-    # own and through groups, the series and events they organise).
-    with django_assert_num_queries(15):
+    # minutes, attendance) and whether the person organises anything (kept a while: their
+    # permissions, own and through groups, the series and events they organise).
+    with django_assert_num_queries(16):
         assert client.get(event.get_absolute_url()).status_code == 200
     for newcomers in (0, 11):
         register_people(newcomers)

@@ -13,12 +13,12 @@ from escape_events.events.services import (
     cancel_event,
     materialise_occurrence,
     remove_attachment,
-    set_minutes,
     update_event,
     update_series,
 )
 from escape_events.site import caching
 from escape_events.timetable import services as timetable
+from escape_events.timetable.minutes import save_minutes
 
 from ..organisers.test_events import event_form
 from ..test_admin import _change_in_admin
@@ -82,7 +82,10 @@ def test_an_edit_of_another_event_keeps_this_page(client, lecture, kept, make_ev
         (lambda e: Event.objects.filter(pk=e.pk).update(title="Raw title"), "Raw title"),
         (lambda e: e.venue.__class__.objects.update(name="Fermilab"), "Fermilab"),
         (lambda e: cancel_event(event=e), "This event has been cancelled."),
-        (lambda e: set_minutes(event=e, text="We agreed on tea."), "We agreed on tea."),
+        (
+            lambda e: save_minutes(event=e, text="We agreed on tea.", base_revision=0, by=None),
+            "We agreed on tea.",
+        ),
         (lambda e: MeetingAttendance.objects.create(event=e, name="Ada Lovelace"), "Ada Lovelace"),
         (
             lambda e: add_attachment(

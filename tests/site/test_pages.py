@@ -9,6 +9,7 @@ from django.utils import timezone
 from escape_events.events.models import Event, Kind
 from escape_events.events.seeding import load_seeds
 from escape_events.events.services import add_attachment, materialise_occurrence
+from escape_events.timetable.minutes import save_minutes
 
 
 @pytest.fixture
@@ -201,6 +202,7 @@ def _meeting_with_everything(make_event, django_user_model):
         kind="minutes",
     )
     meeting.attendance.create(name="Ada Lovelace")
+    save_minutes(event=meeting, text="Agreed to meet fortnightly.", base_revision=0, by=None)
     return meeting, partner
 
 
@@ -218,12 +220,16 @@ def test_event_page_reads_what_its_cached_blocks_show_only_when_they_are_not_cac
     # permissions, own and through groups, then whether they organise a series or an event;
     # and who they are to the event (the kind of reader its materials are listed for).
     first, later = (1 + 7, 1 + 3) if signed_in else (1, 1)
-    with django_assert_num_queries(first + 4):  # agenda, materials, files, people present (none)
+    with django_assert_num_queries(first + 5):  # agenda, materials, minutes, files, people (none)
         page = client.get(plain.get_absolute_url())
     assert "Held alongside" not in page.content.decode()
-    with django_assert_num_queries(later + 5):  # agenda, materials, files, people, partners
+    with django_assert_num_queries(
+        later + 6
+    ):  # agenda, materials, minutes, files, people, partners
         page = client.get(meeting.get_absolute_url()).content.decode()
-    assert "Minutes" in page and "Ada Lovelace" in page and partner.title in page
+    assert (
+        "Agreed to meet fortnightly." in page and "Ada Lovelace" in page and partner.title in page
+    )
     # Again: what the cached blocks show (agenda, lists) is not read at all.
     with django_assert_num_queries(later):
         again = client.get(meeting.get_absolute_url()).content.decode()

@@ -92,9 +92,9 @@ PAGE_QUERIES_WITHOUT_QUESTIONS = 6
 # Registered: the registration with its place in line and the person's overlapping
 # registrations too, and no form (no questions read).
 PAGE_QUERIES_REGISTERED = 7
-# Cold, what the cached blocks show is read too: the agenda, the materials, the files, the
-# people present.
-COLD_EXTRA = 4
+# Cold, what the cached blocks show is read too: the agenda, the materials, the minutes of the
+# meeting, the files, the people present.
+COLD_EXTRA = 5
 # A visitor: the event with its content version and registration settings, and the seats left.
 PAGE_QUERIES_ANONYMOUS = 2
 

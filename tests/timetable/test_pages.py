@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import cancel_event, materialise_occurrence
 from escape_events.timetable import services
+from escape_events.timetable.minutes import save_minutes
 from escape_events.timetable.seeding import load_agenda_seeds
 
 from .conftest import at
@@ -108,8 +109,7 @@ def test_event_page_agenda_queries_are_fixed(client, camp, give_agenda, django_a
 def test_a_meeting_shows_agenda_and_minutes_side_by_side(client, wp2_series, add):
     meeting = next_occurrences(wp2_series, 1)[0]
     event = materialise_occurrence(series=wp2_series, recurrence_id=meeting.recurrence_id)
-    event.minutes = "Coordination (Simone)\nAgreed to meet fortnightly."
-    event.save()
+    save_minutes(event=event, text="Agreed to meet fortnightly.", base_revision=0, by=None)
     add(event, event.start, event.start + timedelta(minutes=10), title="Coordination")
     html = html_of(client, event)
     record = html[html.index('<div class="meeting-record">') :]

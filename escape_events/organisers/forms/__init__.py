@@ -1,9 +1,9 @@
 """Forms of the organiser's side: they validate and hand plain values to services.
 
 One module per page family, as in views/: events, series, registration_settings,
-participants, checkin, files, agenda, reminders, notifications and retention; fields holds what
-they share (the wall-clock date field, the venue fields) and is the only one they import
-(agenda also takes the accepted file types from files).
+participants, checkin, files, agenda, reminders, notifications, retention and surveys; fields
+holds what they share (the wall-clock date field, the venue fields) and is the only one they
+import (agenda also takes the accepted file types from files).
 Import the forms from here.
 """
 
@@ -20,7 +20,7 @@ from .agenda import (
 from .checkin import AttendanceForm, CheckInForm
 from .events import CloneEventForm, CoOrganiserForm, EventForm
 from .fields import WALL_CLOCK_FORMATS, YEARS, WallClockField, wall_clock
-from .files import AttachmentForm, MinutesForm
+from .files import AttachmentForm, MinutesForm, RestoreRevisionForm
 from .notifications import NotificationSettingsForm
 from .participants import (
     SORT_CHOICES,
@@ -45,6 +45,13 @@ from .registration_settings import (
 from .reminders import ReminderPlanForm
 from .retention import RetentionForm
 from .series import ExtraMeetingForm, MoveMeetingForm, SeriesForm, extra_meeting_initial
+from .surveys import (
+    OpenSurveyForm,
+    SurveyExportForm,
+    SurveyQuestionForm,
+    SurveyQuestionFormSet,
+    SurveySettingsForm,
+)
 
 __all__ = [
     "SORT_CHOICES",
@@ -76,6 +83,7 @@ __all__ = [
     "MoveEntryForm",
     "MoveMeetingForm",
     "NotificationSettingsForm",
+    "OpenSurveyForm",
     "ParticipantFilterForm",
     "PickFromLibraryForm",
     "PrintDesignForm",
@@ -83,10 +91,15 @@ __all__ = [
     "QuestionFormSet",
     "RegistrationSettingsForm",
     "ReminderPlanForm",
+    "RestoreRevisionForm",
     "RetentionForm",
     "SeriesForm",
     "SessionForm",
     "Status",
+    "SurveyExportForm",
+    "SurveyQuestionForm",
+    "SurveyQuestionFormSet",
+    "SurveySettingsForm",
     "WallClockField",
     "extra_meeting_initial",
     "people_formset",

@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 
 from escape_events.events.attachments import ALLOWED_TYPES
 from escape_events.events.models import Attachment
+from escape_events.timetable.minutes import MAX_MINUTES_LENGTH
 
 ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED_TYPES))
 
@@ -28,10 +29,20 @@ class AttachmentForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    minutes = forms.CharField(
+    """The text, and the revision the organiser started from (a lost update is refused)."""
+
+    text = forms.CharField(
         label="Text of the minutes",
         required=False,
-        max_length=200_000,
-        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
-        help_text="Plain text, line breaks kept, shown on the event page. Empty removes them.",
+        max_length=MAX_MINUTES_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
+        help_text=(
+            "Markdown: a blank line between paragraphs, - for a list, **bold**, [text](link). "
+            "Shown on the event page; empty hides them (the history keeps every revision)."
+        ),
     )
+    base_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class RestoreRevisionForm(forms.Form):
+    base_revision = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

@@ -1,4 +1,4 @@
-"""Files (minutes, slides, agenda) and the minutes text of an event, without the admin."""
+"""Files (minutes, slides, agenda) of an event, without the admin."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,19 +8,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from escape_events.core.limits import limit_posts
 from escape_events.events.models import Attachment
-from escape_events.events.services import add_attachment, remove_attachment, set_minutes
+from escape_events.events.services import add_attachment, remove_attachment
 
-from ..forms import AttachmentForm, MinutesForm
+from ..forms import AttachmentForm
 from ..permissions import organised_event_or_404
 
 
-def _page(request, event, *, upload=None, minutes=None, status=200):
+def _page(request, event, *, upload=None, status=200):
     newest_first = Attachment.objects.filter(event=event).order_by("-uploaded_at", "-pk")
     context = {
         "event": event,
         "files": newest_first.select_related("event"),  # each download link needs its slug
         "upload": upload or AttachmentForm(),
-        "minutes_form": minutes or MinutesForm(initial={"minutes": event.minutes}),
     }
     return render(request, "organisers/files.html", context, status=status)
 
@@ -56,18 +55,4 @@ def file_delete(request, slug, pk):
     attachment = get_object_or_404(Attachment, event=event, pk=pk)
     remove_attachment(attachment=attachment)
     messages.success(request, f"“{attachment.title}” was deleted.")
-    return redirect("organisers:files", slug=event.slug)
-
-
-@login_required
-@require_POST
-def minutes(request, slug):
-    event = organised_event_or_404(request.user, slug)
-    form = MinutesForm(request.POST)
-    if not form.is_valid():
-        return _page(request, event, minutes=form, status=400)
-    if set_minutes(event=event, text=form.cleaned_data["minutes"]):
-        messages.success(request, "Minutes saved; they show on the event page.")
-    else:
-        messages.info(request, "The minutes were already like this.")
     return redirect("organisers:files", slug=event.slug)

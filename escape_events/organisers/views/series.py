@@ -144,7 +144,12 @@ def series_organiser_remove(request, series_slug, user_id):
 def series_meetings(request, series_slug):
     series = organised_series_or_404(request.user, series_slug)
     meetings = selectors.series_meetings(series, timezone.now())
-    context = {"series": series, "upcoming": meetings.upcoming, "past": meetings.past}
+    context = {
+        "series": series,
+        "upcoming": meetings.upcoming,
+        "past": meetings.past,
+        "with_minutes": meetings.with_minutes,
+    }
     return render(request, "organisers/series_meetings.html", context)
 
 

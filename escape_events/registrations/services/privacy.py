@@ -23,6 +23,7 @@ from ..models import (
     StatusChange,
 )
 from ..rules import RegistrationRefused, is_organiser, purge_due_at
+from ..signals import registration_data_purged
 from .attendee_actions import cancel_registration
 from .registration_settings import save_registration_settings
 
@@ -73,6 +74,7 @@ def purge_event_registrations(*, event: Event, now=None) -> RegistrationPurge | 
         )
         purge.registrations, purge.answers = rows, answers
         purge.save(update_fields=["registrations", "answers"])
+        registration_data_purged.send(sender=RegistrationPurge, event=event, now=now)
     return purge
 
 

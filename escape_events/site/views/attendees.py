@@ -30,6 +30,7 @@ from escape_events.registrations.selectors import (
     registration_for_editing,
     registration_panel,
 )
+from escape_events.surveys.selectors import surveys_awaiting
 
 from .pages import render_event_page
 
@@ -272,6 +273,7 @@ def _my_registrations_page(request, *, status: int = 200):
         "upcoming": [item for item in registrations if item.is_active],
         "inactive": [item for item in registrations if not item.is_active],
         "followed": followed_series(request.user),
+        "surveys": surveys_awaiting(request.user, timezone.now()),
     }
     return render(request, "site/my_registrations.html", context, status=status)
 

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from escape_events.events.when import DAY_IN_YEAR, clock_text
 
 from ..access import ANONYMOUS
+from ..minutes import minutes_of
 from ..selectors import agenda_for
 from ..selectors import recent_agendas as recent_agendas_of
 
@@ -18,8 +19,14 @@ def timetable(event, heading_level=2, feed="", reader=ANONYMOUS):
     """The event's timetable by day, with speakers, and the materials `reader` may see (the
     page's cache varies on `reader.key`); nothing when it has none.
     `feed`: the address of its calendar feed, named by the page (feeds sits above timetable)."""
-    agenda = agenda_for(event, reader=reader)
+    agenda = agenda_for(event, reader=reader, with_minutes=True)
     return {"agenda": agenda, "event": event, "level": heading_level, "feed": feed}
+
+
+@register.simple_tag
+def meeting_minutes(event):
+    """The minutes of the whole meeting (not of one agenda item), or None."""
+    return minutes_of(event)
 
 
 @register.inclusion_tag("timetable/recent_agendas.html")

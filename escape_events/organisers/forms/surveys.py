@@ -1,0 +1,43 @@
+"""The feedback survey of an event: its settings, its questions (the registration question form
+on the survey's model, so the same kinds and checks), and when it closes."""
+
+from django import forms
+
+from escape_events.surveys.models import Survey, SurveyQuestion
+
+from .fields import WallClockField
+from .registration_settings import QuestionDefinitionForm, QuestionForm
+
+
+class SurveySettingsForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "intro", "anonymous"]
+        labels = {"title": "Title", "anonymous": "Anonymous answers"}
+        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+
+
+class SurveyQuestionForm(QuestionDefinitionForm):
+    class Meta:
+        model = SurveyQuestion
+        fields = ["label", "kind", "required", "position", "help_text", "min_value", "max_value"]
+        labels = QuestionForm.Meta.labels
+
+
+SurveyQuestionFormSet = forms.modelformset_factory(
+    SurveyQuestion, form=SurveyQuestionForm, extra=1, can_delete=True, max_num=30,
+    validate_max=True,
+)  # fmt: skip
+
+
+class OpenSurveyForm(forms.Form):
+    closes_at = WallClockField(
+        label="Open until", help_text="Local time in the event's time zone; at most 90 days."
+    )
+
+    def closes_at_in(self, zone):
+        return self.cleaned_data["closes_at"].replace(tzinfo=zone)
+
+
+class SurveyExportForm(forms.Form):
+    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")])

@@ -1,0 +1,30 @@
+"""Survey answers follow the registrations' rules: purged with them when the retention period
+is over, let go of when a person deletes their account, and part of a person's data export."""
+
+from django.dispatch import receiver
+
+from escape_events.accounts.signals import account_deleting, personal_data_requested
+from escape_events.registrations.signals import registration_data_purged
+
+from .selectors import personal_answers
+from .services import forget_survey_person, purge_survey_answers
+
+
+@receiver(registration_data_purged, dispatch_uid="surveys_purge_with_registrations")
+def purge_with_registrations(sender, *, event, now, **kwargs):
+    purge_survey_answers(event=event, now=now)
+
+
+@receiver(account_deleting, dispatch_uid="surveys_forget_person")
+def forget_person(sender, *, user, **kwargs):
+    had = personal_answers(user)
+    forget_survey_person(user=user)
+    if not had:
+        return []
+    return [f"Your answers to {len(had)} feedback survey{'s' if len(had) != 1 else ''} are no "
+            "longer linked to you."]  # fmt: skip
+
+
+@receiver(personal_data_requested, dispatch_uid="surveys_personal_data")
+def answers_of_person(sender, *, user, **kwargs):
+    return {"survey_answers": personal_answers(user)}
