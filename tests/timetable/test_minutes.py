@@ -21,7 +21,7 @@ from escape_events.timetable.minutes import (
 from escape_events.timetable.models import Entry, Minutes, MinutesRevision
 from escape_events.timetable.seeding import load_agenda_seeds
 
-move = importlib.import_module("escape_events.timetable.migrations.0003_minutes_and_revisions")
+move = importlib.import_module("escape_events.timetable.migrations.0004_minutes_and_revisions")
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_old_plain_text_minutes_become_markdown_with_their_line_breaks():
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_each_events_minutes_as_its_meeting_minutes(django_db_blocker):
     before = [("events", "0006_description_text"), ("timetable", "0002_description_text")]
-    after = [("events", "0007_minutes_per_item"), ("timetable", "0003_minutes_and_revisions")]
+    after = [("events", "0007_minutes_per_item"), ("timetable", "0004_minutes_and_revisions")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps
