@@ -34,7 +34,7 @@ import urllib.request
 from collections import Counter
 
 from django.db import close_old_connections
-from load import check_race, print_stats, read_stats, run_locust
+from load import check_mail, check_race, print_stats, read_stats, run_locust
 from stack import RUSH_SLUG, Stack, fill
 
 SCENARIO_NAMES = ["kill-master", "kill-app", "kill-mailer", "restart-db", "kill-super"]
@@ -202,13 +202,8 @@ def mails(stack: Stack, timeout: float = 180) -> dict:
     from escape_events.outbox.models import OutgoingMail
     from escape_events.registrations.models import Registration
 
+    check_mail(stack, timeout=timeout)  # waits for the outbox to drain
     expected = Registration.objects.filter(event__slug=RUSH_SLUG).count()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        pending = OutgoingMail.objects.exclude(status__in=["sent", "failed"]).count()
-        if pending == 0 and OutgoingMail.objects.count() >= expected:
-            break
-        time.sleep(1)
     received = [item for item in stack.mail.received if "Rush hands-on" in (item[2] or "")]
     distinct = len({item[0] for item in received})
     return {
