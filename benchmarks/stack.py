@@ -213,7 +213,7 @@ class Stack:
         else:
             self._start("haproxy", ["haproxy", "-db", "-f", str(config)])
             self.start_mailer()
-        self.wait_until(lambda: self.servers_up() == self.app_servers, "app servers up", 90)
+        self.wait_until(lambda: self.servers_up() == self.app_servers, "app servers up", 240)
 
     def start_supervisor(self):
         supervisord = str(Path(PYTHON).parent / "supervisord")

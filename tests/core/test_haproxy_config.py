@@ -21,6 +21,12 @@ def config(tmp_path, **options):
     return path
 
 
+def one_server_config(tmp_path) -> str:
+    return config(
+        tmp_path, bind="127.0.0.1:8080", servers="8081", host="h", stats_port=8090
+    ).read_text()
+
+
 @needs_haproxy
 @pytest.mark.parametrize("tls", [False, True])
 def test_haproxy_accepts_the_configuration(tmp_path, tls):
@@ -53,9 +59,7 @@ def test_every_app_server_is_health_checked(tmp_path):
 
 
 def test_a_dead_server_is_out_within_about_a_second_and_its_requests_answered(tmp_path):
-    text = config(
-        tmp_path, bind="127.0.0.1:8080", servers="8081", host="h", stats_port=8090
-    ).read_text()
+    text = one_server_config(tmp_path)
     assert "default-server inter 500ms fastinter 250ms fall 2 rise 2\n" in text
     assert "on-marked-down shutdown-sessions observe layer7" in text
     for status in (502, 503, 504):
@@ -69,9 +73,7 @@ def test_a_dead_server_is_out_within_about_a_second_and_its_requests_answered(tm
 
 
 def test_only_requests_safe_to_send_twice_are_retried_after_reaching_a_server(tmp_path):
-    text = config(
-        tmp_path, bind="127.0.0.1:8080", servers="8081", host="h", stats_port=8090
-    ).read_text()
+    text = one_server_config(tmp_path)
     assert "retry-on conn-failure empty-response response-timeout" in text
     assert "http-request disable-l7-retry unless METH_GET or METH_POST registration_form" in text
     (pattern,) = [
