@@ -78,3 +78,44 @@ def test_attendee_registers_joins_a_waiting_list_and_cancels(page):
 
     statuses = dict(Registration.objects.filter(user=ada).values_list("event__slug", "status"))
     assert statuses == {"swan-hands-on-demo": "confirmed", "rucio-coding-camp-demo": "cancelled"}
+
+
+def test_a_conditional_question_appears_with_its_answer_and_the_server_asks_for_it(page):
+    from escape_events.events.models import Event
+    from escape_events.registrations.models import Question
+
+    load_seeds()
+    load_registration_seeds()
+    camp = Event.objects.get(slug="rucio-coding-camp-demo")
+    laptop = Question.objects.create(
+        event=camp, label="Borrow a laptop?", kind=Question.Kind.YES_NO, position=5
+    )
+    asked = Question.objects.create(
+        event=camp, label="Which operating system?", kind=Question.Kind.TEXT, position=6,
+        required=True, shown_if=laptop, shown_if_value="yes",
+    )  # fmt: skip
+    person("ada@example.org")
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("ada@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/")
+
+    page.goto("/events/rucio-coding-camp-demo/")
+    panel = page.locator("#registration")
+    system = panel.get_by_label("Which operating system?")
+    expect(system).to_be_hidden()  # the script hides it, and the note it needs no more
+    expect(panel.get_by_text("Only if you answered")).to_be_hidden()
+    panel.get_by_role("radio", name="Yes").check()
+    expect(system).to_be_visible()
+    panel.get_by_label("I have read the privacy notice").check()
+    panel.get_by_role("button", name="Register").click()
+    # The server asks for it as well, under the field.
+    expect(page.locator(f"#id_q{asked.pk}_error")).to_contain_text("Please answer")
+    assert not Registration.objects.exists()
+    page.locator("#registration").get_by_role("radio", name="No").check()
+    expect(page.locator("#registration").get_by_label("Which operating system?")).to_be_hidden()
+    page.locator("#registration").get_by_label("I have read the privacy notice").check()
+    page.locator("#registration").get_by_role("button", name="Register").click()
+    expect(page.locator(".messages")).to_contain_text("you are registered")
+    assert Registration.objects.get().answers.get(question=laptop).value == "no"

@@ -425,3 +425,34 @@ def test_xlsx_has_a_filter_on_its_header_and_columns_wide_enough_for_it(
     assert header == ["First name", "Family name", "Registered at (Europe/Zurich)"]
     for letter, label in zip("ABC", header, strict=True):
         assert sheet.column_dimensions[letter].width >= len(label) + 2
+
+
+def test_every_export_reads_answers_as_people_do_and_skips_section_headings(
+    client, organiser, hands_on, crowd
+):
+    Question.objects.create(event=hands_on, label="Travel", kind=Question.Kind.SECTION, position=2)
+    country = Question.objects.create(
+        event=hands_on, label="Country", kind=Question.Kind.COUNTRY, position=3
+    )
+    topics = Question.objects.create(
+        event=hands_on, label="Topics", kind=Question.Kind.MULTIPLE_CHOICE,
+        choices=["Rucio", "SWAN"], position=4,
+    )  # fmt: skip
+    first = crowd[0]
+    first.answers.create(question=country, value="CH")
+    first.answers.create(question=topics, value="Rucio\nSWAN")
+    client.force_login(organiser)
+    raw = body(export(client, hands_on, "csv", ["name", "answers"]))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["Name", "Experiment", "Country", "Topics"]
+    assert rows[1] == ["Zoë Ångström", "ATLAS", "Switzerland", "Rucio, SWAN"]
+    sheet = openpyxl.load_workbook(io.BytesIO(body(export(client, hands_on, "xlsx", ["answers"]))))
+    assert list(sheet["Participants"].iter_rows(values_only=True))[1] == (
+        "ATLAS", "Switzerland", "Rucio, SWAN",
+    )  # fmt: skip
+    (item, *_rest) = json.loads(body(export(client, hands_on, "json", ["answers"])))
+    assert item["answers"] == {
+        "Experiment": "ATLAS",
+        "Country": "Switzerland",
+        "Topics": "Rucio, SWAN",
+    }
