@@ -48,7 +48,7 @@ class _Pipe(io.RawIOBase):
 
 def safe_part(text: str, fallback: str = "untitled") -> str:
     """One path segment: no separators, control characters or dots-only names."""
-    cleaned = _UNSAFE.sub(" ", text).strip().strip(".").strip()
+    cleaned = " ".join(_UNSAFE.sub(" ", text).split()).strip(".").strip()
     return cleaned[:120] or fallback
 
 
