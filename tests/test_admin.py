@@ -19,7 +19,7 @@ from escape_events.events.services import materialise_occurrence
 NOT_ADDED_BY_HAND = {
     "api.ApiToken", "api.ApiWriteLog", "organisers.ExportLog",
     "organisers.ParticipantMessage", "outbox.OutgoingMail",
-    "registrations.Registration",
+    "registrations.Registration", "surveys.Survey", "timetable.Minutes",
 }  # fmt: skip
 
 

@@ -37,7 +37,7 @@ def invitation_mail(*, survey_id: int, user_id: int) -> EventMail | None:
         "event": event,
         "user": user,
         "count": survey.questions.count(),
-        "closes_at": survey.closes_at.astimezone(event.zone),
+        "closes_at": survey.closes_at,
         "survey_url": f"{settings.SITE_URL}{survey.get_absolute_url()}",
     }
     message = EventMail(

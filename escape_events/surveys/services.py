@@ -84,8 +84,8 @@ def update_survey(*, survey: Survey, values: dict, by) -> Survey:
 def _check_draft(survey: Survey) -> None:
     if survey.opened_at is not None:
         raise SurveyRefused(
-            "The survey is open: its questions stay as people saw them. Close it and make a new "
-            "one if they must change."
+            "The survey has been opened: its questions stay as people saw them, so that every "
+            "answer is to the same question."
         )
 
 

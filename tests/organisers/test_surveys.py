@@ -316,3 +316,14 @@ def test_my_registrations_lists_the_open_survey_until_it_is_answered(client, ove
 def test_looking_at_the_survey_page_drafts_nothing(signed_in, over):
     assert signed_in.get(url("survey", over)).status_code == 200
     assert not Survey.objects.exists()
+
+
+def test_the_mail_gives_dates_in_the_events_own_zone(over, people, organiser):
+    Event.objects.filter(pk=over.pk).update(time_zone="America/Chicago")
+    over.refresh_from_db()
+    survey = services.survey_for(event=over, by=organiser)
+    services.add_template_questions(survey=survey, by=organiser)
+    closes_at = timezone.now() + timedelta(days=7)
+    services.open_survey(survey=survey, closes_at=closes_at, by=organiser)
+    local = closes_at.astimezone(over.zone)
+    assert f"{local:%H:%M} (America/Chicago)" in mail.outbox[0].body

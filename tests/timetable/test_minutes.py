@@ -175,3 +175,15 @@ def test_the_migration_keeps_each_events_minutes_as_its_meeting_minutes(django_d
         "Coordination  \nAgreed.",
     )
     assert minutes.revisions.get().number == minutes.revision == 1
+
+
+def test_the_admin_shows_minutes_with_their_history_read_only(admin_client, hands_on, item):
+    from django.urls import reverse
+
+    for number, text in enumerate(["One", "Two"]):
+        save_minutes(event=hands_on, entry=item, text=text, base_revision=number, by=None)
+    minutes = Minutes.objects.get()
+    page = admin_client.get(reverse("admin:timetable_minutes_change", args=[minutes.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "One" in html and "Two" in html and 'name="_save"' not in html
