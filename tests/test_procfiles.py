@@ -36,7 +36,13 @@ def test_every_management_command_development_and_production_run_exists():
 
 def test_development_runs_the_outbox_worker_and_the_reminders_beside_the_site():
     development = [cmd for line in processes("Procfile.dev").values() for cmd in commands_run(line)]
-    assert sorted(development) == ["deliver_mail", "make_printouts", "runserver", "send_reminders"]
+    assert sorted(development) == [
+        "deliver_mail",
+        "make_printouts",
+        "runserver",
+        "send_organiser_digests",
+        "send_reminders",
+    ]
     assert production_commands() == ["deliver_mail", "make_printouts"]  # production's own workers
 
 

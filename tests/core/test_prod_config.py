@@ -41,7 +41,7 @@ def supervisord_options(tmp_path, *args) -> ServerOptions:
 def test_supervisord_runs_each_process_alone_restarted_and_tied_to_its_life(tmp_path):
     options = supervisord_options(tmp_path, "--port", "9200", "--smtp-sink-port", "9225")
     programs = {group.name: group.process_configs[0] for group in options.process_group_configs}
-    assert sorted(programs) == ["haproxy", "mailer", "smtp-sink", "web1", "web2"]
+    assert sorted(programs) == ["haproxy", "mailer", "printer", "smtp-sink", "web1", "web2"]
     for name, program in programs.items():
         assert program.autorestart is RestartUnconditionally, name
         assert program.startsecs == STARTSECS
@@ -60,7 +60,7 @@ def test_supervisord_runs_each_process_alone_restarted_and_tied_to_its_life(tmp_
 def test_with_a_mail_server_given_there_is_no_smtp_sink(tmp_path):
     options = supervisord_options(tmp_path, "--app-servers", "3")
     names = sorted(group.name for group in options.process_group_configs)
-    assert names == ["haproxy", "mailer", "web1", "web2", "web3"]
+    assert names == ["haproxy", "mailer", "printer", "web1", "web2", "web3"]
 
 
 def test_systemd_gets_one_unit_per_process_from_the_same_list(tmp_path):

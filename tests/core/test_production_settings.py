@@ -83,6 +83,7 @@ def test_make_prod_refuses_sqlite_before_starting_anything(tmp_path):
             **os.environ,
             "DATABASE_URL": "sqlite:////tmp/escape.sqlite3",
             "PROD_STATE_DIR": str(tmp_path),
+            "SITE_URL": "https://events.example.org",
         },
         capture_output=True,
         text=True,

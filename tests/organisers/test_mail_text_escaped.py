@@ -75,7 +75,11 @@ def test_series_reminder_preview_escapes_every_organiser_field(
 def test_message_preview_and_log_escape_the_organisers_text(client, organiser, hostile_event):
     client.force_login(organiser)
     url = reverse("organisers:message_compose", args=[hostile_event.slug]) + "?status=confirmed"
-    form = {"subject": hostile("Subject"), "body": hostile("Body")}
+    form = {
+        "subject": hostile("Subject"),
+        "body": hostile("Body"),
+        "audiences": ["onsite", "remote"],
+    }
     preview = client.post(url, {**form, "preview": ""}).content.decode()
     assert_escaped(preview)
     assert "Body &lt;b&gt;bold&lt;/b&gt;" in preview

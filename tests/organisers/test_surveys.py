@@ -238,7 +238,9 @@ def test_the_export_is_formula_safe_and_logged(signed_in, over, people, opened, 
     else:
         sheet = load_workbook(io.BytesIO(body)).active
         rows = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][0] == "Answered at" and "Name" not in rows[0]  # anonymous: no name column
+    assert (
+        rows[0][0] == "Answered at (Europe/Zurich)" and "Name" not in rows[0]
+    )  # anonymous: no name column
     assert "'=cmd|' /C calc'!A0" in rows[1]
     assert ExportLog.objects.get().filters == {"survey": opened.title}
     assert signed_in.get(url("survey_export", over), {"format": "pdf"}).status_code == 302
