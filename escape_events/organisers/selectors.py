@@ -224,6 +224,7 @@ class ParticipantFilter:
     q: str = ""
     question: Question | None = None
     answer: str = ""
+    tag: str = ""  # a tag's name, case aside
     sort: str = "registered"
 
 
@@ -261,6 +262,8 @@ def participants(
             | Q(user__email__icontains=wanted.q)
             | Q(user__affiliation__icontains=wanted.q)
         )
+    if wanted.tag:
+        rows = rows.filter(tags__event=event, tags__name__iexact=wanted.tag)
     if wanted.question is not None:
         answered = Answer.objects.filter(question=wanted.question)
         if wanted.answer:

@@ -121,3 +121,13 @@ def test_bulk_tag_without_a_tag_is_refused(client, organiser, hands_on, register
     assert not registration.tags.exists()
     page = client.get(response["Location"]).content.decode()
     assert "Give the tag to add." in page
+
+
+def test_the_participant_list_filters_by_tag(client, organiser, hands_on, register):
+    tagged, untagged = register(hands_on), register(hands_on)
+    services.edit_registration(registration=tagged, by=organiser, tags=["Speaker"])
+    client.force_login(organiser)
+    url = reverse("organisers:participants", args=[hands_on.slug])
+    page = client.get(url, {"tag": "speaker"}).content.decode()
+    assert tagged.user.email in page and untagged.user.email not in page
+    assert "1 registration matches" in page

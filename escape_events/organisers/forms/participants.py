@@ -46,6 +46,12 @@ class ParticipantFilterForm(forms.Form):
     )
     question = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     answer = forms.CharField(label="Answer contains", max_length=100, required=False)
+    tag = forms.CharField(
+        label="Tagged",
+        max_length=RegistrationTag._meta.get_field("name").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "event-tags"}),
+    )
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, questions: list[Question], **kwargs):
@@ -64,6 +70,7 @@ class ParticipantFilterForm(forms.Form):
             q=data["q"].strip(),
             question=self.questions.get(data["question"]),
             answer=data["answer"].strip(),
+            tag=" ".join(data["tag"].split()),
             sort=data["sort"] or "registered",
         )
 
