@@ -5,7 +5,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower, NullIf, TruncDate
 
 from escape_events.events.models import Event, Series
@@ -19,7 +30,7 @@ from escape_events.registrations.availability import (
 )
 from escape_events.registrations.checkin import PRESENT
 from escape_events.registrations.models import Answer, Question, Registration, RegistrationSettings
-from escape_events.timetable.models import Minutes
+from escape_events.timetable.models import Convener, Minutes, Speaker
 
 from .permissions import organised_events, organised_series
 from .placeholders import Recipient
@@ -326,6 +337,7 @@ AUDIENCES = [
     ("remote", "Confirmed, remote"),
     ("waiting", "Waiting list"),
     ("pending", "Awaiting approval"),
+    ("speakers", "Speakers and conveners on the agenda (confirmed)"),
 ]
 DEFAULT_AUDIENCES = ("onsite", "remote")
 _AUDIENCE_ROWS = {
@@ -333,6 +345,14 @@ _AUDIENCE_ROWS = {
     "remote": Q(status=Status.CONFIRMED, mode=Mode.REMOTE),
     "waiting": Q(status=Status.WAITING),
     "pending": Q(status=Status.PENDING),
+    # People the agenda names (as site users) among the event's confirmed registrants.
+    "speakers": Q(status=Status.CONFIRMED)
+    & (
+        Q(Exists(Speaker.objects.filter(entry__event=OuterRef("event"), user=OuterRef("user"))))
+        | Q(
+            Exists(Convener.objects.filter(session__event=OuterRef("event"), user=OuterRef("user")))
+        )
+    ),
 }
 
 

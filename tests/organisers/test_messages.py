@@ -15,6 +15,7 @@ from escape_events.organisers.models import MESSAGE_BODY_MAX, ParticipantMessage
 from escape_events.outbox.models import OutgoingMail
 from escape_events.outbox.services import deliver_due
 from escape_events.registrations.models import Registration
+from escape_events.timetable.models import Entry, Speaker
 
 
 @pytest.fixture
@@ -239,6 +240,28 @@ def test_by_default_a_message_goes_to_the_confirmed_and_not_the_waiting_list(
     waiting = attendees[2].user.email
     assert waiting not in [address for message in mailoutbox for address in message.to]
     assert len(mailoutbox) == 2
+
+
+def test_the_speakers_audience_reaches_the_confirmed_people_the_agenda_names(
+    client, organiser, hands_on, attendees, mailoutbox
+):
+    _onsite, remote, waiting = attendees
+    entry = Entry.objects.create(
+        event=hands_on, title="Rucio in ten minutes", start=hands_on.start, end=hands_on.end
+    )
+    Speaker.objects.create(entry=entry, name="Remo", user=remote.user)
+    Speaker.objects.create(entry=entry, name="Wai", user=waiting.user)  # waits: not confirmed
+    Speaker.objects.create(entry=entry, name="Guest without an account")
+    client.force_login(organiser)
+    response = client.post(
+        compose_url(hands_on), {"subject": "Slides", "body": "x", "audiences": ["speakers"]}
+    )
+    assert "To <strong>1</strong>" in response.content.decode()
+    client.post(
+        compose_url(hands_on),
+        {"subject": "Slides", "body": "x", "audiences": ["speakers"], "send": ""},
+    )
+    assert [message.to for message in mailoutbox] == [[remote.user.email]]
 
 
 def test_no_audience_ticked_is_refused(client, organiser, hands_on, attendees, mailoutbox):
