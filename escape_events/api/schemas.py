@@ -331,7 +331,7 @@ class RegisterOut(MyRegistration):
 class ChangeIn(Schema):
     """What to change in one's registration; what is left out stays as it is."""
 
-    answers: dict[int, AnswerValue] | None = Field(
+    answers: Answers | None = Field(
         None,
         description="Every question's answer (question id → answer; a list for several "
         "choices), checked as when registering.",

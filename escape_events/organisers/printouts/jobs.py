@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from escape_events.events.locking import lock_event
 from escape_events.events.models import Event
 
 from ..models import PrintJob
@@ -68,7 +69,7 @@ def request_job(*, printout: Printout, event: Event, by) -> PrintJob:
         certificates.issue_all(people)
     digest = fingerprint(printout, event, people)
     with transaction.atomic():
-        Event.objects.select_for_update().filter(pk=event.pk).first()  # one request at a time
+        lock_event(event.pk)  # one request at a time
         job = current_job(printout, event, digest)
         if job is None:
             job = PrintJob.objects.create(
