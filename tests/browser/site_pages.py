@@ -52,7 +52,7 @@ class Site:
     remote: Registration
     past_meeting: Event  # the 4 Sep 2019 meeting: its minutes per item and a feedback survey
     print_job: object = None  # a PDF of badges made in the background
-    certificate_token: str = ""  # the address of Ada's certificate of the camp
+    certificate_token: str = ""  # the address of a camper's certificate
 
     def computed_meeting(self):
         """The next meeting that has no row of its own."""
@@ -127,7 +127,8 @@ def build_site() -> Site:
         status=PrintJob.Status.DONE, finished_at=timezone.now(),
         file=SimpleUploadedFile("badges.pdf", b"%PDF-1.7\n"),
     )  # fmt: skip
-    at_camp, _ = register(event=camp, user=attendee, mode="onsite", answers=camp_answers)
+    # Someone else's (the attendee registers for the camp on the form pages).
+    at_camp = Registration.objects.get(event=camp, user=others[0])
     AttendanceDay.objects.create(
         registration=at_camp, day=camp.local_start.date(), source="organiser"
     )
