@@ -13,6 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -224,9 +225,12 @@ class Export:
             if not self.rows_in_file:
                 yield dict.fromkeys(header)
 
-        with scratch_path(".xlsx") as path:
+        rows = records()
+        # closing: a writer that stops half-way still ends the query's cursor here, not at some
+        # later garbage collection inside another transaction.
+        with closing(rows), scratch_path(".xlsx") as path:
             write_worksheet(
-                records(),
+                rows,
                 path,
                 sheet_name="Participants",
                 freeze_row=1,

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from escape_events.events.seeding import load_seeds
+from escape_events.timetable.seeding import load_agenda_seeds
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +42,7 @@ def test_newcomer_opens_home_and_follows_an_event(page):
 
 def test_newcomer_reads_the_minutes_of_the_first_meeting(page):
     load_seeds(today=date(2026, 11, 25))
+    load_agenda_seeds()  # the minutes belong to the meeting's agenda items
     page.goto("/past/")
     page.get_by_role("link", name="ESCAPE WP2 meeting, 4 Sep 2019").click()
     # A meeting shows its minutes open, beside its agenda.

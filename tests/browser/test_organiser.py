@@ -94,14 +94,17 @@ def test_organiser_exports_the_participant_list(page, live_server, organiser, ru
     with open(download.path(), "rb") as handle:
         workbook = openpyxl.load_workbook(io.BytesIO(handle.read()))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0] == ("Name", "E-mail", "Affiliation", "Mode", "Status", "Checked in at")
-    assert {row[0] for row in rows[1:]} == {"Grace Hopper", "'=1+2 Evil", "Zoë Ö"}
+    assert rows[0] == (
+        "First name", "Family name", "E-mail", "Affiliation", "Mode", "Status",
+        "Checked in at (Europe/Zurich)",
+    )  # fmt: skip
+    assert {f"{row[0]} {row[1]}" for row in rows[1:]} == {"Grace Hopper", "'=1+2 Evil", "Zoë Ö"}
 
     page.get_by_label("CSV (Excel, UTF-8)").check()  # the export panel is still open
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download").click()
     with open(download_info.value.path(), encoding="utf-8-sig") as handle:
-        assert next(csv.reader(io.StringIO(handle.read())))[0] == "Name"
+        assert next(csv.reader(io.StringIO(handle.read())))[:2] == ["First name", "Family name"]
     assert ExportLog.objects.filter(event=running_event, user=organiser).count() == 2
 
 

