@@ -126,10 +126,6 @@ def test_an_app_server_killed_is_restarted_alone_and_the_site_keeps_answering(st
     try:
         time.sleep(1)
         os.kill(int(pids["web1"]), signal.SIGKILL)
-        killed = time.monotonic()
-        wait_for(lambda: server_states().get("web1", "").startswith("DOWN"), seconds=15,
-                 what="HAProxy to take web1 out")  # fmt: skip
-        out_after = time.monotonic() - killed
         restarted = wait_for(
             lambda: (pid := ctl("pid", "web1").strip()) not in {"", "0", pids["web1"]} and pid,
             seconds=20, what="supervisord to restart web1",
@@ -139,14 +135,13 @@ def test_an_app_server_killed_is_restarted_alone_and_the_site_keeps_answering(st
     finally:
         probe.running = False
         probe.join(timeout=15)
-    # inter 500 ms, fall 2: about a second (benchmarks/faults.py measures it); CI's loaded
-    # machine, running the browser tests beside, was seen to stretch it past 5 s.
-    assert out_after < 10
+    # Whether HAProxy marks web1 DOWN meanwhile depends on how soon the new gunicorn answers its
+    # checks (on a quiet machine it may never be out); benchmarks/faults.py measures that time.
     assert "RUNNING" in ctl("status", "web1") and restarted != pids["web1"]
     assert {name: ctl("pid", name).strip() for name in ["haproxy", "web2", "mailer"]} == {
         name: pids[name] for name in ["haproxy", "web2", "mailer"]
     }  # the others untouched
-    assert len(probe.seen) > 20
+    assert len(probe.seen) >= 5  # a visitor every 0.1 s (each waits its answer), across the kill
     assert set(probe.seen) == {200}, probe.seen  # no refused, no closed, no error page
 
     supervisord.send_signal(signal.SIGTERM)
