@@ -122,6 +122,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language: the language cookie (the header's switcher), else the browser's
+    # Accept-Language; a signed-in person's stored preference sets that cookie at sign-in.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -208,7 +211,18 @@ SITE_ID = 1
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/Zurich"
 USE_I18N = True
-# Our wording of texts from the libraries (allauth headings in sentence case): locale/en.
+# The languages of the collaboration's institutes (CERN works in English and French). Each has a
+# complete catalogue in locale/ (tests/core/test_catalogues.py); names are shown in their own
+# language in the switcher.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("es", "Español"),
+]
+# Our wording of texts from the libraries (allauth headings in sentence case) and every text of
+# our own, per language: locale/<language>/LC_MESSAGES/django.po, compiled by `make messages`.
 LOCALE_PATHS = [BASE_DIR / "escape_events" / "locale"]
 USE_TZ = True
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.urls import reverse
@@ -28,6 +29,11 @@ class User(AbstractUser):
     affiliation = models.CharField(
         max_length=200, blank=True, help_text="Institute, university or company."
     )
+    # The language mails, reminders, badges and the personal feed are written in for this person;
+    # blank until chosen (the site's default language is used then).
+    language = models.CharField(
+        "language", max_length=10, blank=True, choices=settings.LANGUAGES, default=""
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
@@ -38,6 +44,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return full_name(self.first_name, self.last_name)
+
+    @property
+    def preferred_language(self) -> str:
+        """The language to write to this person in (mails, reminders, badges, personal feed)."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def has_name(self) -> bool:
