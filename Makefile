@@ -15,7 +15,8 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.14 python; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test venv lint format check-python admin prod prod-status docs docs-build screenshots
+.PHONY: run test venv lint format check-python admin prod prod-status docs docs-build screenshots \
+	messages compile-messages
 
 check-python:
 	@if [ ! -x "$(PY)" ] && [ -z "$(PYTHON)" ]; then \
@@ -47,9 +48,25 @@ $(DOCS_STAMP): $(RUN_STAMP)
 
 venv: $(DEV_STAMP)
 
+# The languages' catalogues, escape_events/locale/<language>/LC_MESSAGES/django.po. `make messages`
+# brings them up to date with the texts of the code and templates (new texts arrive untranslated,
+# changed ones fuzzy: translators fill them, docs: Languages); tests/core/test_catalogues.py fails
+# until every language is complete. English is the source language: its catalogue only rewords
+# texts of the libraries, so makemessages leaves it alone.
+MESSAGE_LANGUAGES := fr de it es
+NOT_SOURCES := --ignore '.*' --ignore 'node_modules' --ignore 'var' --ignore 'media' --ignore 'staticfiles'
+messages: $(RUN_STAMP)
+	@$(PY) manage.py makemessages $(addprefix --locale ,$(MESSAGE_LANGUAGES)) --no-obsolete \
+		--add-location file --no-wrap $(NOT_SOURCES) --ignore 'tests' --ignore 'benchmarks' \
+		--ignore 'docs' --ignore 'scripts' --ignore 'seeds'
+
+# The catalogues compiled for Django (.mo beside each .po, not in git); those up to date are skipped.
+compile-messages: $(RUN_STAMP)
+	@$(PY) manage.py compilemessages --verbosity 0 $(NOT_SOURCES)
+
 # The site and what production runs beside it (Procfile.dev, honcho): the outbox worker printing
 # every mail to this console, and reminders every five minutes; every process links to SITE_URL.
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) compile-messages
 	@# One process for both: each start of Django costs seconds on a busy machine.
 	@$(PY) manage.py shell --no-imports -c 'from django.core.management import call_command; \
 		call_command("migrate", interactive=False, verbosity=0); \
@@ -68,14 +85,14 @@ admin: $(RUN_STAMP)
 
 # The production stack under supervisord: HAProxy, two gunicorn app servers, the mail worker;
 # a process that dies is restarted alone (docs: Operators). SITE_URL, or PROD_LOCAL_TRIAL=1.
-prod: $(RUN_STAMP)
+prod: $(RUN_STAMP) compile-messages
 	@bash scripts/prod
 
 # What each process of `make prod` is doing (supervisorctl status).
 prod-status:
 	@bash scripts/prod status
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) compile-messages
 	@bash scripts/test.sh $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)

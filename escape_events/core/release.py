@@ -9,8 +9,13 @@ import hashlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-# What renders pages: the code and the templates.
-RENDERING_FILES = ("escape_events/**/*.py", "templates/**/*.html", "templates/**/*.txt")
+# What renders pages: the code, the templates and the languages' catalogues.
+RENDERING_FILES = (
+    "escape_events/**/*.py",
+    "escape_events/locale/*/LC_MESSAGES/*.po",
+    "templates/**/*.html",
+    "templates/**/*.txt",
+)
 
 
 def release_id(base_dir: Path, *, given: str = "") -> str:

@@ -25,6 +25,17 @@ def test_the_release_id_follows_the_code_and_templates(tmp_path):
     assert release_id(tmp_path) != before
 
 
+def test_the_release_id_follows_the_translations(tmp_path):
+    """A corrected translation is a new release: cached French pages are not served on."""
+    folder = tmp_path / "escape_events" / "locale" / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    catalogue = folder / "django.po"
+    catalogue.write_text('msgid "Register"\nmsgstr "S\'inscrire"\n')
+    before = release_id(tmp_path)
+    catalogue.write_text('msgid "Register"\nmsgstr "Inscription"\n')
+    assert release_id(tmp_path) != before
+
+
 def test_the_cache_prefix_holds_the_release_id():
     assert settings.RELEASE_ID in settings.CACHES["default"]["KEY_PREFIX"]
 
