@@ -1,5 +1,5 @@
 """Every text a reader sees in a template is translatable: a text node, or an attribute a reader
-sees or hears (title, alt, placeholder, aria-label, a button's value), outside
+sees or hears (title, alt, placeholder, aria-label, an input button's value), outside
 {% translate %} / {% blocktranslate %} fails the test. Words that stay the same in every language
 (names such as "ICS" or "ORCID") are listed in literal_words.txt, one per line.
 
@@ -78,7 +78,7 @@ class _Reader(HTMLParser):
         for name, value in attrs:
             seen = name in SEEN_ATTRIBUTES or (
                 name == "value"
-                and tag in {"input", "button"}
+                and tag == "input"
                 and (attributes.get("type") or "").lower() in BUTTON_TYPES
             )
             if seen and value and untranslated_words(value):
