@@ -78,7 +78,7 @@ class _Reader(HTMLParser):
         for name, value in attrs:
             seen = name in SEEN_ATTRIBUTES or (
                 name == "value"
-                and tag in {"input", "button"}
+                and tag == "input"  # a <button>'s value is sent, never shown nor read aloud
                 and (attributes.get("type") or "").lower() in BUTTON_TYPES
             )
             if seen and value and untranslated_words(value):
