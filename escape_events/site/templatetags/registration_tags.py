@@ -1,7 +1,9 @@
 """The registration box and the series' "Taking part" box: each person's own parts of the public
 pages, rendered for every request (never inside a cached block)."""
 
+from babel.lists import format_list
 from django import template
+from django.utils.translation import get_language, to_locale
 
 from escape_events.registrations.forms import RegistrationForm
 from escape_events.registrations.reminders import describe_minutes, reminder_minutes_for
@@ -54,3 +56,9 @@ def series_participation(context, series, show_link=True):
 def other_offer(panel, offer):
     """The panel's other way of attending (for the "take the other mode now" button)."""
     return panel.other_offer(offer)
+
+
+@register.filter
+def spoken_list(items) -> str:
+    """Names joined as a sentence says them in the page's language ("A, B and C", "A, B et C")."""
+    return format_list([str(item) for item in items], locale=to_locale(get_language() or "en"))
