@@ -1,15 +1,15 @@
 """The registration box and the series' "Taking part" box: each person's own parts of the public
 pages, rendered for every request (never inside a cached block)."""
 
-from babel.lists import format_list
 from django import template
-from django.utils.translation import get_language, to_locale
 
 from escape_events.registrations.forms import RegistrationForm
 from escape_events.registrations.reminders import describe_minutes, reminder_minutes_for
 from escape_events.registrations.rules import sees_remote_link
 from escape_events.registrations.selectors import follows
 from escape_events.registrations.selectors import registration_panel as build_panel
+
+from .. import wording
 
 register = template.Library()
 
@@ -58,7 +58,6 @@ def other_offer(panel, offer):
     return panel.other_offer(offer)
 
 
-@register.filter
-def spoken_list(items) -> str:
-    """Names joined as a sentence says them in the page's language ("A, B and C", "A, B et C")."""
-    return format_list([str(item) for item in items], locale=to_locale(get_language() or "en"))
+register.filter("spoken_list", wording.spoken_list)
+# A label inside a sentence: `|lower` would write German nouns small ("vor ort").
+register.filter("in_sentence", wording.in_sentence)
