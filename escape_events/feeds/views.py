@@ -357,7 +357,7 @@ def _personal_feed(request, user_id):
     limit = settings.FEEDS_RATE_LIMIT
     caller = f"user{user_id}" if user_id is not None else address_caller(request)
     if not within_limit("feed", caller, limit):
-        return too_many(request, limit, what="calendar requests")
+        return too_many(request, limit, what=_("calendar requests"))
     if user_id is None:
         raise Http404(_("No such feed."))
     today = _today()
