@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 
 class FeedToken(models.Model):
@@ -17,4 +18,4 @@ class FeedToken(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"Personal feed of {self.user}"
+        return gettext("Personal feed of %(person)s") % {"person": self.user}

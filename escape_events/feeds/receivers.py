@@ -2,6 +2,7 @@
 the account is deleted."""
 
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from escape_events.accounts.signals import (
     account_deleting,
@@ -20,8 +21,10 @@ def feed_links_of_person(sender, *, user, **kwargs):
         "calendar_feed_links": [
             {
                 "created_at": token.created_at.isoformat(),
-                "note": "A personal calendar feed link exists. Only a hash of its secret is "
-                "kept, so the link itself cannot be shown again.",
+                "note": _(
+                    "A personal calendar feed link exists. Only a hash of its secret is "
+                    "kept, so the link itself cannot be shown again."
+                ),
             }
             for token in FeedToken.objects.filter(user=user)
         ]
@@ -32,12 +35,12 @@ def feed_links_of_person(sender, *, user, **kwargs):
 def revoke_on_deletion(sender, *, user, **kwargs):
     if FeedToken.objects.filter(user=user).exists():
         revoke_feed_token(user=user)
-        return ["Switched off your personal calendar feed link."]
+        return [_("Switched off your personal calendar feed link.")]
     return []
 
 
 @receiver(account_deletion_preview, dispatch_uid="feeds_deletion_preview")
 def feed_link_to_end(sender, *, user, **kwargs):
     if FeedToken.objects.filter(user=user).exists():
-        return ["Your personal calendar feed link stops working."]
+        return [_("Your personal calendar feed link stops working.")]
     return []

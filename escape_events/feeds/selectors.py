@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from escape_events.calendars.ics import Attendance, SeriesEntry
 from escape_events.core.content_version import Version
@@ -223,6 +224,6 @@ def followed_content(
 def _following(series: Series) -> Attendance:
     return Attendance(
         tentative=True,
-        note="You follow this series: its meetings are marked tentative.",
+        note=_("You follow this series: its meetings are marked tentative."),
         remote_url=series.online_url,
     )

@@ -3,19 +3,29 @@
 Feeds are fetched by calendar clients without cookies: these views never read the session or
 `request.user` (so no `Vary: Cookie`), answer conditional GETs with 304, and keep built bodies
 in the cache under their fingerprint. The personal feed is found by its secret token alone.
+
+Languages: the personal feed is written in its owner's language (`User.preferred_language`),
+whoever fetches it. Public feeds are written in the site's default language unless the client
+asks for another with Accept-Language (never the language cookie: shared caches vary public
+feeds on Accept-Language only, see CookieFreePublicFeedsMiddleware); the language is part of
+every fingerprint, so bodies and ETags of two languages never mix.
 """
 
 import hashlib
 from datetime import UTC, date, datetime
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -47,6 +57,34 @@ def _today() -> date:
 
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def public_language(request) -> str:
+    """The language a public feed is written in: the first of the client's Accept-Language
+    that the site speaks, else the default."""
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def in_public_language(view):
+    """Run a public feed view in `public_language`, and say so in Content-Language
+    (LocaleMiddleware would name the language it chose, maybe from a cookie)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        language = public_language(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
+        return response
+
+    return wrapped
 
 
 def _build(info: CalendarInfo, *, today: date, **content) -> bytes:
@@ -93,7 +131,10 @@ def _respond_versioned(
             private=private,
         )
     fingerprint = selectors.fingerprint(
-        version, today=today, extra=extra, last_modified=last_modified
+        version,
+        today=today,
+        extra=repr((translation.get_language(), extra)),
+        last_modified=last_modified,
     )
     return _respond(
         request,
@@ -151,16 +192,24 @@ def _body_etag(body: bytes) -> str:
 
 
 def _past_note() -> str:
-    return f"the last {settings.FEEDS_PAST_MONTHS} months and everything upcoming"
+    months = settings.FEEDS_PAST_MONTHS
+    # Translators: what a calendar feed holds, after a colon ("Every public event …: <this>").
+    return ngettext(
+        "the last month and everything upcoming",
+        "the last %(months)d months and everything upcoming",
+        months,
+    ) % {"months": months}
 
 
 @require_safe
+@in_public_language
 def all_events(request):
     today = _today()
     since = selectors.window_start(today)
     info = CalendarInfo(
-        name="ESCAPE events",
-        description=f"Every public event of the ESCAPE data-lake working group: {_past_note()}.",
+        name=_("ESCAPE events"),
+        description=_("Every public event of the ESCAPE data-lake working group: %(window)s.")
+        % {"window": _past_note()},
         url=_absolute(reverse("site:home")),
         source=_absolute(reverse("feeds:all")),
     )
@@ -177,15 +226,17 @@ def all_events(request):
 
 
 @require_safe
+@in_public_language
 def kind_feed(request, kind):
     if kind not in Kind.values:
-        raise Http404("No such kind of event.")
+        raise Http404(_("No such kind of event."))
     label = Kind(kind).label
     today = _today()
     since = selectors.window_start(today)
     info = CalendarInfo(
-        name=f"ESCAPE events: {label}",
-        description=f"ESCAPE events of the kind “{label}”: {_past_note()}.",
+        name=_("ESCAPE events: %(kind)s") % {"kind": label},
+        description=_("ESCAPE events of the kind “%(kind)s”: %(window)s.")
+        % {"kind": label, "window": _past_note()},
         url=_absolute(reverse("site:home")),
         source=_absolute(reverse("feeds:kind", kwargs={"kind": kind})),
     )
@@ -202,6 +253,7 @@ def kind_feed(request, kind):
 
 
 @require_safe
+@in_public_language
 def series_feed(request, slug):
     series = get_object_or_404(Series, slug=slug)
     today = _today()
@@ -226,6 +278,7 @@ def series_feed(request, slug):
 
 
 @require_safe
+@in_public_language
 def event_ics(request, slug):
     def render(event, today):
         info = CalendarInfo(
@@ -240,13 +293,14 @@ def event_ics(request, slug):
 
 
 @require_safe
+@in_public_language
 def timetable_feed(request, slug):
     """Every agenda entry of one event as its own calendar item (opt-in, for whole programmes)."""
 
     def render(event, today):
         info = CalendarInfo(
-            name=f"{event.title}: timetable",
-            description=f"Every item of the timetable of {event.title}.",
+            name=_("%(title)s: timetable") % {"title": event.title},
+            description=_("Every item of the timetable of %(title)s.") % {"title": event.title},
             url=_absolute(event.get_absolute_url()),
             source=_absolute(reverse("feeds:timetable", kwargs={"slug": slug})),
         )
@@ -258,16 +312,17 @@ def timetable_feed(request, slug):
 
 
 _REGISTRATION_NOTES = {
-    Registration.Status.CONFIRMED: "Your registration is confirmed",
-    Registration.Status.WAITING: "You are on the waiting list",
-    Registration.Status.PENDING: "Your registration awaits approval",
+    # Translators: in a personal calendar feed; %(mode)s is "on-site" or "remote".
+    Registration.Status.CONFIRMED: gettext_lazy("Your registration is confirmed (%(mode)s)."),
+    Registration.Status.WAITING: gettext_lazy("You are on the waiting list (%(mode)s)."),
+    Registration.Status.PENDING: gettext_lazy("Your registration awaits approval (%(mode)s)."),
 }
 
 
 def _attendance(registration: Registration) -> Attendance:
     """What the registration means for the calendar: tentative until confirmed, link if remote."""
     confirmed = registration.status == Registration.Status.CONFIRMED
-    note = f"{_REGISTRATION_NOTES[registration.status]} ({registration.get_mode_display()})."
+    note = _REGISTRATION_NOTES[registration.status] % {"mode": registration.get_mode_display()}
     return Attendance(
         tentative=not confirmed,
         note=note,
@@ -275,24 +330,44 @@ def _attendance(registration: Registration) -> Attendance:
     )
 
 
+def _owner(token: str):
+    """The owner of a personal feed's token (only their id and language loaded), or None."""
+    found = (
+        FeedToken.objects.filter(token_hash=hash_token(token))
+        .select_related("user")
+        .only("user__id", "user__language")
+        .first()
+    )
+    return found.user if found else None
+
+
 @require_safe
 def personal_feed(request, token):
-    user_id = (
-        FeedToken.objects.filter(token_hash=hash_token(token)).values_list("user_id", flat=True)
-    ).first()
+    """The owner's registrations and followed series, in the owner's language."""
+    owner = _owner(token)
+    if owner is None:
+        return _personal_feed(request, None)
+    with translation.override(owner.preferred_language):
+        response = _personal_feed(request, owner.pk)
+    response["Content-Language"] = owner.preferred_language
+    return response
+
+
+def _personal_feed(request, user_id):
     limit = settings.FEEDS_RATE_LIMIT
     caller = f"user{user_id}" if user_id is not None else address_caller(request)
     if not within_limit("feed", caller, limit):
-        return too_many(request, limit, what="calendar requests")
+        return too_many(request, limit, what=_("calendar requests"))
     if user_id is None:
-        raise Http404("No such feed.")
+        raise Http404(_("No such feed."))
     today = _today()
     since = selectors.window_start(today)
     version = content_version.read()  # before the content
     content = selectors.personal_content(user_id=user_id, since=since)
     info = CalendarInfo(
-        name="My ESCAPE events",
-        description=f"The events you registered for and the series you follow: {_past_note()}.",
+        name=_("My ESCAPE events"),
+        description=_("The events you registered for and the series you follow: %(window)s.")
+        % {"window": _past_note()},
         url=_absolute(reverse("site:home")),
     )
 

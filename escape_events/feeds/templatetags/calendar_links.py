@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from django import template
+from django.utils.translation import gettext as _
 
 from escape_events.events.models import Kind
 
@@ -28,12 +29,14 @@ def site_origin(request) -> str:
 
 
 @register.inclusion_tag("feeds/add_to_calendar.html", takes_context=True)
-def add_to_calendar(context, path, *, what="this event", also_path="", also_label="", origin=""):
+def add_to_calendar(context, path, *, what="", also_path="", also_label="", origin=""):
     """The panel for `path`; `also_path` offers a wider feed (the series, all events) too.
+    `what` and `also_label` are said inside a sentence ("Subscribe to <what>"), translated.
     `origin` (`site_origin`) is the request's, given where the panel is rendered without it."""
     origin = origin or site_origin(context["request"])
     return {
-        "what": what,
+        # Translators: inside "Subscribe to %(what)s" and "Add %(what)s to Google Calendar".
+        "what": what or _("this event"),
         "links": subscription_links(origin, path),
         "also": subscription_links(origin, also_path) if also_path else None,
         "also_label": also_label,

@@ -9,6 +9,8 @@ from escape_events.registrations.rules import sees_remote_link
 from escape_events.registrations.selectors import follows
 from escape_events.registrations.selectors import registration_panel as build_panel
 
+from .. import wording
+
 register = template.Library()
 
 
@@ -54,3 +56,8 @@ def series_participation(context, series, show_link=True):
 def other_offer(panel, offer):
     """The panel's other way of attending (for the "take the other mode now" button)."""
     return panel.other_offer(offer)
+
+
+register.filter("spoken_list", wording.spoken_list)
+# A label inside a sentence: `|lower` would write German nouns small ("vor ort").
+register.filter("in_sentence", wording.in_sentence)

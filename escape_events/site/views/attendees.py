@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.core.redirects import redirect_to_next
@@ -32,6 +34,7 @@ from escape_events.registrations.selectors import (
 )
 from escape_events.surveys.selectors import surveys_awaiting
 
+from ..wording import in_sentence
 from .pages import render_event_page
 
 
@@ -47,7 +50,7 @@ def register(request, slug):
     the whole registration box is built again only to show what went wrong."""
     event = event_to_register(slug)
     if event is None:
-        raise Http404("No event has this address.")
+        raise Http404(_("No event has this address."))
     panel, holds = form_panel(event, request.user)
     if holds:
         return _already_registered(request, event)
@@ -66,7 +69,7 @@ def register(request, slug):
 
 
 def _already_registered(request, event: Event):
-    messages.info(request, "You are already registered for this event.")
+    messages.info(request, _("You are already registered for this event."))
     return redirect(event)
 
 
@@ -78,23 +81,37 @@ def _refused_or_invalid(request, event: Event, form: RegistrationForm):
         return _already_registered(request, event)
     if panel.refusal:
         return _event_page(request, event, error=panel.refusal.message, status=panel.refusal.status)
-    return _event_page(request, event, form=form, error="Please check the form below.")
+    return _event_page(request, event, form=form, error=_("Please check the form below."))
 
 
 def _outcome(registration: Registration) -> str:
-    title = registration.event.title
-    mode = registration.get_mode_display().lower()
+    """What the person is told after registering or switching, in the page's language."""
+    names = {
+        "title": registration.event.title,
+        "mode": in_sentence(registration.get_mode_display()),
+    }
     if registration.status == Registration.Status.WAITING:
         return (
-            f"{title}: {mode} is full, you are on the waiting list. We will write if a place opens."
+            _(
+                "%(title)s: %(mode)s is full, you are on the waiting list. "
+                "We will write if a place opens."
+            )
+            % names
         )
     if registration.status == Registration.Status.PENDING:
-        return f"{title}: registration received ({mode}); the organisers will approve it."
-    extra = ""
+        return _("%(title)s: registration received (%(mode)s); the organisers will approve it.") % (
+            names
+        )
     if registration.waiting_for_mode:
-        waiting = registration.get_waiting_for_mode_display().lower()
-        extra = f" You stay on the {waiting} waiting list."
-    return f"{title}: you are registered ({mode}). A confirmation is on its way.{extra}"
+        names["waiting"] = in_sentence(registration.get_waiting_for_mode_display())
+        return (
+            _(
+                "%(title)s: you are registered (%(mode)s). A confirmation is on its way. "
+                "You stay on the %(waiting)s waiting list."
+            )
+            % names
+        )
+    return _("%(title)s: you are registered (%(mode)s). A confirmation is on its way.") % names
 
 
 def _own_registration(request, pk) -> Registration:
@@ -110,7 +127,10 @@ def cancel(request, pk):
     except services.RegistrationRefused as refused:
         messages.error(request, refused.message)
         return _back_with_status(request, refused.status)
-    messages.success(request, f"Your registration for {registration.event.title} is cancelled.")
+    messages.success(
+        request,
+        _("Your registration for %(title)s is cancelled.") % {"title": registration.event.title},
+    )
     return redirect_to_next(request, "site:mine")
 
 
@@ -120,7 +140,7 @@ def switch(request, pk):
     registration = _own_registration(request, pk)
     form = SwitchModeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "This way of attending is not offered.")
+        messages.error(request, _("This way of attending is not offered."))
         return _back_with_status(request, 400)
     try:
         registration = services.switch_mode(
@@ -143,7 +163,7 @@ def edit(request, pk):
     whom to write to. The history shows every change, by the person or the organisers."""
     registration = registration_for_editing(pk, user=request.user)
     if registration is None:
-        raise Http404("No registration of yours has this number.")
+        raise Http404(_("No registration of yours has this number."))
     event = registration.event
     settings = getattr(event, "registration_settings", None)
     until = services.modification_deadline(event=event, settings=settings)
@@ -157,14 +177,15 @@ def edit(request, pk):
             if form.save(registration=registration, by=request.user):
                 messages.success(
                     request,
-                    f"Your registration for {event.title} is saved; a mail tells what changed."
+                    _("Your registration for %(title)s is saved; a mail tells what changed.")
+                    % {"title": event.title}
                     if form.change
-                    else "Nothing was changed.",
+                    else _("Nothing was changed."),
                 )
                 return redirect("site:mine")
             status = form.refusal_status
         elif not may_edit:
-            messages.error(request, "Changes online are closed for this registration.")
+            messages.error(request, _("Changes online are closed for this registration."))
     context = {
         "registration": registration,
         "event": event,
@@ -182,11 +203,13 @@ WAITING_LINE_ACTIONS = {
         lambda *, registration, mode, by: services.leave_waiting_line(
             registration=registration, by=by
         ),
-        "You left the {line} waiting list of {title}; you keep your place.",
+        gettext_lazy("You left the %(line)s waiting list of %(title)s; you keep your place."),
     ),
     "join": (
         services.join_waiting_line,
-        "You are on the {line} waiting list of {title}; you keep your place meanwhile.",
+        gettext_lazy(
+            "You are on the %(line)s waiting list of %(title)s; you keep your place meanwhile."
+        ),
     ),
 }
 
@@ -198,7 +221,7 @@ def waiting_line(request, pk, action):
     registration = _own_registration(request, pk)
     form = WaitingLineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "This waiting list is not offered.")
+        messages.error(request, _("This waiting list is not offered."))
         return _back_with_status(request, 400)
     service, done = WAITING_LINE_ACTIONS[action]
     mode = form.cleaned_data["mode"]
@@ -207,8 +230,8 @@ def waiting_line(request, pk, action):
     except services.RegistrationRefused as refused:
         messages.error(request, refused.message)
         return _back_with_status(request, refused.status)
-    line = Registration.Mode(mode).label.lower()
-    messages.success(request, done.format(line=line, title=registration.event.title))
+    line = in_sentence(Registration.Mode(mode).label)
+    messages.success(request, done % {"line": line, "title": registration.event.title})
     return redirect_to_next(request, "site:mine")
 
 
@@ -219,16 +242,19 @@ def listing_consent(request, pk):
     registration = _own_registration(request, pk)
     form = ListingConsentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say yes or no to showing your name in the list.")
+        messages.error(request, _("Say yes or no to showing your name in the list."))
         return _back_with_status(request, 400)
     consent = form.cleaned_data["consent"] == "yes"
     services.set_listing_consent(registration=registration, by=request.user, consent=consent)
     title = registration.event.title
     messages.success(
         request,
-        f"Your name is now shown in the participant list of {title}."
-        if consent
-        else f"Your name is no longer shown in the participant list of {title}.",
+        (
+            _("Your name is now shown in the participant list of %(title)s.")
+            if consent
+            else _("Your name is no longer shown in the participant list of %(title)s.")
+        )
+        % {"title": title},
     )
     return redirect("site:mine")
 
@@ -286,7 +312,7 @@ def ticket_qr(request, pk):
     if registration.user_id != request.user.pk and not services.is_organiser(
         event=registration.event, user=request.user
     ):
-        raise Http404("No such ticket.")
+        raise Http404(_("No such ticket."))
     response = HttpResponse(ticket_qr_svg(registration), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
@@ -294,8 +320,14 @@ def ticket_qr(request, pk):
 
 
 FOLLOWING = {
-    "follow": (services.follow_series, "You follow {}: a reminder comes before each meeting."),
-    "unfollow": (services.unfollow_series, "You no longer follow {}; no more reminders."),
+    "follow": (
+        services.follow_series,
+        gettext_lazy("You follow %(series)s: a reminder comes before each meeting."),
+    ),
+    "unfollow": (
+        services.unfollow_series,
+        gettext_lazy("You no longer follow %(series)s; no more reminders."),
+    ),
 }
 
 
@@ -306,5 +338,5 @@ def following(request, slug, action):
     series = get_object_or_404(Series, slug=slug)
     service, done = FOLLOWING[action]
     service(series=series, user=request.user)
-    messages.success(request, done.format(series.title))
+    messages.success(request, done % {"series": series.title})
     return redirect_to_next(request, series.get_absolute_url())

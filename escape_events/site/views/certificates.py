@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from escape_events.organisers.printouts import (
@@ -18,11 +19,6 @@ from escape_events.registrations.models import Registration
 
 from .attendees import _my_registrations_page
 
-INVALID = (
-    "No valid certificate has this address. It may be mistyped, it was never issued, or the "
-    "organisers revoked it."
-)
-
 
 @require_GET
 @login_required
@@ -35,18 +31,20 @@ def my_certificate(request, pk):
     if why := certificates.refusal(event):
         return _refused(request, why)
     if registration.status != Registration.Status.CONFIRMED:
-        return _refused(request, "Certificates are for confirmed participants.")
+        return _refused(request, _("Certificates are for confirmed participants."))
     people = certificates.attendees(event, only=registration)
     revoked = getattr(registration, "certificate", None)
     if revoked is not None and revoked.revoked_at is not None:
         return _refused(
-            request, "The organisers revoked your certificate for this event; ask them about it."
+            request, _("The organisers revoked your certificate for this event; ask them about it.")
         )
     if not people:
         return _refused(
             request,
-            "No attendance of yours is recorded for this event, so there is no certificate. "
-            "If you were there, ask the organisers to mark you present.",
+            _(
+                "No attendance of yours is recorded for this event, so there is no certificate. "
+                "If you were there, ask the organisers to mark you present."
+            ),
         )
     try:
         pdf, _count = render_printout(PRINTOUTS["certificates"], event, people=people)
@@ -69,7 +67,12 @@ def certificate_check(request, token):
     """Public: confirms name, event and the days attended of a valid certificate; 404 else."""
     certificate = certificates.verified(token)
     if certificate is None:
-        raise Http404(INVALID)
+        raise Http404(
+            _(
+                "No valid certificate has this address. It may be mistyped, it was never "
+                "issued, or the organisers revoked it."
+            )
+        )
     registration = certificate.registration
     event = registration.event
     context = {

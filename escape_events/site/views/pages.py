@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from escape_events.events.attachments import file_response
@@ -78,7 +79,7 @@ def render_event_page(request, slug: str, *, form=None, error: str = "", status:
     "Manage this event") are rendered for each request."""
     event = event_for_page(slug)
     if event is None:
-        raise Http404("No event has this address.")
+        raise Http404(_("No event has this address."))
     context = {
         "event": event,
         "page_cache": event_page_cache(event),
@@ -109,9 +110,9 @@ def occurrence_detail(request, slug, day):
     try:
         wanted = date.fromisoformat(day)
     except ValueError:
-        raise Http404("Not a date.") from None
+        raise Http404(_("Not a date.")) from None
     if wanted.year not in OCCURRENCE_YEARS:
-        raise Http404("This series has no meeting on that day.")
+        raise Http404(_("This series has no meeting on that day."))
     after = datetime.combine(wanted, datetime.min.time(), series.zone)
     matches = [
         occ
@@ -119,7 +120,7 @@ def occurrence_detail(request, slug, day):
         if occ.recurrence_id.astimezone(series.zone).date() == wanted
     ]
     if not matches:
-        raise Http404("This series has no meeting on that day.")
+        raise Http404(_("This series has no meeting on that day."))
     occurrence = matches[0]
     if occurrence.override:
         return redirect(occurrence.override)
