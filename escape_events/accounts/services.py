@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from escape_events.core.text import render_plain_text
 
+from .languages import site_language
 from .models import ExternalGroup, PrivacyNotice, User
 from .signals import account_deleting
 
@@ -122,6 +123,18 @@ def update_profile(*, user, first_name: str, last_name: str, affiliation: str) -
     user.last_name = " ".join(last_name.split())
     user.affiliation = " ".join(affiliation.split())
     user.save(update_fields=["first_name", "last_name", "affiliation"])
+
+
+def set_preferred_language(*, user, language: str) -> bool:
+    """Store the language a person chose (the header's switcher, the account page); blank means
+    the site's default. A code outside settings.LANGUAGES is ignored. True if it was stored."""
+    chosen = site_language(language)
+    if language and not chosen:
+        return False
+    if user.language != chosen:
+        user.language = chosen
+        user.save(update_fields=["language"])
+    return True
 
 
 def find_or_invite_person(
