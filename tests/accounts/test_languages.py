@@ -165,6 +165,7 @@ def test_the_data_export_includes_the_language():
 def test_a_french_reader_sees_the_header_in_french(client):
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Se connecter" in page and "Passés" in page
+    assert ">English</option>" in page and ">Deutsch</option>" in page  # names stay their own
 
 
 def test_an_account_mail_is_written_in_the_recipients_language(client):
