@@ -35,8 +35,9 @@ from .services import (
 
 def account_links() -> list[tuple[str, str]]:
     """(label, address) of the pages of higher apps the account page links to: the project lists
-    them (PROFILE_PAGE_LINKS) because accounts may not name those apps' URLs."""
-    return [(label, reverse(url_name)) for label, url_name in settings.PROFILE_PAGE_LINKS]
+    them (PROFILE_PAGE_LINKS, labels marked with gettext_noop) because accounts may not name those
+    apps' URLs."""
+    return [(_(label), reverse(url_name)) for label, url_name in settings.PROFILE_PAGE_LINKS]
 
 
 @login_required
