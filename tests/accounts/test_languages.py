@@ -1,12 +1,15 @@
 """Choosing a language: the browser's Accept-Language, the header's switcher (a POST to
 set_language) and, for a signed-in person, the preference stored on the account, which wins."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -159,6 +162,26 @@ def test_the_data_export_includes_the_language():
     assert personal_data(person(language="it"), now=timezone.now())["profile"]["language"] == "it"
 
 
+def test_a_security_notice_is_dated_in_the_recipients_language(rf, settings):
+    """The mail is rendered under the recipient's language whatever the request's: Django's
+    own German catalogue names the weekday and month of the change."""
+    from allauth.core.context import request_context
+
+    from escape_events.accounts.adapters import AccountAdapter
+
+    ada = person(language="de")
+    settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
+    request = rf.get("/", HTTP_USER_AGENT="Firefox", HTTP_ACCEPT_LANGUAGE="fr")
+    with request_context(request), translation.override("fr"):
+        AccountAdapter(request).send_notification_mail("account/email/password_changed", ada)
+    (message,) = mail.outbox
+    when = re.search(r": (\w+) \d+ (\w+) 20\d\d, \d\d:\d\d", message.body)
+    assert when.group(1) in {"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"}, message.body
+    assert when.group(2) in {
+        "Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"
+    }, message.body  # fmt: skip
+
+
 # These read the French and German catalogues (compiled at merge, `make messages`).
 
 
@@ -178,3 +201,14 @@ def test_an_account_mail_is_written_in_the_recipients_language(client):
     (message,) = mail.outbox
     assert message.subject.endswith("Wählen Sie ein neues Passwort")
     assert message.body.startswith("Hallo,")
+
+
+def test_a_mail_to_an_address_without_an_account_is_in_the_askers_language(client):
+    client.post(
+        reverse("account_reset_password"),
+        {"email": "nobody@example.org"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    (message,) = mail.outbox
+    assert message.subject.endswith("Aucun compte avec cette adresse")
+    assert message.body.startswith("Bonjour,")
