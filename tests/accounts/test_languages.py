@@ -122,6 +122,18 @@ def test_a_signed_in_persons_switch_needs_their_token():
     assert ada.language == "fr"
 
 
+def test_signing_in_keeps_the_stored_language_after_signing_out(client):
+    from allauth.account.models import EmailAddress
+
+    ada = person(language="it")
+    EmailAddress.objects.create(user=ada, email=ada.email, verified=True, primary=True)
+    signed = client.post(reverse("account_login"), {"login": ada.email, "password": PASSWORD})
+    assert signed.status_code == 302
+    assert signed.cookies[settings.LANGUAGE_COOKIE_NAME].value == "it"
+    client.post(reverse("account_logout"))
+    assert page_language(client.get("/", HTTP_ACCEPT_LANGUAGE="fr")) == "it"
+
+
 def test_sign_up_keeps_the_language_the_person_was_browsing_in(client):
     client.post(
         reverse("account_signup"),
