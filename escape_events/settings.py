@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.csp import CSP
+from django.utils.translation import gettext_noop
 
 from escape_events.core.release import release_id
 
@@ -123,11 +124,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The reader's language: the language cookie (the header's switcher), else the browser's
-    # Accept-Language; a signed-in person's stored preference sets that cookie at sign-in.
+    # Accept-Language; a signed-in person's stored preference wins (UserLanguageMiddleware).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "escape_events.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -192,8 +194,8 @@ LOGIN_REDIRECT_URL = "/"
 TICKET_SCAN_URL = "organisers:scan"
 # The account page's links to pages of the apps above accounts, by URL name (label, name).
 PROFILE_PAGE_LINKS = [
-    ("My registrations", "site:mine"),
-    ("API tokens", "api_tokens:list"),
+    (gettext_noop("My registrations"), "site:mine"),
+    (gettext_noop("API tokens"), "api_tokens:list"),
 ]
 # Where the apps below the public site link to its pages (their models' get_absolute_url(), and
 # "My registrations" in mails); the site's URL names are known up here only.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from escape_events.accounts import views as account_views
 from escape_events.api.main import api
 from escape_events.api.views import not_found as api_not_found
 from escape_events.core import views as core_views
@@ -12,6 +13,9 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    # The header's language switcher: Django's set_language, which also stores a signed-in
+    # person's choice on the account.
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/", api.urls),
     re_path(r"^api/", api_not_found),
     path("accounts/api-tokens/", include("escape_events.api.urls")),

@@ -12,10 +12,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from escape_events.core.limits import client_address
 from escape_events.core.redirects import local_path
 
+from .languages import site_language
 from .services import claims_from_extra_data, fill_profile_from_claims, profile_from_claims
 
 
@@ -41,6 +43,21 @@ def on_site_url(url: str) -> str:
     return urlunsplit((site.scheme, site.netloc, path, parts.query, parts.fragment))
 
 
+def mail_language(user) -> str:
+    """An account mail is written in its recipient's language; a mail to an address without an
+    account ("no account with this address") in the language of the page that sent it."""
+    if user is not None and getattr(user, "pk", None):
+        return user.preferred_language
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def browsing_in(request, user) -> None:
+    """Store on a new account the site language its person was reading the pages in."""
+    language = site_language(getattr(request, "LANGUAGE_CODE", None) or translation.get_language())
+    if language and not user.language:
+        user.language = language
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Our templates (templates/account/email/) greet `user` by first name when the mail
@@ -56,7 +73,13 @@ class AccountAdapter(DefaultAccountAdapter):
             },
             "current_site": public_site(),
         }
-        super().send_mail(template_prefix, email, context)
+        with translation.override(mail_language(context.get("user"))):
+            super().send_mail(template_prefix, email, context)
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account keeps the language its person was browsing in."""
+        browsing_in(request, user)
+        return super().save_user(request, user, form, commit=commit)
 
     def get_client_ip(self, request) -> str:
         """The site's one client address (core.limits): a short X-Forwarded-For is not trusted
@@ -82,6 +105,10 @@ class AccountAdapter(DefaultAccountAdapter):
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """A provider login fills names and affiliation from the claims (given_name, family_name or
     name, and the affiliation claims of `services.AFFILIATION_CLAIMS`)."""
+
+    def save_user(self, request, sociallogin, form=None):
+        browsing_in(request, sociallogin.user)
+        return super().save_user(request, sociallogin, form)
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)

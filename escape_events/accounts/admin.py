@@ -8,6 +8,8 @@ A published notice version is never edited: adding one publishes the next versio
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import PrivacyNotice, User
 from .services import delete_account, privacy_notice_in_force, publish_privacy_notice
@@ -15,16 +17,22 @@ from .services import delete_account, privacy_notice_in_force, publish_privacy_n
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["email", "first_name", "last_name", "affiliation", "is_staff"]
+    list_display = ["email", "first_name", "last_name", "affiliation", "language", "is_staff"]
     search_fields = ["email", "first_name", "last_name", "affiliation"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("Profile", {"fields": ["affiliation"]}))
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Profile"), {"fields": ["affiliation", "language"]}),
+    )
 
     def get_deleted_objects(self, objs, request):
         """What the confirmation page lists: the service decides what goes, not the cascade."""
         summary = [
-            f"{user} — their registrations for events still to come are cancelled (the next "
-            "person waiting moves up and is mailed); answers, feed link and account are removed; "
-            "past registrations stay as anonymous counts."
+            gettext(
+                "%(person)s — their registrations for events still to come are cancelled (the "
+                "next person waiting moves up and is mailed); answers, feed link and account are "
+                "removed; past registrations stay as anonymous counts."
+            )
+            % {"person": user}
             for user in objs
         ]
         return summary, {User._meta.verbose_name_plural: len(summary)}, set(), []
@@ -40,7 +48,12 @@ class UserAdmin(DjangoUserAdmin):
         try:
             delete_account(user=user, by=request.user)
         except PermissionDenied as refused:
-            self.message_user(request, f"{user}: {refused}", level=messages.ERROR)
+            self.message_user(
+                request,
+                # Translators: a person's name, then why they could not be deleted.
+                gettext("%(person)s: %(reason)s") % {"person": user, "reason": refused},
+                level=messages.ERROR,
+            )
 
 
 @admin.register(PrivacyNotice)

@@ -2,27 +2,41 @@
 that have none yet (a provider that sent no names), at the first registration."""
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .services import update_profile
 
-NAME_HELP = "As it should appear on participant lists, badges and certificates."
+NAME_HELP = _("As it should appear on participant lists, badges and certificates.")
+LANGUAGE_HELP = _(
+    "The language of the site's pages when you are signed in, and of the mails, reminders, "
+    "badges and certificates we send you."
+)
+
+
+def default_language_name() -> str:
+    """The site's default language in its own name ("English")."""
+    return dict(settings.LANGUAGES)[settings.LANGUAGE_CODE]
 
 
 class NamesForm(forms.Form):
     first_name = forms.CharField(
-        label="First name", max_length=150, widget=forms.TextInput({"autocomplete": "given-name"})
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput({"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label="Family name",
+        label=_("Family name"),
         max_length=150,
         help_text=NAME_HELP,
         widget=forms.TextInput({"autocomplete": "family-name"}),
     )
     affiliation = forms.CharField(
+        label=_("Affiliation"),
         max_length=200,
         required=False,
-        help_text="Institute, university or company.",
+        help_text=_("Institute, university or company."),
         widget=forms.TextInput({"autocomplete": "organization"}),
     )
 
@@ -37,7 +51,7 @@ def check_names(form: forms.Form, data: dict) -> dict:
     """A name of spaces only is no name. Shared by every form that carries NamesForm's fields."""
     for name in ("first_name", "last_name"):
         if name in data and not " ".join(data[name].split()):
-            form.add_error(name, "This field is required.")
+            form.add_error(name, _("This field is required."))
     return data
 
 
@@ -61,17 +75,24 @@ class SignupForm(NamesForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "affiliation"]
-        help_texts = {"last_name": NAME_HELP}
+        fields = ["first_name", "last_name", "affiliation", "language"]
+        help_texts = {"last_name": NAME_HELP, "language": LANGUAGE_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+        # Each language in its own name, as in the header's switcher.
+        self.fields["language"].choices = [
+            ("", _("The site's default (%(language)s)") % {"language": default_language_name()}),
+            *settings.LANGUAGES,
+        ]
 
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that my account is deleted for good and cannot be restored.",
-        error_messages={"required": "Tick the box to confirm that you want your account deleted."},
+        label=_("I understand that my account is deleted for good and cannot be restored."),
+        error_messages={
+            "required": _("Tick the box to confirm that you want your account deleted.")
+        },
     )

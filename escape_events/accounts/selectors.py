@@ -34,6 +34,7 @@ def personal_data(user, now=None) -> dict:
             "first_name": user.first_name,
             "last_name": user.last_name,
             "affiliation": user.affiliation,
+            "language": user.language,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "staff": user.is_staff,

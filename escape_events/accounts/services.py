@@ -23,10 +23,12 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from escape_events.core.text import render_plain_text
 
+from .languages import site_language
 from .models import ExternalGroup, PrivacyNotice, User
 from .signals import account_deleting
 
@@ -70,7 +72,7 @@ def sync_groups_from_claims(*, user, claims: Mapping) -> list[Group]:
     wanted = group_names_from_claims(claims)
     groups = []
     for name, claim in wanted.items():
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _created = Group.objects.get_or_create(name=name)
         ExternalGroup.objects.get_or_create(group=group, defaults={"claim": claim})
         groups.append(group)
     stale = user.groups.filter(external__isnull=False).exclude(name__in=wanted)
@@ -96,7 +98,7 @@ def profile_from_claims(claims: Mapping) -> dict[str, str]:
     first = _claim_text(claims.get("given_name"), 150)
     last = _claim_text(claims.get("family_name"), 150)
     if not (first or last):
-        first, _, last = _claim_text(claims.get("name"), 301).partition(" ")
+        first, _space, last = _claim_text(claims.get("name"), 301).partition(" ")
     affiliation = next(
         (text for claim in AFFILIATION_CLAIMS if (text := _claim_text(claims.get(claim), 200))),
         "",
@@ -122,6 +124,18 @@ def update_profile(*, user, first_name: str, last_name: str, affiliation: str) -
     user.last_name = " ".join(last_name.split())
     user.affiliation = " ".join(affiliation.split())
     user.save(update_fields=["first_name", "last_name", "affiliation"])
+
+
+def set_preferred_language(*, user, language: str) -> bool:
+    """Store the language a person chose (the header's switcher, the account page); blank means
+    the site's default. A code outside settings.LANGUAGES is ignored. True if it was stored."""
+    chosen = site_language(language)
+    if language and not chosen:
+        return False
+    if user.language != chosen:
+        user.language = chosen
+        user.save(update_fields=["language"])
+    return True
 
 
 def find_or_invite_person(
@@ -197,7 +211,7 @@ def publish_privacy_notice(*, text: str, changes: str = "", now=None) -> Privacy
     """Publish a new version of the notice; the same text again publishes nothing."""
     text = text.strip()
     if not text:
-        raise ValidationError("The privacy notice cannot be empty.")
+        raise ValidationError(_("The privacy notice cannot be empty."))
     current = PrivacyNotice.objects.first()
     if current is not None and current.text == text:
         return current
@@ -211,7 +225,7 @@ def publish_privacy_notice(*, text: str, changes: str = "", now=None) -> Privacy
                 )
         except IntegrityError:
             continue  # someone published at the same moment: take the next number
-    raise ValidationError("The notice could not be published; try again.")
+    raise ValidationError(_("The notice could not be published; try again."))
 
 
 @dataclass(frozen=True)
@@ -284,27 +298,32 @@ def delete_account(*, user, by, now=None) -> DeletedAccount:
     The person's meeting attendance entries keep the name the minutes record (a published
     record), without the link to the account. A mail confirms the deletion to the address."""
     if not may_delete_account(user=user, by=by):
-        raise PermissionDenied("Only the person themselves or a site administrator can do this.")
+        raise PermissionDenied(_("Only the person themselves or a site administrator can do this."))
     now = now or timezone.now()
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        email, by_self = user.email, by.pk == user.pk
+        email, by_self, language = user.email, by.pk == user.pk, user.preferred_language
         done = []
         for _receiver, lines in account_deleting.send(sender=User, user=user, by=by, now=now):
             done.extend(lines or [])
         user.delete()
         # Stored with the deletion (the outbox), so no crash after the commit loses it.
-        _send_account_deleted_mail(email=email, done=done, by_self=by_self)
+        _send_account_deleted_mail(email=email, done=done, by_self=by_self, language=language)
     return DeletedAccount(email=email, done=done)
 
 
-def _send_account_deleted_mail(*, email: str, done: list[str], by_self: bool) -> None:
+def _send_account_deleted_mail(
+    *, email: str, done: list[str], by_self: bool, language: str
+) -> None:
+    """In the language the person chose (the lines of `done` each app wrote are in the
+    language active when the deletion ran)."""
     context = {"done": done, "by_self": by_self, "site_url": settings.SITE_URL}
-    EmailMessage(
-        subject="Your account is deleted",
-        body=render_plain_text("mail/accounts/account_deleted.txt", context),
-        to=[email],
-    ).send()
+    with translation.override(language):
+        EmailMessage(
+            subject=_("Your account is deleted"),
+            body=render_plain_text("mail/accounts/account_deleted.txt", context),
+            to=[email],
+        ).send()
 
 
 @transaction.atomic
@@ -321,7 +340,7 @@ def make_site_admin(*, email: str, password: str | None = None):
         validate_password(password, user)
         user.set_password(password)
     elif user.pk is None or not user.has_usable_password():
-        raise ValidationError("A new admin account needs a password.")
+        raise ValidationError(_("A new admin account needs a password."))
     user.is_staff = user.is_superuser = user.is_active = True
     user.save()
     EmailAddress.objects.filter(user=user).exclude(email__iexact=email).update(primary=False)

@@ -10,23 +10,34 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from escape_events.core.downloads import personal_download
 
 from .forms import DeleteAccountForm, ProfileForm
+from .languages import site_language
 from .models import PrivacyNotice
 from .selectors import deletion_preview, personal_data, privacy_notice_versions
-from .services import delete_account, privacy_contact, privacy_notice_in_force
+from .services import (
+    delete_account,
+    privacy_contact,
+    privacy_notice_in_force,
+    set_preferred_language,
+)
 
 
 def account_links() -> list[tuple[str, str]]:
     """(label, address) of the pages of higher apps the account page links to: the project lists
-    them (PROFILE_PAGE_LINKS) because accounts may not name those apps' URLs."""
-    return [(label, reverse(url_name)) for label, url_name in settings.PROFILE_PAGE_LINKS]
+    them (PROFILE_PAGE_LINKS, labels marked with gettext_noop) because accounts may not name those
+    apps' URLs."""
+    return [(_(label), reverse(url_name)) for label, url_name in settings.PROFILE_PAGE_LINKS]
 
 
 @login_required
@@ -35,7 +46,7 @@ def profile(request):
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
         context = {"form": form, "links": account_links()}
         return render(request, "account/profile.html", context, status=400)
@@ -53,7 +64,7 @@ def privacy_notice(request, version=None):
     else:
         notice = PrivacyNotice.objects.filter(version=version).first()
         if notice is None:
-            raise Http404("There is no such version of the privacy notice.")
+            raise Http404(_("There is no such version of the privacy notice."))
     context = {
         "notice": notice,
         "current": current,
@@ -87,8 +98,32 @@ def delete_my_account(request):
         logout(request)
         messages.success(
             request,
-            f"Your account is deleted. A confirmation is on its way to {deleted.email}.",
+            _("Your account is deleted. A confirmation is on its way to %(email)s.")
+            % {"email": deleted.email},
         )
         return redirect(settings.LOGIN_REDIRECT_URL)
     context = {"form": form, "preview": deletion_preview(request.user)}
     return render(request, "account/delete.html", context, status=400 if form.is_bound else 200)
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """The header's language switcher: Django's set_language (the language cookie, back to
+    `next`), and for a signed-in person the choice is stored on the account too.
+
+    A visitor's pages carry no CSRF token (they set no cookie and stay cacheable), and a
+    language cookie is harmless, so the view is exempt; a signed-in person's choice writes the
+    account, so that request is checked as every other form of theirs is."""
+    if request.user.is_authenticated:
+        refusal = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+        if refusal is not None:
+            return refusal
+    response = django_set_language(request)
+    language = site_language(request.POST.get("language"))
+    if not language:
+        # Django accepts any language it has a catalogue for; the site offers only its own.
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    elif request.user.is_authenticated:
+        set_preferred_language(user=request.user, language=language)
+    return response

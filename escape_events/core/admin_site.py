@@ -6,14 +6,16 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .redirects import local_path
 
 
 class EscapeAdminSite(admin.AdminSite):
-    site_header = "escape_events administration"
-    site_title = "escape_events admin"
-    index_title = "Site administration"
+    site_header = _("escape_events administration")
+    site_title = _("escape_events admin")
+    index_title = _("Site administration")
 
     def login(self, request, extra_context=None):
         """One login for the whole site (e-mail and password, rate-limited, OpenID Connect):
@@ -23,8 +25,11 @@ class EscapeAdminSite(admin.AdminSite):
             if request.user.is_active and request.user.is_staff:
                 return super().login(request, extra_context)
             raise PermissionDenied(
-                f"The admin is for site staff, and you ({request.user.email}) are not. "
-                "Organisers run their events and series under “Organise” in the menu."
+                gettext(
+                    "The admin is for site staff, and you (%(email)s) are not. Organisers run "
+                    "their events and series under “Organise” in the menu."
+                )
+                % {"email": request.user.email}
             )
         target = local_path(request.GET.get(REDIRECT_FIELD_NAME)) or reverse("admin:index")
         return redirect_to_login(target, settings.LOGIN_URL)

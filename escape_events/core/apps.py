@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _install_version_triggers(sender, using, **kwargs):
@@ -11,7 +12,7 @@ def _install_version_triggers(sender, using, **kwargs):
 
 class CoreConfig(AppConfig):
     name = "escape_events.core"
-    verbose_name = "Core"
+    verbose_name = _("Core")
 
     def ready(self):
         post_migrate.connect(_install_version_triggers, sender=self)

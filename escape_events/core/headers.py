@@ -10,6 +10,7 @@ tab, form feed, U+001C-U+001E, NEL U+0085, U+2028, U+2029), so such a message wo
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Bidirectional overrides and isolates reorder what a reader sees: a spoofing trick.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -27,8 +28,10 @@ def single_line(value: str) -> None:
     if found:
         codes = ", ".join(f"U+{ord(character):04X}" for character in found)
         raise ValidationError(
-            f"Keep this on one line, without tabs or control characters (found {codes}).",
+            # Translators: %(codes)s lists Unicode code points, e.g. "U+0009, U+000A".
+            _("Keep this on one line, without tabs or control characters (found %(codes)s)."),
             code="control_characters",
+            params={"codes": codes},
         )
 
 

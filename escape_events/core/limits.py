@@ -16,6 +16,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 IPV6_PREFIX = 64  # one household or host holds a whole /64: count it as one caller
 
@@ -83,10 +84,18 @@ def seconds_left(limit: tuple[int, int]) -> int:
     return int(window - time.time() % window) + 1
 
 
+# What the 429 page says, by what the callers count (`what`): whole sentences, translated.
+TOO_MANY = {
+    "uploads": _("Too many uploads from you in a short time."),
+    "calendar requests": _("Too many calendar requests from you in a short time."),
+}
+
+
 def too_many(request, limit: tuple[int, int], *, what: str):
     """The 429 page, with Retry-After."""
     wait = seconds_left(limit)
-    response = render(request, "429.html", {"what": what, "wait": wait}, status=429)
+    context = {"what": what, "too_many": TOO_MANY.get(what), "wait": wait}
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(wait)
     return response
 
