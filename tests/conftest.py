@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from escape_events.events.models import Event, Series, Venue
 from escape_events.registrations.models import RegistrationSettings
@@ -26,6 +27,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(no_pg)
         if "browser" in item.keywords and not has_browser:
             item.add_marker(no_browser)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: LocaleMiddleware activates a request's
+    language in the thread and nothing resets it, so a French request would make the next test's
+    mail or template French."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
