@@ -6,27 +6,26 @@ the keys, `type`, `status` and `code` stay as they are, for scripts to test.
 
 from http import HTTPStatus
 
-from django.utils.translation import gettext
-from django.utils.translation import pgettext_lazy as _p
+from django.utils.translation import gettext, pgettext_lazy
 from ninja import Schema
 
 PROBLEM_TYPE = "application/problem+json"
 
 # The statuses the API answers with; any other keeps the English phrase of RFC 9110.
 TITLES = {
-    400: _p("HTTP status", "Bad Request"),
-    401: _p("HTTP status", "Unauthorized"),
-    403: _p("HTTP status", "Forbidden"),
-    404: _p("HTTP status", "Not Found"),
-    405: _p("HTTP status", "Method Not Allowed"),
-    409: _p("HTTP status", "Conflict"),
-    412: _p("HTTP status", "Precondition Failed"),
-    413: _p("HTTP status", "Content Too Large"),
-    415: _p("HTTP status", "Unsupported Media Type"),
-    422: _p("HTTP status", "Unprocessable Content"),
-    429: _p("HTTP status", "Too Many Requests"),
-    500: _p("HTTP status", "Internal Server Error"),
-    503: _p("HTTP status", "Service Unavailable"),
+    400: pgettext_lazy("HTTP status", "Bad Request"),
+    401: pgettext_lazy("HTTP status", "Unauthorized"),
+    403: pgettext_lazy("HTTP status", "Forbidden"),
+    404: pgettext_lazy("HTTP status", "Not Found"),
+    405: pgettext_lazy("HTTP status", "Method Not Allowed"),
+    409: pgettext_lazy("HTTP status", "Conflict"),
+    412: pgettext_lazy("HTTP status", "Precondition Failed"),
+    413: pgettext_lazy("HTTP status", "Content Too Large"),
+    415: pgettext_lazy("HTTP status", "Unsupported Media Type"),
+    422: pgettext_lazy("HTTP status", "Unprocessable Content"),
+    429: pgettext_lazy("HTTP status", "Too Many Requests"),
+    500: pgettext_lazy("HTTP status", "Internal Server Error"),
+    503: pgettext_lazy("HTTP status", "Service Unavailable"),
 }
 
 
