@@ -84,3 +84,30 @@ def test_a_held_back_material_says_when_it_opens_in_french():
             "Ce document sera accessible au début de sa séance\u00a0: lundi 14 octobre 2030 à "
             "15:00 (Europe/Zurich)."
         )
+
+
+def test_a_multi_day_agenda_names_its_days_in_german(client, camp, add):
+    """Day names come from CLDR: right before the catalogues are compiled as after."""
+    internals = services.add_session(
+        event=camp, values={"title": "Rucio internals"}, conveners=[services.Person("Martin")]
+    )
+    add(camp, at(1, "09:00"), at(1, "10:00"), title="Opening")
+    add(camp, at(2, "09:00"), at(2, "10:00"), title="Daemons", session=internals)
+    response = client.get(camp.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="de")
+    html = response.content.decode()
+    assert '<h3 id="day-2030-10-15" class="agenda-day">Dienstag, 15. Oktober 2030</h3>' in html
+    assert '<a href="#day-2030-10-15">Di., 15. Okt.</a>' in html
+    assert '<h4 class="agenda-session-title">Rucio internals</h4>' in html
+
+
+def test_a_multi_day_agenda_is_in_french(client, camp, add):
+    internals = services.add_session(
+        event=camp, values={"title": "Rucio internals"}, conveners=[services.Person("Martin")]
+    )
+    add(camp, at(2, "09:00"), at(2, "10:00"), title="Daemons", session=internals)
+    add(camp, at(2, "10:00"), at(2, "10:30"), title="Coffee", kind="break")
+    html = client.get(camp.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<h2 id="agenda-heading">Programme</h2>' in html
+    assert "Séance, <time" in html and "responsables\u00a0: Martin" in html
+    assert '<span class="tag tag-entry">Pause</span>' in html
+    assert "mardi 15 octobre 2030" in html
