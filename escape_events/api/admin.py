@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import ApiToken, ApiWriteLog
 from .services import revoke_api_token
@@ -19,11 +20,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=gettext_lazy("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
             revoke_api_token(token=token)
-        messages.success(request, "Revoked.")
+        messages.success(request, gettext("Revoked."))
 
 
 @admin.register(ApiWriteLog)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja.errors import AuthenticationError, AuthorizationError
 from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
@@ -50,7 +51,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         found = active_token(token)
         if found is None:
-            raise AuthenticationError(401, "This API token is unknown, expired or revoked.")
+            raise AuthenticationError(
+                401, gettext("This API token is unknown, expired or revoked.")
+            )
         note_token_use(token=found)
         request.api_token = found
         return found.user
@@ -71,8 +74,10 @@ class SessionAuth(APIKeyCookie):
         if request.method not in SAFE_METHODS and check_csrf(request):
             raise AuthorizationError(
                 403,
-                "CSRF check failed: with a session, send the X-CSRFToken header "
-                "(API tokens need none).",
+                gettext(
+                    "CSRF check failed: with a session, send the X-CSRFToken header "
+                    "(API tokens need none)."
+                ),
             )
         return request.user
 
@@ -97,7 +102,11 @@ def require_scope(request, scope: str) -> None:
     """A session may do all its person may; a token only what its scopes say."""
     token = getattr(request, "api_token", None)
     if token is not None and scope not in token.scopes:
-        raise AuthorizationError(403, f"This API token lacks the {scope} scope.")
+        raise AuthorizationError(
+            403,
+            # Translators: %(scope)s is an API scope name, e.g. organiser:read (not translated).
+            gettext("This API token lacks the %(scope)s scope.") % {"scope": scope},
+        )
 
 
 def within_token_event(request, events):
@@ -112,5 +121,5 @@ def organised_event(request, slug: str, scope: str = ORGANISER_READ) -> Event:
     event = organised_event_or_404(request.auth, slug)
     token = getattr(request, "api_token", None)
     if token is not None and token.event_id and token.event_id != event.pk:
-        raise Http404("This API token is limited to another event.")
+        raise Http404(gettext("This API token is limited to another event."))
     return event

@@ -7,22 +7,25 @@ schema entries for them.
 
 import hashlib
 import logging
+import re
 
+from django.apps import apps
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from escape_events.registrations.services import RegistrationRefused
 
-from .problems import PROBLEM_TYPE, Problem, problem
+from .problems import PROBLEM_TYPE, Problem, invalid_detail, problem
 from .routers import attendee, organiser, public
 from .throttling import THROTTLES
 from .writes import KEY_HEADER, KEY_PATTERN
 
 logger = logging.getLogger(__name__)
-INVALID = "A parameter or the body is not valid."
+INVALID = "A parameter or the body is not valid."  # the schema's words (English)
 OWN_RULES = {"duplicate_event"}  # PydanticCustomError types raised by .schemas
 
 DESCRIPTION = """
@@ -143,9 +146,26 @@ def refused(request, error):
     )
 
 
+# Django's get_object_or_404 says "No Event matches the given query." in English.
+DJANGO_NOT_FOUND = re.compile(r"^No (\w+) matches the given query\.$")
+
+
+def _not_found_detail(error: Http404) -> str:
+    """Our own 404 messages are translated where raised; Django's generic one is said again in
+    the caller's language, naming the model by its verbose name."""
+    detail = str(error)
+    generic = DJANGO_NOT_FOUND.match(detail)
+    if generic:
+        models = [m for m in apps.get_models() if m._meta.object_name == generic[1]]
+        what = str(models[0]._meta.verbose_name) if models else generic[1]
+        # Translators: an API error; %(what)s is the kind of thing asked for, e.g. "event".
+        return gettext("No %(what)s matches the given query.") % {"what": what}
+    return detail or gettext("Nothing here.")
+
+
 @api.exception_handler(Http404)
 def not_found(request, error):
-    detail = str(error) or "Nothing here."
+    detail = _not_found_detail(error)
     return api.create_response(request, problem(404, detail, code="not_found"), status=404)
 
 
@@ -153,7 +173,9 @@ def not_found(request, error):
 def http_error(request, error):
     detail = str(error)
     if isinstance(error, AuthenticationError) and detail == "Unauthorized":
-        detail = "Sign in, or send an API token: Authorization: Bearer <token>."
+        detail = gettext("Sign in, or send an API token: Authorization: Bearer <token>.")
+    elif isinstance(error, Throttled):
+        detail = gettext("Too many requests; try again in a moment (see the Retry-After header).")
     errors = getattr(error, "errors", None)
     response = api.create_response(
         request, problem(error.status_code, detail, errors=errors), status=error.status_code
@@ -167,7 +189,7 @@ def http_error(request, error):
 def invalid(request, error):
     """A rule of the API's own (a partner named twice) says what is wrong in `detail` and `code`."""
     own = next((item for item in error.errors if item.get("type") in OWN_RULES), None)
-    detail, code = (own["msg"], own["type"]) if own else (INVALID, "invalid")
+    detail, code = (own["msg"], own["type"]) if own else (invalid_detail(), "invalid")
     return api.create_response(
         request, problem(422, detail, code=code, errors=error.errors), status=422
     )
@@ -177,5 +199,5 @@ def invalid(request, error):
 def server_error(request, error):
     logger.exception("API error on %s %s", request.method, request.path)
     return api.create_response(
-        request, problem(500, "Something went wrong on our side."), status=500
+        request, problem(500, gettext("Something went wrong on our side.")), status=500
     )

@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import Event
 
@@ -15,25 +16,25 @@ class ApiToken(models.Model):
     """A personal secret for scripts: what it may do (scopes), until when, last used when."""
 
     class OrganiserAccess(models.TextChoices):
-        NONE = "", "None"
-        READ = "read", "Read participants and exports"
-        WRITE = "write", "Read, and approve, reject, cancel, promote, check in"
+        NONE = "", _("None")
+        READ = "read", _("Read participants and exports")
+        WRITE = "write", _("Read, and approve, reject, cancel, promote, check in")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'list sync'.")
+    name = models.CharField(max_length=100, help_text=_("What the token is for, e.g. 'list sync'."))
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(
-        max_length=12, help_text="The token's first characters, to recognise it in the list."
+        max_length=12, help_text=_("The token's first characters, to recognise it in the list.")
     )
     registrations = models.BooleanField(
-        "my registrations",
+        _("my registrations"),
         default=False,
-        help_text="Read your registrations, register, cancel and switch mode.",
+        help_text=_("Read your registrations, register, cancel and switch mode."),
     )
     organiser = models.CharField(
-        "events I organise", max_length=5, blank=True, choices=OrganiserAccess.choices
+        _("events I organise"), max_length=5, blank=True, choices=OrganiserAccess.choices
     )
     event = models.ForeignKey(
         Event,
@@ -41,7 +42,7 @@ class ApiToken(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="Only this event of those you organise (empty: every event you organise).",
+        help_text=_("Only this event of those you organise (empty: every event you organise)."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

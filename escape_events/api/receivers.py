@@ -2,6 +2,7 @@
 and the end of their tokens when the account is deleted."""
 
 from django.dispatch import receiver
+from django.utils.translation import ngettext
 
 from escape_events.accounts.signals import (
     account_deleting,
@@ -52,10 +53,25 @@ def revoke_on_deletion(sender, *, user, now, **kwargs):
     tokens = list(_active_tokens(user))
     for token in tokens:
         revoke_api_token(token=token, now=now)
-    return [f"Revoked your {len(tokens)} API token(s)."] if tokens else []
+    if not tokens:
+        return []
+    count = len(tokens)
+    return [
+        ngettext("Revoked your %(count)s API token.", "Revoked your %(count)s API tokens.", count)
+        % {"count": count}
+    ]
 
 
 @receiver(account_deletion_preview, dispatch_uid="api_deletion_preview")
 def tokens_to_end(sender, *, user, **kwargs):
     count = _active_tokens(user).count()
-    return [f"Your {count} API token(s) stop working."] if count else []
+    if not count:
+        return []
+    return [
+        ngettext(
+            "Your %(count)s API token stops working.",
+            "Your %(count)s API tokens stop working.",
+            count,
+        )
+        % {"count": count}
+    ]

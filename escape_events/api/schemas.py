@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 from pydantic import BeforeValidator, StrictInt, TypeAdapter, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
@@ -261,7 +262,7 @@ def _question_key(key):
         return int(key)
     if isinstance(key, int) and not isinstance(key, bool) and 0 < key < 10**9:
         return key
-    raise ValueError("A key of `answers` is a question id: digits, not starting with 0.")
+    raise ValueError(gettext("A key of `answers` is a question id: digits, not starting with 0."))
 
 
 # The schema names the keys the server reads (propertyNames): any other key is a 422 there too.
@@ -318,7 +319,8 @@ class RegisterIn(Schema):
         if twice:
             raise PydanticCustomError(
                 "duplicate_event",
-                "Name each event of `also` once: {events} appears more than once.",
+                # Translators: keep {events} as it is (pydantic fills it in).
+                gettext("Name each event of `also` once: {events} appears more than once."),
                 {"events": ", ".join(f"“{slug}”" for slug in twice)},
             )
         return also

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,6 +38,12 @@ def tokens(request):
     context = {
         "form": form,
         "secret": secret,
+        # A shell command, the same in every language.
+        "try_command": secret
+        and (
+            f'curl -H "Authorization: Bearer {secret}" '
+            f"{request.scheme}://{request.get_host()}/api/me/registrations"
+        ),
         "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
         .select_related("event")
         .order_by("-created_at"),
@@ -50,14 +57,17 @@ def tokens(request):
 def revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
     revoke_api_token(token=token)
-    messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+    messages.success(
+        request,
+        gettext("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name},
+    )
     return redirect("api_tokens:list")
 
 
 def not_found(request, rest=""):
     """Addresses under /api/ that name no operation answer in the API's own error format."""
     return JsonResponse(
-        problem(404, "The API has no such address; see /api/docs.", code="not_found"),
+        problem(404, gettext("The API has no such address; see /api/docs."), code="not_found"),
         status=404,
         content_type=PROBLEM_TYPE,
     )

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Status
 from ninja.errors import HttpError
 
@@ -54,9 +55,17 @@ def _claim(request, key: str) -> IdempotentRequest | Status:
     if earlier is None:  # finished and removed in between: a refusal, safe to run again
         return _claim(request, key)
     if earlier.fingerprint != fingerprint:
-        raise HttpError(422, f"This {KEY_HEADER} was used for another request; use a new key.")
+        raise HttpError(
+            422,
+            gettext("This %(header)s was used for another request; use a new key.")
+            % {"header": KEY_HEADER},
+        )
     if earlier.status is None:
-        raise HttpError(409, f"A request with this {KEY_HEADER} is still being answered.")
+        raise HttpError(
+            409,
+            gettext("A request with this %(header)s is still being answered.")
+            % {"header": KEY_HEADER},
+        )
     request.api_replayed = True
     return Status(earlier.status, earlier.body)
 
@@ -79,7 +88,11 @@ def write(operation: str):
         def run(request, *args, **kwargs):
             key = request.headers.get(KEY_HEADER)
             if key is not None and not re.fullmatch(KEY_PATTERN, key):
-                raise HttpError(400, f"{KEY_HEADER} must be 1 to 200 visible ASCII characters.")
+                raise HttpError(
+                    400,
+                    gettext("%(header)s must be 1 to 200 visible ASCII characters.")
+                    % {"header": KEY_HEADER},
+                )
             claimed = _claim(request, key) if key is not None else None
             if isinstance(claimed, Status):
                 return claimed

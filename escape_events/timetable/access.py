@@ -9,15 +9,31 @@ below registrations; a material is judged with its folder (both must let the rea
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from .models import Audience, Gated, Material
+from .moments import clock, long_day
 
 # Why a material is refused, and how a download page says it.
 SIGN_IN, REGISTER, NOT_YET, HIDDEN = "sign_in", "register", "not_yet", "hidden"
-_AUDIENCE_WORDS = {
-    Audience.SIGNED_IN: "signed-in people",
-    Audience.REGISTRANTS: "confirmed registrants",
-    Audience.ONSITE: "confirmed on-site registrants",
-    Audience.REMOTE: "confirmed remote registrants",
+# Whole sentences per audience: the languages build "for … of this event" differently.
+_SIGN_IN_TO_OPEN = {
+    Audience.SIGNED_IN: _("This material is for signed-in people: sign in to open it."),
+    Audience.REGISTRANTS: _("This material is for confirmed registrants: sign in to open it."),
+    Audience.ONSITE: _("This material is for confirmed on-site registrants: sign in to open it."),
+    Audience.REMOTE: _("This material is for confirmed remote registrants: sign in to open it."),
+}
+_REGISTER_TO_OPEN = {
+    Audience.REGISTRANTS: _(
+        "This material is for confirmed registrants of this event: register to open it."
+    ),
+    Audience.ONSITE: _(
+        "This material is for confirmed on-site registrants of this event: register to open it."
+    ),
+    Audience.REMOTE: _(
+        "This material is for confirmed remote registrants of this event: register to open it."
+    ),
 }
 # Audiences whose materials stay unseen by anyone outside them: a stranger learns nothing.
 _UNLISTED = {Audience.SPEAKERS, Audience.ORGANISERS}
@@ -58,18 +74,17 @@ class Verdict:
 
     @property
     def message(self) -> str:
+        """Why it is refused, in the active language."""
         if self.reason == SIGN_IN:
-            who = _AUDIENCE_WORDS.get(self.audience, "signed-in people")
-            return f"This material is for {who}: sign in to open it."
+            return str(_SIGN_IN_TO_OPEN.get(self.audience, _SIGN_IN_TO_OPEN[Audience.SIGNED_IN]))
         if self.reason == REGISTER:
-            who = _AUDIENCE_WORDS[self.audience]
-            return f"This material is for {who} of this event: register to open it."
+            return str(_REGISTER_TO_OPEN[self.audience])
         if self.reason == NOT_YET:
             when = self.opens_at
-            return (
-                f"This material opens when its session starts: {when:%A} {when.day} "
-                f"{when:%B %Y at %H:%M} ({when.tzinfo})."
-            )
+            # Translators: "… starts: Tuesday 15 October 2019 at 14:00 (Europe/Zurich)."
+            return gettext(
+                "This material opens when its session starts: %(day)s at %(time)s (%(zone)s)."
+            ) % {"day": long_day(when), "time": clock(when), "zone": when.tzinfo}
         return ""
 
 

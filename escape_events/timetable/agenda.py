@@ -7,6 +7,8 @@ side and the plain-text agenda that calendars put in an event's description.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils.translation import gettext
+
 from escape_events.events.models import Event
 from escape_events.events.when import clock_text, day_text
 
@@ -116,16 +118,21 @@ def agenda_text(agenda: Agenda) -> str:
     """The agenda as plain text, one line per entry, for calendar descriptions."""
     if not agenda:
         return ""
-    lines = [f"Agenda (times in {agenda.event.time_zone}):"]
+    lines = [gettext("Agenda (times in %(zone)s):") % {"zone": agenda.event.time_zone}]
     for day in agenda.days:
         lines.append("")
         lines.append(day_text(day.day))
         for item in day.items:
             if isinstance(item, SessionBlock):
-                heading = f"Session: {item.session.title}"
+                title = item.session.title
                 conveners = speakers_line(item.session.conveners.all())
                 if conveners:
-                    heading += f" (conveners: {conveners})"
+                    heading = gettext("Session: %(title)s (conveners: %(conveners)s)") % {
+                        "title": title,
+                        "conveners": conveners,
+                    }
+                else:
+                    heading = gettext("Session: %(title)s") % {"title": title}
                 if item.session.location:
                     heading += f"; {item.session.location}"
                 lines.append(heading)

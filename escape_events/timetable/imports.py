@@ -16,6 +16,8 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events import locking
 from escape_events.events.models import Event
@@ -84,7 +86,7 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(
-            "The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving."
+            gettext("The file is not UTF-8 text. In Excel choose “CSV UTF-8” when saving.")
         ) from None
 
 
@@ -99,24 +101,47 @@ def _clock(value: str) -> time:
     return time.fromisoformat(value.strip().replace(".", ":").zfill(5))
 
 
+class _Unreadable(ValueError):
+    """A cell that cannot be read, with the message the preview shows."""
+
+
+# Whole sentences per column ("start", "end"): the languages say them differently.
+_TIME_MISSING = {
+    "start": _("The start time is missing."),
+    "end": _("The end time is missing."),
+}
+_DATE_NEEDED = {
+    "start": _("Give the date of the start (the event lasts several days)."),
+    "end": _("Give the date of the end (the event lasts several days)."),
+}
+_NOT_A_TIME = {
+    "start": _("The start “%(value)s” is not a time such as 14:00 or 2019-10-14 14:00."),
+    "end": _("The end “%(value)s” is not a time such as 14:00 or 2019-10-14 14:00."),
+}
+
+
 def _moment(event: Event, day: date | None, value: str, label: str) -> datetime:
-    """A time of day on `day`, or a full date and time, in the event's zone."""
+    """A time of day on `day`, or a full date and time, in the event's zone; `label` is the
+    column, "start" or "end"."""
     value = value.strip()
     if not value:
-        raise ValueError(f"the {label} time is missing")
+        raise _Unreadable(str(_TIME_MISSING[label]))
+    if len(value) <= 5 and day is None:
+        raise _Unreadable(str(_DATE_NEEDED[label]))
     try:
         if len(value) > 5:
             moment = datetime.fromisoformat(value.replace("T", " "))
             return moment.replace(tzinfo=event.zone)
-        if day is None:
-            raise ValueError(f"give the date of the {label} (the event lasts several days)")
         return datetime.combine(day, _clock(value), event.zone)
-    except (TypeError, ValueError) as error:
-        if "date of" in str(error):
-            raise
-        raise ValueError(
-            f"the {label} “{value}” is not a time such as 14:00 or 2019-10-14 14:00"
-        ) from None
+    except (TypeError, ValueError):
+        raise _Unreadable(str(_NOT_A_TIME[label]) % {"value": value}) from None
+
+
+_TOO_LONG = {
+    "title": _("The title must be one line of at most %(limit)s characters."),
+    "session": _("The session must be one line of at most %(limit)s characters."),
+    "location": _("The location must be one line of at most %(limit)s characters."),
+}
 
 
 def _speakers(text: str) -> list[rules.Person]:
@@ -127,7 +152,11 @@ def _speakers(text: str) -> list[rules.Person]:
             continue
         match = _PERSON.match(part)
         if match is None:
-            raise ValueError(f"cannot read the speaker “{part}”: write Name (Affiliation)")
+            raise _Unreadable(
+                # Translators: "Name (Affiliation)" shows how to write a speaker in the file.
+                gettext("Cannot read the speaker “%(part)s”: write Name (Affiliation).")
+                % {"part": part}
+            )
         people.append(rules.Person(match["name"].strip(), (match["affiliation"] or "").strip()))
     return people
 
@@ -137,51 +166,62 @@ def _read_row(event: Event, number: int, record: dict, sessions: dict[str, int])
     get = lambda name: (record.get(name) or "").strip()  # noqa: E731
     row.title = get("title")
     if not row.title:
-        row.errors.append("The title is missing.")
+        row.errors.append(gettext("The title is missing."))
     day, date_ok = None, True
     if get("date"):
         try:
             day = date.fromisoformat(get("date"))
         except ValueError:
             date_ok = False
-            row.errors.append(f"The date “{get('date')}” is not a date such as 2019-10-14.")
+            row.errors.append(
+                gettext("The date “%(value)s” is not a date such as 2019-10-14.")
+                % {"value": get("date")}
+            )
     elif not event.is_multi_day:
         day = event.local_start.date()
     start_text, end_text = get("start"), get("end")
     if get("time"):
         match = _RANGE.match(get("time"))
         if match is None:
-            row.errors.append(f"The time “{get('time')}” is not a range such as 14:00-14:30.")
+            row.errors.append(
+                gettext("The time “%(value)s” is not a range such as 14:00-14:30.")
+                % {"value": get("time")}
+            )
         else:
             start_text, end_text = match.groups()
     if date_ok:
         for label, text in (("start", start_text), ("end", end_text)):
             try:
                 setattr(row, label, _moment(event, day, text, label))
-            except ValueError as error:
-                row.errors.append(str(error).capitalize() + ".")
+            except _Unreadable as error:
+                row.errors.append(str(error))
     kind = get("kind").lower()
     if kind:
         if kind not in _KINDS:
             row.errors.append(
-                f"Unknown kind “{get('kind')}”: use talk, hands-on exercise, discussion, break "
-                "or session."
+                # Translators: the kinds are the words the file uses; keep them in English.
+                gettext(
+                    "Unknown kind “%(value)s”: use talk, hands-on exercise, discussion, break "
+                    "or session."
+                )
+                % {"value": get("kind")}
             )
         else:
             row.kind = _KINDS[kind]
     try:
         row.speakers = _speakers(get("speakers"))
-    except ValueError as error:
-        row.errors.append(str(error).capitalize() + ".")
+    except _Unreadable as error:
+        row.errors.append(str(error))
     row.session, row.location, row.description = get("session"), get("location"), get("description")
     if row.session and row.session.lower() not in sessions:
         row.new_session = True
-    for label, text, limit in (("title", row.title, 200), ("session", row.session, 200),
-                               ("location", row.location, 200)):  # fmt: skip
+    for message, text, limit in ((_TOO_LONG["title"], row.title, 200),
+                                 (_TOO_LONG["session"], row.session, 200),
+                                 (_TOO_LONG["location"], row.location, 200)):  # fmt: skip
         if len(text) > limit or any(ord(c) < 32 for c in text):
-            row.errors.append(f"The {label} must be one line of at most {limit} characters.")
+            row.errors.append(str(message) % {"limit": limit})
     if len(row.description) > rules.TEXT_LIMITS["description"]:
-        row.errors.append("The description is too long.")
+        row.errors.append(gettext("The description is too long."))
     return row
 
 
@@ -206,7 +246,9 @@ def read_agenda_csv(event: Event, data: bytes | str) -> ImportPreview:
     preview = ImportPreview()
     size = len(data.encode() if isinstance(data, str) else data)
     if size > MAX_BYTES:
-        preview.errors.append(f"The file is larger than {MAX_BYTES // 1024} KB.")
+        preview.errors.append(
+            gettext("The file is larger than %(size)s KB.") % {"size": MAX_BYTES // 1024}
+        )
         return preview
     try:
         text = data if isinstance(data, str) else _decode(data)
@@ -218,19 +260,25 @@ def read_agenda_csv(event: Event, data: bytes | str) -> ImportPreview:
     try:
         header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     except csv.Error as error:
-        preview.errors.append(f"The file cannot be read as CSV: {error}.")
+        preview.errors.append(
+            gettext("The file cannot be read as CSV: %(error)s.") % {"error": error}
+        )
         return preview
     reader.fieldnames = header
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
         preview.errors.append(
-            f"Unknown column “{unknown[0]}”. The columns are: {', '.join(COLUMNS)}."
+            gettext("Unknown column “%(column)s”. The columns are: %(columns)s.")
+            % {"column": unknown[0], "columns": ", ".join(COLUMNS)}
         )
     has_times = "time" in header or ("start" in header and "end" in header)
     if "title" not in header or not has_times:
         preview.errors.append(
-            "The first line must name the columns, with at least title and either start and "
-            "end or time."
+            # Translators: title, start, end and time are column names; keep them in English.
+            gettext(
+                "The first line must name the columns, with at least title and either start and "
+                "end or time."
+            )
         )
     if preview.errors:
         return preview
@@ -241,7 +289,9 @@ def read_agenda_csv(event: Event, data: bytes | str) -> ImportPreview:
     try:
         for record in reader:
             if len(preview.rows) >= MAX_ROWS:
-                preview.errors.append(f"At most {MAX_ROWS} rows can be imported at once.")
+                preview.errors.append(
+                    gettext("At most %(count)s rows can be imported at once.") % {"count": MAX_ROWS}
+                )
                 return preview
             if not any(
                 (value or "").strip() for value in record.values() if isinstance(value, str)
@@ -249,16 +299,20 @@ def read_agenda_csv(event: Event, data: bytes | str) -> ImportPreview:
                 continue
             if None in record:
                 row = ImportRow(
-                    number=reader.line_num, errors=["This row has more cells than the header."]
+                    number=reader.line_num,
+                    errors=[gettext("This row has more cells than the header.")],
                 )
             else:
                 row = _read_row(event, reader.line_num, record, sessions)
             preview.rows.append(row)
     except csv.Error as error:
-        preview.errors.append(f"Line {reader.line_num} cannot be read as CSV: {error}.")
+        preview.errors.append(
+            gettext("Line %(line)s cannot be read as CSV: %(error)s.")
+            % {"line": reader.line_num, "error": error}
+        )
         return preview
     if not preview.rows:
-        preview.errors.append("The file has no rows below its header.")
+        preview.errors.append(gettext("The file has no rows below its header."))
     timed = [row for row in preview.rows if row.start and row.end and not row.errors]
     problems = rules.agenda_problems(event, _slots(timed, sessions))
     for row in timed:

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from escape_events.accounts.models import display_name_of
 from escape_events.events.models import Event
 
 from .models import Entry, Minutes, MinutesRevision
+from .moments import clock, date_text
 
 MAX_MINUTES_LENGTH = 200_000
 
@@ -24,15 +26,27 @@ class MinutesConflict(Exception):
 
     def __init__(self, newest: MinutesRevision):
         self.newest = newest
-        who = display_name_of(newest.author) if newest.author else "Someone"
         when = timezone.localtime(newest.created_at)
-        self.summary = (
-            f"{who} saved these minutes (revision {newest.number}) at {when:%H:%M} on "
-            f"{when:%d %b %Y}, after you opened them."
-        )
+        values = {"number": newest.number, "time": clock(when), "date": date_text(when)}
+        if newest.author:
+            self.summary = gettext(
+                "%(who)s saved these minutes (revision %(number)s) at %(time)s on %(date)s, "
+                "after you opened them."
+            ) % {**values, "who": display_name_of(newest.author)}
+        else:
+            self.summary = (
+                gettext(
+                    "Someone saved these minutes (revision %(number)s) at %(time)s on %(date)s, "
+                    "after you opened them."
+                )
+                % values
+            )
         super().__init__(
-            f"{self.summary} Your text was not saved: it is below, with what changed between "
-            f"theirs and yours; merge the two and save again."
+            gettext(
+                "%(summary)s Your text was not saved: it is below, with what changed between "
+                "theirs and yours; merge the two and save again."
+            )
+            % {"summary": self.summary}
         )
 
 
@@ -112,7 +126,10 @@ def restore_revision(*, revision: MinutesRevision, base_revision: int, by) -> Mi
         restored_from=revision.number,
     )
     if saved is None:
-        raise ValueError(f"Revision {revision.number} is the text the minutes have now.")
+        raise ValueError(
+            gettext("Revision %(number)s is the text the minutes have now.")
+            % {"number": revision.number}
+        )
     return saved
 
 

@@ -9,17 +9,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escape_events.events.attachments import extension_of
 from escape_events.events.models import Event
 
 
 class EntryKind(models.TextChoices):
-    TALK = "talk", "Talk"
-    HANDS_ON = "hands_on", "Hands-on exercise"
-    DISCUSSION = "discussion", "Discussion"
-    BREAK = "break", "Break"
-    SESSION = "session", "Session"
+    TALK = "talk", _("Talk")
+    HANDS_ON = "hands_on", _("Hands-on exercise")
+    DISCUSSION = "discussion", _("Discussion")
+    BREAK = "break", pgettext_lazy("agenda item", "Break")
+    SESSION = "session", _("Session")
 
 
 class Session(models.Model):
@@ -31,7 +33,10 @@ class Session(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_sessions")
     title = models.CharField(max_length=200)
     location = models.CharField(
-        "room or place", max_length=200, blank=True, help_text="When it differs from the event's."
+        _("room or place"),
+        max_length=200,
+        blank=True,
+        help_text=_("When it differs from the event's."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -57,24 +62,28 @@ class Entry(models.Model):
     end = models.DateTimeField()
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.TALK)
-    description = models.TextField(blank=True, help_text="Markdown.")
+    description = models.TextField(blank=True, help_text=_("Markdown."))
     description_text = models.TextField(
         blank=True,
         editable=False,
-        help_text="The description as plain text for calendars, stored with every write of it.",
+        help_text=_("The description as plain text for calendars, stored with every write of it."),
     )
     location = models.CharField(
-        "room or place", max_length=200, blank=True, help_text="When it differs from the event's."
+        _("room or place"),
+        max_length=200,
+        blank=True,
+        help_text=_("When it differs from the event's."),
     )
     sequence = models.PositiveIntegerField(
-        default=0, help_text="Grows when its time, title, place or kind changes (iCalendar)."
+        default=0,
+        help_text=_("Grows when its time, title, place or kind changes (iCalendar)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["start", "end", "pk"]
-        verbose_name_plural = "entries"
+        verbose_name_plural = _("entries")
         indexes = [models.Index(fields=["event", "start"])]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="entry_ends_after_start")
@@ -142,13 +151,13 @@ class Convener(AgendaPerson):
 class Audience(models.TextChoices):
     """Who may open a material or the materials of a folder (organisers always may)."""
 
-    EVERYONE = "everyone", "Everyone"
-    SIGNED_IN = "signed_in", "Signed-in people"
-    REGISTRANTS = "registrants", "Confirmed registrants (on-site or remote)"
-    ONSITE = "onsite", "Confirmed on-site registrants"
-    REMOTE = "remote", "Confirmed remote registrants"
-    SPEAKERS = "speakers", "Speakers of the event"
-    ORGANISERS = "organisers", "Organisers only"
+    EVERYONE = "everyone", _("Everyone")
+    SIGNED_IN = "signed_in", _("Signed-in people")
+    REGISTRANTS = "registrants", _("Confirmed registrants (on-site or remote)")
+    ONSITE = "onsite", _("Confirmed on-site registrants")
+    REMOTE = "remote", _("Confirmed remote registrants")
+    SPEAKERS = "speakers", _("Speakers of the event")
+    ORGANISERS = "organisers", _("Organisers only")
 
 
 class Gated(models.Model):
@@ -156,12 +165,12 @@ class Gated(models.Model):
     the event) starts; timetable.access decides with these."""
 
     audience = models.CharField(
-        "who may open it", max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+        _("who may open it"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
     )
     from_start = models.BooleanField(
-        "held back until it starts",
+        _("held back until it starts"),
         default=False,
-        help_text="Opens at the start of its agenda entry (or of the event).",
+        help_text=_("Opens at the start of its agenda entry (or of the event)."),
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -216,7 +225,7 @@ class Material(Gated):
     )
     title = models.CharField(max_length=200)
     file = models.FileField(upload_to="agenda/%Y/%m/", blank=True)
-    url = models.URLField("link", max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -278,13 +287,13 @@ class Minutes(models.Model):
     entry = models.ForeignKey(
         Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="minutes_texts"
     )
-    text = models.TextField(blank=True, help_text="Markdown.")
+    text = models.TextField(blank=True, help_text=_("Markdown."))
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["event", "entry__start", "pk"]
-        verbose_name_plural = "minutes"
+        verbose_name_plural = _("minutes")
         constraints = [
             models.UniqueConstraint(
                 fields=["event"], condition=Q(entry__isnull=True), name="minutes_one_per_meeting"
@@ -309,7 +318,7 @@ class MinutesRevision(models.Model):
     )
     created_at = models.DateTimeField()
     restored_from = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The earlier revision this one brought back."
+        null=True, blank=True, help_text=_("The earlier revision this one brought back.")
     )
 
     class Meta:

@@ -2,6 +2,7 @@
 accounts about the person: where they are named on an agenda, and what deleting them changes."""
 
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 from escape_events.accounts.signals import account_deletion_preview, personal_data_requested
 from escape_events.events.signals import event_rescheduled
@@ -29,6 +30,8 @@ def agenda_roles_to_unlink(sender, *, user, **kwargs):
     if not agenda_roles(user):
         return []
     return [
-        "Agendas that name you as a speaker or convener keep your name as the organisers wrote "
-        "it; they no longer link to your account."
+        gettext(
+            "Agendas that name you as a speaker or convener keep your name as the organisers "
+            "wrote it; they no longer link to your account."
+        )
     ]

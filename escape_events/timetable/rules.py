@@ -11,12 +11,15 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.core.headers import is_control
 from escape_events.events.models import Event
 from escape_events.events.when import describe_span
 
 from .models import Audience, Entry, EntryKind, Folder, Session
+from .moments import clock, day_and_clock
 
 # Changes that calendars holding the entry must notice (its iCalendar SEQUENCE grows).
 CALENDAR_FIELDS = ("start", "end", "title", "kind", "location", "session")
@@ -46,7 +49,7 @@ class Slot:
 
 def _clock(moment: datetime, event: Event, *, with_day: bool) -> str:
     local = moment.astimezone(event.zone)
-    return f"{local:%a} {local.day} {local:%b %H:%M}" if with_day else f"{local:%H:%M}"
+    return day_and_clock(local) if with_day else clock(local)
 
 
 def _span_text(slot: Slot, event: Event) -> str:
@@ -54,10 +57,21 @@ def _span_text(slot: Slot, event: Event) -> str:
     return f"{_clock(slot.start, event, with_day=multi)}–{_clock(slot.end, event, with_day=False)}"
 
 
-def _track_name(session_id: int | None, sessions: dict[int, str]) -> str:
-    if session_id is None:
-        return "the main programme (entries outside any session)"
-    return f"the session “{sessions.get(session_id, '')}”"
+def _overlap(slot: Slot, other: Slot, event: Event, sessions: dict[int, str]) -> str:
+    values = {"title": other.title, "span": _span_text(other, event)}
+    if slot.session_id is None:
+        return (
+            gettext(
+                "It overlaps “%(title)s” (%(span)s) in the main programme (entries outside any "
+                "session): entries of one session follow each other; put parallel items in another "
+                "session."
+            )
+            % values
+        )
+    return gettext(
+        "It overlaps “%(title)s” (%(span)s) in the session “%(session)s”: entries of one session "
+        "follow each other; put parallel items in another session."
+    ) % {**values, "session": sessions.get(slot.session_id, "")}
 
 
 def agenda_problems(event: Event, placed: Sequence[Slot]) -> dict[object, list[str]]:
@@ -68,10 +82,12 @@ def agenda_problems(event: Event, placed: Sequence[Slot]) -> dict[object, list[s
     """
     problems: dict[object, list[str]] = {}
     sessions = dict(Session.objects.filter(event=event).values_list("pk", "title"))
-    inside = f"The event runs {describe_span(event)}: entries must lie within it."
+    inside = gettext("The event runs %(span)s: entries must lie within it.") % {
+        "span": describe_span(event)
+    }
     for slot in placed:
         if slot.end <= slot.start:
-            problems.setdefault(slot.key, []).append("The end must be after the start.")
+            problems.setdefault(slot.key, []).append(gettext("The end must be after the start."))
         elif slot.start < event.start or slot.end > event.end:
             problems.setdefault(slot.key, []).append(inside)
     keys = {slot.key for slot in placed}
@@ -87,22 +103,34 @@ def agenda_problems(event: Event, placed: Sequence[Slot]) -> dict[object, list[s
             if other.session_id != slot.session_id or other.key in problems:
                 continue
             if slot.start < other.end and other.start < slot.end:
-                problems.setdefault(slot.key, []).append(
-                    f"It overlaps “{other.title}” ({_span_text(other, event)}) in "
-                    f"{_track_name(slot.session_id, sessions)}: entries of one session follow "
-                    "each other; put parallel items in another session."
-                )
+                problems.setdefault(slot.key, []).append(_overlap(slot, other, event, sessions))
                 break
     return problems
 
 
 def clean_line(label: str, value: str, limit: int) -> str:
+    """`label`: the field's name as the form shows it (translated by the caller)."""
     value = (value or "").strip()
     if any(is_control(character) for character in value):
-        raise ValidationError(f"{label}: keep it on one line, without tabs or control characters.")
+        raise ValidationError(
+            # Translators: %(label)s is a field's name, e.g. "Title".
+            gettext("%(label)s: keep it on one line, without tabs or control characters.")
+            % {"label": label}
+        )
     if len(value) > limit:
-        raise ValidationError(f"{label}: at most {limit} characters (this has {len(value)}).")
+        raise ValidationError(
+            gettext("%(label)s: at most %(limit)s characters (this has %(length)s).")
+            % {"label": label, "limit": limit, "length": len(value)}
+        )
     return value
+
+
+# Per role ("speaker", "convener"), as the services name it.
+_NEEDS_A_NAME = {
+    "speaker": _("Each speaker needs a name (or a registered participant)."),
+    "convener": _("Each convener needs a name (or a registered participant)."),
+}
+_NAME_LABEL = {"speaker": _("Speaker's name"), "convener": _("Convener's name")}
 
 
 def clean_people(people: Iterable[Person], label: str) -> list[Person]:
@@ -111,11 +139,11 @@ def clean_people(people: Iterable[Person], label: str) -> list[Person]:
         name = person.name.strip() or (person.user.display_name if person.user else "")
         affiliation = person.affiliation.strip() or getattr(person.user, "affiliation", "") or ""
         if not name:
-            raise ValidationError(f"Each {label} needs a name (or a registered participant).")
+            raise ValidationError(str(_NEEDS_A_NAME[label]))
         cleaned.append(
             Person(
-                name=clean_line(f"{label.capitalize()}'s name", name, 200),
-                affiliation=clean_line("Affiliation", affiliation, 200),
+                name=clean_line(str(_NAME_LABEL[label]), name, 200),
+                affiliation=clean_line(gettext("Affiliation"), affiliation, 200),
                 user=person.user,
             )
         )
@@ -125,35 +153,42 @@ def clean_people(people: Iterable[Person], label: str) -> list[Person]:
 def clean_entry_values(event: Event, values: dict) -> dict:
     cleaned = dict(values)
     if "title" in cleaned:
-        cleaned["title"] = clean_line("Title", cleaned["title"], TEXT_LIMITS["title"])
+        cleaned["title"] = clean_line(gettext("Title"), cleaned["title"], TEXT_LIMITS["title"])
         if not cleaned["title"]:
-            raise ValidationError("Give the entry a title.")
+            raise ValidationError(gettext("Give the entry a title."))
     if "location" in cleaned:
-        cleaned["location"] = clean_line("Room or place", cleaned["location"], 200)
+        cleaned["location"] = clean_line(gettext("Room or place"), cleaned["location"], 200)
     if "description" in cleaned:
         cleaned["description"] = (cleaned["description"] or "").replace("\r\n", "\n").strip()
         if len(cleaned["description"]) > TEXT_LIMITS["description"]:
-            raise ValidationError(f"Description: at most {TEXT_LIMITS['description']} characters.")
+            raise ValidationError(
+                gettext("Description: at most %(limit)s characters.")
+                % {"limit": TEXT_LIMITS["description"]}
+            )
     if "kind" in cleaned and cleaned["kind"] not in EntryKind.values:
-        raise ValidationError(f"Unknown kind of entry “{cleaned['kind']}”.")
+        raise ValidationError(
+            gettext("Unknown kind of entry “%(kind)s”.") % {"kind": cleaned["kind"]}
+        )
     session = cleaned.get("session")
     if session is not None and session.event_id != event.pk:
-        raise ValidationError("That session belongs to another event.")
+        raise ValidationError(gettext("That session belongs to another event."))
     return cleaned
 
 
 def clean_session_values(event: Event, values: dict, session: Session | None = None) -> dict:
     cleaned = {
-        "title": clean_line("Title", values.get("title", ""), 200),
-        "location": clean_line("Room or place", values.get("location", ""), 200),
+        "title": clean_line(gettext("Title"), values.get("title", ""), 200),
+        "location": clean_line(gettext("Room or place"), values.get("location", ""), 200),
     }
     if not cleaned["title"]:
-        raise ValidationError("Give the session a title.")
+        raise ValidationError(gettext("Give the session a title."))
     taken = Session.objects.filter(event=event, title__iexact=cleaned["title"])
     if session is not None:
         taken = taken.exclude(pk=session.pk)
     if taken.exists():
-        raise ValidationError(f"This event already has a session “{cleaned['title']}”.")
+        raise ValidationError(
+            gettext("This event already has a session “%(title)s”.") % {"title": cleaned["title"]}
+        )
     return cleaned
 
 
@@ -161,26 +196,34 @@ def clean_link(url: str) -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc or any(c.isspace() for c in url):
-        raise ValidationError("Give a full web address starting with https:// (or http://).")
+        raise ValidationError(
+            gettext("Give a full web address starting with https:// (or http://).")
+        )
     if len(url) > 500:
-        raise ValidationError("The address is too long (at most 500 characters).")
+        raise ValidationError(gettext("The address is too long (at most 500 characters)."))
     return url
 
 
 def clean_audience(value: str) -> str:
     if value not in Audience.values:
-        raise ValidationError(f"Unknown audience “{value}”: pick who may open it from the list.")
+        raise ValidationError(
+            gettext("Unknown audience “%(value)s”: pick who may open it from the list.")
+            % {"value": value}
+        )
     return value
 
 
 def clean_folder_title(event: Event, entry: Entry | None, title: str, folder=None) -> str:
-    title = clean_line("Folder name", title, 200)
+    title = clean_line(gettext("Folder name"), title, 200)
     if not title:
-        raise ValidationError("Give the folder a name.")
+        raise ValidationError(gettext("Give the folder a name."))
     taken = Folder.objects.filter(event=event, entry=entry, title__iexact=title)
     if folder is not None:
         taken = taken.exclude(pk=folder.pk)
     if taken.exists():
-        where = f"The entry “{entry.title}”" if entry else "The event"
-        raise ValidationError(f"{where} already has a folder “{title}”.")
+        if entry:
+            message = gettext("The entry “%(entry)s” already has a folder “%(title)s”.")
+        else:
+            message = gettext("The event already has a folder “%(title)s”.")
+        raise ValidationError(message % {"entry": entry.title if entry else "", "title": title})
     return title

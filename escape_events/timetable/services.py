@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from escape_events.events import locking
 from escape_events.events.attachments import validate_upload
@@ -232,10 +233,10 @@ def _owner(event: Event | None, entry: Entry | None) -> tuple[Event, Entry | Non
     """Materials and folders belong to an entry, or to the event as a whole (no entry)."""
     if entry is not None:
         if event is not None and entry.event_id != event.pk:
-            raise ValidationError("That agenda entry belongs to another event.")
+            raise ValidationError(gettext("That agenda entry belongs to another event."))
         return locking.lock_event(entry.event_id), entry
     if event is None:
-        raise ValidationError("Say which event or agenda entry it belongs to.")
+        raise ValidationError(gettext("Say which event or agenda entry it belongs to."))
     return locking.lock_event(event.pk), None
 
 
@@ -257,8 +258,13 @@ def _access_values(event: Event, entry: Entry | None, access: dict) -> dict:
         if folder is not None and (
             folder.event_id != event.pk or folder.entry_id != (entry.pk if entry else None)
         ):
-            where = f"“{entry.title}”" if entry else "the event as a whole"
-            raise ValidationError(f"Pick a folder of {where}; that one is elsewhere.")
+            if entry:
+                message = gettext("Pick a folder of “%(entry)s”; that one is elsewhere.") % {
+                    "entry": entry.title
+                }
+            else:
+                message = gettext("Pick a folder of the event as a whole; that one is elsewhere.")
+            raise ValidationError(message)
         cleaned["folder"] = folder
     return cleaned
 
@@ -282,7 +288,7 @@ def add_material_file(
     attachments (type, bytes, size). `access`: audience, from_start, folder."""
     event, entry = _owner(event, entry)
     content_type = validate_upload(uploaded_file)  # and the upload's name made clean
-    title = clean_line("Title", title, 200) or uploaded_file.name[:200]
+    title = clean_line(gettext("Title"), title, 200) or uploaded_file.name[:200]
     material = Material(
         event=event,
         entry=entry,
@@ -305,7 +311,7 @@ def add_material_link(
     """Link slides, a notebook on SWAN or a recording kept elsewhere."""
     event, entry = _owner(event, entry)
     url = clean_link(url)
-    title = clean_line("Title", title, 200) or urlsplit(url).netloc
+    title = clean_line(gettext("Title"), title, 200) or urlsplit(url).netloc
     material = Material.objects.create(
         event=event,
         entry=entry,
@@ -325,7 +331,7 @@ def update_material(*, material: Material, title: str, **access) -> Material:
     event = locking.lock_event(material.event_id)
     current = Material.objects.select_related("entry").get(pk=material.pk, event=event)
     values = _access_values(event, current.entry, access)
-    values["title"] = clean_line("Title", title, 200) or current.title
+    values["title"] = clean_line(gettext("Title"), title, 200) or current.title
     _save(current, values)
     _touch(event)
     return current
@@ -385,7 +391,7 @@ def move_in_order(*, item: Material | Folder, by: int) -> None:
     """Move a material among the materials of its place (same entry and folder), or a folder
     among its entry's (or the event's) folders, one step up (-1) or down (+1)."""
     if by not in (-1, 1):
-        raise ValidationError("Move one step up or down.")
+        raise ValidationError(gettext("Move one step up or down."))
     event = locking.lock_event(item.event_id)
     model = type(item)
     siblings = model.objects.filter(event=event, entry_id=item.entry_id)
@@ -394,7 +400,7 @@ def move_in_order(*, item: Material | Folder, by: int) -> None:
     ordered = list(siblings.order_by("position", "pk"))
     index = next((number for number, row in enumerate(ordered) if row.pk == item.pk), None)
     if index is None:
-        raise ValidationError("It was deleted meanwhile.")
+        raise ValidationError(gettext("It was deleted meanwhile."))
     other = index + by
     if not 0 <= other < len(ordered):
         return
@@ -427,10 +433,18 @@ def reschedule_agenda(*, event: Event, previous_start: datetime, previous_time_z
     )
     if problems:
         outside = [entry.title for entry in entries if entry.pk in problems]
+        named = f"“{outside[0]}”{', …' if len(outside) > 1 else ''}"
         raise ValidationError(
-            f"The agenda does not fit the new dates: {len(outside)} of its entries "
-            f"(“{outside[0]}”{', …' if len(outside) > 1 else ''}) would fall outside the event. "
-            "Shorten, move or delete them on the Agenda page first."
+            ngettext(
+                "The agenda does not fit the new dates: %(count)s of its entries (%(named)s) "
+                "would fall outside the event. Shorten, move or delete it on the Agenda page "
+                "first.",
+                "The agenda does not fit the new dates: %(count)s of its entries (%(named)s) "
+                "would fall outside the event. Shorten, move or delete them on the Agenda page "
+                "first.",
+                len(outside),
+            )
+            % {"count": len(outside), "named": named}
         )
     now = timezone.now()
     for entry in entries:

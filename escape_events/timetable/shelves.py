@@ -7,6 +7,7 @@ from datetime import datetime
 
 from .access import Reader, Verdict, may_open, may_see_folder
 from .models import Audience, Folder, Material
+from .moments import day_and_clock
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Shown:
         if not (material.from_start or (folder is not None and folder.from_start)):
             return ""
         when = material.opens_at.astimezone(material.event.zone)
-        return f"{when:%a} {when.day} {when:%b %H:%M} ({when.tzinfo})"
+        return f"{day_and_clock(when)} ({when.tzinfo})"
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from escape_events.events.attachments import file_response
@@ -30,7 +31,7 @@ def material(request, slug, pk, reader_for):
     verdict = may_open(item, reader_for(request.user, item.event), timezone.now())
     if not verdict.allowed:
         if not verdict.listed:
-            raise Http404("No material has this address.")
+            raise Http404(gettext("No material has this address."))
         context = {"event": item.event, "material": item, "verdict": verdict}
         response = render(request, "timetable/refused.html", context, status=403)
     elif item.is_link:
@@ -48,7 +49,7 @@ def materials_zip(request, slug, reader_for):
     event = get_object_or_404(Event, slug=slug)
     members = zip_members(event, reader_for(request.user, event), timezone.now())
     if not members:
-        raise Http404("Nothing of this event's materials is open to you.")
+        raise Http404(gettext("Nothing of this event's materials is open to you."))
     response = StreamingHttpResponse(stream_zip(members), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-materials.zip"'
     response["X-Content-Type-Options"] = "nosniff"

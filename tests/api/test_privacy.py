@@ -35,7 +35,7 @@ def test_deleting_the_account_ends_its_tokens_and_keeps_an_anonymous_write_log(
     secret = make_token(person, registrations=True)
     unanswered = {"mode": "onsite", "privacy_notice_version": accepted_notice()}
     api(secret).post(f"/api/events/{hands_on.slug}/registrations", unanswered)
-    assert "Your 1 API token(s) stop working." in deletion_preview(person)
+    assert "Your 1 API token stops working." in deletion_preview(person)
     delete_account(user=person, by=person)
     assert not ApiToken.objects.exists()
     assert api(secret).get("/api/me/registrations").status_code == 401

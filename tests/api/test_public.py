@@ -89,7 +89,7 @@ def test_an_event_without_registration_says_so_and_unknown_is_404(api, events):
     assert api().get("/api/events/rucio-camp").json()["registration"] is None
     missing = api().get("/api/events/no-such-event")
     assert missing.status_code == 404
-    assert missing.json()["detail"] == "No Event matches the given query."
+    assert missing.json()["detail"] == "No event matches the given query."
 
 
 def test_series_and_its_meetings_with_moved_and_cancelled_marked(api, wp2_series):

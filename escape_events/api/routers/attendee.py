@@ -8,6 +8,7 @@ for the pages; a refusal becomes a problem with the page's message.
 from django.conf import settings as site_settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Query, Router, Status
 
 from escape_events.accounts.services import privacy_notice_in_force
@@ -48,7 +49,7 @@ def _answers(user, *pks: int) -> list[dict]:
     """Registrations as "My registrations" shows them: place in line, mode it could take."""
     mine = {item.pk: item for item in my_registrations(user)}
     if not all(pk in mine for pk in pks):
-        raise Http404("You have no registration with this number.")
+        raise Http404(gettext("You have no registration with this number."))
     return [output.my_registration(mine[pk]) for pk in pks]
 
 
@@ -115,8 +116,11 @@ def _accepted_notice(version: int):
     if version != notice.version:
         address = site_settings.SITE_URL + notice.get_absolute_url()
         raise services.RegistrationRefused(
-            f"The privacy notice in force is version {notice.version} ({address}): read it and "
-            f"send privacy_notice_version {notice.version} to accept it.",
+            gettext(
+                "The privacy notice in force is version %(version)s (%(address)s): read it and "
+                "send privacy_notice_version %(version)s to accept it."
+            )
+            % {"version": notice.version, "address": address},
             code="privacy_notice",
             status=409,
         )
@@ -211,7 +215,9 @@ def leave_waiting_list(request, pk: Id, data: WaitingLineIn):
     registration = _own(request, pk)
     note(request, registration=registration)
     if registration.waiting_for_mode != data.mode:
-        raise services.RegistrationRefused("You are not on this waiting list.", code="state")
+        raise services.RegistrationRefused(
+            gettext("You are not on this waiting list."), code="state"
+        )
     services.leave_waiting_line(registration=registration, by=request.auth)
     return Status(200, _answer(request.auth, registration.pk))
 

@@ -8,6 +8,7 @@ registrations services, exports the organisers' export module, check-in `registr
 from typing import Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -97,7 +98,10 @@ def _filter(event, wanted: Filters):
 
 class FilterInvalid(HttpError):
     def __init__(self, errors: list[dict]):
-        super().__init__(400, "The filter is not valid: " + "; ".join(e["message"] for e in errors))
+        reasons = "; ".join(str(error["message"]) for error in errors)
+        # Translators: %(reasons)s are the form's messages, separated by semicolons.
+        detail = gettext("The filter is not valid: %(reasons)s") % {"reasons": reasons}
+        super().__init__(400, detail)
         self.errors = errors
 
 

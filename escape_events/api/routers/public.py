@@ -8,6 +8,7 @@ from django.conf import settings as site_settings
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
@@ -46,14 +47,17 @@ DEFAULT_OCCURRENCE_SPAN = timedelta(days=92)
 def _iso_text(value):
     """Only ISO 8601 text: pydantic would also read a bare number as a Unix time."""
     if not isinstance(value, datetime) and not re.match(r"^\d{4}-\d\d-\d\d", str(value)):
-        raise ValueError("Give a time in ISO 8601, e.g. 2019-10-14T09:00:00+02:00.")
+        raise ValueError(gettext("Give a time in ISO 8601, e.g. 2019-10-14T09:00:00+02:00."))
     return value
 
 
 def _bounded(moment: datetime) -> datetime:
     """Times without a zone are UTC; years far outside any calendar are a typo or a probe."""
     if moment.year not in YEARS:
-        raise ValueError(f"Give a year between {YEARS.start} and {YEARS.stop - 1}.")
+        raise ValueError(
+            gettext("Give a year between %(first)s and %(last)s.")
+            % {"first": YEARS.start, "last": YEARS.stop - 1}
+        )
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -199,9 +203,9 @@ def occurrences(request, slug: Slug, wanted: Query[Range]):
     after = wanted.after or timezone.now()
     before = wanted.before or after + DEFAULT_OCCURRENCE_SPAN
     if before <= after:
-        raise HttpError(400, "`before` must be later than `after`.")
+        raise HttpError(400, gettext("`before` must be later than `after`."))
     if before - after > MAX_OCCURRENCE_SPAN:
-        raise HttpError(400, "Ask for at most two years of meetings at once.")
+        raise HttpError(400, gettext("Ask for at most two years of meetings at once."))
     return {
         "items": [output.occurrence(item) for item in occurrences_between(after, before, [found])]
     }

@@ -1,13 +1,14 @@
 """The agenda on event, meeting and series pages (the events app's templates load these)."""
 
 from django import template
-from django.utils import dateformat
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from escape_events.events.when import DAY_IN_YEAR, clock_text
+from escape_events.events.when import clock_text
 
 from ..access import ANONYMOUS
 from ..minutes import minutes_of
+from ..moments import long_day as long_day_text
+from ..moments import short_day as short_day_text
 from ..selectors import agenda_for
 from ..selectors import recent_agendas as recent_agendas_of
 
@@ -52,15 +53,48 @@ def clock(item):
 
 @register.filter
 def long_day(day):
-    return dateformat.format(day, "l j F Y")
+    """'Tuesday 15 October 2019' in the reader's language."""
+    return long_day_text(day)
 
 
 @register.filter
 def short_day(day):
-    return dateformat.format(day, DAY_IN_YEAR)
+    """'Tue 15 Oct' in the reader's language."""
+    return short_day_text(day)
 
 
 @register.filter
 def start_clock(item):
     """'14:00' in the item's own zone (Django's time filter would use the site's zone)."""
     return clock_text(item.local_start)
+
+
+class HeadingNode(template.Node):
+    def __init__(self, level, attributes, nodelist):
+        self.level, self.attributes, self.nodelist = level, attributes, nodelist
+
+    def render(self, context):
+        level = min(max(int(self.level.resolve(context)), 1), 6)
+        attributes = format_html_join(
+            "", ' {}="{}"', ((name, value.resolve(context)) for name, value in self.attributes)
+        )
+        return format_html(
+            "<h{}{}>{}</h{}>", level, attributes, self.nodelist.render(context), level
+        )
+
+
+@register.tag
+def heading(parser, token):
+    """`{% heading level id="…" class="…" %}…{% endheading %}`: an <h2>…<h6> whose level the
+    including page decides (the agenda sits under an h1 on one page, an h2 on another)."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("heading needs a level")
+    level = parser.compile_filter(bits[0])
+    attributes = []
+    for bit in bits[1:]:
+        name, _, value = bit.partition("=")
+        attributes.append((name, parser.compile_filter(value)))
+    nodelist = parser.parse(("endheading",))
+    parser.delete_first_token()
+    return HeadingNode(level, attributes, nodelist)
