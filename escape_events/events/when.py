@@ -131,7 +131,7 @@ def describe_span(item) -> str:
     if first_zone != last_zone:
         opening += f" {first_zone}"
     if _ends_same_day(start, end):
-        # Translators: a span within one day: "Mon 25 Jan 2027, 14:00–17:30 CET". The start may
+        # Translators: a span within one day: "Mon 25 Jan 2027, 14:00-17:30 CET". The start may
         # carry its own zone when summer time begins within the span.
         return gettext("%(day)s, %(start)s–%(end)s %(zone)s") % {
             "day": day_text(start),
@@ -139,7 +139,7 @@ def describe_span(item) -> str:
             "end": clock_text(end),
             "zone": last_zone,
         }
-    # Translators: a span over several days: "Mon 25 Jan 2027, 09:00 – Wed 27 Jan 2027, 17:30 CET".
+    # Translators: a span over several days: "Mon 25 Jan 2027, 09:00 - Wed 27 Jan 2027, 17:30 CET".
     return gettext("%(first_day)s, %(start)s – %(last_day)s, %(end)s %(zone)s") % {
         "first_day": day_text(start),
         "start": opening,
