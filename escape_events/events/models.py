@@ -342,6 +342,17 @@ class Event(Scheduling):
         """The title, with the date for a meeting of a series."""
         return self.title if self.series_id is None else dated_title(self.title, self.local_start)
 
+    @property
+    def localized_display_title(self) -> str:
+        """The display title in the reader's language (a meeting without its own translation
+        takes its series'; prefetch `series__translations` on lists)."""
+        if self.series_id is None:
+            return self.localized_title
+        title = self.title_in()
+        if title == self.title and self.title == self.series.title:
+            title = self.series.title_in()
+        return dated_title(title, self.local_start)
+
 
 class Attachment(models.Model):
     """Minutes, slides and files attached to an event or a series occurrence."""
