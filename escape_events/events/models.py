@@ -44,12 +44,12 @@ def dated_title(title: str, local_start: datetime) -> str:
 
 
 class Kind(models.TextChoices):
-    MEETING = "meeting", _("Meeting")
-    HANDS_ON = "hands_on", _("Hands-on / tutorial")
-    WORKSHOP = "workshop", _("Workshop")
-    CODING_CAMP = "coding_camp", _("Coding camp")
-    LECTURE = "lecture", _("Lecture")
-    CONFERENCE = "conference", _("Conference")
+    MEETING = "meeting", pgettext_lazy("kind of event", "Meeting")
+    HANDS_ON = "hands_on", pgettext_lazy("kind of event", "Hands-on / tutorial")
+    WORKSHOP = "workshop", pgettext_lazy("kind of event", "Workshop")
+    CODING_CAMP = "coding_camp", pgettext_lazy("kind of event", "Coding camp")
+    LECTURE = "lecture", pgettext_lazy("kind of event", "Lecture")
+    CONFERENCE = "conference", pgettext_lazy("kind of event", "Conference")
 
 
 def translation_languages() -> list[tuple[str, str]]:
@@ -244,9 +244,9 @@ class Event(Scheduling):
     """One happening with a start and an end; an occurrence of a series when `series` is set."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("Scheduled")
-        CANCELLED = "cancelled", _("Cancelled")
-        POSTPONED = "postponed", _("Postponed")
+        SCHEDULED = "scheduled", pgettext_lazy("event status", "Scheduled")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
+        POSTPONED = "postponed", pgettext_lazy("event status", "Postponed")
 
     start = models.DateTimeField()
     end = models.DateTimeField(
@@ -358,8 +358,8 @@ class Attachment(models.Model):
     """Minutes, slides and files attached to an event or a series occurrence."""
 
     class Kind(models.TextChoices):
-        MINUTES = "minutes", _("Minutes")
-        SLIDES = "slides", _("Slides")
+        MINUTES = "minutes", pgettext_lazy("kind of file", "Minutes")
+        SLIDES = "slides", pgettext_lazy("kind of file", "Slides")
         AGENDA = "agenda", pgettext_lazy("kind of file", "Agenda")
         OTHER = "other", pgettext_lazy("kind of file", "Other")
 

@@ -407,8 +407,7 @@ def set_translations(*, of: Event | Series, texts: dict[str, tuple[str, str]]) -
     """Store the organiser's title and description per language (`{"fr": (title, description)}`);
     an empty title removes that language (readers get the original). A change bumps `sequence`
     and `updated_at`, so calendars fetch the new text. Returns the languages that changed."""
-    translations = of.translations.all()
-    current = {item.language: item for item in translations.select_for_update()}
+    current = {item.language: item for item in of.translations.select_for_update()}
     changed = []
     for language, (title, description) in texts.items():
         found = current.get(language)
@@ -420,7 +419,7 @@ def set_translations(*, of: Event | Series, texts: dict[str, tuple[str, str]]) -
         values = with_description_text({"title": title.strip(), "description": description})
         if found is not None and all(getattr(found, key) == value for key, value in values.items()):
             continue
-        translations.update_or_create(language=language, defaults=values)
+        of.translations.update_or_create(language=language, defaults=values)
         changed.append(language)
     if changed:
         type(of).objects.filter(pk=of.pk).update(
