@@ -312,6 +312,8 @@ def _master_sequence(series: Series, stored: Sequence[Event]) -> int:
 def _translation(item):
     """The organisers' translation of the item into the active language (a meeting without
     its own takes its series'), or None: then the original is written, without LANGUAGE."""
+    if not reads_translations():
+        return None
     found = item.translation_in()
     meeting = isinstance(item, Event) and item.series_id is not None
     if found is None and meeting and item.title == item.series.title:
@@ -325,7 +327,12 @@ def _prefetch_translations(events: list[Event], series: list["SeriesEntry"]) -> 
         return
     prefetch_related_objects(events, "translations", "series__translations")
     prefetch_related_objects([entry.series for entry in series], "translations")
-    stored = [occurrence for entry in series for occurrence in entry.occurrences]
+    stored = []
+    for entry in series:
+        for occurrence in entry.occurrences:
+            if not Event.series.is_cached(occurrence):  # a meeting falls back to its series'
+                Event.series.field.set_cached_value(occurrence, entry.series)
+            stored.append(occurrence)
     prefetch_related_objects(stored, "translations")
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 
 from escape_events.calendars.ics import CalendarInfo, SeriesEntry, render_calendar
-from escape_events.events.models import Event, EventTranslation, SeriesTranslation
+from escape_events.events.models import Event, EventTranslation, Series, SeriesTranslation
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import set_translations
 
@@ -132,3 +132,22 @@ def test_ics_says_the_language_of_a_translated_title(upcoming, wp2_series):
     assert start == [
         component["DTSTART"].to_ical() for component in Calendar.from_ical(english).walk("VEVENT")
     ]
+
+
+def test_a_calendar_in_another_language_reads_translations_in_a_fixed_number_of_queries(
+    make_event, wp2_series
+):
+    def count(events_made):
+        for number in range(events_made):
+            event = make_event(title=f"Extra {number}")
+            EventTranslation.objects.create(event=event, language="fr", title=f"En plus {number}")
+        events = list(Event.objects.select_related("venue", "series"))
+        entry = SeriesEntry(Series.objects.get(pk=wp2_series.pk), occurrences=[])
+        with CaptureQueriesContext(connection) as queries, translation.override("fr"):
+            body = render_calendar(CalendarInfo(name="Feed"), events=events, series=[entry])
+        return len(queries), body
+
+    few, _ = count(2)
+    many, body = count(6)
+    assert few == many
+    assert body.count(b"SUMMARY;LANGUAGE=fr:En plus") == 8

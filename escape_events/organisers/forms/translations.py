@@ -22,6 +22,8 @@ class TranslationForm(forms.Form):
     def __init__(self, *args, language: str, language_name: str, **kwargs):
         self.language, self.language_name = language, language_name
         super().__init__(*args, prefix=language, **kwargs)
+        for field in self.fields.values():  # the text typed in is in that language
+            field.widget.attrs["lang"] = language
 
     def clean(self):
         data = super().clean()
