@@ -27,8 +27,7 @@ from icalendar import (
 )
 from icalendar import Event as VEvent
 
-from escape_events.events.models import Event, Series
-from escape_events.events.selectors import reads_translations
+from escape_events.events.models import Event, Series, reads_translations
 from escape_events.timetable.agenda import Agenda, agenda_text, speakers_line
 from escape_events.timetable.models import Entry, EntryKind
 from escape_events.timetable.selectors import agendas_for

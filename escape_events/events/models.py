@@ -52,6 +52,12 @@ class Kind(models.TextChoices):
     CONFERENCE = "conference", pgettext_lazy("kind of event", "Conference")
 
 
+def reads_translations() -> bool:
+    """Whether the reader's language is not the original's: only then do pages need the
+    organisers' translations (pages in the site's language make no extra query)."""
+    return (translation.get_language() or settings.LANGUAGE_CODE) != settings.LANGUAGE_CODE
+
+
 def translation_languages() -> list[tuple[str, str]]:
     """The languages an event may be given in besides its original (the site's default)."""
     return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -348,9 +354,13 @@ class Event(Scheduling):
         takes its series'; prefetch `series__translations` on lists)."""
         if self.series_id is None:
             return self.localized_title
-        title = self.title_in()
-        if title == self.title and self.title == self.series.title:
-            title = self.series.title_in()
+        title = self.title
+        if reads_translations():
+            found = self.translation_in()
+            if found is not None:
+                title = found.title
+            elif self.title == self.series.title:
+                title = self.series.title_in()
         return dated_title(title, self.local_start)
 
 

@@ -5,11 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from .models import Event, Series, dated_title
+from .models import Event, Series, dated_title, reads_translations
 
 # Dates a meeting address may carry: beyond them a date is a typo or a probe, and turning it into
 # local time would overflow near years 1 and 9999. The rule itself is expanded only inside each
@@ -96,12 +95,6 @@ class Occurrence:
             return self.override.get_absolute_url()
         local = self.recurrence_id.astimezone(self.series.zone)
         return f"{self.series.get_absolute_url()}{local.date().isoformat()}/"
-
-
-def reads_translations() -> bool:
-    """Whether the reader's language is not the original's: only then do pages need the
-    organisers' translations (English pages make no extra query)."""
-    return (translation.get_language() or settings.LANGUAGE_CODE) != settings.LANGUAGE_CODE
 
 
 def with_translations(queryset: QuerySet, *lookups: str) -> QuerySet:

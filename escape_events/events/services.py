@@ -407,7 +407,12 @@ def set_translations(*, of: Event | Series, texts: dict[str, tuple[str, str]]) -
     """Store the organiser's title and description per language (`{"fr": (title, description)}`);
     an empty title removes that language (readers get the original). A change bumps `sequence`
     and `updated_at`, so calendars fetch the new text. Returns the languages that changed."""
-    current = {item.language: item for item in of.translations.select_for_update()}
+    # The owner's lock orders concurrent saves of the same translations page.
+    if isinstance(of, Series):
+        locking.lock_series(of.pk)
+    else:
+        locking.lock_event(of.pk)
+    current = {item.language: item for item in of.translations.all()}
     changed = []
     for language, (title, description) in texts.items():
         found = current.get(language)
