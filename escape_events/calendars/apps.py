@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CalendarsConfig(AppConfig):
     name = "escape_events.calendars"
-    verbose_name = "Calendars"
+    verbose_name = _("Calendars")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext
 from icalendar import (
     Calendar,
     vCategory,
@@ -25,7 +27,7 @@ from icalendar import (
 )
 from icalendar import Event as VEvent
 
-from escape_events.events.models import Event, Series
+from escape_events.events.models import Event, Series, reads_translations
 from escape_events.timetable.agenda import Agenda, agenda_text, speakers_line
 from escape_events.timetable.models import Entry, EntryKind
 from escape_events.timetable.selectors import agendas_for
@@ -183,7 +185,11 @@ class _Writer:
         vevent["CREATED"] = _moment(item.created_at.astimezone(UTC))
         vevent["LAST-MODIFIED"] = modified
         vevent["SEQUENCE"] = vInt(item.sequence if sequence is None else sequence)
-        vevent["SUMMARY"] = vText(item.title)
+        translated = _translation(item)
+        summary = vText(translated.title if translated else item.title)
+        if translated:  # the original's language is not recorded; a translation's is
+            summary.params["LANGUAGE"] = translated.language
+        vevent["SUMMARY"] = summary
         vevent["STATUS"] = _CONSTANT[status]
         vevent["TRANSP"] = _CONSTANT["TRANSPARENT" if status == "CANCELLED" else "OPAQUE"]
         vevent["CLASS"] = _CONSTANT["PUBLIC"]
@@ -196,12 +202,15 @@ class _Writer:
                 vevent["GEO"] = vGeo((float(venue.latitude), float(venue.longitude)))
         remote_url = attendance.remote_url if attendance else ""
         agenda = self.agendas.get(item.pk) if isinstance(item, Event) else None
-        vevent["DESCRIPTION"] = vText(_description(item, page, attendance, agenda))
+        description = vText(_description(item, page, attendance, agenda, translated))
+        if translated:
+            description.params["LANGUAGE"] = translated.language
+        vevent["DESCRIPTION"] = description
         if remote_url:
             conference = vUri(remote_url)
             conference.params["VALUE"] = "URI"
             conference.params["FEATURE"] = ["AUDIO", "VIDEO"]
-            conference.params["LABEL"] = "Join remotely"
+            conference.params["LABEL"] = gettext("Join remotely")
             vevent.add("conference", conference)
         return vevent
 
@@ -299,22 +308,55 @@ def _master_sequence(series: Series, stored: Sequence[Event]) -> int:
     return series.sequence + sum(occurrence.sequence + 1 for occurrence in stored)
 
 
-def _description(item, page: str, attendance: Attendance | None, agenda: Agenda | None) -> str:
+def _translation(item):
+    """The organisers' translation of the item into the active language (a meeting without
+    its own takes its series'), or None: then the original is written, without LANGUAGE."""
+    if not reads_translations():
+        return None
+    found = item.translation_in()
+    meeting = isinstance(item, Event) and item.series_id is not None
+    if found is None and meeting and item.title == item.series.title:
+        found = item.series.translation_in()
+    return found
+
+
+def _prefetch_translations(events: list[Event], series: list["SeriesEntry"]) -> None:
+    """One query per kind for a calendar in another language than the original's."""
+    if not reads_translations():
+        return
+    prefetch_related_objects(events, "translations", "series__translations")
+    prefetch_related_objects([entry.series for entry in series], "translations")
+    stored = []
+    for entry in series:
+        for occurrence in entry.occurrences:
+            if not Event.series.is_cached(occurrence):  # a meeting falls back to its series'
+                Event.series.field.set_cached_value(occurrence, entry.series)
+            stored.append(occurrence)
+    prefetch_related_objects(stored, "translations")
+
+
+def _description(
+    item, page: str, attendance: Attendance | None, agenda: Agenda | None, translated=None
+) -> str:
     """Plain text (calendars show Markdown's `**` literally): notes, texts, agenda, link."""
     parts = []
     if attendance:
         parts.append(attendance.note)
     if item.summary:
         parts.append(item.summary)
-    if item.description_text:  # stored with the Markdown: a build converts nothing
-        parts.append(item.description_text)
+    # The description is stored as plain text with the Markdown: a build converts nothing.
+    description_text = item.description_text
+    if translated and translated.description_text:
+        description_text = translated.description_text
+    if description_text:
+        parts.append(description_text)
     if agenda:
         parts.append(agenda_text(agenda))
     if item.remote_note:
         parts.append(item.remote_note)
     if attendance and attendance.remote_url:
-        parts.append(f"Join remotely: {attendance.remote_url}")
-    parts.append(f"Details: {page}")
+        parts.append(gettext("Join remotely: %(url)s") % {"url": attendance.remote_url})
+    parts.append(gettext("Details: %(url)s") % {"url": page})
     return "\n\n".join(parts)
 
 
@@ -340,6 +382,8 @@ def render_calendar(
     """
     writer = _writer(today, site_url, uid_domain, agendas)
     attendance = attendance or {}
+    events, series = list(events), list(series)
+    _prefetch_translations(events, series)
     components: list[VEvent] = []
     for entry in series:
         components.extend(writer.series(entry))
@@ -405,11 +449,14 @@ def _entry_description(entry: Entry, event: Event, page: str, absolute) -> str:
     parts = []
     speakers = speakers_line(entry.speakers.all())
     if speakers:
-        parts.append(f"Speakers: {speakers}")
+        parts.append(gettext("Speakers: %(names)s") % {"names": speakers})
     if entry.session_id:
-        line = f"Session: {entry.session.title}"
         conveners = speakers_line(entry.session.conveners.all())
-        parts.append(f"{line} (conveners: {conveners})" if conveners else line)
+        values = {"session": entry.session.title, "names": conveners}
+        if conveners:
+            parts.append(gettext("Session: %(session)s (conveners: %(names)s)") % values)
+        else:
+            parts.append(gettext("Session: %(session)s") % values)
     if entry.description_text:
         parts.append(entry.description_text)
     # A feed is cached and shared: only what anyone may open, now and later, is linked.
@@ -419,9 +466,9 @@ def _entry_description(entry: Entry, event: Event, page: str, absolute) -> str:
         if (material := shown.material).is_public
     ]
     if links:
-        parts.append("Materials:\n" + "\n".join(links))
-    parts.append(f"Part of: {event.title}")
-    parts.append(f"Details: {page}")
+        parts.append(gettext("Materials:") + "\n" + "\n".join(links))
+    parts.append(gettext("Part of: %(title)s") % {"title": event.title})
+    parts.append(gettext("Details: %(url)s") % {"url": page})
     return "\n\n".join(parts)
 
 

@@ -4,6 +4,7 @@ calendars must notice bumps SEQUENCE and tells registrants, and co-location is l
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from .attachments import validate_upload
 from .models import Attachment, Event, MeetingAttendance, Series, Venue
@@ -69,7 +70,9 @@ class SeriesAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         if update_series(series=obj, values=_changed_values(form)):
-            self.message_user(request, "Calendars and people registered for its meetings are told.")
+            self.message_user(
+                request, gettext("Calendars and people registered for its meetings are told.")
+            )
 
 
 @admin.register(Event)
@@ -91,7 +94,9 @@ class EventAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         if update_event(event=obj, values=_changed_values(form)):
-            self.message_user(request, "Calendars and registrants are told about the change.")
+            self.message_user(
+                request, gettext("Calendars and registrants are told about the change.")
+            )
 
     def save_related(self, request, form, formsets, change):
         """Organisers as chosen; "held alongside" through update_event, which locks both sides."""

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 
 from escape_events.core.headers import is_control
 
@@ -59,13 +60,15 @@ def clean_file_name(name: str) -> str:
     name = unicodedata.normalize("NFC", PureWindowsPath(name or "").name).strip()
     if any(is_control(character) for character in name):
         raise ValidationError(
-            "The file name holds control or text-direction characters: rename the file."
+            gettext("The file name holds control or text-direction characters: rename the file.")
         )
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
     if not stem.strip(" ."):
-        raise ValidationError("The file needs a name before its extension, e.g. slides.pdf.")
+        raise ValidationError(
+            gettext("The file needs a name before its extension, e.g. slides.pdf.")
+        )
     suffix = f".{extension}" if dot else ""
     return stem[: MAX_NAME_LENGTH - len(suffix)].rstrip() + suffix
 
@@ -79,20 +82,29 @@ def validate_upload(uploaded) -> str:
     extension = extension_of(uploaded.name)
     if extension not in ALLOWED_TYPES:
         allowed = ", ".join(sorted(ALLOWED_TYPES))
-        raise ValidationError(f"Files of type “.{extension}” are not accepted. Allowed: {allowed}.")
+        raise ValidationError(
+            gettext("Files of type “.%(extension)s” are not accepted. Allowed: %(allowed)s.")
+            % {"extension": extension, "allowed": allowed}
+        )
     if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            f"The file is {filesizeformat(uploaded.size)}; the limit is "
-            f"{filesizeformat(settings.ATTACHMENT_MAX_BYTES)}."
+            gettext("The file is %(size)s; the limit is %(limit)s.")
+            % {
+                "size": filesizeformat(uploaded.size),
+                "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+            }
         )
     if uploaded.size == 0:
-        raise ValidationError("The file is empty.")
+        raise ValidationError(gettext("The file is empty."))
     head = uploaded.read(16)
     uploaded.seek(0)
     if extension in MAGIC and not head.startswith(MAGIC[extension]):
-        raise ValidationError(f"The file's content does not look like a .{extension} file.")
+        raise ValidationError(
+            gettext("The file's content does not look like a .%(extension)s file.")
+            % {"extension": extension}
+        )
     if extension in {"txt", "md", "csv"} and b"\x00" in head:
-        raise ValidationError("A text file must not contain binary data.")
+        raise ValidationError(gettext("A text file must not contain binary data."))
     return ALLOWED_TYPES[extension][0]
 
 
@@ -107,7 +119,7 @@ def file_response(stored, *, content_type: str) -> FileResponse:
     try:
         opened = stored.open("rb")
     except FileNotFoundError:
-        raise Http404("The stored file is missing.") from None
+        raise Http404(gettext("The stored file is missing.")) from None
     response = FileResponse(
         opened, as_attachment=not served_inline(name), filename=name, content_type=content_type
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Kind
 
@@ -6,8 +7,8 @@ from .models import Kind
 class EventFilterForm(forms.Form):
     """The query string of listing pages; bad values give a 400 with the form's message."""
 
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
-    q = forms.CharField(label="Search", max_length=100, required=False, strip=True)
+    kind = forms.ChoiceField(choices=[("", _("All kinds")), *Kind.choices], required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)
 
     def kind_label(self) -> str:
         """The chosen kind in words ("Hands-on / tutorial"), for feed titles."""

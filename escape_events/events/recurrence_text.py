@@ -1,37 +1,106 @@
 """Recurrence rules in words, both ways: "2nd and 4th Wednesday of each month" for the series
-page, and the simple rules an organiser picks in words (`SimpleRule`) turned into an RRULE."""
+page, and the simple rules an organiser picks in words (`SimpleRule`) turned into an RRULE.
+
+The words follow the active language: whole sentences are translatable patterns, ordinals are
+translated per language (with Sunday apart, for Italian's feminine domenica), weekday names and
+lists come from CLDR through Babel ("2e et 4e mercredi", "2. und 4. Mittwoch")."""
 
 import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 
+from babel.dates import get_day_names
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrulestr
+from django.utils.functional import lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
-DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+from .when import babel_locale, date_text, day_of_year_text, list_text
+
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-UNITS = {DAILY: "day", WEEKLY: "week", MONTHLY: "month", YEARLY: "year"}
 WEEKLY_WORD, MONTHLY_WORD = "weekly", "monthly"
-CUSTOM_RULE = "On a schedule of its own (see the dates of the meetings)"
+SUNDAY = 6
+CUSTOM_RULE = gettext_lazy("On a schedule of its own (see the dates of the meetings)")
 
 
-def ordinal(number: int) -> str:
-    if number == -1:
-        return "last"
-    suffix = (
-        "th"
-        if 10 <= abs(number) % 100 <= 20
-        else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    )
-    return f"{number}{suffix}"
+def _day_name(weekday: int) -> str:
+    """The weekday's name in the active language as CLDR writes it inside a sentence:
+    'Wednesday', 'mercredi', 'Mittwoch', 'mercoledì', 'miércoles'."""
+    return get_day_names("wide", locale=babel_locale())[weekday]
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+# Lazy, so form choices built at import follow the language of each request.
+DAY_NAMES = [lazy(_day_name, str)(weekday) for weekday in range(7)]
 
 
-def _day(moment: date) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+def _ordinal(number: int, weekday: int | None = None) -> str:
+    """'2nd', '2e', '2.', '2°' ('2ª' before Italian domenica), '2.º'; 'last'; '' when not said."""
+    if weekday == SUNDAY:
+        # Translators: an ordinal before "Sunday" ("the 2nd Sunday of the month"), for languages
+        # where Sunday has another gender than the other days (Italian: 2ª domenica, ultima).
+        words = {
+            1: pgettext("before Sunday", "1st"),
+            2: pgettext("before Sunday", "2nd"),
+            3: pgettext("before Sunday", "3rd"),
+            4: pgettext("before Sunday", "4th"),
+            5: pgettext("before Sunday", "5th"),
+            -1: pgettext("before Sunday", "last"),
+            -2: pgettext("before Sunday", "second to last"),
+        }
+    else:
+        # Translators: an ordinal before a weekday ("the 2nd Wednesday of the month"), also shown
+        # alone as a choice in the series form.
+        words = {
+            1: pgettext("before a weekday", "1st"),
+            2: pgettext("before a weekday", "2nd"),
+            3: pgettext("before a weekday", "3rd"),
+            4: pgettext("before a weekday", "4th"),
+            5: pgettext("before a weekday", "5th"),
+            -1: pgettext("before a weekday", "last"),
+            -2: pgettext("before a weekday", "second to last"),
+        }
+    return words.get(number, "")
+
+
+ordinal = lazy(_ordinal, str)
+
+
+def _nth_weekdays(numbers, weekday: int) -> str:
+    """'2nd and 4th Wednesday', '2e et 4e mercredi', '2. und 4. Mittwoch'."""
+    ordered = sorted(numbers, key=lambda number: (number < 0, number))
+    # Translators: ordinals and a weekday: "2nd and 4th Wednesday".
+    return pgettext("ordinals and a weekday", "%(ordinals)s %(weekday)s") % {
+        "ordinals": list_text([_ordinal(number, weekday) for number in ordered]),
+        "weekday": _day_name(weekday),
+    }
+
+
+def _every_nth_weekdays(parts: list[str], interval: int) -> str:
+    days = list_text(parts)
+    if interval == 1:
+        # Translators: a meeting series' rule: "Every 2nd and 4th Wednesday of each month".
+        return gettext("Every %(days)s of each month") % {"days": days}
+    return ngettext(
+        "Every %(days)s of every %(count)s month",
+        "Every %(days)s of every %(count)s months",
+        interval,
+    ) % {"days": days, "count": interval}
+
+
+def _weekly(days: list[int], interval: int) -> str:
+    names = list_text([_day_name(day) for day in days])
+    if interval == 1:
+        # Translators: a meeting series' rule: "Every week on Monday and Wednesday".
+        return gettext("Every week on %(days)s") % {"days": names}
+    return ngettext(
+        "Every %(count)s week on %(days)s", "Every %(count)s weeks on %(days)s", interval
+    ) % {"days": names, "count": interval}
+
+
+def _until(words: str, until: date) -> str:
+    # Translators: a rule with a last day: "Every week on Monday, until 30 Jun 2027".
+    return gettext("%(rule)s, until %(day)s") % {"rule": words, "day": date_text(until)}
 
 
 _UTC_UNTIL = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
@@ -81,15 +150,12 @@ class SimpleRule:
         return ";".join(parts)
 
     def describe(self) -> str:
-        days = _join([DAY_NAMES[day] for day in self.weekdays])
         if self.frequency == MONTHLY_WORD:
-            numbers = sorted(self.ordinals, key=lambda number: (number < 0, number))
-            words = f"Every {_join([ordinal(number) for number in numbers])} {days} of each month"
-        elif self.interval == 1:
-            words = f"Every week on {days}"
+            (weekday,) = self.weekdays
+            words = _every_nth_weekdays([_nth_weekdays(self.ordinals, weekday)], 1)
         else:
-            words = f"Every {self.interval} weeks on {days}"
-        return f"{words}, until {_day(self.until)}" if self.until else words
+            words = _weekly(list(self.weekdays), self.interval)
+        return capfirst(_until(words, self.until) if self.until else words)
 
 
 def parse_simple_rule(rule_text: str, dtstart: datetime) -> SimpleRule | None:
@@ -105,7 +171,7 @@ def parse_simple_rule(rule_text: str, dtstart: datetime) -> SimpleRule | None:
     if rule._freq == MONTHLY and rule._interval == 1 and rule._bynweekday:
         weekdays = {weekday for weekday, _ in rule._bynweekday}
         numbers = tuple(sorted(number for _, number in rule._bynweekday))
-        if len(weekdays) == 1 and not rule._byweekday:
+        if len(weekdays) == 1 and not rule._byweekday and all(map(_ordinal, numbers)):
             return SimpleRule(MONTHLY_WORD, tuple(weekdays), ordinals=numbers, until=until)
     return None
 
@@ -119,37 +185,75 @@ def describe_rule(rule_text: str, dtstart: datetime) -> str:
     if not keys <= {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "UNTIL", "COUNT", "WKST"}:
         return CUSTOM_RULE
     rule = local_rule(rule_text, dtstart)
-    unit = UNITS.get(rule._freq)
-    if unit is None:
-        return CUSTOM_RULE
     interval = rule._interval
-    every = f"Every {unit}" if interval == 1 else f"Every {interval} {unit}s"
     if rule._freq == MONTHLY and rule._bynweekday:
-        ordinals: dict[int, list[int]] = {}
+        nths: dict[int, list[int]] = {}
         for weekday, nth in rule._bynweekday:
-            ordinals.setdefault(weekday, []).append(nth)
-        parts = [
-            f"{_join([ordinal(n) for n in sorted(nths, key=lambda n: (n < 0, n))])} "
-            f"{DAY_NAMES[weekday]}"
-            for weekday, nths in sorted(ordinals.items())
-        ]
-        month = "each month" if interval == 1 else f"every {interval} months"
-        words = f"Every {_join(parts)} of {month}"
+            nths.setdefault(weekday, []).append(nth)
+        if any(not _ordinal(nth) for numbers in nths.values() for nth in numbers):
+            return CUSTOM_RULE
+        parts = [_nth_weekdays(numbers, weekday) for weekday, numbers in sorted(nths.items())]
+        words = _every_nth_weekdays(parts, interval)
     elif rule._freq == MONTHLY and "BYDAY" in keys:
-        words = f"Every {_join([DAY_NAMES[day] for day in sorted(rule._byweekday)])}"
-        if interval > 1:
-            words += f", every {interval} months"
-    elif "BYDAY" in keys:
+        days = list_text([_day_name(day) for day in sorted(rule._byweekday)])
+        if interval == 1:
+            # Translators: a rule such as "Every Wednesday" (of every month).
+            words = gettext("Every %(days)s") % {"days": days}
+        else:
+            words = ngettext(
+                "Every %(days)s, every %(count)s month",
+                "Every %(days)s, every %(count)s months",
+                interval,
+            ) % {"days": days, "count": interval}
+    elif "BYDAY" in keys or rule._freq not in (DAILY, WEEKLY, MONTHLY, YEARLY):
         return CUSTOM_RULE
     elif rule._freq == MONTHLY:
-        days = _join([str(day) for day in sorted(rule._bymonthday)])
-        words = f"{every} on day {days}"
+        days = list_text([str(day) for day in sorted(rule._bymonthday)])
+        if interval == 1:
+            # Translators: "Every month on day 1 and 15".
+            words = gettext("Every month on day %(days)s") % {"days": days}
+        else:
+            words = ngettext(
+                "Every %(count)s month on day %(days)s",
+                "Every %(count)s months on day %(days)s",
+                interval,
+            ) % {"days": days, "count": interval}
     elif rule._freq == YEARLY:
-        words = f"{every} on {dtstart.day} {dtstart:%B}"
+        day = day_of_year_text(dtstart)
+        if interval == 1:
+            # Translators: "Every year on 25 September".
+            words = gettext("Every year on %(date)s") % {"date": day}
+        else:
+            words = ngettext(
+                "Every %(count)s year on %(date)s", "Every %(count)s years on %(date)s", interval
+            ) % {"date": day, "count": interval}
     else:
-        words = every
+        words = _every(rule._freq, interval)
     if rule._until:
-        words += f", until {_day(rule._until)}"
+        words = _until(words, rule._until)
     elif rule._count:
-        words += f", {rule._count} times"
-    return words
+        words = ngettext("%(rule)s, %(count)s time", "%(rule)s, %(count)s times", rule._count) % {
+            "rule": words,
+            "count": rule._count,
+        }
+    return capfirst(words)
+
+
+def _every(frequency: int, interval: int) -> str:
+    """'Every day', 'Every 3 weeks'."""
+    values = {"count": interval}
+    if frequency == DAILY:
+        if interval == 1:
+            return gettext("Every day")
+        return ngettext("Every %(count)s day", "Every %(count)s days", interval) % values
+    if frequency == WEEKLY:
+        if interval == 1:
+            return gettext("Every week")
+        return ngettext("Every %(count)s week", "Every %(count)s weeks", interval) % values
+    if frequency == MONTHLY:
+        if interval == 1:
+            return gettext("Every month")
+        return ngettext("Every %(count)s month", "Every %(count)s months", interval) % values
+    if interval == 1:
+        return gettext("Every year")
+    return ngettext("Every %(count)s year", "Every %(count)s years", interval) % values

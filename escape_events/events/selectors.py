@@ -5,10 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
-from .models import Event, Series, dated_title
+from .models import Event, Series, dated_title, reads_translations
 
 # Dates a meeting address may carry: beyond them a date is a typo or a probe, and turning it into
 # local time would overflow near years 1 and 9999. The rule itself is expanded only inside each
@@ -48,6 +48,18 @@ class Occurrence:
         return dated_title(self.title, self.local_start)
 
     @property
+    def localized_title(self) -> str:
+        """The title in the reader's language: the meeting's own translation when it was given
+        its own title, else the series'."""
+        if self.override and self.override.title != self.series.title:
+            return self.override.title_in()
+        return self.series.title_in()
+
+    @property
+    def localized_display_title(self) -> str:
+        return dated_title(self.localized_title, self.local_start)
+
+    @property
     def venue(self):
         return (
             self.override.venue if self.override and self.override.venue_id else self.series.venue
@@ -83,6 +95,20 @@ class Occurrence:
             return self.override.get_absolute_url()
         local = self.recurrence_id.astimezone(self.series.zone)
         return f"{self.series.get_absolute_url()}{local.date().isoformat()}/"
+
+
+def with_translations(queryset: QuerySet, *lookups: str) -> QuerySet:
+    """The queryset with its translations (and those along `lookups`, e.g. "series__translations")
+    prefetched when the reader's language needs them: one query per list, none per item."""
+    if not reads_translations():
+        return queryset
+    return queryset.prefetch_related("translations", *lookups)
+
+
+def prefetch_translations(items: Iterable, *lookups: str) -> None:
+    """The same for instances already fetched (series handed in as a list)."""
+    if reads_translations():
+        prefetch_related_objects(list(items), *(lookups or ("translations",)))
 
 
 def _localise(naive: datetime, series: Series) -> datetime:
@@ -131,6 +157,10 @@ def _overrides_query(after: datetime, before: datetime, longest: timedelta) -> Q
     )
 
 
+def _translations_fetched(item) -> bool:
+    return "translations" in getattr(item, "_prefetched_objects_cache", {})
+
+
 def occurrences_between(
     after: datetime, before: datetime, series: Iterable[Series] | None = None
 ) -> list[Occurrence]:
@@ -141,12 +171,13 @@ def occurrences_between(
         series = list(series)
     if not series:
         return []
+    prefetch_translations([item for item in series if not _translations_fetched(item)])
     longest = max(item.duration for item in series)
     overrides: dict[int, list[Event]] = defaultdict(list)
     query = Event.objects.filter(series__in=[item.pk for item in series]).filter(
         _overrides_query(after, before, longest)
     )
-    for event in query.select_related("venue"):
+    for event in with_translations(query.select_related("venue")):
         overrides[event.series_id].append(event)
     occurrences: list[Occurrence] = []
     for item in series:
@@ -190,12 +221,16 @@ def colocated_pairs(event_ids: Iterable[int]) -> set[tuple[int, int]]:
 
 def standalone_events() -> QuerySet[Event]:
     """Listed events that are not occurrences of a series, with what listings show."""
-    return Event.objects.listed().filter(series__isnull=True).select_related("venue")
+    return with_translations(Event.objects.listed().filter(series__isnull=True)).select_related(
+        "venue"
+    )
 
 
 def listed_events() -> QuerySet[Event]:
     """Every listed stored event, including series occurrences that carry their own data."""
-    return Event.objects.listed().select_related("venue")
+    return with_translations(Event.objects.listed(), "series__translations").select_related(
+        "venue", "series"
+    )
 
 
 def search_events(queryset: QuerySet, *, kind: str = "", text: str = "") -> QuerySet:
@@ -211,9 +246,13 @@ def events_for_page() -> QuerySet[Event]:
     """Events with their venue and series, for one query per page. `has_colocated_with` says
     whether events are held alongside one: the registration box asks only then which of them
     take registrations too, and most events have none."""
-    return Event.objects.select_related("venue", "series").annotate(
-        has_colocated_with=Exists(
-            Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
+    return (
+        with_translations(Event.objects.all())
+        .select_related("venue", "series")
+        .annotate(
+            has_colocated_with=Exists(
+                Event.colocated_with.through.objects.filter(from_event=OuterRef("pk"))
+            )
         )
     )
 

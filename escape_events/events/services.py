@@ -5,10 +5,11 @@ import re
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from escape_events.core.text import markdown_to_text
 
@@ -18,7 +19,7 @@ from .models import Attachment, Event, Series, Venue
 from .permissions import organises
 from .selectors import find_occurrence
 from .signals import event_changed, event_rescheduled
-from .when import describe_moment
+from .when import describe_moment, list_text
 
 # Fields whose change calendars and registrants must notice (they bump iCalendar SEQUENCE).
 CALENDAR_FIELDS = ("start", "end", "all_day", "time_zone", "venue", "status", "title", "online_url")
@@ -120,10 +121,13 @@ def _check_partners(event: Event | None, partners, by) -> list[Event]:
     current = set(event.colocated_with.values_list("pk", flat=True)) if event else set()
     foreign = [other for other in partners if other.pk not in current and not organises(by, other)]
     if foreign:
-        titles = ", ".join(f"“{other.title}”" for other in foreign)
+        titles = list_text([f"“{other.title}”" for other in foreign])
         raise ValidationError(
-            f"{titles}: you can only hold this event alongside events you organise too. "
-            "Ask its organisers to add you as a co-organiser, or to link the events themselves."
+            gettext(
+                "%(titles)s: you can only hold this event alongside events you organise too. "
+                "Ask its organisers to add you as a co-organiser, or to link the events themselves."
+            )
+            % {"titles": titles}
         )
     return partners
 
@@ -239,7 +243,10 @@ def _require_occurrence(series: Series, recurrence_id: datetime) -> None:
             day = describe_moment(recurrence_id, series.time_zone)
         except OverflowError:  # near year 1 or 9999
             day = recurrence_id.isoformat()
-        raise ValidationError(f"“{series.title}” has no meeting on {day}.")
+        raise ValidationError(
+            gettext("“%(series)s” has no meeting on %(day)s.")
+            % {"series": series.title, "day": day}
+        )
 
 
 @transaction.atomic
@@ -261,7 +268,7 @@ def move_occurrence(
     _require_occurrence(series, recurrence_id)
     event = materialise_occurrence(series=series, recurrence_id=recurrence_id)
     if event.is_cancelled:
-        raise ValidationError("This meeting is cancelled: restore it before moving it.")
+        raise ValidationError(gettext("This meeting is cancelled: restore it before moving it."))
     values = {"start": start, "end": end, "venue": venue or series.venue}
     return update_event(event=event, values=values)
 
@@ -285,7 +292,9 @@ def first_meeting(*, rrule: str, start: datetime) -> datetime:
     local = start.replace(tzinfo=None)
     found = probe.rule().after(local - timedelta(seconds=1))
     if found is None:
-        raise ValidationError({"rrule": "This rule gives no meeting on or after the first day."})
+        raise ValidationError(
+            {"rrule": gettext("This rule gives no meeting on or after the first day.")}
+        )
     return found.replace(tzinfo=zone)
 
 
@@ -382,7 +391,8 @@ def add_extra_meeting(
     locking.lock_series(series.pk)
     if find_occurrence(series, start) is not None:
         raise ValidationError(
-            f"“{series.title}” already has a meeting on {describe_moment(start, series.time_zone)}."
+            gettext("“%(series)s” already has a meeting on %(moment)s.")
+            % {"series": series.title, "moment": describe_moment(start, series.time_zone)}
         )
     meeting = materialise_occurrence(series=series, recurrence_id=start)
     meeting.end = end
@@ -390,3 +400,35 @@ def add_extra_meeting(
     meeting.full_clean()
     meeting.save(update_fields=["end", "venue", "updated_at"])
     return meeting
+
+
+@transaction.atomic
+def set_translations(*, of: Event | Series, texts: dict[str, tuple[str, str]]) -> list[str]:
+    """Store the organiser's title and description per language (`{"fr": (title, description)}`);
+    an empty title removes that language (readers get the original). A change bumps `sequence`
+    and `updated_at`, so calendars fetch the new text. Returns the languages that changed."""
+    # The owner's lock orders concurrent saves of the same translations page.
+    if isinstance(of, Series):
+        locking.lock_series(of.pk)
+    else:
+        locking.lock_event(of.pk)
+    current = {item.language: item for item in of.translations.all()}
+    changed = []
+    for language, (title, description) in texts.items():
+        found = current.get(language)
+        if not title.strip():
+            if found is not None:
+                found.delete()
+                changed.append(language)
+            continue
+        values = with_description_text({"title": title.strip(), "description": description})
+        if found is not None and all(getattr(found, key) == value for key, value in values.items()):
+            continue
+        of.translations.update_or_create(language=language, defaults=values)
+        changed.append(language)
+    if changed:
+        type(of).objects.filter(pk=of.pk).update(
+            sequence=models.F("sequence") + 1, updated_at=timezone.now()
+        )
+        of.refresh_from_db(fields=["sequence", "updated_at"])
+    return changed

@@ -1,29 +1,88 @@
 """When something happens, in words, in its own time zone: the one place that writes a span.
 
 Mails, reminders, calendar descriptions, printouts and pages all call `describe_span`, so an
-event reads the same everywhere. Weekday and month names come from Django's date formatting and
-follow the active language; the zone abbreviation (CET/CEST) is the one in force at that moment.
+event reads the same everywhere. Everything follows the active language: English keeps the house
+style written with Django's date formats ('Mon 25 Jan 2027'); other languages take CLDR's
+patterns through Babel ('lun. 25 janv. 2027', 'Mo., 25. Jan. 2027'), whose ranges say the shared
+month and year once. The zone abbreviation (CET/CEST) is the one in force at that moment.
 """
 
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 
-from django.utils import dateformat
+from babel.dates import format_date, format_interval, format_skeleton
+from babel.lists import format_list
+from django.conf import settings
+from django.utils import dateformat, translation
+from django.utils.translation import gettext, ngettext
 
 DAY = "D j M Y"  # Mon 25 Jan 2027
 DAY_IN_YEAR = "D j M"  # Mon 25 Jan
 DAY_IN_MONTH = "D j"  # Mon 25
+DATE = "j M Y"  # 25 Jan 2027
+LONG_DAY = "l j F Y"  # Monday 25 January 2027
+DAY_OF_YEAR = "j F"  # 25 January
 CLOCK = "H:i"
+
+# CLDR skeletons for the same things in other languages (Babel picks each language's order).
+SKELETON_DAY = "yMMMEd"
+SKELETON_DATE = "yMMMd"
+SKELETON_DAY_OF_YEAR = "MMMMd"
+
+
+def babel_locale() -> str:
+    """The active language as a Babel locale name ('en-gb' -> 'en_GB')."""
+    return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def _english() -> bool:
+    return babel_locale().startswith("en")
+
+
+def _as_date(day: date | datetime) -> date:
+    return day.date() if isinstance(day, datetime) else day
+
+
+def _format(day: date | datetime, house: str, skeleton: str) -> str:
+    if _english():
+        return dateformat.format(day, house)
+    return format_skeleton(skeleton, _as_date(day), locale=babel_locale())
 
 
 def day_text(day: date | datetime) -> str:
-    """'Mon 25 Jan 2027'."""
-    return dateformat.format(day, DAY)
+    """'Mon 25 Jan 2027', 'lun. 25 janv. 2027'."""
+    return _format(day, DAY, SKELETON_DAY)
+
+
+def date_text(day: date | datetime) -> str:
+    """'25 Jan 2027', '25. Jan. 2027': a date without its weekday."""
+    return _format(day, DATE, SKELETON_DATE)
+
+
+def long_day_text(day: date | datetime) -> str:
+    """'Monday 25 January 2027', 'lundi 25 janvier 2027', for certificates and letters."""
+    if _english():
+        return dateformat.format(day, LONG_DAY)
+    return format_date(_as_date(day), "full", locale=babel_locale())
+
+
+def day_of_year_text(day: date | datetime) -> str:
+    """'25 January', '25 janvier', '25. Januar', '25 de enero'."""
+    return _format(day, DAY_OF_YEAR, SKELETON_DAY_OF_YEAR)
 
 
 def clock_text(moment: datetime) -> str:
     """'14:00', as the wall clock in the moment's own zone shows it."""
     return dateformat.format(moment, CLOCK)
+
+
+def list_text(words: list[str], style: str = "standard") -> str:
+    """Words joined as the active language joins them: 'A, B and C', 'A, B et C', 'A, B und C'.
+    `style="or"` for alternatives."""
+    words = [str(word) for word in words]
+    if not words:
+        return ""
+    return format_list(words, style=style, locale=babel_locale())
 
 
 def _zone(moment: datetime) -> str:
@@ -35,6 +94,8 @@ def _days(first: date, last: date) -> str:
     2027', 'Sat 30 Jan – Mon 1 Feb 2027', 'Thu 30 Dec 2027 – Sat 1 Jan 2028'."""
     if last <= first:
         return day_text(first)
+    if not _english():
+        return format_interval(first, last, SKELETON_DAY, locale=babel_locale())
     if (first.year, first.month) == (last.year, last.month):
         head = dateformat.format(first, DAY_IN_MONTH)
     elif first.year == last.year:
@@ -70,14 +131,33 @@ def describe_span(item) -> str:
     if first_zone != last_zone:
         opening += f" {first_zone}"
     if _ends_same_day(start, end):
-        return f"{day_text(start)}, {opening}–{clock_text(end)} {last_zone}"
-    return f"{day_text(start)}, {opening} – {day_text(end)}, {clock_text(end)} {last_zone}"
+        # Translators: a span within one day: "Mon 25 Jan 2027, 14:00-17:30 CET". The start may
+        # carry its own zone when summer time begins within the span.
+        return gettext("%(day)s, %(start)s–%(end)s %(zone)s") % {
+            "day": day_text(start),
+            "start": opening,
+            "end": clock_text(end),
+            "zone": last_zone,
+        }
+    # Translators: a span over several days: "Mon 25 Jan 2027, 09:00 - Wed 27 Jan 2027, 17:30 CET".
+    return gettext("%(first_day)s, %(start)s – %(last_day)s, %(end)s %(zone)s") % {
+        "first_day": day_text(start),
+        "start": opening,
+        "last_day": day_text(end),
+        "end": clock_text(end),
+        "zone": last_zone,
+    }
 
 
 def describe_moment(value: datetime, zone_name: str) -> str:
     """One moment in a zone: 'Fri 15 Jan 2027, 14:00 CET'."""
     local = value.astimezone(zoneinfo.ZoneInfo(zone_name))
-    return f"{day_text(local)}, {clock_text(local)} {_zone(local)}"
+    # Translators: one moment: "Fri 15 Jan 2027, 14:00 CET".
+    return gettext("%(day)s, %(time)s %(zone)s") % {
+        "day": day_text(local),
+        "time": clock_text(local),
+        "zone": _zone(local),
+    }
 
 
 def describe_start(item, now: datetime) -> str:
@@ -86,9 +166,26 @@ def describe_start(item, now: datetime) -> str:
     (an all-day event names its day only). Never "soon": the reader learns the day and hour."""
     start = item.local_start
     days = (start.date() - now.astimezone(start.tzinfo).date()).days
-    at = "" if getattr(item, "all_day", False) else f" at {clock_text(start)} {_zone(start)}"
+    values = {"day": day_text(start), "count": days}
+    if getattr(item, "all_day", False):
+        if days <= 0:
+            return gettext("today")
+        if days == 1:
+            return gettext("tomorrow, %(day)s") % values
+        return ngettext("in %(count)s day, on %(day)s", "in %(count)s days, on %(day)s", days) % (
+            values
+        )
+    values["time"] = f"{clock_text(start)} {_zone(start)}"
     if days <= 0:
-        return f"today{at}"
+        # Translators: when a reminded event begins: "today at 14:00 CET".
+        return gettext("today at %(time)s") % values
     if days == 1:
-        return f"tomorrow, {day_text(start)}{at}"
-    return f"in {days} days, on {day_text(start)}{at}"
+        return gettext("tomorrow, %(day)s at %(time)s") % values
+    return (
+        ngettext(
+            "in %(count)s day, on %(day)s at %(time)s",
+            "in %(count)s days, on %(day)s at %(time)s",
+            days,
+        )
+        % values
+    )

@@ -18,6 +18,7 @@ from .views import (
     reminders,
     series,
     surveys,
+    translations,
 )
 
 app_name = "organisers"
@@ -33,6 +34,11 @@ urlpatterns = [
     path("events/<slug:slug>/repeat/", events.event_clone, name="event_clone"),
     path("events/<slug:slug>/cancel/", events.event_cancel, name="event_cancel"),
     path("events/<slug:slug>/organisers/", events.co_organisers, name="co_organisers"),
+    path(
+        "events/<slug:slug>/translations/",
+        translations.event_translations,
+        name="event_translations",
+    ),
     path(
         "events/<slug:slug>/organisers/<int:user_id>/remove/",
         events.co_organiser_remove,
@@ -221,6 +227,11 @@ urlpatterns = [
     path("series/new/", series.series_create, name="series_create"),
     path("series/<slug:series_slug>/", series.series_meetings, name="series_meetings"),
     path("series/<slug:series_slug>/edit/", series.series_edit, name="series_edit"),
+    path(
+        "series/<slug:series_slug>/translations/",
+        translations.series_translations,
+        name="series_translations",
+    ),
     path("series/<slug:series_slug>/add-meeting/", series.meeting_add, name="meeting_add"),
     path(
         "series/<slug:series_slug>/organisers/",

@@ -2,9 +2,11 @@ import zoneinfo
 from datetime import date, datetime
 
 import pytest
+from django.utils import translation
 
 from escape_events.events.recurrence_text import (
     CUSTOM_RULE,
+    DAY_NAMES,
     MONTHLY_WORD,
     WEEKLY_WORD,
     SimpleRule,
@@ -94,3 +96,54 @@ def test_rules_the_form_cannot_show_are_not_simple():
     assert parse_simple_rule("FREQ=MONTHLY;BYMONTHDAY=3", WEDNESDAY) is None
     assert parse_simple_rule("FREQ=MONTHLY;BYDAY=1MO,3TH", WEDNESDAY) is None  # two weekdays
     assert parse_simple_rule("FREQ=MONTHLY;INTERVAL=2;BYDAY=2WE", WEDNESDAY) is None
+
+
+# These read the compiled catalogues (fr, de, it, es) for the rule patterns and ordinals.
+@pytest.mark.parametrize(
+    ("language", "rule", "words"),
+    [
+        ("en-gb", "FREQ=MONTHLY;BYDAY=2WE,4WE", "Every 2nd and 4th Wednesday of each month"),
+        ("fr", "FREQ=MONTHLY;BYDAY=2WE,4WE", "2e et 4e mercredi de chaque mois"),
+        ("de", "FREQ=MONTHLY;BYDAY=2WE,4WE", "Jeden 2. und 4. Mittwoch im Monat"),
+        ("it", "FREQ=MONTHLY;BYDAY=2WE,4WE", "Ogni 2° e 4° mercoledì del mese"),
+        ("es", "FREQ=MONTHLY;BYDAY=2WE,4WE", "2.º y 4.º miércoles de cada mes"),
+        ("fr", "FREQ=MONTHLY;BYDAY=-1FR", "Dernier vendredi de chaque mois"),
+        ("it", "FREQ=MONTHLY;BYDAY=1SU,3SU", "Ogni 1ª e 3ª domenica del mese"),
+        ("es", "FREQ=MONTHLY;BYDAY=1MO,3TH", "1.er lunes y 3.er jueves de cada mes"),
+        ("de", "FREQ=WEEKLY;BYDAY=MO,TU", "Jeden Montag und Dienstag"),
+        ("fr", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "Toutes les 2 semaines, le lundi"),
+        ("it", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO", "Ogni 2 settimane, di lunedì"),
+        ("es", "FREQ=YEARLY", "Cada año el 25 de septiembre"),
+        ("de", "FREQ=DAILY;COUNT=5", "Jeden Tag, 5-mal"),
+    ],
+)
+def test_rules_read_naturally_in_each_language(language, rule, words):
+    with translation.override(language):
+        assert describe_rule(rule, WEDNESDAY) == words
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en-gb", "Every week on Wednesday, until 30 Jun 2026"),
+        ("fr", "Chaque mercredi, jusqu’au 30 juin 2026"),
+        ("de", "Jeden Mittwoch, bis 30. Juni 2026"),
+        ("it", "Ogni mercoledì, fino al 30 giu 2026"),
+        ("es", "Cada miércoles, hasta el 30 jun 2026"),
+    ],
+)
+def test_the_last_day_is_said_in_each_language(language, words):
+    start = datetime(2026, 1, 14, 14, tzinfo=ZURICH)
+    with translation.override(language):
+        assert describe_rule("FREQ=WEEKLY;BYDAY=WE;UNTIL=20260630T215959Z", start) == words
+
+
+def test_weekday_names_follow_the_language_without_catalogues():
+    """CLDR's names (Babel): German capitalised, the others lowercase inside a sentence."""
+    with translation.override("de"):
+        assert [str(name) for name in DAY_NAMES[:3]] == ["Montag", "Dienstag", "Mittwoch"]
+    with translation.override("fr"):
+        assert str(DAY_NAMES[2]) == "mercredi"
+    with translation.override("es"):
+        assert str(DAY_NAMES[2]) == "miércoles"
+    assert str(DAY_NAMES[2]) == "Wednesday"

@@ -1,13 +1,19 @@
 """The one helper that writes an event's span, as mails, reminders, calendars and pages show it."""
 
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import translation
 
 from escape_events.events.models import Event
-from escape_events.events.when import describe_moment, describe_span, describe_start
+from escape_events.events.when import (
+    describe_moment,
+    describe_span,
+    describe_start,
+    list_text,
+    long_day_text,
+)
 
 ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
 
@@ -73,12 +79,41 @@ def test_an_event_in_another_zone_is_told_in_its_own_zone():
     assert describe_span(tokyo) == "Thu 14 Mar 2030, 00:00–06:00 JST"
 
 
-def test_day_and_month_names_follow_the_active_language():
+@pytest.mark.parametrize(
+    ("language", "same_day", "three_days"),
+    [
+        ("en-gb", "Mon 25 Jan 2027, 14:00–17:30 CET", "Mon 25 – Wed 27 Jan 2027"),
+        ("fr", "lun. 25 janv. 2027, 14:00–17:30 CET", "lun. 25\u2009–\u2009mer. 27 janv. 2027"),
+        ("de", "Mo., 25. Jan. 2027, 14:00–17:30 CET", "Mo., 25.\u2009–\u2009Mi., 27. Jan. 2027"),
+        ("it", "lun 25 gen 2027, 14:00–17:30 CET", "lun 25\u2009–\u2009mer 27 gen 2027"),
+        ("es", "lun, 25 ene 2027, 14:00–17:30 CET", "lun, 25 ene\u2009–\u2009mié, 27 ene 2027"),
+    ],
+)
+def test_day_and_month_names_follow_the_active_language(language, same_day, three_days):
+    """Other languages take CLDR's range patterns (thin spaces around the dash)."""
     workshop = event(at(2027, 1, 25, 14, 0), at(2027, 1, 25, 17, 30))
+    camp = event(at(2027, 1, 25, 0, 0), at(2027, 1, 28, 0, 0), all_day=True)
+    with translation.override(language):
+        assert describe_span(workshop) == same_day
+        assert describe_span(camp) == three_days
+
+
+def test_lists_and_long_days_follow_the_active_language():
     with translation.override("de"):
-        assert describe_span(workshop) == "Mo 25 Jan 2027, 14:00–17:30 CET"
+        assert list_text(["Mo", "Di", "Mi"]) == "Mo, Di und Mi"
+        assert long_day_text(date(2027, 1, 25)) == "Montag, 25. Januar 2027"
     with translation.override("fr"):
-        assert describe_span(workshop) == "lun 25 Jan 2027, 14:00–17:30 CET"
+        assert list_text(["lundi", "mardi"]) == "lundi et mardi"
+        assert long_day_text(date(2027, 1, 25)) == "lundi 25 janvier 2027"
+    assert long_day_text(date(2027, 1, 25)) == "Monday 25 January 2027"
+
+
+def test_the_start_is_told_in_the_readers_language():
+    """Needs the compiled catalogues (French msgids of when.py)."""
+    workshop = event(at(2027, 1, 25, 14, 0), at(2027, 1, 25, 17, 30))
+    with translation.override("fr"):
+        told = describe_start(workshop, workshop.start - timedelta(hours=24 * 7))
+    assert told == "dans 7 jours, le lun. 25 janv. 2027 à 14:00 CET"
 
 
 def test_a_moment_is_told_in_the_given_zone():

@@ -9,7 +9,14 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from escape_events.events.models import Attachment, Event, MeetingAttendance, Series
+from escape_events.events.models import (
+    Attachment,
+    Event,
+    EventTranslation,
+    MeetingAttendance,
+    Series,
+    SeriesTranslation,
+)
 from escape_events.events.selectors import next_occurrences
 from escape_events.events.services import add_attachment, cancel_occurrence
 from escape_events.organisers import urls as organiser_urls
@@ -58,6 +65,7 @@ GET_PAGES = {
     "materials",
     "minutes", "minutes_meeting", "minutes_meeting_history", "minutes_entry",
     "minutes_entry_history", "survey",
+    "event_translations", "series_translations",
 }  # fmt: skip
 
 
@@ -193,6 +201,7 @@ def snapshot():
         list(PrintJob.objects.values_list("pk", "status", "file")),
         list(Certificate.objects.values_list("pk", "revoked_at")),
         list(AttendanceDay.objects.values_list("pk", "day", "source")),
+        EventTranslation.objects.count() + SeriesTranslation.objects.count(),
     )
 
 

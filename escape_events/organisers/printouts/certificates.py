@@ -23,6 +23,7 @@ from django.utils.dateformat import format as format_date
 
 from escape_events.core.tokens import hash_token
 from escape_events.events.models import Event
+from escape_events.events.when import day_text, list_text, long_day_text
 from escape_events.registrations.attendance import Attended, attended, event_days
 from escape_events.registrations.models import AttendanceDay, Registration
 
@@ -143,7 +144,7 @@ def days_text(event: Event, presence: Attended) -> str:
     the 3 days: Mon 25 and Tue 26 Jan 2027". Django's date formatting."""
     if presence.of_days == 1:
         hours = _hours(event, presence)
-        return f"on {format_date(presence.days[0], 'l j F Y')}{f' ({hours})' if hours else ''}"
+        return f"on {long_day_text(presence.days[0])}{f' ({hours})' if hours else ''}"
     listed = _day_list(presence.days)
     if presence.all_days:
         return f"on all {presence.of_days} days, {listed}"
@@ -151,8 +152,7 @@ def days_text(event: Event, presence: Attended) -> str:
 
 
 def _day_list(days: tuple[date, ...]) -> str:
-    names = [format_date(day, "D j M Y") for day in days]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return list_text([day_text(day) for day in days])
 
 
 def _hours(event: Event, presence: Attended) -> str:
