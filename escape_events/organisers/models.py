@@ -279,6 +279,8 @@ class PrintJob(models.Model):
     total = models.PositiveIntegerField(help_text="People in the PDF.")
     done = models.PositiveIntegerField(default=0, help_text="People laid out so far.")
     file = models.FileField(upload_to="printouts/made/%Y/%m/", blank=True)
+    # The language of the organiser who asked: the lists' headings are in it.
+    language = models.CharField(max_length=10, blank=True, default="")
     failure = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     leased_until = models.DateTimeField(null=True, blank=True)
