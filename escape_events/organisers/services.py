@@ -67,17 +67,24 @@ def add_co_organiser(*, of: Event | Series, user) -> bool:
 @transaction.atomic
 def remove_co_organiser(*, of: Event | Series, user) -> None:
     """Remove an organiser, but never the last one: an event or series keeps someone to run it."""
-    if isinstance(of, Series):
-        what = "series"
+    is_series = isinstance(of, Series)
+    if is_series:
         locking.lock_series(of.pk)
     else:
-        what = "event"
         locking.lock_events([of.pk])
     organisers = list(of.organisers.values_list("pk", flat=True))
     if user.pk not in organisers:
-        raise ValidationError(f"This person is not an organiser of this {what}.")
+        raise ValidationError(
+            _("This person is not an organiser of this series.")
+            if is_series
+            else _("This person is not an organiser of this event.")
+        )
     if len(organisers) == 1:
-        raise ValidationError(f"The {what} keeps at least one organiser; add another one first.")
+        raise ValidationError(
+            _("The series keeps at least one organiser; add another one first.")
+            if is_series
+            else _("The event keeps at least one organiser; add another one first.")
+        )
     of.organisers.remove(user)
 
 
@@ -171,12 +178,15 @@ def check_in_by_hand(*, registration: Registration, by) -> None:
     if result.checked_in:
         return
     if result.registration is None or result.registration.status != Registration.Status.CONFIRMED:
-        raise RegistrationRefused("not confirmed, so not checked in.")
+        # Translators: the three refusals follow a person's name in a list of who was left out.
+        raise RegistrationRefused(_("not confirmed, so not checked in."))
     if result.registration.checked_in_at is not None:
-        raise RegistrationRefused("already checked in.")
+        raise RegistrationRefused(_("already checked in."))
     raise RegistrationRefused(
-        "registered to take part remotely (no seat here): check them in at the door if there "
-        "is room."
+        _(
+            "registered to take part remotely (no seat here): check them in at the door if "
+            "there is room."
+        )
     )
 
 
