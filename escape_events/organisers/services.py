@@ -160,7 +160,12 @@ def save_question_library(*, owner, formset) -> None:
 def start_export(*, event: Event, user, format: str, columns, filters) -> ExportLog:
     """Log a download as it starts: who takes which columns of which list."""
     return ExportLog.objects.create(
-        event=event, user=user, format=format, rows=0, columns=list(columns), filters=filters
+        event=event,
+        user=user,
+        format=format,
+        rows=0,
+        columns=[str(name) for name in columns],
+        filters=filters,
     )
 
 
