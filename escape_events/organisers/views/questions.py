@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from escape_events.registrations.models import LibraryQuestion
@@ -29,7 +30,7 @@ def question_library(request):
     )
     if request.method == "POST" and formset.is_valid():
         services.save_question_library(owner=request.user, formset=formset)
-        messages.success(request, "Your question library is saved.")
+        messages.success(request, _("Your question library is saved."))
         return redirect("organisers:question_library")
     status = 400 if formset.is_bound else 200
     return render(request, "organisers/question_library.html", {"formset": formset}, status=status)
