@@ -121,8 +121,10 @@ def _save_registration(event, settings_form, questions) -> int:
 def event_create(request):
     if not can_create_events(request.user):
         raise PermissionDenied(
-            "Creating events needs the right to do so: ask the site staff. "
-            "You can still run the events you were made an organiser of."
+            _(
+                "Creating events needs the right to do so: ask the site staff. "
+                "You can still run the events you were made an organiser of."
+            )
         )
     event_form, settings_form, questions = _forms(request)
     forms_valid = all(

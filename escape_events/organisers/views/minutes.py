@@ -49,7 +49,7 @@ def minutes_overview(request, slug):
     found = minutes_by_entry(event)
     agenda = agenda_for(event, with_materials=False)
     rows = [
-        {"title": "The whole meeting", "minutes": found.get(None), "url": _edit_url(event, None)}
+        {"title": _("The whole meeting"), "minutes": found.get(None), "url": _edit_url(event, None)}
     ]
     rows += [
         {

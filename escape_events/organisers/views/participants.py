@@ -202,8 +202,8 @@ def _recipients(request, event, data):
     form, _questions, rows = _filtered(request, event, data)
     if rows is None:
         raise ValidationError(
-            "The filter is not valid: "
-            + "; ".join(error for errors in form.errors.values() for error in errors)
+            _("The filter is not valid: %(problems)s")
+            % {"problems": "; ".join(error for errors in form.errors.values() for error in errors)}
         )
     return rows, form.as_query()
 

@@ -19,7 +19,7 @@ from ..permissions import can_create_events, organised_events
 @require_http_methods(["GET", "POST"])
 def question_library(request):
     if not (can_create_events(request.user) or organised_events(request.user).exists()):
-        raise PermissionDenied("The question library is for people who organise events.")
+        raise PermissionDenied(_("The question library is for people who organise events."))
     formset = LibraryQuestionFormSet(
         request.POST if request.method == "POST" else None,
         prefix="library",

@@ -56,8 +56,10 @@ def _meeting_or_404(series: Series, recurrence_id: datetime) -> Occurrence:
 def series_create(request):
     if not can_create_events(request.user):
         raise PermissionDenied(
-            "Creating series needs the right to create events: ask the site staff. "
-            "You can still run the series you were made an organiser of."
+            _(
+                "Creating series needs the right to create events: ask the site staff. "
+                "You can still run the series you were made an organiser of."
+            )
         )
     form = SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

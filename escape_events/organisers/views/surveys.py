@@ -165,7 +165,7 @@ def survey_invite(request, slug):
 def survey_close(request, slug):
     def close(event, found):
         services.close_survey(survey=found, by=request.user)
-        return "The survey is closed; the answers given stay."
+        return _("The survey is closed; the answers given stay.")
 
     return _act(request, slug, close)
 
