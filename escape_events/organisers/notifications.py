@@ -17,6 +17,7 @@ from django.conf import settings as site_settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -70,8 +71,10 @@ def languages_of(addresses: Iterable[str]) -> dict[str, str]:
     preferred language, else the site's default."""
     addresses = list(addresses)
     found = {address.casefold(): site_settings.LANGUAGE_CODE for address in addresses}
-    for person in get_user_model().objects.filter(email__in=addresses):
-        found[person.email.casefold()] = person.preferred_language
+    accounts = get_user_model().objects.annotate(folded=Lower("email"))
+    known = accounts.filter(folded__in=[address.lower() for address in addresses])
+    for email, language in known.values_list("email", "language"):
+        found[email.casefold()] = language or site_settings.LANGUAGE_CODE
     return found
 
 
