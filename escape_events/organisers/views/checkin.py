@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.core.downloads import personal_download
@@ -161,7 +161,7 @@ def attendance_export(request, slug):
     )
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["Name", "E-mail", "Event", "Date"])
+    writer.writerow([_("Name"), _("E-mail"), pgettext("column", "Event"), _("Date")])
     day = event.local_start.date().isoformat()
     for entry in MeetingAttendance.objects.filter(event=event).select_related("user"):
         email = entry.user.email if entry.user else ""
