@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
@@ -115,7 +117,7 @@ def registrations_chart(
     ticks = format_html_join(
         "",
         '<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>',
-        ((_n(x(day)), HEIGHT - BOTTOM + 18, f"{day.day} {day:%b}") for day in ticked),
+        ((_n(x(day)), HEIGHT - BOTTOM + 18, date_format(day, "j M")) for day in ticked),
     )
     paths = format_html_join(
         "",
@@ -142,16 +144,16 @@ def registrations_chart(
         ((line.colour, line.dashes or "none", line.label, line.total) for line in lines),
     )
     summary = ", ".join(f"{line.label}: {line.total}" for line in lines)
+    first_day, last_day = date_format(first, "j M Y"), date_format(last, "j M Y")
     return format_html(
         '<figure class="chart"><svg viewBox="0 0 {} {}" role="img" aria-label="{}">'
-        "<title>Registrations held, by the day they came in, by mode</title>{}{}{}"
+        "<title>{}</title>{}{}{}"
         '<line x1="{}" x2="{}" y1="{}" y2="{}" class="axis"/></svg>'
-        '<figcaption><ul class="legend">{}</ul>'
-        "Registrations held now (confirmed, waiting or pending) by the day they came in, "
-        "added up from {} to {}. Cancelled and declined ones are left out.</figcaption></figure>",
+        '<figcaption><ul class="legend">{}</ul>{}</figcaption></figure>',
         WIDTH,
         HEIGHT,
-        f"Registrations held now: {summary}",
+        gettext("Registrations held now: %(summary)s") % {"summary": summary},
+        gettext("Registrations held, by the day they came in, by mode"),
         grid,
         paths,
         ticks,
@@ -160,6 +162,9 @@ def registrations_chart(
         HEIGHT - BOTTOM,
         HEIGHT - BOTTOM,
         legend,
-        f"{first.day} {first:%b %Y}",
-        f"{last.day} {last:%b %Y}",
+        gettext(
+            "Registrations held now (confirmed, waiting or pending) by the day they came in, "
+            "added up from %(first)s to %(last)s. Cancelled and declined ones are left out."
+        )
+        % {"first": first_day, "last": last_day},
     )

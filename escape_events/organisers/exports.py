@@ -6,6 +6,8 @@ spreadsheet could read as a formula are defused, headers included. `rows_sent` c
 the client asked past: a streamed download cut off midway says how far it got (see `watch`).
 Times are in the event's zone, named in their column's header; CSV and JSON write them as ISO
 8601 with their offset (summer and winter time differ), .xlsx as dates a spreadsheet sorts.
+Headers and labels (mode, status) are in the language active when the export was made (the
+organiser's), even when the rows stream out after the view has returned.
 """
 
 import csv
@@ -19,6 +21,9 @@ from datetime import datetime
 from operator import itemgetter
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rustpy_xlsxwriter import write_worksheet
 
 from escape_events.accounts.models import full_name
@@ -57,39 +62,58 @@ class Column:
     read: Callable[..., object] | None = None
     width: int = 18
     moment: bool = False
+    # Makes `read` in the active language (called once per export, in the organiser's).
+    localized: Callable[[], Callable[..., object]] | None = None
+
+
+def _in_words(labels: dict) -> dict[str, str]:
+    """Choices' labels in the active language, as plain text."""
+    return {key: str(label) for key, label in labels.items()}
+
+
+def _waiting_list_reader() -> Callable[[str, int | None], str]:
+    modes = _in_words(MODE_LABELS)
+    # Translators: a person's place on a waiting list, e.g. "On-site, number 3".
+    place = gettext("%(mode)s, number %(position)d")
+    return lambda line, position: (
+        place % {"mode": modes[line], "position": position} if position else ""
+    )
 
 
 WAITING_POSITION = "waiting_position"
 PERSON_COLUMNS = {
-    "name": Column("name", "Name", ("user__first_name", "user__last_name"), full_name, 26),
-    "first_name": Column("first_name", "First name", ("user__first_name",), width=16),
-    "last_name": Column("last_name", "Family name", ("user__last_name",), width=20),
-    "email": Column("email", "E-mail", ("user__email",), width=30),
-    "affiliation": Column("affiliation", "Affiliation", (AFFILIATION,), width=24),
-    "mode": Column("mode", "Mode", ("mode",), MODE_LABELS.__getitem__, 10),
-    "status": Column("status", "Status", ("status",), STATUS_LABELS.__getitem__, 16),
-    "waiting_list": Column(
-        "waiting_list",
-        "Waiting list",
-        ("waiting_line", WAITING_POSITION),
-        lambda line, position: f"{MODE_LABELS[line]}, number {position}" if position else "",
-        20,
+    "name": Column("name", _("Name"), ("user__first_name", "user__last_name"), full_name, 26),
+    "first_name": Column("first_name", _("First name"), ("user__first_name",), width=16),
+    "last_name": Column("last_name", _("Family name"), ("user__last_name",), width=20),
+    "email": Column("email", _("E-mail"), ("user__email",), width=30),
+    "affiliation": Column("affiliation", _("Affiliation"), (AFFILIATION,), width=24),
+    "mode": Column(
+        "mode", _("Mode"), ("mode",), width=10,
+        localized=lambda: _in_words(MODE_LABELS).__getitem__,
     ),
-    "registered_at": Column("registered_at", "Registered at", ("created_at",), moment=True),
-    "checked_in_at": Column("checked_in_at", "Checked in at", ("checked_in_at",), moment=True),
-}
+    "status": Column(
+        "status", _("Status"), ("status",), width=16,
+        localized=lambda: _in_words(STATUS_LABELS).__getitem__,
+    ),
+    "waiting_list": Column(
+        "waiting_list", _("Waiting list"), ("waiting_line", WAITING_POSITION), width=20,
+        localized=_waiting_list_reader,
+    ),
+    "registered_at": Column("registered_at", _("Registered at"), ("created_at",), moment=True),
+    "checked_in_at": Column("checked_in_at", _("Checked in at"), ("checked_in_at",), moment=True),
+}  # fmt: skip
 COLUMN_CHOICES = [
-    ("first_name", "First name"),
-    ("last_name", "Family name"),
-    ("name", "Name (first and family name in one column)"),
-    ("email", "E-mail"),
-    ("affiliation", "Affiliation"),
-    ("mode", "Mode"),
-    ("status", "Status"),
-    ("waiting_list", "Place on a waiting list"),
-    ("answers", "Answers to the questions"),
-    ("registered_at", "Registration time"),
-    ("checked_in_at", "Check-in time"),
+    ("first_name", _("First name")),
+    ("last_name", _("Family name")),
+    ("name", _("Name (first and family name in one column)")),
+    ("email", _("E-mail")),
+    ("affiliation", _("Affiliation")),
+    ("mode", _("Mode")),
+    ("status", _("Status")),
+    ("waiting_list", _("Place on a waiting list")),
+    ("answers", _("Answers to the questions")),
+    ("registered_at", _("Registration time")),
+    ("checked_in_at", _("Check-in time")),
 ]
 # What an export holds unless the organiser picks otherwise: a list to sort and filter by name.
 DEFAULT_COLUMNS = ["first_name", "last_name", "email", "affiliation", "mode", "status", "answers"]
@@ -120,13 +144,15 @@ class Export:
         self.event = event
         self.zone = event.zone
         self.rows_sent = 0
+        self.language = translation.get_language()
 
     def labels(self) -> list[str]:
         """Column headers; a time's header names the zone its cells are in."""
-        return [
-            f"{column.label} ({self.event.time_zone})" if column.moment else column.label
-            for column in self.columns
-        ]
+        with translation.override(self.language):
+            return [
+                f"{column.label} ({self.event.time_zone})" if column.moment else str(column.label)
+                for column in self.columns
+            ]
 
     def _values(self) -> Iterator[list]:
         fields = sorted({field for column in self.columns for field in column.fields})
@@ -135,7 +161,8 @@ class Export:
             fields.remove(WAITING_POSITION)
             positions = self._waiting_positions()
             fields.append("pk")
-        readers = [self._reader(column, fields, positions) for column in self.columns]
+        with translation.override(self.language):
+            readers = [self._reader(column, fields, positions) for column in self.columns]
         moments = [index for index, column in enumerate(self.columns) if column.moment]
         zone = self.zone
         for row in self.rows.values_list(*fields).iterator(chunk_size=CHUNK):
@@ -148,15 +175,16 @@ class Export:
     @staticmethod
     def _reader(column: Column, fields: list[str], positions: dict | None) -> Callable:
         """The column's cell from a row tuple, its field positions looked up once."""
+        read = column.localized() if column.localized else column.read
         if column.fields[-1] == WAITING_POSITION:  # from the lines counted up front
             line, pk = fields.index(column.fields[0]), fields.index("pk")
-            return lambda row: column.read(row[line], positions.get(row[pk]))
+            return lambda row: read(row[line], positions.get(row[pk]))
         get = itemgetter(*(fields.index(field) for field in column.fields))
-        if column.read is None:
+        if read is None:
             return get
         if len(column.fields) == 1:
-            return lambda row: column.read(get(row))
-        return lambda row: column.read(*get(row))
+            return lambda row: read(get(row))
+        return lambda row: read(*get(row))
 
     def _waiting_positions(self) -> dict[int, int]:
         """Each waiting registration's place in its line, from one ordered query of the event's

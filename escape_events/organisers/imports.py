@@ -19,6 +19,9 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from escape_events.events.models import Event
 from escape_events.registrations import question_kinds
@@ -86,7 +89,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
         raise ListUnreadable(
-            "The file is neither UTF-8 nor Windows-1252 text; save it as “CSV UTF-8”."
+            _("The file is neither UTF-8 nor Windows-1252 text; save it as “CSV UTF-8”.")
         ) from None
 
 
@@ -96,12 +99,14 @@ def read_people(
     """The people in a CSV file, and the encoding it was read with; a column titled as one of
     the event's `questions` gives that question's answers (checked in `preview`)."""
     if len(data) > MAX_BYTES:
-        raise ListUnreadable(f"The file is larger than {MAX_BYTES // 1024} KB; split it.")
+        raise ListUnreadable(
+            _("The file is larger than %(size)d KB; split it.") % {"size": MAX_BYTES // 1024}
+        )
     if b"\x00" in data[:4096]:
-        raise ListUnreadable("This is not a CSV text file (an Excel .xlsx? save it as CSV).")
+        raise ListUnreadable(_("This is not a CSV text file (an Excel .xlsx? save it as CSV)."))
     text, encoding = _decode(data)
     if not text.strip():
-        raise ListUnreadable("The file is empty.")
+        raise ListUnreadable(_("The file is empty."))
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
@@ -110,7 +115,9 @@ def read_people(
     try:
         header = next(reader)
     except csv.Error as error:
-        raise ListUnreadable(f"The file is not valid CSV: {error}.") from None
+        raise ListUnreadable(
+            _("The file is not valid CSV: %(error)s.") % {"error": error}
+        ) from None
     columns = {}
     asked = {
         _key(question.label): question.pk
@@ -129,11 +136,14 @@ def read_people(
     if "email" not in columns or not (
         "name" in columns or {"first_name", "last_name"} <= columns.keys()
     ):
-        seen = ", ".join(f"“{title.strip()}”" for title in header if title.strip()) or "none"
+        seen = ", ".join(f"“{title.strip()}”" for title in header if title.strip())
         raise ListUnreadable(
-            "The first line must name the columns: an e-mail column and either a name "
-            "column or first and family name columns (and optionally affiliation and mode). "
-            f"Found: {seen}."
+            _(
+                "The first line must name the columns: an e-mail column and either a name "
+                "column or first and family name columns (and optionally affiliation and mode). "
+                "Found: %(found)s."
+            )
+            % {"found": seen or pgettext("no columns", "none")}
         )
     rows = []
     try:
@@ -141,7 +151,9 @@ def read_people(
             if not any(value.strip() for value in values):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise ListUnreadable(f"The list has more than {MAX_ROWS} people; split it.")
+                raise ListUnreadable(
+                    _("The list has more than %(most)d people; split it.") % {"most": MAX_ROWS}
+                )
             row = _row(reader.line_num, values, columns, default_mode)
             row.answers = {
                 str(pk): values[index].strip()
@@ -150,9 +162,12 @@ def read_people(
             }
             rows.append(row)
     except csv.Error as error:
-        raise ListUnreadable(f"Line {reader.line_num} is not valid CSV: {error}.") from None
+        raise ListUnreadable(
+            _("Line %(line)d is not valid CSV: %(error)s.")
+            % {"line": reader.line_num, "error": error}
+        ) from None
     if not rows:
-        raise ListUnreadable("The file names its columns but lists nobody.")
+        raise ListUnreadable(_("The file names its columns but lists nobody."))
     return rows, encoding
 
 
@@ -165,9 +180,9 @@ def _row(line: int, values: list[str], columns: dict[str, int], default_mode: st
     if not (first or last):
         full = get("name")
         if "," in full:  # "Lovelace, Ada", as Indico lists people
-            last, _, first = (part.strip() for part in full.partition(","))
+            last, _comma, first = (part.strip() for part in full.partition(","))
         else:
-            first, _, last = full.partition(" ")
+            first, _space, last = full.partition(" ")
     mode_text = get("mode")
     mode = default_mode if not mode_text else _mode(mode_text)
     return PersonRow(
@@ -244,35 +259,37 @@ def preview(
         user_id = accounts.get(address)
         if user_id in registered:
             status = dict(Registration.Status.choices)[registered[user_id]].lower()
-            outcomes.append(Outcome(row, "skip", f"already registered ({status})"))
+            outcomes.append(
+                Outcome(row, "skip", _("already registered (%(status)s)") % {"status": status})
+            )
             continue
         place = _place(row.mode, free, queued, settings)
         if user_id is None:
             outcomes.append(
-                Outcome(row, "create", "new account; invited to choose a password", place)
+                Outcome(row, "create", _("new account; invited to choose a password"), place)
             )
         else:
-            outcomes.append(Outcome(row, "register", "has an account", place))
+            outcomes.append(Outcome(row, "register", _("has an account"), place))
     return outcomes
 
 
 def _refusal(row: PersonRow, settings, seen: dict[str, int]) -> str:
     if not row.email:
-        return "no e-mail address"
+        return _("no e-mail address")
     try:
         validate_email(row.email)
     except ValidationError:
-        return f"“{row.email}” is not an e-mail address"
+        return _("“%(email)s” is not an e-mail address") % {"email": row.email}
     if row.email.casefold() in seen:
-        return f"the same address as line {seen[row.email.casefold()]}"
+        return _("the same address as line %(line)d") % {"line": seen[row.email.casefold()]}
     if not (row.first_name and row.last_name):
-        return "first and family name needed"
+        return _("first and family name needed")
     if len(row.first_name) > 150 or len(row.last_name) > 150 or len(row.affiliation) > 200:
-        return "a name or affiliation is too long"
+        return _("a name or affiliation is too long")
     if not row.mode:
-        return f"mode “{row.mode_text}” unknown (on-site or remote)"
+        return _("mode “%(mode)s” unknown (on-site or remote)") % {"mode": row.mode_text}
     if settings is not None and not settings.allows(row.mode):
-        return f"{Mode(row.mode).label.lower()} attendance is not offered"
+        return _("%(mode)s attendance is not offered") % {"mode": Mode(row.mode).label.lower()}
     return ""
 
 
@@ -283,7 +300,10 @@ def _answer_refusal(row: PersonRow, questions: dict[str, Question]) -> str:
         try:
             row.answers[pk] = question_kinds.clean_answer(question, value, required=False)
         except question_kinds.AnswerInvalid as invalid:
-            return f"“{question.label}”: {invalid.message}"
+            return _("“%(question)s”: %(problem)s") % {
+                "question": question.label,
+                "problem": invalid.message,
+            }
     return ""
 
 
@@ -292,10 +312,14 @@ def _place(mode: str, free: dict, queued: dict, settings) -> str:
     left = free.get(mode)
     if queued.get(mode) or (left is not None and left <= 0):
         queued[mode] = True
-        return "waiting list"
+        return _("waiting list")
     if left is not None:
         free[mode] = left - 1
-    return "pending approval" if settings and settings.needs_approval else "confirmed"
+    return (
+        _("pending approval")
+        if settings and settings.needs_approval
+        else pgettext("registration status", "confirmed")
+    )
 
 
 def seal(event: Event, user, rows: list[PersonRow]) -> str:
@@ -308,10 +332,12 @@ def unseal(event: Event, user, token: str) -> list[PersonRow]:
         data = signing.loads(token, salt=_salt(event, user), max_age=SEAL_MAX_AGE)
     except signing.SignatureExpired:
         raise ListUnreadable(
-            "The preview is more than an hour old; upload the file again."
+            _("The preview is more than an hour old; upload the file again.")
         ) from None
     except signing.BadSignature:
-        raise ListUnreadable("The import could not be confirmed; upload the file again.") from None
+        raise ListUnreadable(
+            _("The import could not be confirmed; upload the file again.")
+        ) from None
     return [PersonRow(**item) for item in data]
 
 
@@ -347,7 +373,9 @@ def _minutes(text: str) -> int | None:
     match = re.fullmatch(r"(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?", text)
     if match and any(match.groups()):
         return int(match[1] or 0) * 60 + int(match[2] or 0)
-    raise ValueError(f"“{text[:40]}” is not a duration (minutes, 1h 35m or 01:35:00)")
+    raise ValueError(
+        _("“%(text)s” is not a duration (minutes, 1h 35m or 01:35:00)") % {"text": text[:40]}
+    )
 
 
 def _join_day(text: str):
@@ -357,7 +385,10 @@ def _join_day(text: str):
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"“{text[:40]}” is not a date and time this import reads (2027-01-25 14:02)")
+    raise ValueError(
+        _("“%(text)s” is not a date and time this import reads (2027-01-25 14:02)")
+        % {"text": text[:40]}
+    )
 
 
 def _cell(cells: list[str], columns: dict[str, int], field: str) -> str:
@@ -369,10 +400,10 @@ def read_attendance_list(data: bytes, *, days: list, default_day=None):
     """The people a video-conference attendance list names, per day, and the rows it could not
     read (with their line and why). Days outside `days` (the event's) are refused per row."""
     if b"\x00" in data[:4096]:
-        raise ListUnreadable("This is not a CSV text file (an Excel .xlsx? save it as CSV).")
+        raise ListUnreadable(_("This is not a CSV text file (an Excel .xlsx? save it as CSV)."))
     text, _encoding = _decode(data)
     if not text.strip():
-        raise ListUnreadable("The file is empty.")
+        raise ListUnreadable(_("The file is empty."))
     # Zoom puts a block of meeting details above the participants: start at the e-mail header.
     lines = text.splitlines()
     start = next(
@@ -382,7 +413,7 @@ def read_attendance_list(data: bytes, *, days: list, default_day=None):
     )  # fmt: skip
     if start is None:
         raise ListUnreadable(
-            "No e-mail column found: the list needs a column titled “Email” (or “User Email”)."
+            _("No e-mail column found: the list needs a column titled “Email” (or “User Email”).")
         )
     body = "\n".join(lines[start:])
     try:
@@ -397,12 +428,14 @@ def read_attendance_list(data: bytes, *, days: list, default_day=None):
             if _key(title) in names:
                 columns.setdefault(column, index)
     if "joined" not in columns and default_day is None:
-        raise ListUnreadable("The list has no join-time column: choose the day it is for.")
+        raise ListUnreadable(_("The list has no join-time column: choose the day it is for."))
     rows, problems = [], []
     try:
         for line, cells in enumerate(reader, start=start + 2):
             if line - start > MAX_ATTENDANCE_ROWS:
-                raise ListUnreadable(f"More than {MAX_ATTENDANCE_ROWS} rows: split the list.")
+                raise ListUnreadable(
+                    _("More than %(most)d rows: split the list.") % {"most": MAX_ATTENDANCE_ROWS}
+                )
             if not any(cell.strip() for cell in cells):
                 continue
             email = _cell(cells, columns, "email")
@@ -414,18 +447,25 @@ def read_attendance_list(data: bytes, *, days: list, default_day=None):
                     else default_day
                 )
                 if day is None:
-                    raise ValueError("no join time, and no day chosen for such rows")
+                    raise ValueError(_("no join time, and no day chosen for such rows"))
                 if day not in days:
-                    raise ValueError(f"{day:%d %b %Y} is not a day of this event")
+                    raise ValueError(
+                        _("%(day)s is not a day of this event") % {"day": date_format(day, "d M Y")}
+                    )
                 rows.append(
                     ListedAttendance(
                         email=email, day=day, minutes=_minutes(_cell(cells, columns, "minutes"))
                     )
                 )
             except ValidationError:
-                problems.append(f"Line {line}: “{email[:80]}” is not an e-mail address.")
+                problems.append(
+                    _("Line %(line)d: “%(email)s” is not an e-mail address.")
+                    % {"line": line, "email": email[:80]}
+                )
             except ValueError as error:
-                problems.append(f"Line {line}: {error}.")
+                problems.append(_("Line %(line)d: %(problem)s.") % {"line": line, "problem": error})
     except csv.Error as error:
-        raise ListUnreadable(f"The file is not valid CSV: {error}.") from None
+        raise ListUnreadable(
+            _("The file is not valid CSV: %(error)s.") % {"error": error}
+        ) from None
     return rows, problems

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import Attachment, Event
 from escape_events.registrations.models import Question, Registration
@@ -28,20 +29,20 @@ class ExportLog(models.Model):
     completion time and counts only the rows sent."""
 
     class Format(models.TextChoices):
-        CSV = "csv", "CSV (Excel, UTF-8)"
-        XLSX = "xlsx", "Excel (.xlsx)"
-        JSON = "json", "JSON"
+        CSV = "csv", _("CSV (Excel, UTF-8)")
+        XLSX = "xlsx", _("Excel (.xlsx)")
+        JSON = "json", _("JSON")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="export_logs")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True, help_text="When the download started.")
+    created_at = models.DateTimeField(auto_now_add=True, help_text=_("When the download started."))
     completed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the last byte went out; empty: cut off."
+        null=True, blank=True, help_text=_("When the last byte went out; empty: cut off.")
     )
     format = models.CharField(max_length=10, choices=Format.choices)
-    rows = models.PositiveIntegerField(help_text="Rows sent (all of them once completed).")
+    rows = models.PositiveIntegerField(help_text=_("Rows sent (all of them once completed)."))
     columns = models.JSONField(default=list)
     filters = models.JSONField(default=dict, blank=True)
 
@@ -57,9 +58,9 @@ class ParticipantMessage(models.Model):
     """An e-mail from organisers to the participants a filter selected, sent in the background."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participant_messages")
     sender = models.ForeignKey(
@@ -73,7 +74,7 @@ class ParticipantMessage(models.Model):
     sent_count = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     failure = models.CharField(
-        max_length=500, blank=True, help_text="Why some mails could not be sent, if any."
+        max_length=500, blank=True, help_text=_("Why some mails could not be sent, if any.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -81,12 +82,12 @@ class ParticipantMessage(models.Model):
         Attachment,
         blank=True,
         related_name="+",
-        help_text="Files of the event (its Files page) sent with every mail of the message.",
+        help_text=_("Files of the event (its Files page) sent with every mail of the message."),
     )
     send_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Scheduled: the mail worker delivers it from then on (empty: at once).",
+        help_text=_("Scheduled: the mail worker delivers it from then on (empty: at once)."),
     )
 
     class Meta:
@@ -110,12 +111,12 @@ class ParticipantMessage(models.Model):
 class Happening(models.TextChoices):
     """What organisers may ask to be told about."""
 
-    REGISTERED = "registered", "New registration"
-    CANCELLED = "cancelled", "Cancellation"
-    PROMOTED = "promoted", "Promotion from the waiting list"
-    WAITING = "waiting", "Someone joins a waiting list"
-    IMPORTED = "imported", "An import of participants is done"
-    UNDELIVERED = "undelivered", "A mail could not be delivered"
+    REGISTERED = "registered", _("New registration")
+    CANCELLED = "cancelled", _("Cancellation")
+    PROMOTED = "promoted", _("Promotion from the waiting list")
+    WAITING = "waiting", _("Someone joins a waiting list")
+    IMPORTED = "imported", _("An import of participants is done")
+    UNDELIVERED = "undelivered", _("A mail could not be delivered")
 
 
 def all_happenings() -> list[str]:
@@ -128,23 +129,23 @@ class NotificationSettings(models.Model):
     Without a row nobody is written to: organisers turn notifications on on the event's page."""
 
     class Frequency(models.TextChoices):
-        IMMEDIATELY = "immediately", "One mail per happening, at once"
-        DAILY = "daily", "One daily digest"
+        IMMEDIATELY = "immediately", _("One mail per happening, at once")
+        DAILY = "daily", _("One daily digest")
 
     event = models.OneToOneField(
         Event, on_delete=models.CASCADE, related_name="notification_settings"
     )
     all_organisers = models.BooleanField(
-        "every organiser of the event (and of its series)", default=True
+        _("every organiser of the event (and of its series)"), default=True
     )
     chosen_organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="+",
-        help_text="When not every organiser: these ones.",
+        help_text=_("When not every organiser: these ones."),
     )
     extra_addresses = models.JSONField(
-        default=list, blank=True, help_text="Further addresses (a team list, a secretariat)."
+        default=list, blank=True, help_text=_("Further addresses (a team list, a secretariat).")
     )
     happenings = models.JSONField(default=all_happenings)
     frequency = models.CharField(
@@ -152,8 +153,8 @@ class NotificationSettings(models.Model):
     )
 
     class Meta:
-        verbose_name = "notification settings"
-        verbose_name_plural = "notification settings"
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
 
     def __str__(self):
         return f"Notifications for {self.event}"
@@ -165,11 +166,11 @@ class OrganiserNotice(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="organiser_notices")
     happening = models.CharField(max_length=12, choices=Happening.choices)
-    key = models.CharField(max_length=200, help_text="Names the happening, e.g. registered:42.")
+    key = models.CharField(max_length=200, help_text=_("Names the happening, e.g. registered:42."))
     recipient = models.EmailField()
-    text = models.TextField(help_text="What happened, in one or two sentences.")
+    text = models.TextField(help_text=_("What happened, in one or two sentences."))
     created_at = models.DateTimeField()
-    digest = models.BooleanField(default=False, help_text="Waits for the daily digest.")
+    digest = models.BooleanField(default=False, help_text=_("Waits for the daily digest."))
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -192,7 +193,7 @@ class OrganiserNotice(models.Model):
 
 
 COLOUR = RegexValidator(
-    r"^#[0-9a-fA-F]{6}$", "Give a colour as # and six hex digits, e.g. #0b5c8a."
+    r"^#[0-9a-fA-F]{6}$", _("Give a colour as # and six hex digits, e.g. #0b5c8a.")
 )
 
 
@@ -200,10 +201,10 @@ class PrintDesign(models.Model):
     """How an event's badges and certificates look: the organiser picks a size and adjusts it."""
 
     class Layout(models.TextChoices):
-        A4_EIGHT = "a4-8", "8 badges on A4 (93 × 62 mm), cut along the lines"
-        A6 = "a6", "A6 for badge pouches (105 × 148 mm), one a page"
-        CARD = "id1", "Card, ISO ID-1 (85.6 × 54 mm), one a page"
-        LABELS = "l7163", "Labels, Avery L7163 (14 of 99.1 × 38.1 mm on A4)"
+        A4_EIGHT = "a4-8", _("8 badges on A4 (93 × 62 mm), cut along the lines")
+        A6 = "a6", _("A6 for badge pouches (105 × 148 mm), one a page")
+        CARD = "id1", _("Card, ISO ID-1 (85.6 × 54 mm), one a page")
+        LABELS = "l7163", _("Labels, Avery L7163 (14 of 99.1 × 38.1 mm on A4)")
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="print_design")
     layout = models.CharField(max_length=10, choices=Layout.choices, default=Layout.A4_EIGHT)
@@ -213,18 +214,23 @@ class PrintDesign(models.Model):
     colour_onsite = models.CharField(max_length=7, default="#0b5c8a", validators=[COLOUR])
     colour_remote = models.CharField(max_length=7, default="#2e7d32", validators=[COLOUR])
     show_affiliation = models.BooleanField(default=True)
-    show_qr = models.BooleanField("show the check-in QR code", default=True)
+    show_qr = models.BooleanField(_("show the check-in QR code"), default=True)
     questions = models.ManyToManyField(
-        Question, blank=True, related_name="+", help_text="Answers shown on the badge."
+        Question, blank=True, related_name="+", help_text=_("Answers shown on the badge.")
     )
-    back_side = models.BooleanField("print a back side", default=False)
+    back_side = models.BooleanField(_("print a back side"), default=False)
     back_text = models.TextField(
-        max_length=600, blank=True, help_text="Wi-Fi, the programme's address, an emergency number."
+        max_length=600,
+        blank=True,
+        help_text=_("Wi-Fi, the programme's address, an emergency number."),
     )
     signer = models.CharField(
-        "certificate signed by", max_length=120, blank=True, help_text="A name under the line."
+        _("certificate signed by"),
+        max_length=120,
+        blank=True,
+        help_text=_("A name under the line."),
     )
-    signer_role = models.CharField(max_length=120, blank=True, help_text="E.g. “Chair, WP2”.")
+    signer_role = models.CharField(max_length=120, blank=True, help_text=_("E.g. “Chair, WP2”."))
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -264,10 +270,10 @@ class PrintJob(models.Model):
     this file back, a change makes a new job."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for the worker"
-        RUNNING = "running", "Being made"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="print_jobs")
     kind = models.CharField(max_length=30)
@@ -276,9 +282,11 @@ class PrintJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField(help_text="People in the PDF.")
-    done = models.PositiveIntegerField(default=0, help_text="People laid out so far.")
+    total = models.PositiveIntegerField(help_text=_("People in the PDF."))
+    done = models.PositiveIntegerField(default=0, help_text=_("People laid out so far."))
     file = models.FileField(upload_to="printouts/made/%Y/%m/", blank=True)
+    # The language of the organiser who asked: the lists' headings are in it.
+    language = models.CharField(max_length=10, blank=True, default="")
     failure = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     leased_until = models.DateTimeField(null=True, blank=True)

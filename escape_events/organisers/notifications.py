@@ -5,19 +5,23 @@ Per event (NotificationSettings): who is told (every organiser, chosen ones, ext
 about which happenings, at once or in a daily digest. Each happening is recorded once per
 recipient (OrganiserNotice, unique on the happening's key and the address) in the transaction
 of the change it reports, so a retried or repeated report mails nobody twice; the mails go
-through the outbox like every other.
+through the outbox like every other. Each recipient reads them in their account's language
+(the site's default for an address without an account).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings as site_settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from escape_events.core.headers import header_text
 from escape_events.events.models import Event
@@ -62,9 +66,22 @@ def recipients(settings: NotificationSettings) -> list[str]:
     return sorted(found.values(), key=str.casefold)
 
 
-def notify(*, event: Event, happening: str, key: str, text: str, now=None) -> int:
+def languages_of(addresses: Iterable[str]) -> dict[str, str]:
+    """The language to write to each address in (casefolded address -> language): its account's
+    preferred language, else the site's default."""
+    addresses = list(addresses)
+    found = {address.casefold(): site_settings.LANGUAGE_CODE for address in addresses}
+    accounts = get_user_model().objects.annotate(folded=Lower("email"))
+    known = accounts.filter(folded__in=[address.lower() for address in addresses])
+    for email, language in known.values_list("email", "language"):
+        found[email.casefold()] = language or site_settings.LANGUAGE_CODE
+    return found
+
+
+def notify(*, event: Event, happening: str, key: str, text: Callable[[], str], now=None) -> int:
     """Record the happening for each recipient who asked for it, once per `key`, and mail those
-    told at once; returns how many were newly told (0 on a repeat)."""
+    told at once; returns how many were newly told (0 on a repeat). `text()` words the happening
+    in the active language: it is called in each recipient's."""
     if happening not in wanted_happenings(event.pk):
         return 0
     stored = NotificationSettings.objects.filter(event=event).select_related("event").first()
@@ -73,7 +90,11 @@ def notify(*, event: Event, happening: str, key: str, text: str, now=None) -> in
     now = now or timezone.now()
     digest = stored.frequency == Frequency.DAILY
     told = 0
-    for address in recipients(stored):
+    addresses = recipients(stored)
+    languages = languages_of(addresses)
+    for address in addresses:
+        with translation.override(languages[address.casefold()]):
+            worded, subject = text(), _subject(event, happening)
         try:
             with transaction.atomic():
                 notice = OrganiserNotice.objects.create(
@@ -81,7 +102,7 @@ def notify(*, event: Event, happening: str, key: str, text: str, now=None) -> in
                     happening=happening,
                     key=key,
                     recipient=address,
-                    text=text,
+                    text=worded,
                     created_at=now,
                     digest=digest,
                     sent_at=None if digest else now,
@@ -94,14 +115,29 @@ def notify(*, event: Event, happening: str, key: str, text: str, now=None) -> in
                 composer=notice_mail,
                 facts={"notice_ids": [notice.pk]},
                 to=address,
-                subject=_subject(event, happening),
+                subject=subject,
                 event_id=event.pk,
             )
     return told
 
 
 def _subject(event: Event, happening: str) -> str:
-    return header_text(f"{Happening(happening).label}: {event.display_title}")
+    # Translators: a notice mail's subject, e.g. "New registration: ESCAPE school 2027".
+    return header_text(
+        gettext("%(happening)s: %(event)s")
+        % {"happening": Happening(happening).label, "event": event.display_title}
+    )
+
+
+def _digest_subject(count: int) -> str:
+    return header_text(
+        ngettext(
+            "What happened at your events (%(count)d)",
+            "What happened at your events (%(count)d)",
+            count,
+        )
+        % {"count": count}
+    )
 
 
 def send_digests(*, now=None) -> int:
@@ -113,6 +149,7 @@ def send_digests(*, now=None) -> int:
     waiting = OrganiserNotice.objects.filter(digest=True, sent_at__isnull=True)
     addresses = list(waiting.values_list("recipient", flat=True).distinct().order_by("recipient"))
     sent = 0
+    languages = languages_of(addresses)
     for address in addresses:
         with transaction.atomic():
             notices = list(
@@ -125,11 +162,13 @@ def send_digests(*, now=None) -> int:
             OrganiserNotice.objects.filter(pk__in=[notice.pk for notice in notices]).update(
                 sent_at=now
             )
+            with translation.override(languages[address.casefold()]):
+                subject = _digest_subject(len(notices))
             send_written_later(
                 composer=notice_mail,
                 facts={"notice_ids": [notice.pk for notice in notices]},
                 to=address,
-                subject=header_text(f"What happened at your events ({len(notices)})"),
+                subject=subject,
             )
             sent += 1
     return sent
@@ -145,7 +184,8 @@ def prune_notices(*, now=None) -> int:
 
 
 def notice_mail(*, notice_ids: Iterable[int]) -> EventMail | None:
-    """One happening, or a digest of several, for one recipient, grouped by event."""
+    """One happening, or a digest of several, for one recipient, grouped by event, in the
+    recipient's language."""
     notices = list(
         OrganiserNotice.objects.filter(pk__in=list(notice_ids))
         .select_related("event")
@@ -169,52 +209,72 @@ def notice_mail(*, notice_ids: Iterable[int]) -> EventMail | None:
     ]
     first = notices[0]
     single = len(notices) == 1
-    subject = (
-        _subject(first.event, first.happening)
-        if single
-        else header_text(f"What happened at your events ({len(notices)})")
-    )
     context = {"groups": groups, "single": single, "site_url": site_settings.SITE_URL}
-    message = EventMail(
-        event_id=first.event_id if len(groups) == 1 else None,
-        subject=subject,
-        body=render_to_string("mail/organisers/notice.txt", context),
-        to=[first.recipient],
-    )
-    message.attach_alternative(
-        render_to_string("mail/organisers/notice.html", context), "text/html"
-    )
+    language = languages_of([first.recipient])[first.recipient.casefold()]
+    with translation.override(language):
+        subject = (
+            _subject(first.event, first.happening) if single else _digest_subject(len(notices))
+        )
+        message = EventMail(
+            event_id=first.event_id if len(groups) == 1 else None,
+            subject=subject,
+            body=render_to_string("mail/organisers/notice.txt", context),
+            to=[first.recipient],
+        )
+        message.attach_alternative(
+            render_to_string("mail/organisers/notice.html", context), "text/html"
+        )
     return message
 
 
 def notify_registration(*, registration, happening: str) -> int:
     """A registration happening, as registrations announces it (in the change's transaction)."""
-    person = registration.person
-    mode = registration.get_mode_display().lower()
-    status = registration.get_status_display().lower()
+    person = str(registration.person)
+
+    def worded() -> str:
+        """The happening in the active language (the recipient's)."""
+        facts = {
+            "person": person,
+            "mode": registration.get_mode_display().lower(),
+            "status": registration.get_status_display().lower(),
+        }
+        if happening == Happening.WAITING:
+            line = registration.get_waiting_for_mode_display() or registration.get_mode_display()
+            # Translators: the list is a mode of taking part, e.g. "(on-site)".
+            return gettext("%(person)s joined the waiting list (%(line)s).") % {
+                "person": person,
+                "line": line.lower(),
+            }
+        if happening == Happening.PROMOTED:
+            return gettext("%(person)s moved up from the waiting list (%(mode)s, %(status)s).") % (
+                facts
+            )
+        if happening == Happening.CANCELLED:
+            return gettext("The registration of %(person)s (%(mode)s) was cancelled.") % facts
+        return gettext("%(person)s registered (%(mode)s, %(status)s).") % facts
+
     if happening == Happening.WAITING:
-        line = registration.get_waiting_for_mode_display() or registration.get_mode_display()
-        text = f"{person} joined the {line.lower()} waiting list."
         key = f"waiting:{registration.pk}:{registration.waiting_since.isoformat()}"
     elif happening == Happening.PROMOTED:
-        text = f"{person} moved up from the waiting list ({mode}, {status})."
         key = f"promoted:{registration.pk}:{registration.status_changed_at.isoformat()}"
     elif happening == Happening.CANCELLED:
-        text = f"The registration of {person} ({mode}) was cancelled."
         key = f"cancelled:{registration.pk}"
     else:
-        text = f"{person} registered ({mode}, {status})."
         key = f"registered:{registration.pk}"
-    return notify(event=registration.event, happening=happening, key=key, text=text)
+    return notify(event=registration.event, happening=happening, key=key, text=worded)
 
 
-def notify_import_done(*, event: Event, by, summary: str, now=None) -> int:
+def notify_import_done(*, event: Event, by, summary: Callable[[], str], now=None) -> int:
+    """An import of participants is done; `summary()` says what it did in the active language."""
     now = now or timezone.now()
     return notify(
         event=event,
         happening=Happening.IMPORTED,
         key=f"imported:{event.pk}:{by.pk}:{now.isoformat()}",
-        text=f"{by.display_name} imported a list of participants: {summary}.",
+        text=lambda: (
+            gettext("%(person)s imported a list of participants: %(summary)s.")
+            % {"person": by.display_name, "summary": summary()}
+        ),
         now=now,
     )
 
@@ -232,7 +292,10 @@ def notify_undelivered(*, mail) -> int:
         event=event,
         happening=Happening.UNDELIVERED,
         key=f"undelivered:{mail.pk}",
-        text=f'The mail "{mail.subject}" to {to} could not be delivered ({mail.last_error}).',
+        text=lambda: (
+            gettext('The mail "%(subject)s" to %(to)s could not be delivered (%(error)s).')
+            % {"subject": mail.subject, "to": to, "error": mail.last_error}
+        ),
     )
 
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from escape_events.events.models import Event
 from escape_events.registrations.models import Registration
@@ -19,12 +21,15 @@ Mode = Registration.Mode
 Status = Registration.Status
 
 PLACEHOLDERS = {
-    "first_name": "the person's first name",
-    "event": "the event's title",
-    "join_link": "the link to join remotely (only to people attending remotely)",
-    "ticket": "the person's check-in code (only to confirmed on-site people)",
+    "first_name": gettext_lazy("the person's first name"),
+    "event": gettext_lazy("the event's title"),
+    "join_link": gettext_lazy("the link to join remotely (only to people attending remotely)"),
+    "ticket": gettext_lazy("the person's check-in code (only to confirmed on-site people)"),
 }
-AUDIENCE_OF_STATUS = {Status.WAITING: "Waiting list", Status.PENDING: "Awaiting approval"}
+AUDIENCE_OF_STATUS = {
+    Status.WAITING: gettext_lazy("Waiting list"),
+    Status.PENDING: gettext_lazy("Awaiting approval"),
+}
 TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
@@ -36,13 +41,15 @@ class Recipient:
     mode: str
     status: str
     check_in_code: str
+    language: str = ""  # the person's preferred language, for what the site adds to the message
 
     @property
     def label(self) -> str:
         """The audience the person belongs to, as the message form names it."""
         if self.status == Status.CONFIRMED:
-            return f"Confirmed, {Mode(self.mode).label.lower()}"
-        return AUDIENCE_OF_STATUS.get(self.status) or Status(self.status).label
+            # Translators: an audience of a message, e.g. "Confirmed, on-site".
+            return _("Confirmed, %(mode)s") % {"mode": Mode(self.mode).label.lower()}
+        return str(AUDIENCE_OF_STATUS.get(self.status) or Status(self.status).label)
 
 
 def _names(text: str) -> list[str]:
@@ -54,7 +61,7 @@ def _names(text: str) -> list[str]:
             continue
         if match.group(1) is None:
             raise ValidationError(
-                "A lone “%(brace)s”: write it twice (%(twice)s) for a brace itself.",
+                _("A lone “%(brace)s”: write it twice (%(twice)s) for a brace itself."),
                 params={"brace": token, "twice": token * 2},
             )
         names.append(match.group(1).strip())
@@ -67,19 +74,31 @@ def check(texts: list[str], *, event: Event, recipients: list[Recipient]) -> Non
     for name in dict.fromkeys(name for text in texts for name in _names(text)):
         if name not in PLACEHOLDERS:
             known = ", ".join(f"{{{key}}}" for key in PLACEHOLDERS)
-            errors.append(f"Unknown placeholder {{{name}}}: you can use {known}.")
+            errors.append(
+                _("Unknown placeholder %(name)s: you can use %(known)s.")
+                % {"name": f"{{{name}}}", "known": known}
+            )
         elif name == "join_link":
             if not event.online_url:
-                errors.append("{join_link}: this event has no link to join remotely.")
+                errors.append(
+                    _("%(placeholder)s: this event has no link to join remotely.")
+                    % {"placeholder": "{join_link}"}
+                )
             elif any(not _joins_remotely(person) for person in recipients):
                 errors.append(
-                    "{join_link} goes only to people attending remotely; this message also "
-                    "reaches others. Choose only the confirmed remote audience."
+                    _(
+                        "%(placeholder)s goes only to people attending remotely; this message "
+                        "also reaches others. Choose only the confirmed remote audience."
+                    )
+                    % {"placeholder": "{join_link}"}
                 )
         elif name == "ticket" and any(not _holds_ticket(person) for person in recipients):
             errors.append(
-                "{ticket} goes only to confirmed on-site people; this message also reaches "
-                "others. Choose only the confirmed on-site audience."
+                _(
+                    "%(placeholder)s goes only to confirmed on-site people; this message also "
+                    "reaches others. Choose only the confirmed on-site audience."
+                )
+                % {"placeholder": "{ticket}"}
             )
     if errors:
         raise ValidationError(errors)
@@ -88,7 +107,8 @@ def check(texts: list[str], *, event: Event, recipients: list[Recipient]) -> Non
 def fill(text: str, *, event: Event, person: Recipient) -> str:
     """The text as this person reads it (checked first with `check`)."""
     values = {
-        "first_name": person.first_name.strip() or "participant",
+        # Translators: addresses someone whose first name is unknown, as in "Dear participant".
+        "first_name": person.first_name.strip() or pgettext("addressing someone", "participant"),
         "event": event.title,
         "join_link": event.online_url,
         "ticket": person.check_in_code,

@@ -7,6 +7,7 @@ import json
 
 import xlsxwriter
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from escape_events.core.scratch import nameless_file
 from escape_events.registrations.models import Registration, RegistrationPurge
@@ -18,10 +19,10 @@ from .selectors import ModeCounts
 def note(purge: RegistrationPurge) -> str:
     event = purge.event
     day = timezone.localtime(purge.purged_at, event.zone)
-    return (
-        f"The personal data of the registrations for {event.title} were removed on "
-        f"{day:%Y-%m-%d} (retention period over). Only these anonymous counts remain."
-    )
+    return gettext(
+        "The personal data of the registrations for %(event)s were removed on %(day)s "
+        "(retention period over). Only these anonymous counts remain."
+    ) % {"event": event.title, "day": f"{day:%Y-%m-%d}"}
 
 
 def count_rows(counts: list[ModeCounts]) -> list[tuple[str, str, int]]:
@@ -30,16 +31,16 @@ def count_rows(counts: list[ModeCounts]) -> list[tuple[str, str, int]]:
     for mode in counts:
         for status, label in Registration.Status.choices:
             if mode.count(status):
-                rows.append((mode.label, label, mode.count(status)))
+                rows.append((str(mode.label), str(label), mode.count(status)))
         if mode.checked_in:
-            rows.append((mode.label, "Checked in", mode.checked_in))
+            rows.append((str(mode.label), gettext("Checked in"), mode.checked_in))
     return rows
 
 
 def purged_export(purge: RegistrationPurge, counts: list[ModeCounts], file_format: str):
     """(file-like or bytes, content type) in the format asked for."""
     rows = count_rows(counts)
-    header = ("Mode", "Status", "Registrations")
+    header = (gettext("Mode"), gettext("Status"), gettext("Registrations"))
     if file_format == "json":
         body = {
             "event": purge.event.title,

@@ -18,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf, TruncDate
+from django.utils.translation import gettext_lazy
 
 from escape_events.events.models import Event, Series
 from escape_events.events.selectors import Occurrence, occurrences_between
@@ -333,11 +334,11 @@ def _name_key(user) -> tuple[str, str, str]:
 
 # Whom a message to participants is for, chosen explicitly (the waiting list only when ticked).
 AUDIENCES = [
-    ("onsite", "Confirmed, on-site"),
-    ("remote", "Confirmed, remote"),
-    ("waiting", "Waiting list"),
-    ("pending", "Awaiting approval"),
-    ("speakers", "Speakers and conveners on the agenda (confirmed)"),
+    ("onsite", gettext_lazy("Confirmed, on-site")),
+    ("remote", gettext_lazy("Confirmed, remote")),
+    ("waiting", gettext_lazy("Waiting list")),
+    ("pending", gettext_lazy("Awaiting approval")),
+    ("speakers", gettext_lazy("Speakers and conveners on the agenda (confirmed)")),
 ]
 DEFAULT_AUDIENCES = ("onsite", "remote")
 _AUDIENCE_ROWS = {

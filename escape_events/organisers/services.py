@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from escape_events.core.headers import header_text, single_line
 from escape_events.events import locking
@@ -48,7 +50,7 @@ def venue_for(*, venue: Venue | None, name: str = "", room: str = "", address: s
     """The chosen venue, or a new one named by the organiser (reused if it already exists)."""
     if venue is not None or not name:
         return venue
-    found, _ = Venue.objects.get_or_create(
+    found, _created = Venue.objects.get_or_create(
         name=name.strip(), room=room.strip(), defaults={"address": address.strip()}
     )
     return found
@@ -65,17 +67,24 @@ def add_co_organiser(*, of: Event | Series, user) -> bool:
 @transaction.atomic
 def remove_co_organiser(*, of: Event | Series, user) -> None:
     """Remove an organiser, but never the last one: an event or series keeps someone to run it."""
-    if isinstance(of, Series):
-        what = "series"
+    is_series = isinstance(of, Series)
+    if is_series:
         locking.lock_series(of.pk)
     else:
-        what = "event"
         locking.lock_events([of.pk])
     organisers = list(of.organisers.values_list("pk", flat=True))
     if user.pk not in organisers:
-        raise ValidationError(f"This person is not an organiser of this {what}.")
+        raise ValidationError(
+            _("This person is not an organiser of this series.")
+            if is_series
+            else _("This person is not an organiser of this event.")
+        )
     if len(organisers) == 1:
-        raise ValidationError(f"The {what} keeps at least one organiser; add another one first.")
+        raise ValidationError(
+            _("The series keeps at least one organiser; add another one first.")
+            if is_series
+            else _("The event keeps at least one organiser; add another one first.")
+        )
     of.organisers.remove(user)
 
 
@@ -151,7 +160,12 @@ def save_question_library(*, owner, formset) -> None:
 def start_export(*, event: Event, user, format: str, columns, filters) -> ExportLog:
     """Log a download as it starts: who takes which columns of which list."""
     return ExportLog.objects.create(
-        event=event, user=user, format=format, rows=0, columns=list(columns), filters=filters
+        event=event,
+        user=user,
+        format=format,
+        rows=0,
+        columns=[str(name) for name in columns],
+        filters=filters,
     )
 
 
@@ -169,12 +183,15 @@ def check_in_by_hand(*, registration: Registration, by) -> None:
     if result.checked_in:
         return
     if result.registration is None or result.registration.status != Registration.Status.CONFIRMED:
-        raise RegistrationRefused("not confirmed, so not checked in.")
+        # Translators: the three refusals follow a person's name in a list of who was left out.
+        raise RegistrationRefused(_("not confirmed, so not checked in."))
     if result.registration.checked_in_at is not None:
-        raise RegistrationRefused("already checked in.")
+        raise RegistrationRefused(_("already checked in."))
     raise RegistrationRefused(
-        "registered to take part remotely (no seat here): check them in at the door if there "
-        "is room."
+        _(
+            "registered to take part remotely (no seat here): check them in at the door if "
+            "there is room."
+        )
     )
 
 
@@ -217,12 +234,16 @@ def apply_bulk_action(*, action: str, registrations, by, tag: str = "") -> BulkO
 
 
 def message_text(*, event: Event, body: str) -> str:
-    """The body as each participant receives it: the organisers' text and why they get it."""
+    """The body as each participant receives it: the organisers' text as they wrote it, and why
+    they get it in the active language (the recipient's)."""
     address = f"{settings.SITE_URL}{event.get_absolute_url()}"
-    return (
-        f"{body.strip()}\n\n-- \nYou receive this because you registered for "
-        f"{event.title} ({address}).\nThe organisers of {event.title}\n"
-    )
+    why = _("You receive this because you registered for %(event)s (%(address)s).") % {
+        "event": event.title,
+        "address": address,
+    }
+    # Translators: the signature under a message the organisers send to participants.
+    signed = _("The organisers of %(event)s") % {"event": event.title}
+    return f"{body.strip()}\n\n-- \n{why}\n{signed}\n"
 
 
 SCHEDULE_AHEAD_MAX = timedelta(days=366)
@@ -232,17 +253,26 @@ def check_attachments(attachments, *, event: Event, recipient_count: int) -> Non
     """Files of this event only, small enough for every mail and for the outbox that keeps a
     copy in each mail until it is sent."""
     if any(attachment.event_id != event.pk for attachment in attachments):
-        raise ValidationError("An attachment does not belong to this event.")
+        raise ValidationError(_("An attachment does not belong to this event."))
     size = sum(attachment.size for attachment in attachments)
     if size > MESSAGE_ATTACHMENTS_MAX_BYTES:
         raise ValidationError(
-            f"The attachments come to {filesizeformat(size)}; a message carries at most "
-            f"{filesizeformat(MESSAGE_ATTACHMENTS_MAX_BYTES)}. Link to large files instead."
+            _(
+                "The attachments come to %(size)s; a message carries at most %(most)s. "
+                "Link to large files instead."
+            )
+            % {"size": filesizeformat(size), "most": filesizeformat(MESSAGE_ATTACHMENTS_MAX_BYTES)}
         )
     if size * recipient_count > MESSAGE_ATTACHMENTS_VOLUME_MAX:
         raise ValidationError(
-            f"{filesizeformat(size)} to each of {recipient_count} people is more than the mail "
-            "queue takes at once; link to the files (their Files page) instead."
+            ngettext(
+                "%(size)s to each of %(count)d person is more than the mail queue takes at "
+                "once; link to the files (their Files page) instead.",
+                "%(size)s to each of %(count)d people is more than the mail queue takes at "
+                "once; link to the files (their Files page) instead.",
+                recipient_count,
+            )
+            % {"size": filesizeformat(size), "count": recipient_count}
         )
 
 
@@ -257,14 +287,16 @@ def check_send_at(send_at) -> None:
     MAILERS); its time lies ahead, within a year."""
     if not getattr(mailers.default, "stores_in_outbox", False):
         raise ValidationError(
-            "Scheduled sending needs the mail outbox (MAILERS as in production); "
-            "this server sends mails at once."
+            _(
+                "Scheduled sending needs the mail outbox (MAILERS as in production); "
+                "this server sends mails at once."
+            )
         )
     now = timezone.now()
     if send_at <= now:
-        raise ValidationError("The time to send is in the past; choose a later one or send now.")
+        raise ValidationError(_("The time to send is in the past; choose a later one or send now."))
     if send_at > now + SCHEDULE_AHEAD_MAX:
-        raise ValidationError("A message can be scheduled at most a year ahead.")
+        raise ValidationError(_("A message can be scheduled at most a year ahead."))
 
 
 @dataclass(frozen=True)
@@ -320,11 +352,14 @@ def queue_participant_message(
         limit=MESSAGE_RECIPIENTS_MAX + 1,
     )
     if not recipient_ids:
-        raise ValidationError("No participant matches this filter.")
+        raise ValidationError(_("No participant matches this filter."))
     if len(recipient_ids) > MESSAGE_RECIPIENTS_MAX:
         raise ValidationError(
-            f"This would reach more than {MESSAGE_RECIPIENTS_MAX} people; one message goes to "
-            f"at most {MESSAGE_RECIPIENTS_MAX}. Narrow the filter."
+            _(
+                "This would reach more than %(most)d people; one message goes to at most "
+                "%(most)d. Narrow the filter."
+            )
+            % {"most": MESSAGE_RECIPIENTS_MAX}
         )
     placeholders.check(
         [subject, body], event=event, recipients=selectors.placeholder_recipients(recipient_ids)
@@ -351,14 +386,22 @@ def queue_participant_message(
 def _send_participant_message(message: ParticipantMessage) -> None:
     """One mail per person (nobody sees the others' addresses), reply-to the sender, handed to
     the mailer in the message's transaction (the outbox stores them with it). What could not be
-    handed over is recorded on the message, so the log shows it instead of "queued" for ever."""
+    handed over is recorded on the message, so the log shows it instead of "queued" for ever.
+    The organisers' subject and body go as written; the lines around them (why the person gets
+    it, placeholders' fallbacks) are in the person's language."""
     event = message.event
     reply_to = [message.sender.email] if message.sender else []
     files = [_file_of(attachment) for attachment in message.attachments.all()]
     addresses = {
-        email: placeholders.Recipient(first_name, mode, status, code)
-        for email, first_name, mode, status, code in message.recipients.filter(user__isnull=False)
-        .values_list("user__email", "user__first_name", "mode", "status", "check_in_code")
+        email: placeholders.Recipient(
+            first_name, mode, status, code, language or settings.LANGUAGE_CODE
+        )
+        for email, first_name, mode, status, code, language in message.recipients.filter(
+            user__isnull=False
+        )
+        .values_list(
+            "user__email", "user__first_name", "mode", "status", "check_in_code", "user__language"
+        )
         .iterator()
     }  # one mail per address, in order; nobody whose account is gone
     sent, failures = 0, []
@@ -370,15 +413,17 @@ def _send_participant_message(message: ParticipantMessage) -> None:
         addresses = {}
     try:
         for email, person in addresses.items():
-            body = placeholders.fill(message.body, event=event, person=person)
-            mail = EventMail(
-                subject=header_text(placeholders.fill(message.subject, event=event, person=person)),
-                body=message_text(event=event, body=body),
-                to=[email],
-                reply_to=reply_to,
-                event_id=message.event_id,
-                send_at=message.send_at,
-            )
+            with translation.override(person.language):
+                body = placeholders.fill(message.body, event=event, person=person)
+                subject = placeholders.fill(message.subject, event=event, person=person)
+                mail = EventMail(
+                    subject=header_text(subject),
+                    body=message_text(event=event, body=body),
+                    to=[email],
+                    reply_to=reply_to,
+                    event_id=message.event_id,
+                    send_at=message.send_at,
+                )
             for name, content, content_type in files:
                 mail.attach(name, content, content_type)
             try:
@@ -399,15 +444,18 @@ def _send_participant_message(message: ParticipantMessage) -> None:
 def _failure_summary(failures: list[str], total: int) -> str:
     if not failures:
         return ""
-    return f"{len(failures)} of {total} not sent. First: {failures[0]}"[:500]
+    return (
+        _("%(failed)d of %(total)d not sent. First: %(first)s")
+        % {"failed": len(failures), "total": total, "first": failures[0]}
+    )[:500]
 
 
 def record_attendance(*, event: Event, name: str, user=None) -> MeetingAttendance:
     """Note someone present at a meeting; naming them twice keeps one row."""
     name = " ".join(name.split())
     if not name:
-        raise ValidationError("Give the person's name.")
-    entry, _ = MeetingAttendance.objects.get_or_create(
+        raise ValidationError(_("Give the person's name."))
+    entry, _created = MeetingAttendance.objects.get_or_create(
         event=event, name=name, defaults={"user": user}
     )
     return entry

@@ -177,7 +177,7 @@ def test_a_video_conference_list_records_remote_days_with_their_minutes(
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2 new day(s)" in page
+    assert "2 new days of attendance" in page
     assert "stranger@example.org" in page  # named, not registered: left out
     assert "is not an e-mail address" in page and "is not a day of this event" in page
     rows = {row.day: row for row in remote.attendance_days.all()}

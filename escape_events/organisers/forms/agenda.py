@@ -7,6 +7,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from escape_events.events.models import Event
 from escape_events.events.when import day_text
@@ -14,7 +16,7 @@ from escape_events.timetable.imports import MAX_BYTES
 from escape_events.timetable.models import Audience, Entry, EntryKind, Session
 from escape_events.timetable.services import Person
 
-from .fields import single_line
+from .fields import lazy_format, single_line
 from .files import ACCEPT
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -31,22 +33,22 @@ def _day_choices(event: Event) -> list[tuple[str, str]]:
 
 class EntryForm(forms.Form):
     day = forms.TypedChoiceField(coerce=date.fromisoformat)
-    start_time = forms.TimeField(label="Start", widget=TIME_INPUT)
-    end_time = forms.TimeField(label="End", widget=TIME_INPUT)
+    start_time = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("End"), widget=TIME_INPUT)
     title = forms.CharField(max_length=200, validators=[single_line])
     kind = forms.ChoiceField(choices=EntryKind.choices, initial=EntryKind.TALK)
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, empty_label="None (main programme)"
+        queryset=Session.objects.none(), required=False, empty_label=_("None (main programme)")
     )
     location = forms.CharField(
-        label="Room or place", max_length=200, required=False, validators=[single_line],
-        help_text="Only when it differs from the event's (or its session's).",
+        label=_("Room or place"), max_length=200, required=False, validators=[single_line],
+        help_text=_("Only when it differs from the event's (or its session's)."),
     )  # fmt: skip
     description = forms.CharField(
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Markdown; shown under the title.",
+        help_text=_("Markdown; shown under the title."),
     )
 
     def __init__(self, *args, event: Event, entry: Entry | None = None, **kwargs):
@@ -68,7 +70,7 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["day"].choices = _day_choices(event)
         self.fields["session"].queryset = Session.objects.filter(event=event)
-        zone = f"Local time in {event.time_zone}."
+        zone = _("Local time in %(zone)s.") % {"zone": event.time_zone}
         self.fields["start_time"].help_text = zone
         self.fields["end_time"].help_text = zone
 
@@ -76,7 +78,7 @@ class EntryForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and end <= start:
-            self.add_error("end_time", ValidationError("The end must be after the start."))
+            self.add_error("end_time", ValidationError(_("The end must be after the start.")))
         return cleaned
 
     def values(self) -> dict:
@@ -99,7 +101,7 @@ class PersonForm(forms.Form):
     name = forms.CharField(max_length=200, required=False, validators=[single_line])
     affiliation = forms.CharField(max_length=200, required=False, validators=[single_line])
     participant = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="Not a registered participant"
+        queryset=None, required=False, empty_label=_("Not a registered participant")
     )
 
     def __init__(self, *args, participants=None, **kwargs):
@@ -139,11 +141,11 @@ def people_formset(data, *, prefix: str, people, participants) -> BasePeopleForm
 
 class SessionForm(forms.Form):
     title = forms.CharField(
-        max_length=200, validators=[single_line], help_text="e.g. Day 2 — Rucio internals"
+        max_length=200, validators=[single_line], help_text=_("e.g. Day 2 — Rucio internals")
     )
     location = forms.CharField(
-        label="Room or place", max_length=200, required=False, validators=[single_line],
-        help_text="Only when it differs from the event's.",
+        label=_("Room or place"), max_length=200, required=False, validators=[single_line],
+        help_text=_("Only when it differs from the event's."),
     )  # fmt: skip
 
 
@@ -151,19 +153,25 @@ SHIFTS = [-120, -60, -30, -15, -10, -5, 5, 10, 15, 30, 60, 120]
 
 
 def _shift_label(minutes: int) -> str:
-    sign = "earlier" if minutes < 0 else "later"
     amount = abs(minutes)
+    earlier = minutes < 0
     if amount >= 1440:
-        return f"{amount // 1440} day{'s' if amount >= 2880 else ''} {sign}"
+        days = amount // 1440
+        if earlier:
+            return ngettext("%(days)d day earlier", "%(days)d days earlier", days) % {"days": days}
+        return ngettext("%(days)d day later", "%(days)d days later", days) % {"days": days}
     if amount >= 60:
-        return f"{amount // 60} h {sign}"
-    return f"{amount} min {sign}"
+        hours = amount // 60
+        return (_("%(hours)d h earlier") if earlier else _("%(hours)d h later")) % {"hours": hours}
+    return (_("%(minutes)d min earlier") if earlier else _("%(minutes)d min later")) % {
+        "minutes": amount
+    }
 
 
 class MoveEntryForm(forms.Form):
-    by = forms.TypedChoiceField(label="Move it", coerce=int)
+    by = forms.TypedChoiceField(label=_("Move it"), coerce=int)
     following = forms.BooleanField(
-        label="Also move the entries after it on that day (same session)", required=False
+        label=_("Also move the entries after it on that day (same session)"), required=False
     )
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -181,7 +189,7 @@ class MoveEntryForm(forms.Form):
 
 class DuplicateEntryForm(forms.Form):
     day = forms.TypedChoiceField(coerce=date.fromisoformat)
-    start_time = forms.TimeField(label="Start", widget=TIME_INPUT)
+    start_time = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
 
     def __init__(self, *args, event: Event, entry: Entry, **kwargs):
         self.event = event
@@ -205,14 +213,14 @@ class AccessFields(forms.Form):
     """Who may open a material or what a folder holds, and whether it waits for its start."""
 
     audience = forms.ChoiceField(
-        label="Who may open it",
+        label=_("Who may open it"),
         choices=Audience.choices,
         initial=Audience.EVERYONE,
         required=False,
-        help_text="Organisers always may. Left out: everyone.",
+        help_text=_("Organisers always may. Left out: everyone."),
     )
     from_start = forms.BooleanField(
-        label="Hold it back until its agenda entry (or the event) starts", required=False
+        label=_("Hold it back until its agenda entry (or the event) starts"), required=False
     )
 
     def clean_audience(self) -> str:
@@ -228,36 +236,39 @@ class MaterialForm(AccessFields):
         required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
     )
     url = forms.URLField(
-        label="…or a link", required=False, max_length=500, assume_scheme="https",
-        help_text="Slides elsewhere, a notebook on SWAN, a recording.",
+        label=_("…or a link"), required=False, max_length=500, assume_scheme="https",
+        help_text=_("Slides elsewhere, a notebook on SWAN, a recording."),
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "file"
-        ].help_text = (
-            f"Up to {filesizeformat(settings.ATTACHMENT_MAX_BYTES)}; the same types as event files."
-        )
+        self.fields["file"].help_text = _("Up to %(size)s; the same types as event files.") % {
+            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+        }
 
     def clean(self):
         cleaned = super().clean()
         if bool(cleaned.get("file")) == bool(cleaned.get("url")):
-            raise ValidationError("Choose a file or give a link (one of the two).")
+            raise ValidationError(_("Choose a file or give a link (one of the two)."))
         return cleaned
 
 
 class AgendaImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
+        label=_("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-        help_text=f"UTF-8, at most {MAX_BYTES // 1024} KB; comma, semicolon or tab separated.",
+        help_text=lazy_format(
+            _("UTF-8, at most %(size)d KB; comma, semicolon or tab separated."),
+            size=MAX_BYTES // 1024,
+        ),
     )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > MAX_BYTES:
-            raise ValidationError(f"The file is larger than {MAX_BYTES // 1024} KB.")
+            raise ValidationError(
+                _("The file is larger than %(size)d KB.") % {"size": MAX_BYTES // 1024}
+            )
         return uploaded
 
 

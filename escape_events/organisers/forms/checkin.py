@@ -2,26 +2,27 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 class CheckInForm(forms.Form):
-    code = forms.CharField(label="Code on the ticket", max_length=300, required=False)
+    code = forms.CharField(label=_("Code on the ticket"), max_length=300, required=False)
     registration = forms.IntegerField(required=False, widget=forms.HiddenInput)
     accept_remote = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
         if not data.get("code") and not data.get("registration"):
-            raise ValidationError("Scan or type a code, or pick a name.")
+            raise ValidationError(_("Scan or type a code, or pick a name."))
         return data
 
 
 class AttendanceForm(forms.Form):
     names = forms.CharField(
-        label="Who was present",
+        label=_("Who was present"),
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One name per line, or separated by commas as in the minutes.",
+        help_text=_("One name per line, or separated by commas as in the minutes."),
     )
 
     def clean_names(self):
@@ -29,7 +30,7 @@ class AttendanceForm(forms.Form):
         names = [" ".join(part.split()) for part in text.split(",")]
         names = [name for name in names if name]
         if any(len(name) > 200 for name in names):
-            raise ValidationError("A name is longer than 200 characters.")
+            raise ValidationError(_("A name is longer than 200 characters."))
         if len(names) > 500:
-            raise ValidationError("At most 500 names at once.")
+            raise ValidationError(_("At most 500 names at once."))
         return names

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import TIME_ZONE_CHOICES, Event, Kind, Venue
 
@@ -20,25 +21,27 @@ class EventForm(VenueFields):
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.HANDS_ON)
     summary = forms.CharField(max_length=300, required=False, validators=[single_line])
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False, help_text="Markdown."
+        widget=forms.Textarea(attrs={"rows": 6}), required=False, help_text=_("Markdown.")
     )
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="Europe/Zurich")
-    start = WallClockField(help_text="Local time in the event's time zone.")
-    end = WallClockField(help_text="For an all-day event: its last day.")
+    start = WallClockField(help_text=_("Local time in the event's time zone."))
+    end = WallClockField(help_text=_("For an all-day event: its last day."))
     all_day = forms.BooleanField(required=False)
-    online_url = forms.URLField(label="Remote participation link", required=False)
+    online_url = forms.URLField(label=_("Remote participation link"), required=False)
     remote_note = forms.CharField(
-        label="Note on remote participation",
+        label=_("Note on remote participation"),
         max_length=300,
         required=False,
-        help_text='e.g. "Hands-on sessions are hard to follow remotely."',
+        help_text=_('e.g. "Hands-on sessions are hard to follow remotely."'),
     )
     contact_name = forms.CharField(max_length=200, required=False)
     contact_email = forms.EmailField(required=False)
     audience_note = forms.CharField(max_length=300, required=False)
-    is_listed = forms.BooleanField(label="Listed on the public pages", required=False, initial=True)
+    is_listed = forms.BooleanField(
+        label=_("Listed on the public pages"), required=False, initial=True
+    )
     colocated_with = forms.ModelMultipleChoiceField(
-        label="Held alongside",
+        label=_("Held alongside"),
         queryset=Event.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -59,7 +62,9 @@ class EventForm(VenueFields):
             others = others.exclude(pk=event.pk)
             self.fields["status"] = forms.ChoiceField(
                 choices=Event.Status.choices,
-                help_text="Cancelling tells registrants; the Cancel button asks for confirmation.",
+                help_text=_(
+                    "Cancelling tells registrants; the Cancel button asks for confirmation."
+                ),
             )
             self.initial.setdefault("status", event.status)
         self.fields["colocated_with"].queryset = others
@@ -94,7 +99,7 @@ class EventForm(VenueFields):
             end = datetime.combine(end.date() + timedelta(days=1), time.min)
         data["start"], data["end"] = start.replace(tzinfo=zone), end.replace(tzinfo=zone)
         if data["end"] <= data["start"]:
-            self.add_error("end", "The end must be after the start.")
+            self.add_error("end", _("The end must be after the start."))
         return data
 
     def event_values(self, venue: Venue | None) -> dict:
@@ -106,7 +111,9 @@ class EventForm(VenueFields):
 
 
 class CloneEventForm(forms.Form):
-    start = WallClockField(label="New start", help_text="Local time in the event's time zone.")
+    start = WallClockField(
+        label=_("New start"), help_text=_("Local time in the event's time zone.")
+    )
 
     def __init__(self, *args, event: Event, **kwargs):
         self.event = event
@@ -117,15 +124,17 @@ class CloneEventForm(forms.Form):
 
 
 class CoOrganiserForm(forms.Form):
-    email = forms.EmailField(label="E-mail address of the co-organiser")
+    email = forms.EmailField(label=_("E-mail address of the co-organiser"))
 
     def clean_email(self):
         email = self.cleaned_data["email"]
         user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
             raise ValidationError(
-                "No one has an account with this e-mail address. Ask them to sign up first, "
-                "then add them here."
+                _(
+                    "No one has an account with this e-mail address. Ask them to sign up first, "
+                    "then add them here."
+                )
             )
         self.user = user
         return email

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.attachments import ALLOWED_TYPES
 from escape_events.events.models import Attachment
@@ -12,27 +13,28 @@ ACCEPT = ",".join(f".{extension}" for extension in sorted(ALLOWED_TYPES))
 
 
 class AttachmentForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200, help_text="As people will see it.")
-    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose…"), *Attachment.Kind.choices])
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("As people will see it."))
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Choose…")), *Attachment.Kind.choices]
+    )
     file = forms.FileField(
-        label="File",
+        label=_("File"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = (
-            f"Up to {filesizeformat(settings.ATTACHMENT_MAX_BYTES)}: "
-            + ", ".join(f".{extension}" for extension in sorted(ALLOWED_TYPES))
-            + "."
-        )
+        self.fields["file"].help_text = _("Up to %(size)s: %(types)s.") % {
+            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+            "types": ", ".join(f".{extension}" for extension in sorted(ALLOWED_TYPES)),
+        }
 
 
 class MinutesForm(forms.Form):
     """The text, and the revision the organiser started from (a lost update is refused)."""
 
     text = forms.CharField(
-        label="Text of the minutes",
+        label=_("Text of the minutes"),
         required=False,
         max_length=MAX_MINUTES_LENGTH,
         widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),

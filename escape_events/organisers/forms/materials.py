@@ -2,6 +2,7 @@
 open it, whether it waits for its start, its folder. The services check all of it again."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import Event
 from escape_events.timetable.models import Entry, Folder
@@ -14,7 +15,7 @@ EVENT_ITSELF = ""
 
 def place_choices(event: Event) -> list[tuple[str, str]]:
     entries = Entry.objects.filter(event=event).order_by("start", "pk")
-    return [(EVENT_ITSELF, "The event as a whole")] + [
+    return [(EVENT_ITSELF, _("The event as a whole"))] + [
         (str(entry.pk), f"{entry.local_start:%a %d %b %H:%M} · {entry.title}")
         for entry in entries.select_related("event")
     ]
@@ -27,7 +28,7 @@ def folder_label(folder: Folder) -> str:
 class _Placed(forms.Form):
     """A choice of where a material or folder belongs, turned into an entry (None: the event)."""
 
-    place = forms.ChoiceField(label="Belongs to", required=False)  # empty: the event itself
+    place = forms.ChoiceField(label=_("Belongs to"), required=False)  # empty: the event itself
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,22 +42,22 @@ class _Placed(forms.Form):
 
 def _folder_field(event: Event) -> forms.ModelChoiceField:
     field = forms.ModelChoiceField(
-        label="Folder",
+        label=_("Folder"),
         queryset=Folder.objects.filter(event=event).select_related("entry"),
         required=False,
-        empty_label="No folder",
-        help_text="A folder of the same place; what it restricts applies on top.",
+        empty_label=_("No folder"),
+        help_text=_("A folder of the same place; what it restricts applies on top."),
     )
     field.label_from_instance = folder_label
     return field
 
 
 class FolderForm(_Placed, AccessFields):
-    title = forms.CharField(label="Folder name", max_length=200, validators=[single_line])
+    title = forms.CharField(label=_("Folder name"), max_length=200, validators=[single_line])
 
 
 class FolderSettingsForm(AccessFields):
-    title = forms.CharField(label="Folder name", max_length=200, validators=[single_line])
+    title = forms.CharField(label=_("Folder name"), max_length=200, validators=[single_line])
 
 
 class PlacedMaterialForm(_Placed, MaterialForm):
@@ -76,7 +77,7 @@ class MaterialSettingsForm(AccessFields):
 
 
 class MoveForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 
     def step(self) -> int:
         return -1 if self.cleaned_data["direction"] == "up" else 1

@@ -3,42 +3,49 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Happening, NotificationSettings
+from .fields import lazy_format
 
 EXTRA_ADDRESSES_MAX = 20
 
 
 class NotificationSettingsForm(forms.Form):
-    enabled = forms.BooleanField(label="Tell organisers what happens", required=False)
+    enabled = forms.BooleanField(label=_("Tell organisers what happens"), required=False)
     all_organisers = forms.TypedChoiceField(
-        label="Who is told",
-        choices=[("yes", "Every organiser of the event"), ("no", "Only the organisers ticked")],
+        label=_("Who is told"),
+        choices=[
+            ("yes", _("Every organiser of the event")),
+            ("no", _("Only the organisers ticked")),
+        ],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         initial="yes",
     )
     chosen_organisers = forms.ModelMultipleChoiceField(
-        label="Organisers told", queryset=None, required=False,
+        label=_("Organisers told"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     extra_addresses = forms.CharField(
-        label="Also write to",
+        label=_("Also write to"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"One address per line, at most {EXTRA_ADDRESSES_MAX} (a team list, a "
-        "secretariat).",
+        help_text=lazy_format(
+            _("One address per line, at most %(most)d (a team list, a secretariat)."),
+            most=EXTRA_ADDRESSES_MAX,
+        ),
     )
     happenings = forms.MultipleChoiceField(
-        label="About",
+        label=_("About"),
         choices=Happening.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        error_messages={"invalid_choice": "Pick among the listed happenings."},
+        error_messages={"invalid_choice": _("Pick among the listed happenings.")},
     )
     frequency = forms.ChoiceField(
-        label="How often",
+        label=_("How often"),
         choices=NotificationSettings.Frequency.choices,
         widget=forms.RadioSelect,
         initial=NotificationSettings.Frequency.IMMEDIATELY,
@@ -68,12 +75,14 @@ class NotificationSettingsForm(forms.Form):
         addresses = [line.strip() for line in self.cleaned_data["extra_addresses"].splitlines()]
         addresses = list(dict.fromkeys(address for address in addresses if address))
         if len(addresses) > EXTRA_ADDRESSES_MAX:
-            raise ValidationError(f"At most {EXTRA_ADDRESSES_MAX} addresses.")
+            raise ValidationError(_("At most %(most)d addresses.") % {"most": EXTRA_ADDRESSES_MAX})
         for address in addresses:
             try:
                 validate_email(address)
             except ValidationError:
-                raise ValidationError(f"Not an e-mail address: {address[:100]}") from None
+                raise ValidationError(
+                    _("Not an e-mail address: %(address)s") % {"address": address[:100]}
+                ) from None
         return addresses
 
     def clean(self):
@@ -81,10 +90,10 @@ class NotificationSettingsForm(forms.Form):
         if not data.get("enabled"):
             return data
         if not data.get("happenings"):
-            self.add_error("happenings", "Tick at least one happening.")
+            self.add_error("happenings", _("Tick at least one happening."))
         nobody = data.get("all_organisers") is False and not data.get("chosen_organisers")
         if nobody and not data.get("extra_addresses") and "extra_addresses" not in self.errors:
-            self.add_error("chosen_organisers", "Tick an organiser or give an address.")
+            self.add_error("chosen_organisers", _("Tick an organiser or give an address."))
         return data
 
     def values(self) -> dict | None:

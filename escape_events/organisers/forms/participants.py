@@ -2,6 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escape_events.events.models import Attachment
 from escape_events.registrations.models import Question, Registration, RegistrationTag
@@ -17,37 +21,37 @@ from ..models import (
 )
 from ..placeholders import PLACEHOLDERS
 from ..selectors import AUDIENCES, DEFAULT_AUDIENCES, ParticipantFilter
-from .fields import WallClockField, single_line
+from .fields import WallClockField, lazy_format, single_line
 
 Mode = Registration.Mode
 Status = Registration.Status
 SORT_CHOICES = [
-    ("registered", "Registration time, oldest first"),
-    ("-registered", "Registration time, newest first"),
-    ("name", "Name"),
-    ("-name", "Name, Z to A"),
-    ("email", "E-mail"),
-    ("status", "Status"),
-    ("mode", "Mode"),
-    ("-checked_in", "Check-in time, latest first"),
+    ("registered", _("Registration time, oldest first")),
+    ("-registered", _("Registration time, newest first")),
+    ("name", _("Name")),
+    ("-name", _("Name, Z to A")),
+    ("email", _("E-mail")),
+    ("status", _("Status")),
+    ("mode", _("Mode")),
+    ("-checked_in", _("Check-in time, latest first")),
 ]
 
 
 class ParticipantFilterForm(forms.Form):
     """The participant list's query string; the export and messages reuse it as hidden fields."""
 
-    q = forms.CharField(label="Search", max_length=100, required=False)
-    mode = forms.ChoiceField(choices=[("", "Any mode"), *Mode.choices], required=False)
-    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    mode = forms.ChoiceField(choices=[("", _("Any mode")), *Mode.choices], required=False)
+    status = forms.ChoiceField(choices=[("", _("Any status")), *Status.choices], required=False)
     checked_in = forms.ChoiceField(
-        label="Checked in",
-        choices=[("", "Either"), ("yes", "Checked in"), ("no", "Not checked in")],
+        label=_("Checked in"),
+        choices=[("", _("Either")), ("yes", _("Checked in")), ("no", _("Not checked in"))],
         required=False,
     )
     question = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    answer = forms.CharField(label="Answer contains", max_length=100, required=False)
+    answer = forms.CharField(label=_("Answer contains"), max_length=100, required=False)
     tag = forms.CharField(
-        label="Tagged",
+        label=_("Tagged"),
         max_length=RegistrationTag._meta.get_field("name").max_length,
         required=False,
         widget=forms.TextInput(attrs={"list": "event-tags"}),
@@ -57,7 +61,7 @@ class ParticipantFilterForm(forms.Form):
     def __init__(self, *args, questions: list[Question], **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = {question.pk: question for question in questions}
-        self.fields["question"].choices = [("", "Any answers")] + [
+        self.fields["question"].choices = [("", _("Any answers"))] + [
             (question.pk, question.label) for question in questions
         ]
 
@@ -87,33 +91,35 @@ class ExportForm(forms.Form):
         choices=COLUMN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         initial=DEFAULT_COLUMNS,
-        error_messages={"required": "Pick at least one column."},
+        error_messages={"required": _("Pick at least one column.")},
     )
     include_cancelled = forms.BooleanField(
-        label="Also list people who cancelled or were declined",
+        label=_("Also list people who cancelled or were declined"),
         required=False,
-        help_text="Left out unless ticked, so that someone who cancelled and registered again "
-        "is one row. A filter on one of these statuses lists them anyway.",
+        help_text=_(
+            "Left out unless ticked, so that someone who cancelled and registered again "
+            "is one row. A filter on one of these statuses lists them anyway."
+        ),
     )
 
 
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[
-            ("approve", "Approve"),
-            ("reject", "Reject"),
-            ("promote", "Promote from the waiting list"),
-            ("cancel", "Cancel"),
-            ("check_in", "Check in"),
-            ("tag", "Add the tag"),
-            ("message", "Write to them"),
+            ("approve", _("Approve")),
+            ("reject", _("Reject")),
+            ("promote", _("Promote from the waiting list")),
+            ("cancel", pgettext_lazy("cancel registrations", "Cancel")),
+            ("check_in", _("Check in")),
+            ("tag", _("Add the tag")),
+            ("message", _("Write to them")),
         ],
-        error_messages={"invalid_choice": "Unknown action; nothing was changed."},
+        error_messages={"invalid_choice": _("Unknown action; nothing was changed.")},
     )
     selected = forms.TypedMultipleChoiceField(
         coerce=int,
         error_messages={
-            "required": "Tick at least one participant.",
+            "required": _("Tick at least one participant."),
             "invalid_choice": (
                 "A selected registration does not belong to this event; nothing was changed."
             ),
@@ -121,12 +127,14 @@ class BulkActionForm(forms.Form):
     )
 
     tag = forms.CharField(
-        label="Tag", max_length=RegistrationTag._meta.get_field("name").max_length, required=False
+        label=_("Tag"),
+        max_length=RegistrationTag._meta.get_field("name").max_length,
+        required=False,
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     # Actions that take places away and mail people: the page asks before doing them.
-    ASK_FIRST = {"cancel": "Cancel", "reject": "Decline"}
+    ASK_FIRST = {"cancel": pgettext_lazy("cancel registrations", "Cancel"), "reject": _("Decline")}
 
     def __init__(self, *args, registration_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,7 +150,7 @@ class BulkActionForm(forms.Form):
         if data.get("action") == "tag":
             tags = clean_tags([data.get("tag", "")])
             if not tags:
-                self.add_error("tag", "Give the tag to add.")
+                self.add_error("tag", _("Give the tag to add."))
             else:
                 data["tag"] = tags[0]
         return data
@@ -150,46 +158,66 @@ class BulkActionForm(forms.Form):
     def clean_selected(self):
         selected = self.cleaned_data["selected"]
         if len(selected) > MESSAGE_RECIPIENTS_MAX:
-            raise ValidationError(f"Select at most {MESSAGE_RECIPIENTS_MAX} people at once.")
+            raise ValidationError(
+                _("Select at most %(most)d people at once.") % {"most": MESSAGE_RECIPIENTS_MAX}
+            )
         return selected
 
 
 class MessageForm(forms.Form):
     audiences = forms.MultipleChoiceField(
-        label="Write to",
+        label=_("Write to"),
         choices=AUDIENCES,
         initial=DEFAULT_AUDIENCES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose whom to write to."},
-        help_text="Among the people on the participant list as filtered. The waiting list is "
-        "written to only when ticked.",
+        error_messages={"required": _("Choose whom to write to.")},
+        help_text=_(
+            "Among the people on the participant list as filtered. The waiting list is "
+            "written to only when ticked."
+        ),
     )
     subject = forms.CharField(max_length=MESSAGE_SUBJECT_MAX, validators=[single_line])
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         max_length=MESSAGE_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=f"Plain text, at most {MESSAGE_BODY_MAX:,} characters. Placeholders: "
-        + "; ".join(f"{{{name}}} {meaning}" for name, meaning in PLACEHOLDERS.items())
-        + ". Write {{ or }} for a brace itself.",
+        help_text=lazy(
+            lambda: (
+                _(
+                    "Plain text, at most %(most)s characters. Placeholders: %(placeholders)s. "
+                    "Write {{ or }} for a brace itself."
+                )
+                % {
+                    "most": number_format(MESSAGE_BODY_MAX, force_grouping=True),
+                    "placeholders": "; ".join(
+                        f"{{{name}}} {meaning}" for name, meaning in PLACEHOLDERS.items()
+                    ),
+                }
+            ),
+            str,
+        )(),
     )
     include_inactive = forms.BooleanField(
-        label="Also write to people who cancelled or were declined", required=False
+        label=_("Also write to people who cancelled or were declined"), required=False
     )
     attachments = forms.ModelMultipleChoiceField(
-        label="Attach files",
+        label=_("Attach files"),
         queryset=Attachment.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Files uploaded on the event's Files page; at most "
-        f"{MESSAGE_ATTACHMENTS_MAX_BYTES // (1024 * 1024)} MB together.",
-        error_messages={"invalid_choice": "Choose files of this event."},
+        help_text=lazy_format(
+            _("Files uploaded on the event's Files page; at most %(size)d MB together."),
+            size=MESSAGE_ATTACHMENTS_MAX_BYTES // (1024 * 1024),
+        ),
+        error_messages={"invalid_choice": _("Choose files of this event.")},
     )
     send_at = WallClockField(
-        label="Send at (optional)",
+        label=_("Send at (optional)"),
         required=False,
-        help_text="In the event's time zone; empty: now. The mail worker sends it then, to the "
-        "people chosen now.",
+        help_text=_(
+            "In the event's time zone; empty: now. The mail worker sends it then, to the "
+            "people chosen now."
+        ),
     )
 
     def __init__(self, *args, event, chosen_people: bool = False, **kwargs):
@@ -221,11 +249,11 @@ class MessageForm(forms.Form):
 class AddParticipantForm(forms.Form):
     """One person, added by an organiser; invited by mail if they have no account yet."""
 
-    first_name = forms.CharField(label="First name", max_length=150)
-    last_name = forms.CharField(label="Family name", max_length=150)
-    email = forms.EmailField(label="E-mail address")
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Family name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
     affiliation = forms.CharField(max_length=200, required=False)
-    mode = forms.ChoiceField(label="Attends", choices=Mode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(label=_("Attends"), choices=Mode.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args, modes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,7 +265,7 @@ class AddParticipantForm(forms.Form):
         data = super().clean()
         for name in ("first_name", "last_name"):
             if name in data and not data[name].strip():
-                self.add_error(name, "This field is required.")
+                self.add_error(name, _("This field is required."))
         return data
 
 
@@ -245,11 +273,11 @@ class ImportForm(forms.Form):
     """A CSV list of people: e-mail, name (or first and family name), affiliation, mode."""
 
     file = forms.FileField(
-        label="CSV file",
-        help_text="Exported from Indico, a spreadsheet (“CSV UTF-8”) or similar, at most 1 MB.",
+        label=_("CSV file"),
+        help_text=_("Exported from Indico, a spreadsheet (“CSV UTF-8”) or similar, at most 1 MB."),
     )
     default_mode = forms.ChoiceField(
-        label="Mode for rows that do not say",
+        label=_("Mode for rows that do not say"),
         choices=Mode.choices,
         widget=forms.RadioSelect,
     )

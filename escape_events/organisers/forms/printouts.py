@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.attachments import validate_upload
 
@@ -17,12 +18,12 @@ ATTENDANCE_LIST_MAX_BYTES = 1024 * 1024
 def validate_logo(uploaded) -> None:
     """A PNG or JPEG image Pillow can read whole, of a sensible size."""
     if uploaded.name.rsplit(".", 1)[-1].lower() not in {"png", "jpg", "jpeg"}:
-        raise ValidationError("The logo must be a PNG or JPEG image.")
+        raise ValidationError(_("The logo must be a PNG or JPEG image."))
     validate_upload(uploaded)  # extension, leading bytes, the site's upload limit
     if uploaded.size > LOGO_MAX_BYTES:
         raise ValidationError(
-            f"The logo is {filesizeformat(uploaded.size)}; the limit is "
-            f"{filesizeformat(LOGO_MAX_BYTES)}."
+            _("The logo is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(LOGO_MAX_BYTES)}
         )
     from PIL import Image, UnidentifiedImageError
 
@@ -33,19 +34,23 @@ def validate_logo(uploaded) -> None:
             if width * height <= LOGO_MAX_PIXELS**2:
                 image.verify()  # reads the whole file: a truncated or forged one fails here
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError("The logo is not a readable PNG or JPEG image.") from None
+        raise ValidationError(_("The logo is not a readable PNG or JPEG image.")) from None
     finally:
         uploaded.seek(0)
     if kind not in {"PNG", "JPEG"}:
-        raise ValidationError("The logo must be a PNG or JPEG image.")
+        raise ValidationError(_("The logo must be a PNG or JPEG image."))
     if max(width, height) > LOGO_MAX_PIXELS:
         raise ValidationError(
-            f"The logo is {width} × {height} pixels; at most {LOGO_MAX_PIXELS} on a side."
+            _("The logo is %(width)d × %(height)d pixels; at most %(most)d on a side.")
+            % {"width": width, "height": height, "most": LOGO_MAX_PIXELS}
         )
     if min(width, height) < LOGO_MIN_PIXELS:
         raise ValidationError(
-            f"The logo is {width} × {height} pixels; at least {LOGO_MIN_PIXELS} on a side, "
-            "or it prints blurred."
+            _(
+                "The logo is %(width)d × %(height)d pixels; at least %(least)d on a side, "
+                "or it prints blurred."
+            )
+            % {"width": width, "height": height, "least": LOGO_MIN_PIXELS}
         )
 
 
@@ -68,12 +73,12 @@ class PrintDesignForm(forms.ModelForm):
             "back_text": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
-            "colour_organiser": "Band colour: organisers",
-            "colour_speaker": "Band colour: speakers",
-            "colour_onsite": "Band colour: on-site participants",
-            "colour_remote": "Band colour: remote participants",
-            "questions": "Answers shown on the badge",
-            "back_text": "Text on the back",
+            "colour_organiser": _("Band colour: organisers"),
+            "colour_speaker": _("Band colour: speakers"),
+            "colour_onsite": _("Band colour: on-site participants"),
+            "colour_remote": _("Band colour: remote participants"),
+            "questions": _("Answers shown on the badge"),
+            "back_text": _("Text on the back"),
         }
 
     def __init__(self, *args, event, **kwargs):
@@ -93,7 +98,7 @@ class PrintDesignForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("back_side") and data.get("layout") == PrintDesign.Layout.LABELS:
-            self.add_error("back_side", "Labels have no back side: pick another size for one.")
+            self.add_error("back_side", _("Labels have no back side: pick another size for one."))
         return data
 
 
@@ -101,13 +106,15 @@ class AttendanceListForm(forms.Form):
     """A video-conference attendance list (Zoom, Teams, Indico, a spreadsheet) as CSV."""
 
     file = forms.FileField(
-        label="Attendance list (CSV)",
-        help_text="Needs an e-mail column; a join-time column gives the day, a duration column "
-        "the minutes. At most 1 MB.",
+        label=_("Attendance list (CSV)"),
+        help_text=_(
+            "Needs an e-mail column; a join-time column gives the day, a duration column "
+            "the minutes. At most 1 MB."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     day = forms.TypedChoiceField(
-        label="Day, for rows without a join time", choices=(), coerce=str, required=False
+        label=_("Day, for rows without a join time"), choices=(), coerce=str, required=False
     )
 
     def __init__(self, *args, days=(), **kwargs):
@@ -120,7 +127,8 @@ class AttendanceListForm(forms.Form):
         uploaded = self.cleaned_data["file"]
         if uploaded.size > ATTENDANCE_LIST_MAX_BYTES:
             raise ValidationError(
-                f"The file is {filesizeformat(uploaded.size)}; the limit is 1 MB: split it."
+                _("The file is %(size)s; the limit is 1 MB: split it.")
+                % {"size": filesizeformat(uploaded.size)}
             )
         return uploaded.read()
 
@@ -130,7 +138,7 @@ class MarkAttendanceForm(forms.Form):
 
     registration = forms.IntegerField(widget=forms.HiddenInput)
     days = forms.MultipleChoiceField(
-        label="Present on", choices=(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Present on"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, days=(), **kwargs):

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.registrations import question_kinds
 from escape_events.registrations.models import LibraryQuestion, Question, RegistrationSettings
@@ -13,36 +14,36 @@ from .fields import WallClockField, wall_clock
 class RegistrationSettingsForm(forms.Form):
     """How people register; times are read in the event's time zone."""
 
-    registration_required = forms.BooleanField(label="Take registrations", required=False)
-    opens_at = WallClockField(label="Registration opens", required=False)
+    registration_required = forms.BooleanField(label=_("Take registrations"), required=False)
+    opens_at = WallClockField(label=_("Registration opens"), required=False)
     closes_at = WallClockField(
-        label="Registration closes", required=False, help_text="Empty: when the event starts."
+        label=_("Registration closes"), required=False, help_text=_("Empty: when the event starts.")
     )
-    allow_onsite = forms.BooleanField(label="On-site attendance", required=False, initial=True)
+    allow_onsite = forms.BooleanField(label=_("On-site attendance"), required=False, initial=True)
     onsite_capacity = forms.IntegerField(
-        label="On-site seats", min_value=0, max_value=100_000, required=False,
-        help_text="Empty: unlimited.",
+        label=_("On-site seats"), min_value=0, max_value=100_000, required=False,
+        help_text=_("Empty: unlimited."),
     )  # fmt: skip
-    allow_remote = forms.BooleanField(label="Remote attendance", required=False, initial=True)
+    allow_remote = forms.BooleanField(label=_("Remote attendance"), required=False, initial=True)
     remote_capacity = forms.IntegerField(
-        label="Remote places", min_value=0, max_value=100_000, required=False,
-        help_text="Empty: unlimited.",
+        label=_("Remote places"), min_value=0, max_value=100_000, required=False,
+        help_text=_("Empty: unlimited."),
     )  # fmt: skip
-    needs_approval = forms.BooleanField(label="Organisers approve each person", required=False)
+    needs_approval = forms.BooleanField(label=_("Organisers approve each person"), required=False)
     cancellation_deadline = WallClockField(
-        required=False, help_text="Empty: attendees may cancel until the event starts."
+        required=False, help_text=_("Empty: attendees may cancel until the event starts.")
     )
     modification_deadline = WallClockField(
-        label="Attendees may change their registration until",
+        label=_("Attendees may change their registration until"),
         required=False,
-        help_text="Answers, names, mode and waiting lists. Empty: until registration closes.",
+        help_text=_("Answers, names, mode and waiting lists. Empty: until registration closes."),
     )
     restricted_to_groups = forms.ModelMultipleChoiceField(
-        label="Only for members of", queryset=Group.objects.all(), required=False,
-        help_text="Empty: everyone with an account.",
+        label=_("Only for members of"), queryset=Group.objects.all(), required=False,
+        help_text=_("Empty: everyone with an account."),
     )  # fmt: skip
     public_participant_list = forms.BooleanField(
-        label="Public list of participants who consent", required=False
+        label=_("Public list of participants who consent"), required=False
     )
 
     @staticmethod
@@ -83,12 +84,12 @@ class RegistrationSettingsForm(forms.Form):
         if not data.get("registration_required"):
             return data
         if not data.get("opens_at"):
-            self.add_error("opens_at", "Say when registration opens.")
+            self.add_error("opens_at", _("Say when registration opens."))
         if not (data.get("allow_onsite") or data.get("allow_remote")):
-            self.add_error("allow_onsite", "Offer on-site or remote attendance (or both).")
+            self.add_error("allow_onsite", _("Offer on-site or remote attendance (or both)."))
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
-            self.add_error("closes_at", "Registration must close after it opens.")
+            self.add_error("closes_at", _("Registration must close after it opens."))
         return data
 
 
@@ -103,13 +104,18 @@ def parse_options(text: str) -> tuple[list[str], dict[str, int], list[str]]:
         if not option:
             continue
         if len(option) > question_kinds.MAX_OPTION_LENGTH:
-            problems.append(f"“{option[:40]}…” is too long (at most 200 characters).")
+            problems.append(
+                _("“%(option)s…” is too long (at most 200 characters).") % {"option": option[:40]}
+            )
         elif option in options:
-            problems.append(f"“{option}” is listed twice.")
+            problems.append(_("“%(option)s” is listed twice.") % {"option": option})
         options.append(option)
         if bar:
             if not limit.isdigit() or int(limit) < 1 or int(limit) > 100_000:
-                problems.append(f"“{option}”: after | give how many may pick it (1 or more).")
+                problems.append(
+                    _("“%(option)s”: after | give how many may pick it (1 or more).")
+                    % {"option": option}
+                )
             else:
                 limits[option] = int(limit)
     return options, limits, problems
@@ -119,11 +125,11 @@ class QuestionDefinitionForm(forms.ModelForm):
     """What a question asks, for an event's form and for the organiser's library alike."""
 
     choices_text = forms.CharField(
-        label="Options",
+        label=_("Options"),
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For choice questions: one option per line.",
+        help_text=_("For choice questions: one option per line."),
     )
     takes_limits = False
 
@@ -144,14 +150,14 @@ class QuestionDefinitionForm(forms.ModelForm):
         for problem in problems:
             self.add_error("choices_text", problem)
         if is_choice and len(options) < 2:
-            self.add_error("choices_text", "Give at least two options, one per line.")
+            self.add_error("choices_text", _("Give at least two options, one per line."))
         if limits and not self.takes_limits:
-            self.add_error("choices_text", "Limits per option are set at each event.")
+            self.add_error("choices_text", _("Limits per option are set at each event."))
         if kind != Question.Kind.NUMBER:
             data["min_value"] = data["max_value"] = None
         low, high = data.get("min_value"), data.get("max_value")
         if low is not None and high is not None and low > high:
-            self.add_error("max_value", "The largest number must not be below the smallest.")
+            self.add_error("max_value", _("The largest number must not be below the smallest."))
         self.instance.choices = options if is_choice else []
         if self.takes_limits:
             self.instance.option_limits = limits if is_choice else {}
@@ -170,16 +176,16 @@ class QuestionForm(QuestionDefinitionForm):
             "shown_if", "shown_if_value",
         ]  # fmt: skip
         labels = {
-            "label": "Question (or heading)",
-            "kind": "Answer type",
-            "position": "Order",
-            "help_text": "Help text",
-            "shown_if": "Ask only if the answer to",
+            "label": _("Question (or heading)"),
+            "kind": _("Answer type"),
+            "position": _("Order"),
+            "help_text": _("Help text"),
+            "shown_if": _("Ask only if the answer to"),
             "shown_if_value": "is",
         }
         help_texts = {
-            "shown_if": "An earlier yes/no or choice question of this event (saved already).",
-            "shown_if_value": "One of its options, or yes / no.",
+            "shown_if": _("An earlier yes/no or choice question of this event (saved already)."),
+            "shown_if_value": _("One of its options, or yes / no."),
         }
 
     def __init__(self, *args, event=None, **kwargs):
@@ -194,7 +200,7 @@ class QuestionForm(QuestionDefinitionForm):
                 event=event, kind__in=question_kinds.CONDITION_KINDS
             ).exclude(pk=self.instance.pk)
         self.fields["shown_if"].queryset = triggers
-        self.fields["shown_if"].empty_label = "Always ask"
+        self.fields["shown_if"].empty_label = _("Always ask")
 
     def clean(self):
         data = super().clean()
@@ -202,14 +208,16 @@ class QuestionForm(QuestionDefinitionForm):
         if trigger is None:
             data["shown_if_value"] = ""
         elif not value:
-            self.add_error("shown_if_value", "Say which answer shows this question.")
+            self.add_error("shown_if_value", _("Say which answer shows this question."))
         elif trigger.kind == Question.Kind.YES_NO:
             if value.lower() not in {"yes", "no"}:
-                self.add_error("shown_if_value", "Answer yes or no.")
+                self.add_error("shown_if_value", _("Answer yes or no."))
             data["shown_if_value"] = value.lower()
         elif value not in trigger.choices:
             self.add_error(
-                "shown_if_value", f"Give one of the options of “{trigger.label}” exactly."
+                "shown_if_value",
+                _("Give one of the options of “%(question)s” exactly.")
+                % {"question": trigger.label},
             )
         return data
 
@@ -243,11 +251,11 @@ class BaseQuestionFormSet(forms.BaseModelFormSet):
             if trigger is None:
                 continue
             if trigger.pk not in order:
-                form.add_error("shown_if", "The question it depends on is being removed.")
+                form.add_error("shown_if", _("The question it depends on is being removed."))
                 continue
             mine = (form.cleaned_data.get("position") or 0, form.instance.pk or float("inf"))
             if order[trigger.pk] >= mine:
-                form.add_error("shown_if", "The question it depends on must be asked before it.")
+                form.add_error("shown_if", _("The question it depends on must be asked before it."))
 
 
 QuestionFormSet = forms.modelformset_factory(
@@ -265,8 +273,8 @@ class LibraryQuestionForm(QuestionDefinitionForm):
     class Meta:
         model = LibraryQuestion
         fields = ["label", "kind", "required", "help_text", "min_value", "max_value"]
-        labels = {"label": "Question", "kind": "Answer type", "help_text": "Help text"}
-        help_texts = {"required": "Ticked at the events that pick it (they may change it)."}
+        labels = {"label": _("Question"), "kind": _("Answer type"), "help_text": _("Help text")}
+        help_texts = {"required": _("Ticked at the events that pick it (they may change it).")}
 
     def __init__(self, *args, owner=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -278,7 +286,7 @@ class LibraryQuestionForm(QuestionDefinitionForm):
         label = self.cleaned_data["label"].strip()
         taken = LibraryQuestion.objects.filter(owner=self.owner, label__iexact=label)
         if taken.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Your library has a question with this label already.")
+            raise forms.ValidationError(_("Your library has a question with this label already."))
         return label
 
 
@@ -306,7 +314,7 @@ class PickFromLibraryForm(forms.Form):
     """Questions from the organiser's library to add to the event (asked identically)."""
 
     library_questions = forms.ModelMultipleChoiceField(
-        label="Add questions from your library",
+        label=_("Add questions from your library"),
         queryset=LibraryQuestion.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

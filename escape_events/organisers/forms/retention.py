@@ -3,14 +3,15 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext_lazy as _
 
 
 class RetentionForm(forms.Form):
     months = forms.IntegerField(
-        label="Keep registration data for (months after the event)",
+        label=_("Keep registration data for (months after the event)"),
         min_value=0,
         required=False,
-        help_text="Empty: the site's period.",
+        help_text=_("Empty: the site's period."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -20,8 +21,11 @@ class RetentionForm(forms.Form):
         field.validators.append(
             MaxValueValidator(
                 site,
-                message=f"At most the site's period, {site} months: organisers may shorten it, "
-                "not extend it.",
+                message=_(
+                    "At most the site's period, %(months)d months: organisers may shorten it, "
+                    "not extend it."
+                )
+                % {"months": site},
             )
         )
         field.widget.attrs["max"] = site

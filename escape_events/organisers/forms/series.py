@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import TIME_ZONE_CHOICES, Kind, Series, Venue
 from escape_events.events.recurrence_text import (
@@ -33,56 +34,58 @@ class SeriesForm(VenueFields):
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.MEETING)
     summary = forms.CharField(max_length=300, required=False, validators=[single_line])
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, help_text="Markdown."
+        widget=forms.Textarea(attrs={"rows": 5}), required=False, help_text=_("Markdown.")
     )
     repeat = forms.ChoiceField(
-        label="Repeats",
+        label=_("Repeats"),
         widget=forms.RadioSelect,
         choices=[
-            (WEEKLY_WORD, "Every week, or every few weeks, on the days ticked"),
-            (MONTHLY_WORD, "On given weekdays of each month (e.g. every 2nd and 4th Wednesday)"),
+            (WEEKLY_WORD, _("Every week, or every few weeks, on the days ticked")),
+            (MONTHLY_WORD, _("On given weekdays of each month (e.g. every 2nd and 4th Wednesday)")),
         ],
         initial=WEEKLY_WORD,
     )
     interval = forms.IntegerField(
-        label="Every how many weeks", min_value=1, max_value=52, initial=1,
-        help_text="1: every week, 2: every other week…",
+        label=_("Every how many weeks"), min_value=1, max_value=52, initial=1,
+        help_text=_("1: every week, 2: every other week…"),
     )  # fmt: skip
     weekdays = forms.MultipleChoiceField(
-        label="On", choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("On"), choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
     ordinals = forms.MultipleChoiceField(
-        label="The", choices=ORDINAL_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("The"), choices=ORDINAL_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
     month_weekday = forms.ChoiceField(
-        label="Weekday of the month", choices=WEEKDAY_CHOICES, required=False
+        label=_("Weekday of the month"), choices=WEEKDAY_CHOICES, required=False
     )
     first_day = forms.DateField(
-        label="First meeting on or after",
+        label=_("First meeting on or after"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The first day the rule gives from this date on.",
+        help_text=_("The first day the rule gives from this date on."),
     )
     until = forms.DateField(
-        label="Last meeting on or before",
+        label=_("Last meeting on or before"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Empty: no end.",
+        help_text=_("Empty: no end."),
     )
     start_time = forms.TimeField(
-        label="From", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     end_time = forms.TimeField(
-        label="To", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="Europe/Zurich")
-    online_url = forms.URLField(label="Video conference link", required=False)
+    online_url = forms.URLField(label=_("Video conference link"), required=False)
     remote_note = forms.CharField(
-        label="Note on remote participation", max_length=300, required=False
+        label=_("Note on remote participation"), max_length=300, required=False
     )
     contact_name = forms.CharField(max_length=200, required=False)
     contact_email = forms.EmailField(required=False)
     audience_note = forms.CharField(max_length=300, required=False)
-    is_listed = forms.BooleanField(label="Listed on the public pages", required=False, initial=True)
+    is_listed = forms.BooleanField(
+        label=_("Listed on the public pages"), required=False, initial=True
+    )
 
     def __init__(self, *args, series: Series | None = None, **kwargs):
         self.series = series
@@ -94,7 +97,7 @@ class SeriesForm(VenueFields):
             # A rule set in the admin that the choices cannot show: offered as it is.
             self.kept_rule = describe_rule(series.rrule, self._local_start)
             self.fields["repeat"].choices = [
-                (KEEP_RULE, f"As now: {self.kept_rule}"),
+                (KEEP_RULE, _("As now: %(rule)s") % {"rule": self.kept_rule}),
                 *self.fields["repeat"].choices,
             ]
             self.initial.setdefault("repeat", KEEP_RULE)
@@ -140,18 +143,18 @@ class SeriesForm(VenueFields):
         data = super().clean()
         repeat = data.get("repeat")
         if repeat == WEEKLY_WORD and not data.get("weekdays"):
-            self.add_error("weekdays", "Tick the days of the week the series meets on.")
+            self.add_error("weekdays", _("Tick the days of the week the series meets on."))
         if repeat == MONTHLY_WORD:
             if not data.get("ordinals"):
-                self.add_error("ordinals", "Tick which weeks of the month (e.g. 2nd and 4th).")
+                self.add_error("ordinals", _("Tick which weeks of the month (e.g. 2nd and 4th)."))
             if not data.get("month_weekday"):
-                self.add_error("month_weekday", "Pick the weekday.")
+                self.add_error("month_weekday", _("Pick the weekday."))
         first, until = data.get("first_day"), data.get("until")
         if first and until and until < first:
-            self.add_error("until", "The last meeting cannot come before the first.")
+            self.add_error("until", _("The last meeting cannot come before the first."))
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
-            self.add_error("end_time", "The end must be after the start (on the same day).")
+            self.add_error("end_time", _("The end must be after the start (on the same day)."))
         return data
 
     def rrule(self, zone: zoneinfo.ZoneInfo) -> str:
@@ -195,7 +198,10 @@ class SeriesForm(VenueFields):
 
 def _within_years(day: date) -> date:
     if not YEARS[0] <= day.year <= YEARS[1]:
-        raise ValidationError(f"Enter a year between {YEARS[0]} and {YEARS[1]}.")
+        raise ValidationError(
+            _("Enter a year between %(first)d and %(last)d.")
+            % {"first": YEARS[0], "last": YEARS[1]}
+        )
     return day
 
 
@@ -209,10 +215,11 @@ class ExtraMeetingForm(forms.Form):
     def __init__(self, *args, series: Series, **kwargs):
         self.zone = series.zone
         super().__init__(*args, **kwargs)
-        usual = series.venue or "online / to be announced"
-        self.fields["start"].help_text = f"Local time in {series.time_zone}."
-        self.fields["end"].help_text = f"Local time in {series.time_zone}."
-        self.fields["venue"].empty_label = f"The usual place ({usual})"
+        usual = series.venue or _("online / to be announced")
+        zone = _("Local time in %(zone)s.") % {"zone": series.time_zone}
+        self.fields["start"].help_text = zone
+        self.fields["end"].help_text = zone
+        self.fields["venue"].empty_label = _("The usual place (%(place)s)") % {"place": usual}
 
     def clean(self):
         cleaned = super().clean()
@@ -220,7 +227,7 @@ class ExtraMeetingForm(forms.Form):
             if cleaned.get(name):
                 cleaned[name] = cleaned[name].replace(tzinfo=self.zone)
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
-            self.add_error("end", ValidationError("The end must be after the start."))
+            self.add_error("end", ValidationError(_("The end must be after the start.")))
         return cleaned
 
 

@@ -2,6 +2,7 @@
 on the survey's model, so the same kinds and checks), and when it closes."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.surveys.models import Survey, SurveyQuestion
 
@@ -13,7 +14,7 @@ class SurveySettingsForm(forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["title", "intro", "anonymous"]
-        labels = {"title": "Title", "anonymous": "Anonymous answers"}
+        labels = {"title": _("Title"), "anonymous": _("Anonymous answers")}
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -32,7 +33,7 @@ SurveyQuestionFormSet = forms.modelformset_factory(
 
 class OpenSurveyForm(forms.Form):
     closes_at = WallClockField(
-        label="Open until", help_text="Local time in the event's time zone; at most 90 days."
+        label=_("Open until"), help_text=_("Local time in the event's time zone; at most 90 days.")
     )
 
     def closes_at_in(self, zone):
@@ -40,4 +41,4 @@ class OpenSurveyForm(forms.Form):
 
 
 class SurveyExportForm(forms.Form):
-    format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "Excel (.xlsx)")])
+    format = forms.ChoiceField(choices=[("csv", _("CSV")), ("xlsx", _("Excel (.xlsx)"))])

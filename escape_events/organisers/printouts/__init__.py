@@ -8,9 +8,10 @@ WeasyPrint needs Pango from the system (Debian: libpango-1.0-0 libpangoft2-1.0-0
 libharfbuzz-subset0) and fonts for every script of people's names (fonts-dejavu-core,
 fonts-noto-cjk); it is imported on first use so the rest of the site runs without it.
 
-Badges and certificates follow the event's `PrintDesign`; every element sits in a fixed box
-(`layouts`) and its text is sized to fit that box (`fit`). Long lists are made in the
-background (`jobs`).
+Badges and certificates are in each attendee's language (`User.preferred_language`); the lists
+are in the language of the organiser who prints them. They follow the event's `PrintDesign`;
+every element sits in a fixed box (`layouts`) and its text is sized to fit that box (`fit`).
+Long lists are made in the background (`jobs`).
 """
 
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import Event
 from escape_events.events.when import describe_span
@@ -51,25 +53,29 @@ PRINTOUTS = {
     for item in (
         Printout(
             "sign-in-sheet",
-            "Sign-in sheet",
-            "confirmed on-site participants, by family name, with space to sign",
+            _("Sign-in sheet"),
+            _("confirmed on-site participants, by family name, with space to sign"),
         ),
         Printout(
             "participant-list",
-            "Participant list",
-            "every confirmed participant, on-site and remote, by family name, with mode and "
-            "space to sign",
+            _("Participant list"),
+            _(
+                "every confirmed participant, on-site and remote, by family name, with mode and "
+                "space to sign"
+            ),
         ),
         Printout(
             "badges",
-            "Badges",
-            "one per confirmed on-site participant, in the size and design chosen below",
+            _("Badges"),
+            _("one per confirmed on-site participant, in the size and design chosen below"),
         ),
         Printout(
             "certificates",
-            "Certificates of attendance",
-            "one page per person present (checked in, or marked present remotely), "
-            "once the event has ended",
+            _("Certificates of attendance"),
+            _(
+                "one page per person present (checked in, or marked present remotely), "
+                "once the event has ended"
+            ),
         ),
     )
 }
@@ -117,18 +123,23 @@ def render_printout(
             laid_out=progress and (lambda n: progress(min(len(people), round(n * per_chunk)))),
         ), len(people)
     if printout.slug == "certificates":
-        html = certificates.certificate_html(event, design, people, logo_uri(design))
-    else:
-        html = render_to_string(
-            LIST_TEMPLATES[printout.slug],
-            {
-                "event": event,
-                "printout": printout,
-                "people": people,
-                "when": describe_span(event),
-                "printed_at": timezone.localtime(timezone.now(), event.zone),
-                "site_url": settings.SITE_URL,
-                "blank_rows": range(BLANK_SIGN_IN_ROWS),
-            },
-        )
+        # Each certificate in its holder's language: chunks of people sharing one.
+        counted = certificates.certificate_html(event, design, people, logo_uri(design))
+        made = [sum(count for count, _html in counted[:n]) for n in range(1, len(counted) + 1)]
+        return html_to_pdf(
+            [html for _count, html in counted],
+            laid_out=progress and (lambda n: progress(made[n - 1])),
+        ), len(people)
+    html = render_to_string(
+        LIST_TEMPLATES[printout.slug],
+        {
+            "event": event,
+            "printout": printout,
+            "people": people,
+            "when": describe_span(event),
+            "printed_at": timezone.localtime(timezone.now(), event.zone),
+            "site_url": settings.SITE_URL,
+            "blank_rows": range(BLANK_SIGN_IN_ROWS),
+        },
+    )
     return html_to_pdf([html], laid_out=progress and (lambda n: progress(len(people)))), len(people)

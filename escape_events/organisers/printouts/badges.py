@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import pgettext
 
 from escape_events.events.models import Event
 from escape_events.events.when import describe_span
@@ -70,13 +72,14 @@ def roles(event: Event) -> tuple[set[int], set[int]]:
 
 
 def _role(registration, organisers, speakers, design) -> tuple[str, str]:
+    """The role printed in the badge's colour band (in the active language) and its colour."""
     if registration.user_id in organisers:
-        return "Organiser", design.colour_organiser
+        return pgettext("badge role", "Organiser"), design.colour_organiser
     if registration.user_id in speakers:
-        return "Speaker", design.colour_speaker
+        return pgettext("badge role", "Speaker"), design.colour_speaker
     if registration.mode == Mode.REMOTE:
-        return "Remote", design.colour_remote
-    return "On-site", design.colour_onsite
+        return pgettext("badge role", "Remote"), design.colour_remote
+    return pgettext("badge role", "On-site"), design.colour_onsite
 
 
 def _scale(sheet: Sheet) -> float:
@@ -119,20 +122,26 @@ def answers_by_registration(design: PrintDesign, people) -> dict[int, list[str]]
 
 
 def badge_pages(event: Event, design: PrintDesign, people: list[Registration]) -> list[Page]:
-    """Every page of the badges (a back page after each front one when the design asks)."""
+    """Every page of the badges (a back page after each front one when the design asks); each
+    badge in its wearer's language (role, dates), whatever language the organiser reads."""
     sheet = SHEETS[design.layout]
     scale = _scale(sheet)
     organisers, speakers = roles(event)
     answers = answers_by_registration(design, people)
     logo = bool(design.logo)
     title = event.title
-    when = describe_span(event)
+    spans: dict[str, str] = {}  # the event's dates, once per language
     back = design.back_side and sheet.two_sided
     pages = []
     for start in range(0, len(people), sheet.per_page):
         front, behind = [], []
         for index, registration in enumerate(people[start : start + sheet.per_page]):
-            role, colour = _role(registration, organisers, speakers, design)
+            language = registration.user.preferred_language
+            with translation.override(language):
+                role, colour = _role(registration, organisers, speakers, design)
+                if language not in spans:
+                    spans[language] = describe_span(event)
+            when = spans[language]
             shown = answers.get(registration.pk, [])
             boxes = badge_boxes(
                 sheet,

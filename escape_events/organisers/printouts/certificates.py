@@ -17,9 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from escape_events.core.tokens import hash_token
 from escape_events.events.models import Event
@@ -42,13 +44,16 @@ def refusal(event: Event, now=None) -> str:
     """Why no certificate can be had for `event` now, or ""."""
     now = now or timezone.now()
     if event.is_cancelled:
-        return "The event was cancelled: there are no certificates of attendance."
+        return gettext("The event was cancelled: there are no certificates of attendance.")
     if event.end > now:
         if event.all_day:
-            ends = f"after {format_date(event.last_day, 'D j M Y')}"
+            # Translators: the event's last day, e.g. "after Fri 29 Jan 2027".
+            ends = gettext("after %(day)s") % {"day": date_format(event.last_day, "D j M Y")}
         else:
             ends = format_date(timezone.localtime(event.end, event.zone), "D j M Y, H:i T")
-        return f"Certificates of attendance can be had once the event has ended ({ends})."
+        return gettext(
+            "Certificates of attendance can be had once the event has ended (%(ends)s)."
+        ) % {"ends": ends}
     return ""
 
 
@@ -184,37 +189,49 @@ class Page:
 
 def certificate_html(
     event: Event, design: PrintDesign, people: list[Registration], logo_uri: str, now=None
-) -> str:
-    """The certificates of `people` (issuing any not issued yet), one A4 landscape page each."""
+) -> list[tuple[int, str]]:
+    """The certificates of `people` (issuing any not issued yet), one A4 landscape page each,
+    each in its holder's language: HTML chunks of people in a row who share a language, with
+    how many certificates each chunk holds."""
     days = event_days(event)
-    pages = []
+    organisers = [person.display_name for person in event.organisers.all()]
+    runs: list[tuple[str, list[Page]]] = []
     for registration in people:
         certificate = issue(registration=registration, now=now)
         url = verification_url(certificate)
-        pages.append(
-            Page(
-                registration=registration,
-                name=fit(
-                    registration.user.display_name,
-                    width_mm=230, height_mm=22, sizes=(24, 21, 18, 15, 13), bold=True,
-                ),
-                title=fit(
-                    event.title, width_mm=230, height_mm=21, sizes=(17, 15, 13, 11, 10), bold=True
-                ),
-                attendance=days_text(event, attended(registration, days)),
-                url=url,
-                qr=_qr(url),
-                issued_at=timezone.localtime(certificate.issued_at, event.zone),
-            )
+        language = registration.user.preferred_language
+        with translation.override(language):
+            attendance = days_text(event, attended(registration, days))
+        page = Page(
+            registration=registration,
+            name=fit(
+                registration.user.display_name,
+                width_mm=230, height_mm=22, sizes=(24, 21, 18, 15, 13), bold=True,
+            ),
+            title=fit(
+                event.title, width_mm=230, height_mm=21, sizes=(17, 15, 13, 11, 10), bold=True
+            ),
+            attendance=attendance,
+            url=url,
+            qr=_qr(url),
+            issued_at=timezone.localtime(certificate.issued_at, event.zone),
         )  # fmt: skip
-    organisers = [person.display_name for person in event.organisers.all()]
-    return render_to_string(
-        "organisers/printouts/certificates.html",
-        {
-            "event": event,
-            "design": design,
-            "pages": pages,
-            "logo": logo_uri,
-            "organisers": organisers,
-        },
-    )
+        if runs and runs[-1][0] == language:
+            runs[-1][1].append(page)
+        else:
+            runs.append((language, [page]))
+    chunks = []
+    for language, pages in runs or [(translation.get_language(), [])]:
+        with translation.override(language):
+            html = render_to_string(
+                "organisers/printouts/certificates.html",
+                {
+                    "event": event,
+                    "design": design,
+                    "pages": pages,
+                    "logo": logo_uri,
+                    "organisers": organisers,
+                },
+            )
+        chunks.append((len(pages), html))
+    return chunks

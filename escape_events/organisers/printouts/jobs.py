@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from escape_events.events.locking import lock_event
 from escape_events.events.models import Event
@@ -30,20 +30,22 @@ IN_REQUEST_MAX = 120
 
 
 def fingerprint(printout: Printout, event: Event, people: list) -> str:
-    """A digest of everything the PDF shows: the event, the design and each person's line."""
+    """A digest of everything the PDF shows: the event, the design and each person's line, in
+    the language of the page around the people (badges and certificates: each person's own)."""
     design = design_for(event)
     organisers, speakers = roles(event)
     answers = answers_by_registration(design, people) if printout.slug == "badges" else {}
     certified = printout.slug == "certificates"  # their rows come with days and certificate
     facts = {
         "kind": printout.slug,
+        "language": translation.get_language(),
         "event": [event.title, event.start.isoformat(), event.end.isoformat(), event.time_zone,
                   event.all_day, str(event.venue.location_line) if event.venue_id else ""],
         "design": [design.pk, design.updated_at.isoformat() if design.updated_at else ""],
         "roles": [sorted(organisers), sorted(speakers)],
         "people": [
             [person.pk, person.user.display_name, person.user.affiliation, person.mode,
-             person.check_in_code, answers.get(person.pk, []),
+             person.check_in_code, answers.get(person.pk, []), person.user.preferred_language,
              [str(day.day) for day in person.attendance_days.all()] if certified else [],
              getattr(getattr(person, "certificate", None), "nonce", "") if certified else ""]
             for person in people
@@ -74,7 +76,7 @@ def request_job(*, printout: Printout, event: Event, by) -> PrintJob:
         if job is None:
             job = PrintJob.objects.create(
                 event=event, kind=printout.slug, fingerprint=digest, requested_by=by,
-                total=len(people),
+                total=len(people), language=translation.get_language() or "",
             )  # fmt: skip
     return job
 
@@ -116,7 +118,8 @@ def make_next(now=None) -> PrintJob | None:
         )
 
     try:
-        pdf, count = render_printout(printout, event, people=people, progress=progress)
+        with translation.override(job.language or None):
+            pdf, count = render_printout(printout, event, people=people, progress=progress)
     except Exception as error:  # recorded for the organiser; the worker carries on
         logger.exception("Print job %s failed", job.pk)
         PrintJob.objects.filter(pk=job.pk).update(

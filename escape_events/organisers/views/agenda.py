@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.core.limits import limit_posts
@@ -75,8 +77,12 @@ def _entry_form_page(request, event, *, entry=None):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            verb = "added to" if entry is None else "saved in"
-            messages.success(request, f"“{saved.title}” is {verb} the agenda.")
+            done = (
+                _("“%(title)s” is added to the agenda.")
+                if entry is None
+                else _("“%(title)s” is saved in the agenda.")
+            )
+            messages.success(request, done % {"title": saved.title})
             if "add_another" in request.POST:
                 return redirect("organisers:agenda_entry_add", slug=event.slug)
             return _agenda_page(request, event)
@@ -123,7 +129,10 @@ def entry_duplicate(request, slug, pk):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"“{copy.title}” is copied; edit the copy below if need be.")
+            messages.success(
+                request,
+                _("“%(title)s” is copied; edit the copy below if need be.") % {"title": copy.title},
+            )
             return redirect("organisers:agenda_entry_edit", slug=event.slug, pk=copy.pk)
     status = 400 if form.is_bound else 200
     context = {"event": event, "entry": entry, "form": form}
@@ -149,8 +158,16 @@ def entry_move(request, slug, pk):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            count = f" with {len(moving) - 1} entries after it" if len(moving) > 1 else ""
-            messages.success(request, f"“{entry.title}”{count} moved.")
+            after = len(moving) - 1
+            if after:
+                moved = ngettext(
+                    "“%(title)s” with %(count)d entry after it moved.",
+                    "“%(title)s” with %(count)d entries after it moved.",
+                    after,
+                ) % {"title": entry.title, "count": after}
+            else:
+                moved = _("“%(title)s” moved.") % {"title": entry.title}
+            messages.success(request, moved)
             return _agenda_page(request, event)
     status = 400 if form.is_bound else 200
     context = {"event": event, "entry": entry, "form": form}
@@ -163,7 +180,9 @@ def entry_delete(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
     entry = _entry_or_404(event, pk)
     services.remove_entry(entry=entry)
-    messages.success(request, f"“{entry.title}” was deleted from the agenda.")
+    messages.success(
+        request, _("“%(title)s” was deleted from the agenda.") % {"title": entry.title}
+    )
     return _agenda_page(request, event)
 
 
@@ -180,7 +199,11 @@ def material_add(request, slug, pk):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"“{material.title}” is attached to “{entry.title}”.")
+            messages.success(
+                request,
+                _("“%(material)s” is attached to “%(entry)s”.")
+                % {"material": material.title, "entry": entry.title},
+            )
             return redirect("organisers:agenda_entry_edit", slug=event.slug, pk=entry.pk)
     people = list(entry.speakers.all())
     context = {
@@ -201,7 +224,7 @@ def material_delete(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
     material = get_object_or_404(Material, event=event, pk=pk)
     services.remove_material(material=material)
-    messages.success(request, f"“{material.title}” was removed.")
+    messages.success(request, _("“%(title)s” was removed.") % {"title": material.title})
     if material.entry_id is None or request.POST.get("back") == "materials":
         return redirect("organisers:materials", slug=event.slug)
     return redirect("organisers:agenda_entry_edit", slug=event.slug, pk=material.entry_id)
@@ -228,7 +251,7 @@ def _session_form_page(request, event, *, session=None):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"Session “{saved.title}” saved.")
+            messages.success(request, _("Session “%(title)s” saved.") % {"title": saved.title})
             return _agenda_page(request, event)
     context = {"event": event, "session": session, "form": form, "conveners": conveners}
     status = 400 if data is not None else 200
@@ -256,7 +279,15 @@ def session_delete(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
     session = get_object_or_404(Session, event=event, pk=pk)
     count = services.remove_session(session=session)
-    messages.success(request, f"Session “{session.title}” and its {count} entries were deleted.")
+    messages.success(
+        request,
+        ngettext(
+            "Session “%(title)s” and its %(count)d entry were deleted.",
+            "Session “%(title)s” and its %(count)d entries were deleted.",
+            count,
+        )
+        % {"title": session.title, "count": count},
+    )
     return _agenda_page(request, event)
 
 
@@ -273,7 +304,12 @@ def agenda_import(request, slug):
         if confirm.is_valid():
             preview = import_agenda(event=event, text=confirm.cleaned_data["text"])
             if preview.ok:
-                messages.success(request, f"{len(preview.rows)} entries imported.")
+                imported = len(preview.rows)
+                messages.success(
+                    request,
+                    ngettext("%(count)d entry imported.", "%(count)d entries imported.", imported)
+                    % {"count": imported},
+                )
                 return _agenda_page(request, event)
         status = 400
     elif request.method == "POST":

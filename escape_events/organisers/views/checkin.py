@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.core.downloads import personal_download
@@ -30,7 +32,7 @@ def check_in_page(request, slug):
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if not form.is_valid():
-            messages.error(request, " ".join(form.non_field_errors()) or "Scan or type a code.")
+            messages.error(request, " ".join(form.non_field_errors()) or _("Scan or type a code."))
             return redirect("organisers:check_in", slug=event.slug)
         target = form.cleaned_data["code"]
         if form.cleaned_data["registration"]:
@@ -38,7 +40,7 @@ def check_in_page(request, slug):
                 event=event, pk=form.cleaned_data["registration"]
             ).first()
             if target is None:
-                messages.error(request, "This person is not registered for this event.")
+                messages.error(request, _("This person is not registered for this event."))
                 return redirect("organisers:check_in", slug=event.slug)
         result = check_in(
             code_or_registration=target,
@@ -103,7 +105,11 @@ def attendance(request, slug):
         names = form.cleaned_data["names"]
         for name in names:
             services.record_attendance(event=event, name=name)
-        messages.success(request, f"Recorded {len(names)} present.")
+        messages.success(
+            request,
+            ngettext("Recorded %(count)d present.", "Recorded %(count)d present.", len(names))
+            % {"count": len(names)},
+        )
         return redirect("organisers:attendance", slug=event.slug)
     context = {
         "event": event,
@@ -121,7 +127,15 @@ def attendance(request, slug):
 def attendance_from_check_ins(request, slug):
     event = organised_event_or_404(request.user, slug)
     added = services.attendance_from_check_ins(event=event)
-    messages.success(request, f"Added {added} people checked in at the door.")
+    messages.success(
+        request,
+        ngettext(
+            "Added %(count)d person checked in at the door.",
+            "Added %(count)d people checked in at the door.",
+            added,
+        )
+        % {"count": added},
+    )
     return redirect("organisers:attendance", slug=event.slug)
 
 
@@ -131,7 +145,9 @@ def attendance_remove(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
     entry = get_object_or_404(MeetingAttendance, event=event, pk=pk)
     services.remove_attendance(entry=entry)
-    messages.success(request, f"{entry.name} removed from the attendance list.")
+    messages.success(
+        request, _("%(name)s removed from the attendance list.") % {"name": entry.name}
+    )
     return redirect("organisers:attendance", slug=event.slug)
 
 
@@ -145,7 +161,7 @@ def attendance_export(request, slug):
     )
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["Name", "E-mail", "Event", "Date"])
+    writer.writerow([_("Name"), _("E-mail"), pgettext("column", "Event"), _("Date")])
     day = event.local_start.date().isoformat()
     for entry in MeetingAttendance.objects.filter(event=event).select_related("user"):
         email = entry.user.email if entry.user else ""

@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.models import Event, Series
@@ -93,6 +95,14 @@ def _limit_colocation(form, user, event) -> None:
     field.queryset = field.queryset.filter(allowed)
 
 
+def _field_name(name: str) -> str:
+    """An event field as the organiser's language names it (its model's verbose name)."""
+    try:
+        return str(Event._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
 def _save_registration(event, settings_form, questions) -> int:
     return len(
         services.save_registration_form(
@@ -111,8 +121,10 @@ def _save_registration(event, settings_form, questions) -> int:
 def event_create(request):
     if not can_create_events(request.user):
         raise PermissionDenied(
-            "Creating events needs the right to do so: ask the site staff. "
-            "You can still run the events you were made an organiser of."
+            _(
+                "Creating events needs the right to do so: ask the site staff. "
+                "You can still run the events you were made an organiser of."
+            )
         )
     event_form, settings_form, questions = _forms(request)
     forms_valid = all(
@@ -136,7 +148,7 @@ def event_create(request):
         except ValidationError as error:
             settings_form.add_error(None, error.messages)
         else:
-            messages.success(request, f"“{event.title}” is created.")
+            messages.success(request, _("“%(title)s” is created.") % {"title": event.title})
             return redirect("organisers:event_overview", slug=event.slug)
     context = {"form": event_form, "settings_form": settings_form, "questions": questions}
     status = 400 if event_form.is_bound else 200
@@ -170,13 +182,22 @@ def event_edit(request, slug):
         except ValidationError as error:
             settings_form.add_error(None, error.messages)
         else:
-            note = "Saved."
+            notes = [_("Saved.")]
             if changed:
-                fields = ", ".join(name.replace("_", " ") for name in changed)
-                note += f" Registrants are told about the change ({fields})."
+                fields = ", ".join(_field_name(name) for name in changed)
+                notes.append(
+                    _("Registrants are told about the change (%(fields)s).") % {"fields": fields}
+                )
             if promoted:
-                note += f" {promoted} people moved up from the waiting list."
-            messages.success(request, note)
+                notes.append(
+                    ngettext(
+                        "%(count)d person moved up from the waiting list.",
+                        "%(count)d people moved up from the waiting list.",
+                        promoted,
+                    )
+                    % {"count": promoted}
+                )
+            messages.success(request, " ".join(notes))
             return redirect("organisers:event_overview", slug=event.slug)
     context = {
         "form": event_form,
@@ -200,7 +221,10 @@ def event_clone(request, slug):
         clone = services.repeat_event(
             event=event, start=form.cleaned_data["start"], by=request.user
         )
-        messages.success(request, f"Copied to “{clone.title}”. Check the details below.")
+        messages.success(
+            request,
+            _("Copied to “%(title)s”. Check the details below.") % {"title": clone.title},
+        )
         return redirect("organisers:event_edit", slug=clone.slug)
     status = 400 if form.is_bound else 200
     context = {"form": form, "event": event}
@@ -213,23 +237,38 @@ def event_cancel(request, slug):
     event = organised_event_or_404(request.user, slug)
     if request.method == "POST":
         if cancel_event(event=event):
-            what = "meeting" if event.series_id else "event"
-            messages.success(request, f"The {what} is cancelled; registrants are told by e-mail.")
+            messages.success(
+                request,
+                _("The meeting is cancelled; registrants are told by e-mail.")
+                if event.series_id
+                else _("The event is cancelled; registrants are told by e-mail."),
+            )
         else:
-            messages.info(request, "The event was already cancelled.")
+            messages.info(request, _("The event was already cancelled."))
         return redirect("organisers:event_overview", slug=event.slug)
     return render(request, "organisers/event_cancel.html", {"event": event})
 
 
 def organisers_page(request, *, of: Event | Series, back: str, context: dict):
     """The organisers of an event or a series: listed, and one more added by e-mail."""
-    what = "series" if isinstance(of, Series) else "event"
+    series = isinstance(of, Series)
     form = CoOrganiserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        person = {"person": form.user}
         if services.add_co_organiser(of=of, user=form.user):
-            messages.success(request, f"{form.user} now organises this {what}.")
+            added = (
+                _("%(person)s now organises this series.")
+                if series
+                else _("%(person)s now organises this event.")
+            )
+            messages.success(request, added % person)
         else:
-            messages.info(request, f"{form.user} already organises this {what}.")
+            already = (
+                _("%(person)s already organises this series.")
+                if series
+                else _("%(person)s already organises this event.")
+            )
+            messages.info(request, already % person)
         return redirect(back)
     context = {**context, "form": form, "organisers": of.organisers.all()}
     status = 400 if form.is_bound else 200
@@ -244,8 +283,12 @@ def organiser_removal(request, *, of: Event | Series, user_id: int, back: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        what = "series" if isinstance(of, Series) else "event"
-        messages.success(request, f"{user} no longer organises this {what}.")
+        gone = (
+            _("%(person)s no longer organises this series.")
+            if isinstance(of, Series)
+            else _("%(person)s no longer organises this event.")
+        )
+        messages.success(request, gone % {"person": user})
     return redirect(back)
 
 

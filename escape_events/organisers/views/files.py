@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from escape_events.core.limits import limit_posts
@@ -43,7 +44,9 @@ def files(request, slug):
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            messages.success(request, f"“{attachment.title}” is attached to the event.")
+            messages.success(
+                request, _("“%(title)s” is attached to the event.") % {"title": attachment.title}
+            )
             return redirect("organisers:files", slug=event.slug)
     return _page(request, event, upload=form, status=400)
 
@@ -54,5 +57,5 @@ def file_delete(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
     attachment = get_object_or_404(Attachment, event=event, pk=pk)
     remove_attachment(attachment=attachment)
-    messages.success(request, f"“{attachment.title}” was deleted.")
+    messages.success(request, _("“%(title)s” was deleted.") % {"title": attachment.title})
     return redirect("organisers:files", slug=event.slug)

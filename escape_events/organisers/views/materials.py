@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from escape_events.timetable import services
@@ -68,7 +70,7 @@ def folder_add(request, slug):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"Folder “{folder.title}” created.")
+            messages.success(request, _("Folder “%(title)s” created.") % {"title": folder.title})
             return _back(event)
     return _page(request, event, folder_form=form, status=400)
 
@@ -84,7 +86,7 @@ def material_add(request, slug):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"“{material.title}” added.")
+            messages.success(request, _("“%(title)s” added.") % {"title": material.title})
             return _back(event)
     return _page(request, event, material_form=form, status=400)
 
@@ -92,7 +94,11 @@ def material_add(request, slug):
 def _refused(request, event, item, error_messages):
     text = "; ".join(error_messages)
     return _page(
-        request, event, settings_error=f"“{item.title}” was not changed: {text}", status=400
+        request,
+        event,
+        settings_error=_("“%(title)s” was not changed: %(problems)s")
+        % {"title": item.title, "problems": text},
+        status=400,
     )
 
 
@@ -104,7 +110,7 @@ def _save_settings(request, event, item, form, update):
         update(item, title=form.cleaned_data["title"], **access_values(form))
     except ValidationError as error:
         return _refused(request, event, item, error.messages)
-    messages.success(request, f"“{form.cleaned_data['title']}” saved.")
+    messages.success(request, _("“%(title)s” saved.") % {"title": form.cleaned_data["title"]})
     return _back(event)
 
 
@@ -125,12 +131,15 @@ def folder_delete(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
     folder = get_object_or_404(Folder, event=event, pk=pk)
     count = services.remove_folder(folder=folder)
-    held = (
-        f"; its {count} material{'s' if count != 1 else ''} stay, out of any folder"
-        if count
-        else ""
-    )
-    messages.success(request, f"Folder “{folder.title}” deleted{held}.")
+    if count:
+        deleted = ngettext(
+            "Folder “%(title)s” deleted; its %(count)d material stays, out of any folder.",
+            "Folder “%(title)s” deleted; its %(count)d materials stay, out of any folder.",
+            count,
+        ) % {"title": folder.title, "count": count}
+    else:
+        deleted = _("Folder “%(title)s” deleted.") % {"title": folder.title}
+    messages.success(request, deleted)
     return _back(event)
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.timetable.minutes import (
@@ -48,7 +49,7 @@ def minutes_overview(request, slug):
     found = minutes_by_entry(event)
     agenda = agenda_for(event, with_materials=False)
     rows = [
-        {"title": "The whole meeting", "minutes": found.get(None), "url": _edit_url(event, None)}
+        {"title": _("The whole meeting"), "minutes": found.get(None), "url": _edit_url(event, None)}
     ]
     rows += [
         {
@@ -109,9 +110,11 @@ def minutes_edit(request, slug, entry=None):
         form.add_error(None, str(conflict))
         return _edit_page(request, event, entry, form, conflict=conflict, status=409)
     if saved is None:
-        messages.info(request, "The minutes were already like this.")
+        messages.info(request, _("The minutes were already like this."))
     else:
-        messages.success(request, f"Minutes saved (revision {saved.number}).")
+        messages.success(
+            request, _("Minutes saved (revision %(number)s).") % {"number": saved.number}
+        )
     return redirect(_edit_url(event, entry))
 
 
@@ -157,18 +160,23 @@ def minutes_restore(request, slug, number, entry=None):
     revision = get_object_or_404(MinutesRevision, minutes=minutes, number=number)
     form = RestoreRevisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The page was out of date; look at the history again.")
+        messages.error(request, _("The page was out of date; look at the history again."))
         return redirect(_history_url(event, entry))
     try:
         saved = restore_revision(
             revision=revision, base_revision=form.cleaned_data["base_revision"], by=request.user
         )
     except MinutesConflict as conflict:
-        messages.error(request, f"{conflict.summary} Nothing was restored; look again.")
+        messages.error(
+            request,
+            _("%(conflict)s Nothing was restored; look again.") % {"conflict": conflict.summary},
+        )
     except ValueError as error:
         messages.info(request, str(error))
     else:
         messages.success(
-            request, f"Revision {number} is back, as revision {saved.number}; nothing was lost."
+            request,
+            _("Revision %(number)s is back, as revision %(new)s; nothing was lost.")
+            % {"number": number, "new": saved.number},
         )
     return redirect(_history_url(event, entry))

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from escape_events.events.permissions import organisers_of
@@ -25,9 +26,9 @@ def notifications(request, slug):
             save_notification_settings(event=event, values=form.values())
             messages.success(
                 request,
-                "Saved: organisers are told as chosen."
+                _("Saved: organisers are told as chosen.")
                 if form.values()
-                else "Saved: nobody is told any more.",
+                else _("Saved: nobody is told any more."),
             )
             return redirect("organisers:notifications", slug=event.slug)
         status = 400

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.when import describe_moment
@@ -145,9 +147,14 @@ def participant_bulk(request, slug):
     )
     if outcome.done:
         label = dict(BulkActionForm.base_fields["action"].choices)[action]
-        messages.success(request, f"{label}: done for {outcome.done}.")
+        messages.success(
+            request,
+            _("%(action)s: done for %(count)d.") % {"action": label, "count": outcome.done},
+        )
     for reason, count in outcome.refused.items():
-        messages.warning(request, f"Skipped {count}: {reason}")
+        messages.warning(
+            request, _("Skipped %(count)d: %(reason)s") % {"count": count, "reason": reason}
+        )
     return _back_to_list(event, query)
 
 
@@ -161,7 +168,7 @@ def participant_export(request, slug):
         for bad in (form, export_form):
             for errors in bad.errors.values():
                 for error in errors:
-                    messages.error(request, f"Export not made: {error}")
+                    messages.error(request, _("Export not made: %(error)s") % {"error": error})
         return redirect("organisers:participants", slug=event.slug)
     chosen = export_form.cleaned_data
     filters = form.as_query()
@@ -186,17 +193,17 @@ def _recipients(request, event, data):
         parts = [part.strip() for part in raw_ids.split(",") if part.strip()]
         # Digits only and short enough for a database id (a 400-digit number overflows it).
         if not all(part.isdecimal() and len(part) <= 18 for part in parts):
-            raise ValidationError("The list of selected people is malformed.")
+            raise ValidationError(_("The list of selected people is malformed."))
         wanted = {int(part) for part in parts}
         rows = Registration.objects.filter(event=event, pk__in=wanted)
         if rows.count() != len(wanted):
-            raise ValidationError("A selected registration does not belong to this event.")
+            raise ValidationError(_("A selected registration does not belong to this event."))
         return rows.select_related("user"), {"ids": raw_ids}
     form, _questions, rows = _filtered(request, event, data)
     if rows is None:
         raise ValidationError(
-            "The filter is not valid: "
-            + "; ".join(error for errors in form.errors.values() for error in errors)
+            _("The filter is not valid: %(problems)s")
+            % {"problems": "; ".join(error for errors in form.errors.values() for error in errors)}
         )
     return rows, form.as_query()
 
@@ -264,14 +271,20 @@ def message_compose(request, slug):
                 form.add_error(None, error.messages)
                 status = 400
             else:
-                when = (
-                    f"will go out on {describe_moment(message.send_at, event.time_zone)}"
-                    if message.send_at
-                    else "is being sent"
-                )
-                messages.success(
-                    request, f"Your message to {message.recipient_count} people {when}."
-                )
+                count = message.recipient_count
+                if message.send_at:
+                    sent = ngettext(
+                        "Your message to %(count)d person will go out on %(when)s.",
+                        "Your message to %(count)d people will go out on %(when)s.",
+                        count,
+                    ) % {"count": count, "when": describe_moment(message.send_at, event.time_zone)}
+                else:
+                    sent = ngettext(
+                        "Your message to %(count)d person is being sent.",
+                        "Your message to %(count)d people is being sent.",
+                        count,
+                    ) % {"count": count}
+                messages.success(request, sent)
                 return redirect("organisers:messages", slug=event.slug)
         else:
             previews = services.message_previews(
@@ -318,5 +331,9 @@ def mail_retry(request, slug, pk):
     event = organised_event_or_404(request.user, slug)
     mail = get_object_or_404(undelivered_mails(event), pk=pk)
     outbox_services.retry(mail=mail)
-    messages.success(request, f"The mail to {', '.join(mail.recipients)} will be sent again.")
+    messages.success(
+        request,
+        _("The mail to %(recipients)s will be sent again.")
+        % {"recipients": ", ".join(mail.recipients)},
+    )
     return redirect("organisers:messages", event.slug)

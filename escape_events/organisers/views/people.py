@@ -5,6 +5,8 @@ from collections import Counter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from escape_events.core.limits import limit_posts
@@ -37,6 +39,48 @@ def _page(request, event, *, add_form=None, import_form=None, status=200, **extr
     return render(request, "organisers/add_people.html", context, status=status)
 
 
+# What an import did, besides the registrations' statuses.
+ALREADY, INVITED = "already registered", "invited"
+
+
+def _import_summary(done: Counter) -> str:
+    """What an import did ("confirmed: 3, 1 already registered"), in the active language."""
+    parts = []
+    for what, count in done.items():
+        if not count:
+            continue
+        if what == ALREADY:
+            parts.append(
+                ngettext("%(count)d already registered", "%(count)d already registered", count)
+                % {"count": count}
+            )
+        elif what == INVITED:
+            # Translators: people invited to make an account, as they had none.
+            parts.append(
+                ngettext("%(count)d invited", "%(count)d invited", count) % {"count": count}
+            )
+        elif what == Registration.Status.CONFIRMED:
+            parts.append(
+                ngettext("%(count)d confirmed", "%(count)d confirmed", count) % {"count": count}
+            )
+        elif what == Registration.Status.WAITING:
+            parts.append(
+                ngettext("%(count)d on the waiting list", "%(count)d on the waiting list", count)
+                % {"count": count}
+            )
+        elif what == Registration.Status.PENDING:
+            parts.append(
+                ngettext("%(count)d pending approval", "%(count)d pending approval", count)
+                % {"count": count}
+            )
+        else:
+            parts.append(
+                _("%(status)s: %(count)d")
+                % {"status": Registration.Status(what).label, "count": count}
+            )
+    return ", ".join(parts) or _("nobody to add")
+
+
 @login_required
 @require_GET
 def add_people(request, slug):
@@ -46,13 +90,24 @@ def add_people(request, slug):
 def _done_message(added) -> str:
     registration = added.registration
     person = registration.user
-    state = f"{registration.get_status_display().lower()}, {registration.get_mode_display()}"
+    facts = {
+        "person": person.display_name,
+        "status": registration.get_status_display().lower(),
+        "mode": registration.get_mode_display(),
+    }
     if not added.registered:
-        return f"{person.display_name} was already registered ({state}); nothing changed."
-    invite = (
-        " An invitation to choose a password went with the confirmation." if added.invited else ""
-    )
-    return f"{person.display_name} is registered ({state}).{invite}"
+        return _("%(person)s was already registered (%(status)s, %(mode)s); nothing changed.") % (
+            facts
+        )
+    if added.invited:
+        return (
+            _(
+                "%(person)s is registered (%(status)s, %(mode)s). An invitation to choose a "
+                "password went with the confirmation."
+            )
+            % facts
+        )
+    return _("%(person)s is registered (%(status)s, %(mode)s).") % facts
 
 
 @login_required
@@ -119,7 +174,7 @@ def import_confirm(request, slug):
     form = ImportConfirmForm(request.POST)
     try:
         if not form.is_valid():
-            raise ListUnreadable("The import could not be confirmed; upload the file again.")
+            raise ListUnreadable(_("The import could not be confirmed; upload the file again."))
         rows = unseal(event, request.user, form.cleaned_data["rows"])
     except ListUnreadable as error:
         messages.error(request, str(error))
@@ -139,16 +194,18 @@ def import_confirm(request, slug):
                 answers={int(pk): value for pk, value in row.answers.items()},
             )
         except RegistrationRefused as refusal:
-            refused.append(f"line {row.line} ({row.email}): {refusal.message}")
+            refused.append(
+                _("line %(line)s (%(email)s): %(reason)s")
+                % {"line": row.line, "email": row.email, "reason": refusal.message}
+            )
             continue
         if not added.registered:
-            done["already registered"] += 1
+            done[ALREADY] += 1
             continue
-        done[added.registration.get_status_display().lower()] += 1
-        done["invited"] += added.invited
-    summary = ", ".join(f"{count} {what}" for what, count in done.items() if count)
-    notify_import_done(event=event, by=request.user, summary=summary or "nobody to add")
-    messages.success(request, f"Import done: {summary or 'nobody to add'}.")
+        done[added.registration.status] += 1
+        done[INVITED] += added.invited
+    notify_import_done(event=event, by=request.user, summary=lambda: _import_summary(done))
+    messages.success(request, _("Import done: %(summary)s.") % {"summary": _import_summary(done)})
     for line in refused:
-        messages.warning(request, f"Not imported: {line}")
+        messages.warning(request, _("Not imported: %(line)s") % {"line": line})
     return redirect("organisers:participants", slug=event.slug)

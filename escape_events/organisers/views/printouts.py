@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.core.downloads import personal_download
@@ -76,8 +78,11 @@ def printout(request, slug, kind):
     if len(people) > IN_REQUEST_MAX:
         messages.info(
             request,
-            f"{item.title}: {len(people)} people are more than a page can wait for. "
-            "Make the PDF in the background; this page shows how far it is.",
+            _(
+                "%(printout)s: %(count)d people are more than a page can wait for. "
+                "Make the PDF in the background; this page shows how far it is."
+            )
+            % {"printout": item.title, "count": len(people)},
         )
         return redirect("organisers:printouts", slug=event.slug)
     try:
@@ -139,7 +144,7 @@ def print_design(request, slug):
             saved = form.save()
         if old_logo and saved.logo.name != old_logo:
             saved.logo.storage.delete(old_logo)
-        messages.success(request, "Badge and certificate design saved.")
+        messages.success(request, _("Badge and certificate design saved."))
         return redirect("organisers:printouts", slug=event.slug)
     status = 400 if form.is_bound else 200
     return render(
@@ -192,7 +197,7 @@ def attendance_mark(request, slug):
     days = attendance_records.event_days(event)
     form = MarkAttendanceForm(request.POST, days=days)
     if not form.is_valid():
-        messages.error(request, "Tick the days the person was there.")
+        messages.error(request, _("Tick the days the person was there."))
         return _certificates_page(request, event, status=400)
     registration = get_object_or_404(
         Registration.objects.select_related("user", "event"),
@@ -206,7 +211,9 @@ def attendance_mark(request, slug):
     except ValueError as refused:
         messages.error(request, str(refused))
         return _certificates_page(request, event, status=400)
-    messages.success(request, f"Attendance of {registration.person} saved.")
+    messages.success(
+        request, _("Attendance of %(person)s saved.") % {"person": registration.person}
+    )
     return redirect("organisers:certificates", slug=event.slug)
 
 
@@ -228,18 +235,33 @@ def attendance_import(request, slug):
         form.add_error("file", str(error))
         return _certificates_page(request, event, list_form=form, status=400)
     added, unknown = attendance_records.import_attendance(event=event, rows=rows)
-    messages.success(
-        request, f"Read {len(rows)} row{'s' * (len(rows) != 1)}: {added} new day(s) of attendance."
-    )
+    read = ngettext("Read %(count)d row.", "Read %(count)d rows.", len(rows)) % {"count": len(rows)}
+    new = ngettext(
+        "%(count)d new day of attendance.", "%(count)d new days of attendance.", added
+    ) % {"count": added}
+    # Translators: "Read 12 rows." and "3 new days of attendance." put together.
+    messages.success(request, _("%(read)s %(new)s") % {"read": read, "new": new})
     if unknown:
-        shown = ", ".join(unknown[:10]) + (
-            f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        shown = ", ".join(unknown[:10])
+        if len(unknown) > 10:
+            more = len(unknown) - 10
+            shown = ngettext(
+                "%(shown)s and %(count)d more", "%(shown)s and %(count)d more", more
+            ) % {"shown": shown, "count": more}
+        messages.warning(
+            request, _("Not confirmed registrants here, left out: %(people)s.") % {"people": shown}
         )
-        messages.warning(request, f"Not confirmed registrants here, left out: {shown}.")
     for problem in problems[:20]:
         messages.error(request, problem)
     if len(problems) > 20:
-        messages.error(request, f"… and {len(problems) - 20} more rows not read.")
+        more = len(problems) - 20
+        messages.error(
+            request,
+            ngettext(
+                "… and %(count)d more row not read.", "… and %(count)d more rows not read.", more
+            )
+            % {"count": more},
+        )
     return redirect("organisers:certificates", slug=event.slug)
 
 
@@ -256,8 +278,11 @@ def certificate_revoke(request, slug, pk):
     certificates.revoke(certificate=certificate, by=request.user)
     messages.success(
         request,
-        f"The certificate of {certificate.registration.person} is revoked: its address now says "
-        "so, and it can no longer be downloaded.",
+        _(
+            "The certificate of %(person)s is revoked: its address now says so, and it can no "
+            "longer be downloaded."
+        )
+        % {"person": certificate.registration.person},
     )
     return redirect("organisers:certificates", slug=event.slug)
 
@@ -276,7 +301,7 @@ def certificate_reissue(request, slug, pk):
     certificates.issue(registration=registration, again=True)
     messages.success(
         request,
-        f"{registration.person} has a certificate again, at a new address; the old one stays "
-        "revoked.",
+        _("%(person)s has a certificate again, at a new address; the old one stays revoked.")
+        % {"person": registration.person},
     )
     return redirect("organisers:certificates", slug=event.slug)

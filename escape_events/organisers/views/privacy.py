@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from escape_events.registrations.services import RegistrationRefused, set_retention_period
@@ -19,10 +20,10 @@ def event_retention(request, slug):
     stored = selectors.registration_settings(event)
     form = RetentionForm(request.POST)
     if stored is None:
-        messages.error(request, "This event takes no registrations, so it keeps no such data.")
+        messages.error(request, _("This event takes no registrations, so it keeps no such data."))
     elif not form.is_valid():
         for error in form.errors.get("months", []):
-            messages.error(request, f"Not saved: {error}")
+            messages.error(request, _("Not saved: %(error)s") % {"error": error})
     else:
         try:
             set_retention_period(
@@ -31,5 +32,5 @@ def event_retention(request, slug):
         except RegistrationRefused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, "Saved: how long this event keeps registration data.")
+            messages.success(request, _("Saved: how long this event keeps registration data."))
     return redirect("organisers:event_overview", slug=event.slug)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from escape_events.registrations import services
@@ -35,7 +36,9 @@ def registration_page(request, slug, pk):
             if form.save(registration=registration, by=request.user):
                 messages.success(
                     request,
-                    "Saved; the person is told what changed." if form.change else "No change.",
+                    _("Saved; the person is told what changed.")
+                    if form.change
+                    else _("No change."),
                 )
                 return redirect("organisers:registration", slug=event.slug, pk=registration.pk)
             status = form.refusal_status
@@ -69,7 +72,7 @@ def registration_mode(request, slug, pk):
         raise Http404("No registration of this event has this number.")
     form = SwitchModeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "This way of attending is not offered.")
+        messages.error(request, _("This way of attending is not offered."))
     else:
         try:
             services.switch_mode(
@@ -78,5 +81,5 @@ def registration_mode(request, slug, pk):
         except services.RegistrationRefused as refused:
             messages.error(request, refused.message)
         else:
-            messages.success(request, "Moved; the person is told.")
+            messages.success(request, _("Moved; the person is told."))
     return redirect("organisers:registration", slug=event.slug, pk=registration.pk)

@@ -3,11 +3,14 @@ how many went, and the mail as attendees get it."""
 
 from datetime import timedelta
 
+from babel.lists import format_list
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from escape_events.events.selectors import next_occurrences
@@ -70,22 +73,33 @@ def _saved(request, form, url: str, samples, **target):
         include_calendar=data["include_calendar"],
         **target,
     )
-    messages.success(request, f"Reminders: {describe_minutes(chosen)}.")
+    messages.success(request, _("Reminders: %(plan)s.") % {"plan": describe_minutes(chosen)})
     if "test" in request.POST:
         tests = samples(reminder_minutes_for(next(iter(target.values()))))
         for _label, reminder in tests:
             test_mail = _as_sent(reminder)
-            test_mail.subject = f"[Test] {test_mail.subject}"
+            # Translators: a test mail's subject, e.g. "[Test] Reminder: ESCAPE school".
+            test_mail.subject = _("[Test] %(subject)s") % {"subject": test_mail.subject}
             test_mail.send()
         if tests:
             messages.info(
                 request,
-                f"{len(tests)} test mail{'s' if len(tests) != 1 else ''} sent to "
-                f"{request.user.email}, as {' and '.join(label.lower() for label, _ in tests)} "
-                "attendees get them.",
+                ngettext(
+                    "%(count)d test mail sent to %(address)s, as %(kinds)s attendees get it.",
+                    "%(count)d test mails sent to %(address)s, as %(kinds)s attendees get them.",
+                    len(tests),
+                )
+                % {
+                    "count": len(tests),
+                    "address": request.user.email,
+                    "kinds": format_list(
+                        [str(label).lower() for label, _reminder in tests],
+                        locale=translation.to_locale(translation.get_language() or "en"),
+                    ),
+                },
             )
         else:
-            messages.warning(request, "No test sent: there is no upcoming meeting to remind of.")
+            messages.warning(request, _("No test sent: there is no upcoming meeting to remind of."))
     return redirect(url)
 
 

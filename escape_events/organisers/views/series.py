@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.events.models import Series
@@ -55,8 +56,10 @@ def _meeting_or_404(series: Series, recurrence_id: datetime) -> Occurrence:
 def series_create(request):
     if not can_create_events(request.user):
         raise PermissionDenied(
-            "Creating series needs the right to create events: ask the site staff. "
-            "You can still run the series you were made an organiser of."
+            _(
+                "Creating series needs the right to create events: ask the site staff. "
+                "You can still run the series you were made an organiser of."
+            )
         )
     form = SeriesForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +71,11 @@ def series_create(request):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            messages.success(request, f"“{series.title}” is created: {series.describe_schedule()}.")
+            messages.success(
+                request,
+                _("“%(title)s” is created: %(schedule)s.")
+                % {"title": series.title, "schedule": series.describe_schedule()},
+            )
             return redirect("organisers:series_meetings", series_slug=series.slug)
     status = 400 if form.is_bound else 200
     return render(request, "organisers/series_form.html", {"form": form}, status=status)
@@ -116,7 +123,10 @@ def meeting_add(request, series_slug):
         except ValidationError as error:
             form.add_error("start", error.messages)
         else:
-            messages.success(request, f"Added an extra meeting on {_day(meeting.start, series)}.")
+            messages.success(
+                request,
+                _("Added an extra meeting on %(day)s.") % {"day": _day(meeting.start, series)},
+            )
             return redirect("organisers:series_meetings", series_slug=series.slug)
     status = 400 if form.is_bound else 200
     context = {"series": series, "form": form}
@@ -161,10 +171,12 @@ def meeting_cancel(request, series_slug, recurrence_id):
     day = _day(meeting.start, series)
     if cancel_occurrence(series=series, recurrence_id=recurrence_id):
         messages.success(
-            request, f"The meeting on {day} is cancelled; anyone registered is told by e-mail."
+            request,
+            _("The meeting on %(day)s is cancelled; anyone registered is told by e-mail.")
+            % {"day": day},
         )
     else:
-        messages.info(request, f"The meeting on {day} was already cancelled.")
+        messages.info(request, _("The meeting on %(day)s was already cancelled.") % {"day": day})
     return redirect("organisers:series_meetings", series_slug=series.slug)
 
 
@@ -175,9 +187,9 @@ def meeting_restore(request, series_slug, recurrence_id):
     meeting = _meeting_or_404(series, recurrence_id)
     day = _day(meeting.start, series)
     if restore_occurrence(series=series, recurrence_id=recurrence_id):
-        messages.success(request, f"The meeting on {day} takes place again.")
+        messages.success(request, _("The meeting on %(day)s takes place again.") % {"day": day})
     else:
-        messages.info(request, f"The meeting on {day} was not cancelled.")
+        messages.info(request, _("The meeting on %(day)s was not cancelled.") % {"day": day})
     return redirect("organisers:series_meetings", series_slug=series.slug)
 
 
@@ -201,11 +213,12 @@ def meeting_move(request, series_slug, recurrence_id):
             form.add_error(None, error.messages)
         else:
             if changed:
-                note = f"The meeting of {_day(recurrence_id, series)} is now on "
-                note += f"{_day(data['start'], series)}; anyone registered is told by e-mail."
+                note = _(
+                    "The meeting of %(old)s is now on %(new)s; anyone registered is told by e-mail."
+                ) % {"old": _day(recurrence_id, series), "new": _day(data["start"], series)}
                 messages.success(request, note)
             else:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, _("Nothing changed."))
             return redirect("organisers:series_meetings", series_slug=series.slug)
     context = {"series": series, "meeting": meeting, "form": form}
     status = 400 if form.is_bound else 200

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from escape_events.accounts.models import full_name
@@ -86,7 +88,7 @@ def survey(request, slug):
         except SurveyRefused as refusal:
             settings_form.add_error(None, str(refusal))
         else:
-            messages.success(request, "The survey is saved.")
+            messages.success(request, _("The survey is saved."))
             return redirect("organisers:survey", slug=event.slug)
     found.refresh_from_db()
     return _page(
@@ -112,7 +114,11 @@ def _act(request, slug, action):
 def survey_template(request, slug):
     def add(event, found):
         count = services.add_template_questions(survey=found, by=request.user)
-        return f"{count} hands-on feedback questions added: change or remove any of them."
+        return ngettext(
+            "%(count)d hands-on feedback question added: change or remove it.",
+            "%(count)d hands-on feedback questions added: change or remove any of them.",
+            count,
+        ) % {"count": count}
 
     return _act(request, slug, add)
 
@@ -129,7 +135,11 @@ def survey_open(request, slug):
     def open_it(event, found):
         closes_at = form.closes_at_in(event.zone)
         sent = services.open_survey(survey=found, closes_at=closes_at, by=request.user)
-        return f"The survey is open; its link went to {sent} participant{'s' if sent != 1 else ''}."
+        return ngettext(
+            "The survey is open; its link went to %(count)d participant.",
+            "The survey is open; its link went to %(count)d participants.",
+            sent,
+        ) % {"count": sent}
 
     return _act(request, slug, open_it)
 
@@ -140,8 +150,12 @@ def survey_invite(request, slug):
     def invite(event, found):
         sent = services.invite_attendees(survey=found, by=request.user)
         if not sent:
-            return "Everyone who attended has had the link already."
-        return f"The link went to {sent} more participant{'s' if sent != 1 else ''}."
+            return _("Everyone who attended has had the link already.")
+        return ngettext(
+            "The link went to %(count)d more participant.",
+            "The link went to %(count)d more participants.",
+            sent,
+        ) % {"count": sent}
 
     return _act(request, slug, invite)
 
@@ -151,7 +165,7 @@ def survey_invite(request, slug):
 def survey_close(request, slug):
     def close(event, found):
         services.close_survey(survey=found, by=request.user)
-        return "The survey is closed; the answers given stay."
+        return _("The survey is closed; the answers given stay.")
 
     return _act(request, slug, close)
 
@@ -181,14 +195,14 @@ def survey_export(request, slug):
         raise Http404("The survey has not been opened.")
     form = SurveyExportForm(request.GET)
     if not form.is_valid():
-        messages.error(request, "Choose CSV or Excel.")
+        messages.error(request, _("Choose CSV or Excel."))
         return redirect("organisers:survey_results", slug=event.slug)
     questions = questions_of(found)
-    columns = [Column("submitted_at", "Answered at", ("submitted_at",), moment=True)]
+    columns = [Column("submitted_at", _("Answered at"), ("submitted_at",), moment=True)]
     if not found.anonymous:
         columns += [
-            Column("name", "Name", ("user__first_name", "user__last_name"), full_name, 26),
-            Column("email", "E-mail", ("user__email",), width=30),
+            Column("name", _("Name"), ("user__first_name", "user__last_name"), full_name, 26),
+            Column("email", _("E-mail"), ("user__email",), width=30),
         ]
     columns += [
         Column(answer_column(question), question.label, (answer_column(question),), width=24)
