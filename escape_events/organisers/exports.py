@@ -66,8 +66,8 @@ PERSON_COLUMNS = {
     "last_name": Column("last_name", "Family name", ("user__last_name",), width=20),
     "email": Column("email", "E-mail", ("user__email",), width=30),
     "affiliation": Column("affiliation", "Affiliation", (AFFILIATION,), width=24),
-    "mode": Column("mode", "Mode", ("mode",), MODE_LABELS.__getitem__, 10),
-    "status": Column("status", "Status", ("status",), STATUS_LABELS.__getitem__, 16),
+    "mode": Column("mode", "Mode", ("mode",), lambda mode: str(MODE_LABELS[mode]), 10),
+    "status": Column("status", "Status", ("status",), lambda s: str(STATUS_LABELS[s]), 16),
     "waiting_list": Column(
         "waiting_list",
         "Waiting list",

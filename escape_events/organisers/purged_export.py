@@ -30,7 +30,7 @@ def count_rows(counts: list[ModeCounts]) -> list[tuple[str, str, int]]:
     for mode in counts:
         for status, label in Registration.Status.choices:
             if mode.count(status):
-                rows.append((mode.label, label, mode.count(status)))
+                rows.append((mode.label, str(label), mode.count(status)))
         if mode.checked_in:
             rows.append((mode.label, "Checked in", mode.checked_in))
     return rows

@@ -5,6 +5,10 @@ organisers may at any time. Every change is kept (RegistrationChange: who, when,
 after) and mailed to the person, in the change's transaction.
 """
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+
 from .. import mails
 from ..models import Registration, RegistrationChange
 from ..rules import RegistrationRefused, is_organiser, modification_deadline
@@ -16,14 +20,18 @@ def modifier(*, registration: Registration, by, now) -> bool:
     if is_organiser(event=registration.event, user=by):
         return True
     if by is None or by.pk != registration.user_id:
-        raise RegistrationRefused("This is not your registration.", code="forbidden", status=403)
+        raise RegistrationRefused(
+            gettext("This is not your registration."), code="forbidden", status=403
+        )
     if not registration.is_active:
-        raise RegistrationRefused("This registration is not active.", code="inactive")
+        raise RegistrationRefused(gettext("This registration is not active."), code="inactive")
     event = registration.event
     if now >= modification_deadline(event=event, settings=settings_for(event)):
-        contact = event.contact_email or "the organisers"
         raise RegistrationRefused(
-            f"Changes online are closed; please write to {contact}.",
+            gettext("Changes online are closed; please write to %(contact)s.")
+            % {"contact": event.contact_email}
+            if event.contact_email
+            else gettext("Changes online are closed; please write to the organisers."),
             code="deadline",
             status=409,
         )
@@ -57,8 +65,10 @@ def record_change(
 
 
 def item(field: str, before: str, after: str, *, private: bool = False) -> dict:
-    """One line of a change; `private` ones (organisers' note, tags) the person never sees."""
-    entry = {"field": field, "before": before, "after": after}
+    """One line of a change; `private` ones (organisers' note, tags) the person never sees. Kept
+    as text in the site's language (labels such as a mode's are translatable)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        entry = {"field": str(field), "before": str(before), "after": str(after)}
     if private:
         entry["private"] = True
     return entry
