@@ -7,6 +7,7 @@ catalogues are compiled (`make test` compiles them)."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,6 +20,14 @@ from escape_events.registrations import reminders, rules, services
 from escape_events.registrations.models import Registration, RegistrationSettings
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def site_language_after_each_test():
+    """A request in French leaves French active in this thread (LocaleMiddleware does not reset
+    it): the next test starts in the site's language again."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -147,5 +156,8 @@ def test_a_refusal_is_in_the_active_language_english_by_default(client, person, 
     settings.opens_at = timezone.now() - timedelta(days=3)
     settings.closes_at = timezone.now() - timedelta(seconds=1)
     settings.save()
-    refusal = rules.refusal_reason(event=event, settings=settings, user=person, now=timezone.now())
+    refusal = rules.refusal_reason(event=event, settings=settings, user=person)
     assert refusal.message == "Registration is closed."
+    with translation.override("it"):
+        refusal = rules.refusal_reason(event=event, settings=settings, user=person)
+    assert refusal.message == "Le iscrizioni sono chiuse."  # catalogue
