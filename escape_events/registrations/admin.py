@@ -5,6 +5,7 @@ seat is changed only by the actions (approve, reject, promote, cancel), never by
 """
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import LibraryQuestion, Question, Registration, RegistrationSettings
@@ -79,10 +80,10 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["user", "event"]
     readonly_fields = [field.name for field in Registration._meta.fields]
     actions = [
-        _action("approved", services.approve, "Approve"),
-        _action("rejected", services.reject, "Reject"),
-        _action("promoted", services.promote_by_hand, "Promote from the waiting list"),
-        _action("cancelled", services.cancel_registration, "Cancel"),
+        _action("approved", services.approve, _("Approve")),
+        _action("rejected", services.reject, _("Reject")),
+        _action("promoted", services.promote_by_hand, _("Promote from the waiting list")),
+        _action("cancelled", services.cancel_registration, _("Cancel")),
     ]
 
     def has_add_permission(self, request):

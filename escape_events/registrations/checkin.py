@@ -157,7 +157,13 @@ def ticket_qr_svg(registration: Registration) -> str:
     """The QR code as a standalone SVG document (with its namespace, so <img> can show it)."""
     buffer = io.BytesIO()
     segno.make(ticket_url(registration), error="m").save(
-        buffer, kind="svg", scale=6, border=2, dark="#1d2433", title="Check-in code", xmldecl=False
+        buffer,
+        kind="svg",
+        scale=6,
+        border=2,
+        dark="#1d2433",
+        title=gettext("Check-in code"),
+        xmldecl=False,
     )
     return buffer.getvalue().decode()
 

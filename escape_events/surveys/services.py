@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import Event
 from escape_events.registrations.models import Question
@@ -38,19 +39,28 @@ class TemplateQuestion:
 
 HANDS_ON_FEEDBACK = (
     TemplateQuestion(
-        "How useful was the hands-on for your work?",
+        _("How useful was the hands-on for your work?"),
         Kind.SINGLE_CHOICE,
-        ("Very useful", "Useful", "A little", "Not useful"),
+        (_("Very useful"), _("Useful"), _("A little"), _("Not useful")),
         required=True,
     ),
-    TemplateQuestion("Was the pace right?", Kind.SINGLE_CHOICE, ("Too slow", "Right", "Too fast")),
-    TemplateQuestion("Did the exercises run on your set-up?", Kind.YES_NO),
     TemplateQuestion(
-        "What would you like more of next time?",
-        Kind.MULTIPLE_CHOICE,
-        ("Introduction", "Exercises", "Questions and answers", "Going through the solutions"),
+        _("Was the pace right?"),
+        Kind.SINGLE_CHOICE,
+        (_("Too slow"), pgettext_lazy("pace", "Right"), _("Too fast")),
     ),
-    TemplateQuestion("What should we change next time?", Kind.TEXT),
+    TemplateQuestion(_("Did the exercises run on your set-up?"), Kind.YES_NO),
+    TemplateQuestion(
+        _("What would you like more of next time?"),
+        Kind.MULTIPLE_CHOICE,
+        (
+            _("Introduction"),
+            _("Exercises"),
+            _("Questions and answers"),
+            _("Going through the solutions"),
+        ),
+    ),
+    TemplateQuestion(_("What should we change next time?"), Kind.TEXT),
 )
 
 
@@ -92,8 +102,10 @@ def update_survey(*, survey: Survey, values: dict, by) -> Survey:
 def _check_draft(survey: Survey) -> None:
     if survey.opened_at is not None:
         raise SurveyRefused(
-            "The survey has been opened: its questions stay as people saw them, so that every "
-            "answer is to the same question."
+            gettext(
+                "The survey has been opened: its questions stay as people saw them, so that "
+                "every answer is to the same question."
+            )
         )
 
 
@@ -117,9 +129,9 @@ def add_template_questions(*, survey: Survey, by) -> int:
     SurveyQuestion.objects.bulk_create(
         SurveyQuestion(
             survey=survey,
-            label=item.label,
+            label=str(item.label),  # stored in the organiser's language
             kind=item.kind,
-            choices=list(item.choices),
+            choices=[str(choice) for choice in item.choices],
             required=item.required,
             position=start + number,
         )
