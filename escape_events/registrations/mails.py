@@ -25,6 +25,7 @@ from escape_events.outbox.services import send_written_later
 from .checkin import ticket_qr_png
 from .models import Registration, RegistrationChange
 from .selectors import waiting_position
+from .services.history import change_in_words
 from .signals import announce
 
 SUBJECTS = {
@@ -230,7 +231,7 @@ def change_mail(*, change_id: int) -> EventMail | None:
                 "event": event,
                 "user": registration.user,
                 "change": change,
-                "changes": change.public_changes,
+                "changes": [change_in_words(item) for item in change.public_changes],
             },
         )
 

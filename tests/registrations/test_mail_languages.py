@@ -161,3 +161,19 @@ def test_a_refusal_is_in_the_active_language_english_by_default(client, person, 
     with translation.override("it"):
         refusal = rules.refusal_reason(event=event, settings=settings, user=person)
     assert refusal.message == "Le iscrizioni sono chiuse."  # catalogue
+
+
+def test_catalogue_a_change_is_kept_in_english_and_mailed_in_the_persons_language(
+    make_registrable, make_user
+):
+    event = make_registrable(onsite=5, remote=None)
+    person = make_user(language="fr")
+    registration, _ = services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
+    mail.outbox.clear()
+    with translation.override("de"):  # whoever acts, in whatever language
+        services.switch_mode(registration=registration, mode=Registration.Mode.REMOTE, by=person)
+    change = registration.changes.get()
+    assert change.changes == [{"field": "Attendance", "before": "On-site", "after": "Remote"}]
+    (message,) = mail.outbox
+    assert message.subject == f"Votre inscription à {event.title} a été modifiée"
+    assert "Participation: Sur place → À distance" in message.body

@@ -7,7 +7,7 @@ after) and mailed to the person, in the change's transaction.
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from .. import mails
 from ..models import Registration, RegistrationChange
@@ -74,5 +74,37 @@ def item(field: str, before: str, after: str, *, private: bool = False) -> dict:
     return entry
 
 
+# Kept in a change as these English words; `change_in_words` says them in the reader's language.
+LINE_LABELS = {
+    Registration.Mode.ONSITE: gettext_noop("On-site waiting list"),
+    Registration.Mode.REMOTE: gettext_noop("Remote waiting list"),
+}
+# The words of a change that are the site's own (the others are organisers' questions, and
+# what people answered or wrote): these are translated when a change is shown or mailed.
+SITE_WORDS = {
+    gettext_noop("Attendance"),
+    gettext_noop("Waiting list"),
+    gettext_noop("Tags"),
+    "Organisers' note",
+    *LINE_LABELS.values(),
+    "On-site",  # the modes' labels (registrations.models), as kept
+    "Remote",
+}
+
+
 def line_label(mode: str) -> str:
-    return f"{Registration.Mode(mode).label} waiting list" if mode else ""
+    return LINE_LABELS[mode] if mode else ""
+
+
+def change_in_words(entry: dict) -> dict:
+    """One line of a change in the active language: the site's own words translated, what the
+    organisers or the person wrote as it is."""
+
+    def say(text: str) -> str:
+        return gettext(text) if text in SITE_WORDS or text in NAME_WORDS else text
+
+    return {**entry, "field": say(entry["field"]), "before": say(entry["before"]),
+            "after": say(entry["after"])}  # fmt: skip
+
+
+NAME_WORDS = {gettext_noop("First name"), gettext_noop("Family name"), gettext_noop("Affiliation")}
