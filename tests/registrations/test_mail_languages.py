@@ -150,7 +150,9 @@ def test_catalogue_a_refusal_on_the_registration_form_is_french(client, person, 
     assert "Les inscriptions sont closes." in response.content.decode()
 
 
-def test_a_refusal_is_in_the_active_language_english_by_default(client, person, make_registrable):
+def test_catalogue_a_refusal_is_in_the_active_language_english_by_default(
+    client, person, make_registrable
+):
     event = make_registrable()
     settings = event.registration_settings
     settings.opens_at = timezone.now() - timedelta(days=3)
