@@ -6,6 +6,7 @@ seat is changed only by the actions (approve, reject, promote, cancel), never by
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import services
 from .models import LibraryQuestion, Question, Registration, RegistrationSettings
@@ -83,7 +84,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         _action("approved", services.approve, _("Approve")),
         _action("rejected", services.reject, _("Reject")),
         _action("promoted", services.promote_by_hand, _("Promote from the waiting list")),
-        _action("cancelled", services.cancel_registration, _("Cancel")),
+        _action(
+            "cancelled",
+            services.cancel_registration,
+            pgettext_lazy("a registration", "Cancel"),
+        ),
     ]
 
     def has_add_permission(self, request):

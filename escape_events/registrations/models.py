@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escape_events.accounts.models import PrivacyNotice
 from escape_events.events.models import Event, Series
@@ -189,7 +190,8 @@ class Question(QuestionDefinition):
         related_name="+",
         verbose_name=_("only if the answer to"),
     )
-    shown_if_value = models.CharField(_("is"), max_length=300, blank=True)
+    # Translators: "only if the answer to [question] is [value]".
+    shown_if_value = models.CharField(pgettext_lazy("condition", "is"), max_length=300, blank=True)
     library_question = models.ForeignKey(
         LibraryQuestion,
         null=True,
@@ -222,7 +224,7 @@ class Registration(models.Model):
         WAITING = "waiting", _("Waiting list")
         PENDING = "pending", _("Pending approval")
         REJECTED = "rejected", _("Rejected")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITING, Status.PENDING)
     # Statuses that hold a seat: capacity is counted over these rows.
