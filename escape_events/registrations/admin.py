@@ -6,7 +6,7 @@ seat is changed only by the actions (approve, reject, promote, cancel), never by
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from . import services
 from .models import LibraryQuestion, Question, Registration, RegistrationSettings
@@ -55,6 +55,24 @@ class RegistrationSettingsAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
+DONE = {
+    "approved": lambda n: ngettext(
+        "%(count)s registration approved.", "%(count)s registrations approved.", n
+    ),
+    "rejected": lambda n: ngettext(
+        "%(count)s registration declined.", "%(count)s registrations declined.", n
+    ),
+    "promoted": lambda n: ngettext(
+        "%(count)s person promoted from the waiting list.",
+        "%(count)s people promoted from the waiting list.",
+        n,
+    ),
+    "cancelled": lambda n: ngettext(
+        "%(count)s registration cancelled.", "%(count)s registrations cancelled.", n
+    ),
+}
+
+
 def _action(verb: str, service, description: str):
     def run(modeladmin, request, queryset):
         done = 0
@@ -66,7 +84,7 @@ def _action(verb: str, service, description: str):
                 modeladmin.message_user(
                     request, f"{registration}: {refused.message}", level=messages.WARNING
                 )
-        modeladmin.message_user(request, f"{done} {verb}.")
+        modeladmin.message_user(request, DONE[verb](done) % {"count": done})
 
     run.__name__ = verb
     run.short_description = description
