@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from escape_events.calendars.ics import build_calendar
@@ -324,7 +325,7 @@ def set_reminder_plan(
     if len(note) > REMINDER_NOTE_MAX:
         raise ValueError(
             gettext("The paragraph is at most %(max)s characters.")
-            % {"max": f"{REMINDER_NOTE_MAX:,}"}
+            % {"max": number_format(REMINDER_NOTE_MAX, force_grouping=True)}
         )
     wanted = sorted(set(minutes_before), reverse=True)
     plan, _ = ReminderPlan.objects.update_or_create(

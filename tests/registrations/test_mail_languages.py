@@ -179,3 +179,18 @@ def test_catalogue_a_change_is_kept_in_english_and_mailed_in_the_persons_languag
     (message,) = mail.outbox
     assert message.subject == f"Votre inscription à {event.title} a été modifiée"
     assert "Participation: Sur place → À distance" in message.body
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en-gb", "1 day before and 1 hour before"),
+        ("fr", "1 jour avant et 1 heure avant"),
+        ("de", "1 Tag vorher und 1 Stunde vorher"),
+        ("it", "1 giorno prima e 1 ora prima"),
+        ("es", "1 día antes y 1 hora antes"),
+    ],
+)
+def test_catalogue_a_reminder_plan_is_said_in_each_language(language, said):
+    with translation.override(language):
+        assert reminders.describe_minutes([60, 1440]) == said
