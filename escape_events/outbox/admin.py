@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import OutgoingMail
@@ -19,11 +20,11 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     actions = ["send_again"]
 
-    @admin.display(description="To")
+    @admin.display(description=_("To"))
     def recipient_list(self, mail):
         return ", ".join(mail.recipients)
 
-    @admin.action(description="Send the selected failed mails again")
+    @admin.action(description=_("Send the selected failed mails again"))
     def send_again(self, request, queryset):
         for mail in queryset.filter(status=OutgoingMail.Status.FAILED):
             services.retry(mail=mail)

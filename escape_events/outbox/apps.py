@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxConfig(AppConfig):
     name = "escape_events.outbox"
-    verbose_name = "Outgoing mail"
+    verbose_name = _("Outgoing mail")

@@ -4,16 +4,17 @@ SMTP server has taken it (or it failed visibly after bounded retries)."""
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import Event
 
 
 class OutgoingMail(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Not delivered"
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not delivered")
 
     # The mail's own name, which its Message-ID follows (the same on every attempt).
     key = models.CharField(max_length=200, unique=True)

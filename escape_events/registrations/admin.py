@@ -5,6 +5,8 @@ seat is changed only by the actions (approve, reject, promote, cancel), never by
 """
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from . import services
 from .models import LibraryQuestion, Question, Registration, RegistrationSettings
@@ -53,6 +55,24 @@ class RegistrationSettingsAdmin(admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
+DONE = {
+    "approved": lambda n: ngettext(
+        "%(count)s registration approved.", "%(count)s registrations approved.", n
+    ),
+    "rejected": lambda n: ngettext(
+        "%(count)s registration declined.", "%(count)s registrations declined.", n
+    ),
+    "promoted": lambda n: ngettext(
+        "%(count)s person promoted from the waiting list.",
+        "%(count)s people promoted from the waiting list.",
+        n,
+    ),
+    "cancelled": lambda n: ngettext(
+        "%(count)s registration cancelled.", "%(count)s registrations cancelled.", n
+    ),
+}
+
+
 def _action(verb: str, service, description: str):
     def run(modeladmin, request, queryset):
         done = 0
@@ -64,7 +84,7 @@ def _action(verb: str, service, description: str):
                 modeladmin.message_user(
                     request, f"{registration}: {refused.message}", level=messages.WARNING
                 )
-        modeladmin.message_user(request, f"{done} {verb}.")
+        modeladmin.message_user(request, DONE[verb](done) % {"count": done})
 
     run.__name__ = verb
     run.short_description = description
@@ -79,10 +99,14 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["user", "event"]
     readonly_fields = [field.name for field in Registration._meta.fields]
     actions = [
-        _action("approved", services.approve, "Approve"),
-        _action("rejected", services.reject, "Reject"),
-        _action("promoted", services.promote_by_hand, "Promote from the waiting list"),
-        _action("cancelled", services.cancel_registration, "Cancel"),
+        _action("approved", services.approve, _("Approve")),
+        _action("rejected", services.reject, _("Reject")),
+        _action("promoted", services.promote_by_hand, _("Promote from the waiting list")),
+        _action(
+            "cancelled",
+            services.cancel_registration,
+            pgettext_lazy("a registration", "Cancel"),
+        ),
     ]
 
     def has_add_permission(self, request):

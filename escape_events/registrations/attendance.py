@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from escape_events.events.models import Event
 
@@ -83,10 +85,16 @@ def set_marked_days(*, registration: Registration, days: set[date]) -> None:
     allowed = set(event_days(registration.event))
     unknown = days - allowed
     if unknown:
-        raise ValueError(f"{min(unknown):%d %b %Y} is not a day of this event.")
+        raise ValueError(
+            gettext("%(day)s is not a day of this event.")
+            % {"day": date_format(min(unknown), "j M Y")}
+        )
     today = timezone.localdate(timezone=registration.event.zone)
     if days and max(days) > today:
-        raise ValueError(f"{max(days):%a %d %b} has not come yet: mark it on the day or after.")
+        raise ValueError(
+            gettext("%(day)s has not come yet: mark it on the day or after.")
+            % {"day": date_format(max(days), "D j M")}
+        )
     with transaction.atomic():
         registration.attendance_days.filter(source=Source.ORGANISER).exclude(day__in=days).delete()
         for day in sorted(days):

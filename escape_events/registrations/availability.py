@@ -51,7 +51,7 @@ class ModeAvailability:
 
     @property
     def label(self) -> str:
-        return Mode(self.mode).label
+        return str(Mode(self.mode).label)
 
     @property
     def taken(self) -> int:

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from escape_events.events.models import Event
 
@@ -80,20 +82,21 @@ def check_in(
             code = code_from_scan(str(code_or_registration))
             registration = query.filter(check_in_code=code).first() if code else None
         if registration is None:
-            return CheckInResult(None, False, "Unknown code: no registration has it.")
+            return CheckInResult(None, False, gettext("Unknown code: no registration has it."))
         person = registration.person
         if registration.event_id != event.pk:
             return CheckInResult(
                 None,
                 False,
-                f"This code is for another event ({registration.event.title}), not this one.",
+                gettext("This code is for another event (%(event)s), not this one.")
+                % {"event": registration.event.title},
             )
         if registration.status != Status.CONFIRMED:
             return CheckInResult(
                 registration,
                 False,
-                f"{person} is not confirmed ({registration.get_status_display().lower()}): "
-                "not checked in.",
+                gettext("%(person)s is not confirmed (%(status)s): not checked in.")
+                % {"person": person, "status": registration.get_status_display()},
             )
         # Doors may open before the start: such a check-in counts for the first day.
         day = day_of(event, max(now, event.start))
@@ -101,18 +104,27 @@ def check_in(
             if day is not None and event.is_multi_day and not already_counted(registration, day):
                 record_day(registration=registration, day=day, source=AttendanceDay.Source.CHECK_IN)
                 return CheckInResult(
-                    registration, True, f"{person} is checked in for {day:%a %d %b}."
+                    registration,
+                    True,
+                    gettext("%(person)s is checked in for %(day)s.")
+                    % {"person": person, "day": date_format(day, "D j M")},
                 )
             at = timezone.localtime(registration.checked_in_at, event.zone)
             return CheckInResult(
-                registration, False, f"{person} was already checked in at {at:%H:%M} ({at:%d %b})."
+                registration,
+                False,
+                gettext("%(person)s was already checked in at %(time)s (%(day)s).")
+                % {"person": person, "time": date_format(at, "H:i"), "day": date_format(at, "j M")},
             )
         if registration.mode == Mode.REMOTE and not accept_remote:
             return CheckInResult(
                 registration,
                 False,
-                f"{person} registered to take part remotely and holds no seat here: "
-                "not checked in. Check them in anyway if there is room.",
+                gettext(
+                    "%(person)s registered to take part remotely and holds no seat here: "
+                    "not checked in. Check them in anyway if there is room."
+                )
+                % {"person": person},
             )
         registration.checked_in_at = now
         registration.save(update_fields=["checked_in_at"])
@@ -122,7 +134,10 @@ def check_in(
         "check-in of registration %s at event %s by user %s", registration.pk, event.pk, by.pk
     )
     return CheckInResult(
-        registration, True, f"{person} is checked in ({registration.get_mode_display()})."
+        registration,
+        True,
+        gettext("%(person)s is checked in (%(mode)s).")
+        % {"person": person, "mode": registration.get_mode_display()},
     )
 
 
@@ -142,7 +157,13 @@ def ticket_qr_svg(registration: Registration) -> str:
     """The QR code as a standalone SVG document (with its namespace, so <img> can show it)."""
     buffer = io.BytesIO()
     segno.make(ticket_url(registration), error="m").save(
-        buffer, kind="svg", scale=6, border=2, dark="#1d2433", title="Check-in code", xmldecl=False
+        buffer,
+        kind="svg",
+        scale=6,
+        border=2,
+        dark="#1d2433",
+        title=gettext("Check-in code"),
+        xmldecl=False,
     )
     return buffer.getvalue().decode()
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from django import forms
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.accounts.forms import NamesForm, check_names, save_names
 from escape_events.accounts.services import privacy_notice_in_force
@@ -31,11 +33,15 @@ def attend_choices(panel: Panel) -> list[tuple[str, str]]:
     choices = []
     for offer in panel.offers:
         if offer.is_full:
-            label = f"{offer.label} — full, join the waiting list"
+            label = gettext("%(mode)s — full, join the waiting list") % {"mode": offer.label}
         elif offer.free is None:
             label = offer.label
         else:
-            label = f"{offer.label} ({offer.free} of {offer.capacity} places left)"
+            label = ngettext(
+                "%(mode)s (%(free)s of %(capacity)s places left)",
+                "%(mode)s (%(free)s of %(capacity)s places left)",
+                offer.free,
+            ) % {"mode": offer.label, "free": offer.free, "capacity": offer.capacity}
         choices.append((offer.mode, label))
     full = panel.full_offer
     if full:
@@ -44,8 +50,11 @@ def attend_choices(panel: Panel) -> list[tuple[str, str]]:
             0,
             (
                 f"{other.mode}{WAIT_SUFFIX}",
-                f"{full.label} is full — join {other.label.lower()} now "
-                f"and stay on the {full.label.lower()} waiting list",
+                gettext("On-site is full — join remote now and stay on the on-site waiting list")
+                if full.mode == Registration.Mode.ONSITE
+                else gettext(
+                    "Remote is full — join on-site now and stay on the remote waiting list"
+                ),
             ),
         )
     return choices
@@ -113,13 +122,13 @@ class PartnerPart:
 
 
 class RegistrationForm(forms.Form):
-    attend = forms.ChoiceField(label="How will you attend?", widget=forms.RadioSelect)
+    attend = forms.ChoiceField(label=_("How will you attend?"), widget=forms.RadioSelect)
     consent_to_list = forms.BooleanField(
-        label="Show my name in the list of participants", required=False
+        label=_("Show my name in the list of participants"), required=False
     )
     accept_privacy_notice = forms.BooleanField(
-        label="I have read the privacy notice",
-        error_messages={"required": "Please read the privacy notice and tick the box."},
+        label=_("I have read the privacy notice"),
+        error_messages={"required": _("Please read the privacy notice and tick the box.")},
     )
     privacy_notice_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -181,12 +190,13 @@ class RegistrationForm(forms.Form):
             free=options_free(questions),
         )
         self.fields[part.also] = forms.BooleanField(
-            label=f"Also register for {partner.title}", required=False
+            label=gettext("Also register for %(event)s") % {"event": partner.title}, required=False
         )
         attend = forms.ChoiceField(
-            label=f"How will you attend {partner.title}?", widget=forms.RadioSelect,
+            label=gettext("How will you attend %(event)s?") % {"event": partner.title},
+            widget=forms.RadioSelect,
             required=False,
-        )  # fmt: skip
+        )
         attend.needed = True  # once the event is ticked; clean() checks it
         _set_choices(attend, attend_choices(part.panel))
         self.fields[part.attend] = attend
@@ -208,8 +218,11 @@ class RegistrationForm(forms.Form):
         version = self.cleaned_data["privacy_notice_version"]
         if version != self.notice.version:
             raise forms.ValidationError(
-                f"The privacy notice has changed since this page was loaded: please read "
-                f"version {self.notice.version} and tick the box again."
+                gettext(
+                    "The privacy notice has changed since this page was loaded: please read "
+                    "version %(version)s and tick the box again."
+                )
+                % {"version": self.notice.version}
             )
         return version
 
@@ -236,10 +249,10 @@ class RegistrationForm(forms.Form):
             item = AskedItem(question=question, field=self[name], shared=self.shared_with(name))
             if question.shown_if_id in names:
                 item.depends_on = names[question.shown_if_id]
-                item.condition = (
-                    f"Only if you answered “{question.shown_if_value}” to "
-                    f"“{labels[question.shown_if_id]}”."
-                )
+                item.condition = gettext("Only if you answered “%(answer)s” to “%(question)s”.") % {
+                    "answer": question.shown_if_value,
+                    "question": labels[question.shown_if_id],
+                }
             items.append(item)
         return items
 
@@ -282,7 +295,11 @@ class RegistrationForm(forms.Form):
             left = free.get(question.pk, {})
             for option in question_kinds.chosen_options(question, value):
                 if left.get(option) == 0 and name not in self.errors:
-                    self.add_error(name, f"“{option}” has none left: please pick another option.")
+                    self.add_error(
+                        name,
+                        gettext("“%(option)s” has none left: please pick another option.")
+                        % {"option": option},
+                    )
         return answers
 
     def clean(self):
@@ -290,7 +307,10 @@ class RegistrationForm(forms.Form):
         if self.asks_names:
             check_names(self, data)
         self.answers = self._check_answers(
-            self.panel.questions, self.names, self.free, needed="Please answer this question."
+            self.panel.questions,
+            self.names,
+            self.free,
+            needed=gettext("Please answer this question."),
         )
         self.partner_answers = {}
         for part in self.partners:
@@ -298,9 +318,15 @@ class RegistrationForm(forms.Form):
                 continue
             title = part.event.title
             if not data.get(part.attend):
-                self.add_error(part.attend, f"Choose how you will attend {title}.")
+                self.add_error(
+                    part.attend,
+                    gettext("Choose how you will attend %(event)s.") % {"event": title},
+                )
             self.partner_answers[part.also] = self._check_answers(
-                part.questions, part.names, part.free, needed=f"Needed to register for {title} too."
+                part.questions,
+                part.names,
+                part.free,
+                needed=gettext("Needed to register for %(event)s too.") % {"event": title},
             )
         return data
 
@@ -348,14 +374,14 @@ class SwitchModeForm(forms.Form):
 
 
 class ListingConsentForm(forms.Form):
-    consent = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")])
+    consent = forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))])
 
 
 class EditRegistrationForm(forms.Form):
     """One registration's answers and the person's names, as the person or an organiser changes
     them (the same fields as registering); organisers also keep a private note and tags."""
 
-    TAGS_HELP = "Seen by the organisers only; separate tags with commas."
+    TAGS_HELP = _("Seen by the organisers only; separate tags with commas.")
 
     def __init__(self, *args, registration: Registration, questions, organiser=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,11 +406,11 @@ class EditRegistrationForm(forms.Form):
         self.organiser = organiser
         if organiser:
             self.fields["note"] = forms.CharField(
-                label="Organisers' note",
+                label=_("Organisers' note"),
                 required=False,
                 max_length=MAX_ANSWER_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 3}),
-                help_text="Seen by the organisers only, never by the person.",
+                help_text=_("Seen by the organisers only, never by the person."),
             )
             self.initial["note"] = registration.note
             self.fields["tags"] = forms.CharField(

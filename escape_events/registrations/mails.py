@@ -10,6 +10,9 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.accounts.services import invitation_url
 from escape_events.calendars.ics import Attendance, build_calendar
@@ -22,15 +25,16 @@ from escape_events.outbox.services import send_written_later
 from .checkin import ticket_qr_png
 from .models import Registration, RegistrationChange
 from .selectors import waiting_position
+from .services.history import change_in_words
 from .signals import announce
 
 SUBJECTS = {
-    "registered": "Your registration for {event}",
-    "promoted": "A place opened up for you at {event}",
-    "approved": "Your registration for {event} is confirmed",
-    "rejected": "Your registration for {event} was declined",
-    "cancelled": "Your registration for {event} is cancelled",
-    "changed": "Your registration for {event} was changed",
+    "registered": _("Your registration for %(event)s"),
+    "promoted": _("A place opened up for you at %(event)s"),
+    "approved": _("Your registration for %(event)s is confirmed"),
+    "rejected": _("Your registration for %(event)s was declined"),
+    "cancelled": _("Your registration for %(event)s is cancelled"),
+    "changed": _("Your registration for %(event)s was changed"),
 }
 # Mails that carry the event as an .ics file: the person now has a place.
 WITH_CALENDAR = {"registered", "promoted", "approved"}
@@ -41,10 +45,14 @@ def calendar_for(registration: Registration) -> bytes:
     place yet (waiting list, pending) gets it as tentative, as in their personal feed."""
     event = registration.event
     if registration.status != Registration.Status.CONFIRMED:
-        note = f"You are {registration.get_status_display().lower()} ({registration.mode})."
+        # Translators: the note of a calendar entry, e.g. "Waiting list (On-site)".
+        note = pgettext("calendar note", "%(status)s (%(mode)s)") % {
+            "status": registration.get_status_display(),
+            "mode": registration.get_mode_display(),
+        }
         attendance = {event.pk: Attendance(tentative=True, note=note)}
     elif registration.joins_remotely and event.online_url:
-        note = "You are registered to attend remotely."
+        note = gettext("You are registered to attend remotely.")
         attendance = {event.pk: Attendance(tentative=False, note=note, remote_url=event.online_url)}
     else:
         attendance = None
@@ -98,7 +106,19 @@ def _mail(
 
 def _subject(kind: str, event: Event) -> str:
     # One line: a title stored with a line break would otherwise make the header invalid.
-    return header_text(SUBJECTS[kind].format(event=event.title))
+    return header_text(SUBJECTS[kind] % {"event": event.title})
+
+
+def _event_changed_subject(event: Event, *, cancelled: bool) -> str:
+    if cancelled:
+        return header_text(gettext("Cancelled: %(event)s") % {"event": event.display_title})
+    return header_text(gettext("Changed: %(event)s") % {"event": event.display_title})
+
+
+def in_language_of(person):
+    """Everything written for a person (subject, body, calendar file) is in their language,
+    whoever's action or request queued it."""
+    return translation.override(person.preferred_language)
 
 
 def send(registration: Registration, kind: str, *, added_by: str = "") -> None:
@@ -122,9 +142,14 @@ def send(registration: Registration, kind: str, *, added_by: str = "") -> None:
         composer=registration_mail,
         facts={"registration_id": registration.pk, "kind": kind, "state": state},
         to=registration.user.email,
-        subject=_subject(kind, registration.event),
+        subject=_subject_for(registration.user, kind, registration.event),
         event_id=registration.event_id,
     )
+
+
+def _subject_for(person, kind: str, event: Event) -> str:
+    with in_language_of(person):
+        return _subject(kind, event)
 
 
 def registration_mail(*, registration_id: int, kind: str, state: dict) -> EventMail | None:
@@ -136,6 +161,11 @@ def registration_mail(*, registration_id: int, kind: str, state: dict) -> EventM
     )
     if registration is None or registration.user is None:
         return None  # the person deleted their account (or the event went): nobody to write to
+    with in_language_of(registration.user):
+        return _registration_mail(registration, kind=kind, state=state)
+
+
+def _registration_mail(registration: Registration, *, kind: str, state: dict) -> EventMail:
     for name, value in state.items():
         setattr(registration, name, value)
     if registration.status == Registration.Status.WAITING or registration.waiting_for_mode:
@@ -173,7 +203,7 @@ def send_changed(change: RegistrationChange) -> None:
         composer=change_mail,
         facts={"change_id": change.pk},
         to=registration.user.email,
-        subject=_subject("changed", registration.event),
+        subject=_subject_for(registration.user, "changed", registration.event),
         event_id=registration.event_id,
     )
 
@@ -190,19 +220,20 @@ def change_mail(*, change_id: int) -> EventMail | None:
         return None  # the person deleted their account (or the event went): nobody to write to
     registration = change.registration
     event = registration.event
-    return _mail(
-        event=event,
-        to=registration.user.email,
-        subject=_subject("changed", event),
-        template="changed",
-        context={
-            "registration": registration,
-            "event": event,
-            "user": registration.user,
-            "change": change,
-            "changes": change.public_changes,
-        },
-    )
+    with in_language_of(registration.user):
+        return _mail(
+            event=event,
+            to=registration.user.email,
+            subject=_subject("changed", event),
+            template="changed",
+            context={
+                "registration": registration,
+                "event": event,
+                "user": registration.user,
+                "change": change,
+                "changes": [change_in_words(item) for item in change.public_changes],
+            },
+        )
 
 
 def send_event_changed_mails(*, event: Event, changed: list[str], cancelled: bool) -> None:
@@ -211,8 +242,9 @@ def send_event_changed_mails(*, event: Event, changed: list[str], cancelled: boo
     registrations = Registration.objects.filter(
         event=event, status__in=Registration.ACTIVE_STATUSES, user__isnull=False
     ).select_related("user")
-    subject = header_text(f"{'Cancelled' if cancelled else 'Changed'}: {event.display_title}")
     for registration in registrations:
+        with in_language_of(registration.user):
+            subject = _event_changed_subject(event, cancelled=cancelled)
         send_written_later(
             composer=event_changed_mail,
             facts={"registration_id": registration.pk, "changed": changed, "cancelled": cancelled},
@@ -232,11 +264,18 @@ def event_changed_mail(
     )
     if registration is None or registration.user is None:
         return None  # the person deleted their account (or the event went): nobody to write to
+    with in_language_of(registration.user):
+        return _event_changed_mail(registration, changed=changed, cancelled=cancelled)
+
+
+def _event_changed_mail(
+    registration: Registration, *, changed: list[str], cancelled: bool
+) -> EventMail:
     event = registration.event
     return _mail(
         event=event,
         to=registration.user.email,
-        subject=header_text(f"{'Cancelled' if cancelled else 'Changed'}: {event.display_title}"),
+        subject=_event_changed_subject(event, cancelled=cancelled),
         template="event_changed",
         context={
             "registration": registration,

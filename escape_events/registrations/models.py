@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escape_events.accounts.models import PrivacyNotice
 from escape_events.events.models import Event, Series
@@ -25,41 +27,43 @@ class RegistrationSettings(models.Model):
     registration_required = models.BooleanField(default=True)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty: open until the event starts."
+        null=True, blank=True, help_text=_("Empty: open until the event starts.")
     )
-    allow_onsite = models.BooleanField("on-site attendance", default=True)
-    allow_remote = models.BooleanField("remote attendance", default=True)
+    allow_onsite = models.BooleanField(_("on-site attendance"), default=True)
+    allow_remote = models.BooleanField(_("remote attendance"), default=True)
     onsite_capacity = models.PositiveIntegerField(
-        "on-site seats", null=True, blank=True, help_text="Empty: unlimited."
+        _("on-site seats"), null=True, blank=True, help_text=_("Empty: unlimited.")
     )
     remote_capacity = models.PositiveIntegerField(
-        "remote places", null=True, blank=True, help_text="Empty: unlimited."
+        _("remote places"), null=True, blank=True, help_text=_("Empty: unlimited.")
     )
     needs_approval = models.BooleanField(default=False)
     cancellation_deadline = models.DateTimeField(
-        null=True, blank=True, help_text="Empty: attendees may cancel until the event starts."
+        null=True, blank=True, help_text=_("Empty: attendees may cancel until the event starts.")
     )
     modification_deadline = models.DateTimeField(
-        "attendees may change their registration until",
+        _("attendees may change their registration until"),
         null=True,
         blank=True,
-        help_text="Empty: until registration closes.",
+        help_text=_("Empty: until registration closes."),
     )
     restricted_to_groups = models.ManyToManyField(
         Group,
         blank=True,
         related_name="restricted_registration_settings",
-        help_text="Only members of one of these groups may register. Empty: everyone.",
+        help_text=_("Only members of one of these groups may register. Empty: everyone."),
     )
     public_participant_list = models.BooleanField(
-        default=False, help_text="Show consenting participants on the event page."
+        default=False, help_text=_("Show consenting participants on the event page.")
     )
     retention_months = models.PositiveSmallIntegerField(
-        "keep registration data for (months after the event)",
+        _("keep registration data for (months after the event)"),
         null=True,
         blank=True,
-        help_text="Empty: the site's period (REGISTRATION_RETENTION_MONTHS). Organisers may only "
-        "shorten it.",
+        help_text=_(
+            "Empty: the site's period (REGISTRATION_RETENTION_MONTHS). Organisers may only "
+            "shorten it."
+        ),
     )
 
     class Meta:
@@ -98,31 +102,31 @@ class QuestionDefinition(models.Model):
     organiser's question library (registrations.question_kinds knows each kind)."""
 
     class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        LONG_TEXT = "long_text", "Long text"
-        NUMBER = "number", "Whole number"
-        DATE = "date", "Date"
-        COUNTRY = "country", "Country"
-        EMAIL = "email", "E-mail address"
-        URL = "url", "Web address (URL)"
-        SINGLE_CHOICE = "single_choice", "One choice"
-        MULTIPLE_CHOICE = "multiple_choice", "Several choices"
-        YES_NO = "yes_no", "Yes / no"
-        SECTION = "section", "Section heading (asks nothing)"
+        TEXT = "text", _("Text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Whole number")
+        DATE = "date", _("Date")
+        COUNTRY = "country", _("Country")
+        EMAIL = "email", _("E-mail address")
+        URL = "url", _("Web address (URL)")
+        SINGLE_CHOICE = "single_choice", _("One choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Several choices")
+        YES_NO = "yes_no", _("Yes / no")
+        SECTION = "section", _("Section heading (asks nothing)")
 
     label = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
     choices = models.JSONField(
-        default=list, blank=True, help_text="For choice questions: the list of options."
+        default=list, blank=True, help_text=_("For choice questions: the list of options.")
     )
     help_text = models.CharField(
-        max_length=500, blank=True, help_text="Shown under the question (or the heading)."
+        max_length=500, blank=True, help_text=_("Shown under the question (or the heading).")
     )
     min_value = models.IntegerField(
-        "smallest number", null=True, blank=True, help_text="For numbers. Empty: no limit."
+        _("smallest number"), null=True, blank=True, help_text=_("For numbers. Empty: no limit.")
     )
     max_value = models.IntegerField(
-        "largest number", null=True, blank=True, help_text="For numbers. Empty: no limit."
+        _("largest number"), null=True, blank=True, help_text=_("For numbers. Empty: no limit.")
     )
 
     # The fields that make two questions the same question (the library copies them).
@@ -150,7 +154,7 @@ class LibraryQuestion(QuestionDefinition):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="library_questions"
     )
-    required = models.BooleanField(default=False, help_text="Suggested for the events.")
+    required = models.BooleanField(default=False, help_text=_("Suggested for the events."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(QuestionDefinition.Meta):
@@ -176,7 +180,7 @@ class Question(QuestionDefinition):
     option_limits = models.JSONField(
         default=dict,
         blank=True,
-        help_text="For choice questions: option -> how many people may pick it.",
+        help_text=_("For choice questions: option -> how many people may pick it."),
     )
     shown_if = models.ForeignKey(
         "self",
@@ -184,16 +188,17 @@ class Question(QuestionDefinition):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="only if the answer to",
+        verbose_name=_("only if the answer to"),
     )
-    shown_if_value = models.CharField("is", max_length=300, blank=True)
+    # Translators: "only if the answer to [question] is [value]".
+    shown_if_value = models.CharField(pgettext_lazy("condition", "is"), max_length=300, blank=True)
     library_question = models.ForeignKey(
         LibraryQuestion,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="uses",
-        help_text="The library question this one was picked from.",
+        help_text=_("The library question this one was picked from."),
     )
 
     class Meta(QuestionDefinition.Meta):
@@ -211,15 +216,15 @@ class Registration(models.Model):
     """One person's place (or place in the queue) at an event, on-site or remote."""
 
     class Mode(models.TextChoices):
-        ONSITE = "onsite", "On-site"
-        REMOTE = "remote", "Remote"
+        ONSITE = "onsite", _("On-site")
+        REMOTE = "remote", _("Remote")
 
     class Status(models.TextChoices):
-        CONFIRMED = "confirmed", "Confirmed"
-        WAITING = "waiting", "Waiting list"
-        PENDING = "pending", "Pending approval"
-        REJECTED = "rejected", "Rejected"
-        CANCELLED = "cancelled", "Cancelled"
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("Waiting list")
+        PENDING = "pending", _("Pending approval")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITING, Status.PENDING)
     # Statuses that hold a seat: capacity is counted over these rows.
@@ -239,17 +244,17 @@ class Registration(models.Model):
     )
     mode = models.CharField(max_length=10, choices=Mode.choices)
     status = models.CharField(max_length=10, choices=Status.choices)
-    consent_to_list = models.BooleanField("appear in the participant list", default=False)
+    consent_to_list = models.BooleanField(_("appear in the participant list"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
     waiting_since = models.DateTimeField(
-        null=True, blank=True, help_text="When this person joined the waiting list (its order)."
+        null=True, blank=True, help_text=_("When this person joined the waiting list (its order).")
     )
     waiting_for_mode = models.CharField(
         max_length=10,
         choices=Mode.choices,
         blank=True,
-        help_text="Holds a place in `mode` and waits (since waiting_since) for this mode.",
+        help_text=_("Holds a place in `mode` and waits (since waiting_since) for this mode."),
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)
@@ -262,10 +267,12 @@ class Registration(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The version of the privacy notice the person accepted when registering.",
+        help_text=_("The version of the privacy notice the person accepted when registering."),
     )
     note = models.TextField(
-        "organisers' note", blank=True, help_text="Seen by the organisers only, never the person."
+        _("organisers' note"),
+        blank=True,
+        help_text=_("Seen by the organisers only, never the person."),
     )
     tags = models.ManyToManyField("RegistrationTag", blank=True, related_name="registrations")
 
@@ -397,8 +404,10 @@ class RegistrationPurge(models.Model):
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="purge")
     purged_at = models.DateTimeField()
-    registrations = models.PositiveIntegerField(help_text="Registrations whose person was removed.")
-    answers = models.PositiveIntegerField(help_text="Answers deleted.")
+    registrations = models.PositiveIntegerField(
+        help_text=_("Registrations whose person was removed.")
+    )
+    answers = models.PositiveIntegerField(help_text=_("Answers deleted."))
 
     class Meta:
         ordering = ["-purged_at"]
@@ -449,12 +458,12 @@ class SeriesFollower(models.Model):
 
 # Minutes before the start; what an organiser may pick, and what applies until they do.
 REMINDER_CHOICES = [
-    (10080, "1 week before"),
-    (2880, "2 days before"),
-    (1440, "1 day before"),
-    (180, "3 hours before"),
-    (60, "1 hour before"),
-    (15, "15 minutes before"),
+    (10080, _("1 week before")),
+    (2880, _("2 days before")),
+    (1440, _("1 day before")),
+    (180, _("3 hours before")),
+    (60, _("1 hour before")),
+    (15, _("15 minutes before")),
 ]
 DEFAULT_REMINDERS = [1440, 60]
 REMINDER_NOTE_MAX = 2_000
@@ -477,18 +486,18 @@ class ReminderPlan(models.Model):
     minutes_before = models.JSONField(
         default=default_reminders,
         blank=True,
-        help_text="Minutes before the start, e.g. [1440, 60]; empty: no reminders.",
+        help_text=_("Minutes before the start, e.g. [1440, 60]; empty: no reminders."),
     )
     note = models.TextField(
         blank=True,
         max_length=REMINDER_NOTE_MAX,
-        help_text="The organisers' own paragraph in every reminder, e.g. what to bring.",
+        help_text=_("The organisers' own paragraph in every reminder, e.g. what to bring."),
     )
     include_agenda = models.BooleanField(
-        default=False, help_text="The agenda as text in the reminder."
+        default=False, help_text=_("The agenda as text in the reminder.")
     )
     include_calendar = models.BooleanField(
-        default=False, help_text="The event as an .ics file attached to the reminder."
+        default=False, help_text=_("The event as an .ics file attached to the reminder.")
     )
 
     class Meta:
@@ -518,9 +527,9 @@ class SentReminder(models.Model):
         Series, null=True, blank=True, on_delete=models.CASCADE, related_name="sent_reminders"
     )
     recurrence_id = models.DateTimeField(
-        null=True, blank=True, help_text="For a meeting of a series: its original start."
+        null=True, blank=True, help_text=_("For a meeting of a series: its original start.")
     )
-    starts_at = models.DateTimeField(help_text="The start it reminded of (a moved one is new).")
+    starts_at = models.DateTimeField(help_text=_("The start it reminded of (a moved one is new)."))
     minutes_before = models.PositiveIntegerField()
     claimed_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -554,17 +563,17 @@ class AttendanceDay(models.Model):
     organiser marked or the video-conference attendance list said. Certificates count these."""
 
     class Source(models.TextChoices):
-        CHECK_IN = "check_in", "Checked in at the door"
-        ORGANISER = "organiser", "Marked by an organiser"
-        IMPORT = "import", "Video-conference attendance list"
+        CHECK_IN = "check_in", _("Checked in at the door")
+        ORGANISER = "organiser", _("Marked by an organiser")
+        IMPORT = "import", _("Video-conference attendance list")
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="attendance_days"
     )
-    day = models.DateField(help_text="The day of the event, in the event's own time zone.")
+    day = models.DateField(help_text=_("The day of the event, in the event's own time zone."))
     source = models.CharField(max_length=10, choices=Source.choices)
     minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Minutes connected, when the attendance list says."
+        null=True, blank=True, help_text=_("Minutes connected, when the attendance list says.")
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import QuestionDefinition
@@ -76,7 +78,7 @@ class Date(QuestionKind):
     def field(self, question, *, required, free=None):
         return forms.DateField(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            error_messages={"invalid": "Enter a valid date (YYYY-MM-DD)."},
+            error_messages={"invalid": _("Enter a valid date (YYYY-MM-DD).")},
             **_common(question, required),
         )
 
@@ -87,8 +89,8 @@ class Date(QuestionKind):
 class Country(QuestionKind):
     def field(self, question, *, required, free=None):
         return forms.ChoiceField(
-            choices=[("", "Choose a country")] + [(code, name) for code, name in countries],
-            error_messages={"invalid_choice": "Choose a country from the list."},
+            choices=[("", _("Choose a country"))] + [(code, name) for code, name in countries],
+            error_messages={"invalid_choice": _("Choose a country from the list.")},
             **_common(question, required),
         )
 
@@ -117,7 +119,7 @@ class SingleChoice(QuestionKind):
         return forms.ChoiceField(
             choices=option_choices(question, free),
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": "Pick one of the options."},
+            error_messages={"invalid_choice": _("Pick one of the options.")},
             **_common(question, required),
         )
 
@@ -127,7 +129,7 @@ class MultipleChoice(QuestionKind):
         return forms.MultipleChoiceField(
             choices=option_choices(question, free),
             widget=forms.CheckboxSelectMultiple,
-            error_messages={"invalid_choice": "Pick among the options."},
+            error_messages={"invalid_choice": _("Pick among the options.")},
             **_common(question, required),
         )
 
@@ -144,14 +146,14 @@ class MultipleChoice(QuestionKind):
 class YesNo(QuestionKind):
     def field(self, question, *, required, free=None):
         return forms.ChoiceField(
-            choices=[("yes", "Yes"), ("no", "No")],
+            choices=[("yes", _("Yes")), ("no", _("No"))],
             widget=forms.RadioSelect,
             error_messages={"invalid_choice": "Answer with yes or no."},
             **_common(question, required),
         )
 
     def display(self, stored):
-        return {"yes": "Yes", "no": "No"}.get(stored, stored)
+        return str({"yes": _("Yes"), "no": _("No")}.get(stored, stored))
 
 
 class Section(QuestionKind):
@@ -193,9 +195,12 @@ def option_choices(question, free: Mapping[str, int] | None) -> list[tuple[str, 
         if left is None:
             label = option
         elif left == 0:
-            label = f"{option} — none left"
+            label = gettext("%(option)s — none left") % {"option": option}
         else:
-            label = f"{option} ({left} left)"
+            label = ngettext("%(option)s (%(left)s left)", "%(option)s (%(left)s left)", left) % {
+                "option": option,
+                "left": left,
+            }
         choices.append((option, label))
     return choices
 

@@ -15,10 +15,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from babel.lists import format_list
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from escape_events.calendars.ics import build_calendar
 from escape_events.core.text import render_plain_text
@@ -88,7 +91,16 @@ class Reminder:
 
     @property
     def when_label(self) -> str:
-        return LABELS.get(self.minutes_before, f"{self.minutes_before} minutes before")
+        return _label(self.minutes_before)
+
+
+def _label(minutes: int) -> str:
+    """A reminder's offset in words, in the active language ("1 day before")."""
+    if minutes in LABELS:
+        return str(LABELS[minutes])
+    return ngettext("%(count)d minute before", "%(count)d minutes before", minutes) % {
+        "count": minutes
+    }
 
 
 def plan_minutes(*plans: ReminderPlan | None) -> list[int]:
@@ -182,7 +194,13 @@ def _as_meeting(event: Event) -> Occurrence:
 
 def reminder_message(reminder: Reminder, *, now: datetime | None = None) -> EventMail:
     """The mail of one reminder; `now` is when it goes out (it says "tomorrow" from then), with
-    what the organisers' plan adds: their paragraph, the agenda, the event as an .ics file."""
+    what the organisers' plan adds: their paragraph, the agenda, the event as an .ics file. It is
+    written in the person's language (the organisers' paragraph stays as they wrote it)."""
+    with translation.override(reminder.user.preferred_language):
+        return _reminder_message(reminder, now=now)
+
+
+def _reminder_message(reminder: Reminder, *, now: datetime | None) -> EventMail:
     item = reminder.item
     event = item.override if isinstance(item, Occurrence) and item.override else item
     plan = applying_plan(item)
@@ -207,7 +225,10 @@ def reminder_message(reminder: Reminder, *, now: datetime | None = None) -> Even
         if plan and plan.include_agenda and isinstance(event, Event)
         else "",
     }
-    subject = f"Reminder: {item.title}, {describe_span(item)}"
+    subject = gettext("Reminder: %(title)s, %(when)s") % {
+        "title": item.title,
+        "when": describe_span(item),
+    }
     message = EventMail(  # undelivered, it shows to the event's organisers
         event_id=event.pk if isinstance(event, Event) else None,
         subject=" ".join(subject.split()),
@@ -297,9 +318,15 @@ def set_reminder_plan(
     carry besides the essentials: a paragraph of the organisers', the agenda, an .ics file."""
     allowed = set(LABELS)
     if any(minutes not in allowed for minutes in minutes_before):
-        raise ValueError(f"Reminders can be sent {', '.join(LABELS.values())}.")
+        raise ValueError(
+            gettext("Reminders can be sent %(choices)s.")
+            % {"choices": ", ".join(str(label) for label in LABELS.values())}
+        )
     if len(note) > REMINDER_NOTE_MAX:
-        raise ValueError(f"The paragraph is at most {REMINDER_NOTE_MAX:,} characters.")
+        raise ValueError(
+            gettext("The paragraph is at most %(max)s characters.")
+            % {"max": number_format(REMINDER_NOTE_MAX, force_grouping=True)}
+        )
     wanted = sorted(set(minutes_before), reverse=True)
     plan, _ = ReminderPlan.objects.update_or_create(
         event=event,
@@ -322,11 +349,12 @@ def reminder_minutes_for(item: Event | Series) -> list[int]:
 
 
 def describe_minutes(minutes: list[int]) -> str:
-    """E.g. "1 day before and 1 hour before"; "no reminders" for an empty plan."""
-    labels = [LABELS.get(m, f"{m} minutes before") for m in sorted(minutes, reverse=True)]
+    """E.g. "1 day before and 1 hour before"; "no reminders" for an empty plan (in the active
+    language, the list joined as CLDR says)."""
+    labels = [_label(m) for m in sorted(minutes, reverse=True)]
     if not labels:
-        return "no reminders"
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        return gettext("no reminders")
+    return format_list(labels, locale=translation.to_locale(translation.get_language() or "en"))
 
 
 @dataclass(frozen=True)
@@ -356,7 +384,7 @@ def reminder_schedule(item: Event | Occurrence, minutes: list[int]) -> list[Sche
     return [
         ScheduledReminder(
             minutes_before=m,
-            label=LABELS.get(m, f"{m} minutes before"),
+            label=_label(m),
             due_at=(item.start - timedelta(minutes=m)).astimezone(zone),
             sent=sent.get(m, 0),
         )

@@ -13,6 +13,8 @@ from django.conf import settings as site_settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from escape_events.accounts.selectors import verified_addresses
 from escape_events.events.models import Event
@@ -65,23 +67,30 @@ def place_refusal(
     now = now or timezone.now()
     if settings is None or not settings.registration_required:
         return RegistrationRefused(
-            "This event does not take registrations.", code="no_registration", status=404
+            gettext("This event does not take registrations."), code="no_registration", status=404
         )
     if event.is_cancelled:
-        return RegistrationRefused("This event has been cancelled.", code="cancelled", status=409)
+        return RegistrationRefused(
+            gettext("This event has been cancelled."), code="cancelled", status=409
+        )
     if event.end <= now:
-        return RegistrationRefused("This event is over.", code="over", status=409)
+        return RegistrationRefused(gettext("This event is over."), code="over", status=409)
     if by_organiser:
         return None
     if now < settings.opens_at:
         opens = timezone.localtime(settings.opens_at, event.zone)
         return RegistrationRefused(
-            f"Registration opens on {opens:%d %b %Y at %H:%M} ({event.time_zone}).",
+            gettext("Registration opens on %(day)s at %(time)s (%(zone)s).")
+            % {
+                "day": date_format(opens, "DATE_FORMAT"),
+                "time": date_format(opens, "H:i"),
+                "zone": event.time_zone,
+            },
             code="not_open",
             status=409,
         )
     if now >= registration_closes(event=event, settings=settings):
-        return RegistrationRefused("Registration is closed.", code="closed", status=409)
+        return RegistrationRefused(gettext("Registration is closed."), code="closed", status=409)
     return None
 
 
@@ -123,7 +132,9 @@ def membership_refusal(
     if facts.restricted and not facts.member:
         names = ", ".join(group.name for group in settings.restricted_to_groups.all())
         return RegistrationRefused(
-            f"Registration is open to members of {names} only.", code="restricted", status=403
+            gettext("Registration is open to members of %(groups)s only.") % {"groups": names},
+            code="restricted",
+            status=403,
         )
     return None
 
@@ -134,7 +145,7 @@ def person_refusal(*, settings: RegistrationSettings, user) -> RegistrationRefus
     facts = person_facts(settings=settings, user=user)
     if not facts.verified:
         return RegistrationRefused(
-            "Confirm your e-mail address first: follow the link we sent you.",
+            gettext("Confirm your e-mail address first: follow the link we sent you."),
             code="unverified",
             status=403,
         )
@@ -149,7 +160,7 @@ def refusal_reason(
     if reason:
         return reason
     if not user.is_authenticated:
-        return RegistrationRefused("Log in to register.", code="login", status=403)
+        return RegistrationRefused(gettext("Log in to register."), code="login", status=403)
     return person_refusal(settings=settings, user=user)
 
 
@@ -164,7 +175,9 @@ def clean_answers(
     known = {question.pk: question for question in questions}
     for key in answers:
         if key not in known:
-            raise RegistrationRefused("An answer refers to an unknown question.", code="tampered")
+            raise RegistrationRefused(
+                gettext("An answer refers to an unknown question."), code="tampered"
+            )
     for question in questions:
         if not question_kinds.kind_of(question).asks or not question_kinds.condition_met(
             question, cleaned, known
@@ -183,12 +196,22 @@ def clean_answers(
 
 def _answer_refusal(question: Question, invalid) -> RegistrationRefused:
     if invalid.code == "required":
-        return RegistrationRefused(f'Please answer "{question.label}".', code="missing_answer")
+        return RegistrationRefused(
+            gettext('Please answer "%(question)s".') % {"question": question.label},
+            code="missing_answer",
+        )
     if invalid.code == "max_length":
         return RegistrationRefused(
-            f'The answer to "{question.label}" is too long: {invalid.message}', code="too_long"
+            gettext('The answer to "%(question)s" is too long: %(problem)s')
+            % {"question": question.label, "problem": invalid.message},
+            code="too_long",
         )
-    return RegistrationRefused(f'"{question.label}": {invalid.message}', code="invalid")
+    return RegistrationRefused(
+        # Translators: a question of the registration form, then what is wrong with its answer.
+        gettext('"%(question)s": %(problem)s')
+        % {"question": question.label, "problem": invalid.message},
+        code="invalid",
+    )
 
 
 def full_option_refusal(
@@ -203,7 +226,10 @@ def full_option_refusal(
         for option in question_kinds.chosen_options(question, answers.get(question.pk, "")):
             if left.get(option) == 0:
                 return RegistrationRefused(
-                    f'"{option}" ({question.label}) has none left: please pick another option.',
+                    gettext(
+                        '"%(option)s" (%(question)s) has none left: please pick another option.'
+                    )
+                    % {"option": option, "question": question.label},
                     code="option_full",
                     status=409,
                 )

@@ -9,6 +9,8 @@ from datetime import datetime
 from django.conf import settings as site_settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from escape_events.events.models import Event, Series
 
@@ -407,21 +409,33 @@ def deletion_preview(user, now=None) -> list[str]:
         event = registration.event
         if registration.is_active and event.end > now:
             when = timezone.localtime(event.start, event.zone)
-            lines.append(
-                f"Your registration for {event.title} ({when:%d %b %Y}, "
-                f"{registration.get_status_display().lower()}) is cancelled"
-                + (
-                    "; the next person waiting gets your place."
-                    if registration.status != Status.WAITING
-                    else "."
+            facts = {
+                "event": event.title,
+                "day": date_format(when, "d M Y"),
+                "status": registration.get_status_display(),
+            }
+            if registration.status == Status.WAITING:
+                line = gettext(
+                    "Your registration for %(event)s (%(day)s, %(status)s) is cancelled."
                 )
-            )
+            else:
+                line = gettext(
+                    "Your registration for %(event)s (%(day)s, %(status)s) is cancelled; the next "
+                    "person waiting gets your place."
+                )
+            lines.append(line % facts)
         else:
             kept += 1
     if kept:
         lines.append(
-            f"{kept} earlier registration{'s' if kept != 1 else ''} stay as anonymous numbers in "
-            "their events' counts, without your name or answers."
+            ngettext(
+                "%(count)s earlier registration stays as an anonymous number in its event's "
+                "counts, without your name or answers.",
+                "%(count)s earlier registrations stay as anonymous numbers in their events' "
+                "counts, without your name or answers.",
+                kept,
+            )
+            % {"count": kept}
         )
     return lines
 

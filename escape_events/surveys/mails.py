@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 
 from escape_events.core.headers import header_text
 from escape_events.outbox.messages import EventMail
@@ -12,15 +14,19 @@ from .models import Survey
 
 
 def _subject(survey: Survey) -> str:
-    return header_text(f"How was {survey.event.title}? A short feedback survey")
+    return header_text(
+        gettext("How was %(event)s? A short feedback survey") % {"event": survey.event.title}
+    )
 
 
 def send_invitation(*, survey: Survey, user) -> None:
+    with translation.override(user.preferred_language):
+        subject = _subject(survey)
     send_written_later(
         composer=invitation_mail,
         facts={"survey_id": survey.pk, "user_id": user.pk},
         to=user.email,
-        subject=_subject(survey),
+        subject=subject,
         event_id=survey.event_id,
     )
 
@@ -31,6 +37,11 @@ def invitation_mail(*, survey_id: int, user_id: int) -> EventMail | None:
     user = get_user_model().objects.filter(pk=user_id).first()
     if survey is None or user is None:
         return None
+    with translation.override(user.preferred_language):  # the person's language, not the sender's
+        return _invitation_mail(survey, user)
+
+
+def _invitation_mail(survey: Survey, user) -> EventMail:
     event = survey.event
     context = {
         "survey": survey,

@@ -8,6 +8,7 @@ offered here too.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import Event
 from escape_events.registrations.models import QuestionDefinition
@@ -19,16 +20,16 @@ class Survey(models.Model):
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="survey")
     title = models.CharField(max_length=200, default="How was it?")
     intro = models.TextField(
-        "introduction", blank=True, max_length=2_000, help_text="Shown above the questions."
+        _("introduction"), blank=True, max_length=2_000, help_text=_("Shown above the questions.")
     )
     anonymous = models.BooleanField(
         default=True,
-        help_text="Answers are kept without the name of who gave them (one per person still).",
+        help_text=_("Answers are kept without the name of who gave them (one per person still)."),
     )
     opened_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the answers were deleted with the registrations."
+        null=True, blank=True, help_text=_("When the answers were deleted with the registrations.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -79,10 +80,10 @@ class SurveyResponse(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Only for a survey that is not anonymous.",
+        help_text=_("Only for a survey that is not anonymous."),
     )
     person_key = models.CharField(
-        max_length=64, blank=True, help_text="Empty once the answers were purged or let go of."
+        max_length=64, blank=True, help_text=_("Empty once the answers were purged or let go of.")
     )
     submitted_at = models.DateTimeField()
 

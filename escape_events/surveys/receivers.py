@@ -2,6 +2,7 @@
 is over, let go of when a person deletes their account, and part of a person's data export."""
 
 from django.dispatch import receiver
+from django.utils.translation import ngettext
 
 from escape_events.accounts.signals import account_deleting, personal_data_requested
 from escape_events.registrations.signals import registration_data_purged
@@ -21,8 +22,14 @@ def forget_person(sender, *, user, **kwargs):
     forget_survey_person(user=user)
     if not had:
         return []
-    return [f"Your answers to {len(had)} feedback survey{'s' if len(had) != 1 else ''} are no "
-            "longer linked to you."]  # fmt: skip
+    return [
+        ngettext(
+            "Your answers to %(count)s feedback survey are no longer linked to you.",
+            "Your answers to %(count)s feedback surveys are no longer linked to you.",
+            len(had),
+        )
+        % {"count": len(had)}
+    ]
 
 
 @receiver(personal_data_requested, dispatch_uid="surveys_personal_data")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import Event
 from escape_events.registrations.checkin import PRESENT
@@ -17,7 +18,7 @@ from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 # (a remote participant is not checked in).
 ATTENDED = PRESENT | Q(status=Registration.Status.CONFIRMED, mode=Registration.Mode.REMOTE)
 CHOICE_KINDS = {Question.Kind.SINGLE_CHOICE, Question.Kind.MULTIPLE_CHOICE, Question.Kind.YES_NO}
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 
 def person_key(survey: Survey, user) -> str:
@@ -93,7 +94,7 @@ def results(survey: Survey) -> Results:
         for value, label in _options(question):
             count = counts[question.pk][value]
             percent = round(100 * count / result.answered) if result.answered else 0
-            result.bars.append(Bar(label, count, percent))
+            result.bars.append(Bar(str(label), count, percent))
     return Results(
         survey=survey,
         responses=SurveyResponse.objects.filter(survey=survey).count(),

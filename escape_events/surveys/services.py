@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from escape_events.events.models import Event
 from escape_events.registrations.models import Question
@@ -37,25 +39,34 @@ class TemplateQuestion:
 
 HANDS_ON_FEEDBACK = (
     TemplateQuestion(
-        "How useful was the hands-on for your work?",
+        _("How useful was the hands-on for your work?"),
         Kind.SINGLE_CHOICE,
-        ("Very useful", "Useful", "A little", "Not useful"),
+        (_("Very useful"), _("Useful"), _("A little"), _("Not useful")),
         required=True,
     ),
-    TemplateQuestion("Was the pace right?", Kind.SINGLE_CHOICE, ("Too slow", "Right", "Too fast")),
-    TemplateQuestion("Did the exercises run on your set-up?", Kind.YES_NO),
     TemplateQuestion(
-        "What would you like more of next time?",
-        Kind.MULTIPLE_CHOICE,
-        ("Introduction", "Exercises", "Questions and answers", "Going through the solutions"),
+        _("Was the pace right?"),
+        Kind.SINGLE_CHOICE,
+        (_("Too slow"), pgettext_lazy("pace", "Right"), _("Too fast")),
     ),
-    TemplateQuestion("What should we change next time?", Kind.TEXT),
+    TemplateQuestion(_("Did the exercises run on your set-up?"), Kind.YES_NO),
+    TemplateQuestion(
+        _("What would you like more of next time?"),
+        Kind.MULTIPLE_CHOICE,
+        (
+            _("Introduction"),
+            _("Exercises"),
+            _("Questions and answers"),
+            _("Going through the solutions"),
+        ),
+    ),
+    TemplateQuestion(_("What should we change next time?"), Kind.TEXT),
 )
 
 
 def _check_organiser(event: Event, by) -> None:
     if not is_organiser(event=event, user=by):
-        raise SurveyRefused("Only the organisers can do this.", status=403)
+        raise SurveyRefused(gettext("Only the organisers can do this."), status=403)
 
 
 def survey_for(*, event: Event, by) -> Survey:
@@ -71,8 +82,15 @@ def update_survey(*, survey: Survey, values: dict, by) -> Survey:
     _check_organiser(survey.event, by)
     if values.get("anonymous", survey.anonymous) != survey.anonymous and survey.responses.exists():
         raise SurveyRefused(
-            "People have answered already, on the promise that their answers are "
-            f"{'anonymous' if survey.anonymous else 'named'}: this cannot change now."
+            gettext(
+                "People have answered already, on the promise that their answers are "
+                "anonymous: this cannot change now."
+            )
+            if survey.anonymous
+            else gettext(
+                "People have answered already, on the promise that their answers are "
+                "named: this cannot change now."
+            )
         )
     for name in ("title", "intro", "anonymous"):
         if name in values:
@@ -84,8 +102,10 @@ def update_survey(*, survey: Survey, values: dict, by) -> Survey:
 def _check_draft(survey: Survey) -> None:
     if survey.opened_at is not None:
         raise SurveyRefused(
-            "The survey has been opened: its questions stay as people saw them, so that every "
-            "answer is to the same question."
+            gettext(
+                "The survey has been opened: its questions stay as people saw them, so that "
+                "every answer is to the same question."
+            )
         )
 
 
@@ -109,9 +129,9 @@ def add_template_questions(*, survey: Survey, by) -> int:
     SurveyQuestion.objects.bulk_create(
         SurveyQuestion(
             survey=survey,
-            label=item.label,
+            label=str(item.label),  # stored in the organiser's language
             kind=item.kind,
-            choices=list(item.choices),
+            choices=[str(choice) for choice in item.choices],
             required=item.required,
             position=start + number,
         )
@@ -126,17 +146,17 @@ def open_survey(*, survey: Survey, closes_at, by, now=None) -> int:
     _check_organiser(survey.event, by)
     now = now or timezone.now()
     if survey.event.end > now:
-        raise SurveyRefused("A feedback survey opens once the event is over.")
+        raise SurveyRefused(gettext("A feedback survey opens once the event is over."))
     if survey.opened_at is not None:
-        raise SurveyRefused("The survey is open already.")
+        raise SurveyRefused(gettext("The survey is open already."))
     if not survey.questions.exists():
-        raise SurveyRefused("Add at least one question first.")
+        raise SurveyRefused(gettext("Add at least one question first."))
     if not now < closes_at <= now + LONGEST_OPEN:
-        raise SurveyRefused("Close the survey between now and 90 days from now.")
+        raise SurveyRefused(gettext("Close the survey between now and 90 days from now."))
     with transaction.atomic():
         locked = Survey.objects.select_for_update().get(pk=survey.pk)
         if locked.opened_at is not None:  # a second press of the button waited for the first
-            raise SurveyRefused("The survey is open already.")
+            raise SurveyRefused(gettext("The survey is open already."))
         survey.opened_at, survey.closes_at = now, closes_at
         survey.save(update_fields=["opened_at", "closes_at"])
         return invite_attendees(survey=survey, by=by, now=now)
@@ -148,7 +168,7 @@ def invite_attendees(*, survey: Survey, by, now=None) -> int:
     _check_organiser(survey.event, by)
     now = now or timezone.now()
     if not survey.is_open(now):
-        raise SurveyRefused("The survey is not open.")
+        raise SurveyRefused(gettext("The survey is not open."))
     sent = 0
     with transaction.atomic():
         already = SurveyInvitation.objects.filter(survey=survey).values("user_id")
@@ -168,7 +188,7 @@ def close_survey(*, survey: Survey, by, now=None) -> Survey:
     _check_organiser(survey.event, by)
     now = now or timezone.now()
     if not survey.is_open(now):
-        raise SurveyRefused("The survey is not open.")
+        raise SurveyRefused(gettext("The survey is not open."))
     survey.closes_at = now
     survey.save(update_fields=["closes_at"])
     return survey
@@ -179,9 +199,9 @@ def submit_response(*, survey: Survey, user, answers: dict[int, str], now=None) 
     database's unique constraint, whoever wins a double submit."""
     now = now or timezone.now()
     if not survey.is_open(now):
-        raise SurveyRefused("This survey is closed.", status=403)
+        raise SurveyRefused(gettext("This survey is closed."), status=403)
     if not attendees(survey.event).filter(pk=user.pk).exists():
-        raise SurveyRefused("This survey is for the people who attended.", status=403)
+        raise SurveyRefused(gettext("This survey is for the people who attended."), status=403)
     try:
         with transaction.atomic():
             response = SurveyResponse.objects.create(
@@ -196,7 +216,7 @@ def submit_response(*, survey: Survey, user, answers: dict[int, str], now=None) 
                 if value
             )
     except IntegrityError as error:
-        raise SurveyRefused("You have answered this survey already: thank you.") from error
+        raise SurveyRefused(gettext("You have answered this survey already: thank you.")) from error
     return response
 
 

@@ -225,7 +225,7 @@ def test_check_in_by_code_then_the_check_in_pages_warnings(boss, hands_on, peopl
     assert "was already checked in" in second.json()["detail"]
     waiting = boss.post(url, {"code": people["cyd"].check_in_code})
     assert waiting.status_code == 409
-    assert "is not confirmed (waiting list)" in waiting.json()["detail"]
+    assert "is not confirmed (Waiting list)" in waiting.json()["detail"]
     unknown = boss.post(url, {"code": "nope"})
     assert unknown.status_code == 404
     assert unknown.json()["detail"] == "Unknown code: no registration has it."

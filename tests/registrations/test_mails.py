@@ -110,7 +110,7 @@ def test_a_same_day_event_is_told_with_its_date_once_and_an_all_day_one_with_its
     person = make_user()
     services.register(event=event, user=person, mode=Registration.Mode.ONSITE)
     (message,) = delivered_to(person)
-    assert "When:      Mon 28 Jan 2030, 14:00–17:30 CET (Europe/Zurich)" in text_of(message)
+    assert "When: Mon 28 Jan 2030, 14:00–17:30 CET (Europe/Zurich)" in text_of(message)
 
     camp = make_registrable(event_fields={"all_day": True})
     camp.start = datetime(2030, 1, 28, 0, 0, tzinfo=zurich)
@@ -119,5 +119,5 @@ def test_a_same_day_event_is_told_with_its_date_once_and_an_all_day_one_with_its
     camper = make_user()
     services.register(event=camp, user=camper, mode=Registration.Mode.ONSITE)
     (message,) = delivered_to(camper)
-    assert "When:      Mon 28 – Wed 30 Jan 2030 (Europe/Zurich)" in text_of(message)
+    assert "When: Mon 28 – Wed 30 Jan 2030 (Europe/Zurich)" in text_of(message)
     assert "00:00" not in text_of(message)

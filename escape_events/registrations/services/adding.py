@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from escape_events.accounts.services import find_or_invite_person
 from escape_events.events.models import Event
@@ -41,7 +42,9 @@ def add_participant(
     raises RegistrationRefused (nothing stored) when the event takes no registrations, is over
     or cancelled, does not offer `mode`, or an answer is not one its question takes."""
     if not is_organiser(event=event, user=by):
-        raise RegistrationRefused("Only the organisers can do this.", code="forbidden", status=403)
+        raise RegistrationRefused(
+            gettext("Only the organisers can do this."), code="forbidden", status=403
+        )
     with transaction.atomic():
         person, invited = find_or_invite_person(
             email=email, first_name=first_name, last_name=last_name, affiliation=affiliation

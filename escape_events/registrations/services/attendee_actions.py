@@ -5,6 +5,7 @@ Organisers may do both on their behalf; a freed place goes to the next in line.
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import mails
 from ..models import Registration
@@ -24,13 +25,15 @@ def _can_cancel(*, registration: Registration, by, now, account_deleted: bool) -
     if is_organiser(event=registration.event, user=by):
         return
     if by.pk != registration.user_id:
-        raise RegistrationRefused("This is not your registration.", code="forbidden", status=403)
+        raise RegistrationRefused(
+            gettext("This is not your registration."), code="forbidden", status=403
+        )
     if account_deleted:
         return
     settings = settings_for(registration.event)
     if now >= cancellation_deadline(event=registration.event, settings=settings):
         raise RegistrationRefused(
-            "The cancellation deadline has passed; please write to the organisers.",
+            gettext("The cancellation deadline has passed; please write to the organisers."),
             code="deadline",
             status=409,
         )
@@ -49,7 +52,7 @@ def cancel_registration(
         if registration.status == Status.CANCELLED:
             return registration
         if registration.status == Status.REJECTED:
-            raise RegistrationRefused("This registration was declined.", code="rejected")
+            raise RegistrationRefused(gettext("This registration was declined."), code="rejected")
         _can_cancel(registration=registration, by=by, now=now, account_deleted=account_deleted)
         set_status(registration, Status.CANCELLED, now)
         if not account_deleted:  # the account deletion's own mail tells what was cancelled
@@ -77,9 +80,11 @@ def switch_mode(
         by_organiser = modifier(registration=registration, by=by, now=now)
         settings = settings_for(registration.event)
         if not registration.is_active or settings is None:
-            raise RegistrationRefused("This registration is not active.", code="inactive")
+            raise RegistrationRefused(gettext("This registration is not active."), code="inactive")
         if mode not in Mode.values or not settings.allows(mode):
-            raise RegistrationRefused("This way of attending is not offered.", code="tampered")
+            raise RegistrationRefused(
+                gettext("This way of attending is not offered."), code="tampered"
+            )
         if mode == registration.mode:
             return registration
         refusal = place_refusal(
@@ -89,7 +94,8 @@ def switch_mode(
             raise refusal
         if not read_availability(settings).has_room(mode):
             raise RegistrationRefused(
-                f"{Mode(mode).label} is full; you keep your current place.",
+                gettext("%(mode)s is full; you keep your current place.")
+                % {"mode": Mode(mode).label},
                 code="full",
                 status=409,
             )

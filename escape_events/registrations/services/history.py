@@ -5,6 +5,10 @@ organisers may at any time. Every change is kept (RegistrationChange: who, when,
 after) and mailed to the person, in the change's transaction.
 """
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+
 from .. import mails
 from ..models import Registration, RegistrationChange
 from ..rules import RegistrationRefused, is_organiser, modification_deadline
@@ -16,14 +20,18 @@ def modifier(*, registration: Registration, by, now) -> bool:
     if is_organiser(event=registration.event, user=by):
         return True
     if by is None or by.pk != registration.user_id:
-        raise RegistrationRefused("This is not your registration.", code="forbidden", status=403)
+        raise RegistrationRefused(
+            gettext("This is not your registration."), code="forbidden", status=403
+        )
     if not registration.is_active:
-        raise RegistrationRefused("This registration is not active.", code="inactive")
+        raise RegistrationRefused(gettext("This registration is not active."), code="inactive")
     event = registration.event
     if now >= modification_deadline(event=event, settings=settings_for(event)):
-        contact = event.contact_email or "the organisers"
         raise RegistrationRefused(
-            f"Changes online are closed; please write to {contact}.",
+            gettext("Changes online are closed; please write to %(contact)s.")
+            % {"contact": event.contact_email}
+            if event.contact_email
+            else gettext("Changes online are closed; please write to the organisers."),
             code="deadline",
             status=409,
         )
@@ -57,12 +65,46 @@ def record_change(
 
 
 def item(field: str, before: str, after: str, *, private: bool = False) -> dict:
-    """One line of a change; `private` ones (organisers' note, tags) the person never sees."""
-    entry = {"field": field, "before": before, "after": after}
+    """One line of a change; `private` ones (organisers' note, tags) the person never sees. Kept
+    as text in the site's language (labels such as a mode's are translatable)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        entry = {"field": str(field), "before": str(before), "after": str(after)}
     if private:
         entry["private"] = True
     return entry
 
 
+# Kept in a change as these English words; `change_in_words` says them in the reader's language.
+LINE_LABELS = {
+    Registration.Mode.ONSITE: gettext_noop("On-site waiting list"),
+    Registration.Mode.REMOTE: gettext_noop("Remote waiting list"),
+}
+# The words of a change that are the site's own (the others are organisers' questions, and
+# what people answered or wrote): these are translated when a change is shown or mailed.
+SITE_WORDS = {
+    gettext_noop("Attendance"),
+    gettext_noop("Waiting list"),
+    gettext_noop("Tags"),
+    "Organisers' note",
+    *LINE_LABELS.values(),
+    "On-site",  # the modes' labels (registrations.models), as kept
+    "Remote",
+}
+
+
 def line_label(mode: str) -> str:
-    return f"{Registration.Mode(mode).label} waiting list" if mode else ""
+    return LINE_LABELS[mode] if mode else ""
+
+
+def change_in_words(entry: dict) -> dict:
+    """One line of a change in the active language: the site's own words translated, what the
+    organisers or the person wrote as it is."""
+
+    def say(text: str) -> str:
+        return gettext(text) if text in SITE_WORDS or text in NAME_WORDS else text
+
+    return {**entry, "field": say(entry["field"]), "before": say(entry["before"]),
+            "after": say(entry["after"])}  # fmt: skip
+
+
+NAME_WORDS = {gettext_noop("First name"), gettext_noop("Family name"), gettext_noop("Affiliation")}

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from escape_events.accounts.services import update_profile
 
@@ -29,7 +30,12 @@ from ..signals import announce
 from .history import item, line_label, modifier, record_change
 from .seats import Mode, Status, locked, read_availability, settings_for
 
-NAME_FIELDS = {"first_name": "First name", "last_name": "Family name", "affiliation": "Affiliation"}
+# Stored as written in the change history; translated where a refusal names them.
+NAME_FIELDS = {
+    "first_name": gettext_noop("First name"),
+    "last_name": gettext_noop("Family name"),
+    "affiliation": gettext_noop("Affiliation"),
+}
 NAME_MAX_LENGTH = 150
 TAG_MAX_LENGTH = RegistrationTag._meta.get_field("name").max_length
 TAGS_MAX = 20
@@ -55,7 +61,7 @@ def edit_registration(
         by_organiser = modifier(registration=registration, by=by, now=now)
         if (note is not None or tags is not None) and not by_organiser:
             raise RegistrationRefused(
-                "Only the organisers keep notes and tags.", code="forbidden", status=403
+                gettext("Only the organisers keep notes and tags."), code="forbidden", status=403
             )
         changes = []
         if answers is not None:
@@ -114,10 +120,15 @@ def _change_names(user, names: Mapping[str, str]) -> list[dict]:
         value = " ".join(str(names.get(field, getattr(user, field))).split())
         if len(value) > NAME_MAX_LENGTH:
             raise RegistrationRefused(
-                f"{label}: at most {NAME_MAX_LENGTH} characters.", code="too_long"
+                gettext("%(field)s: at most %(max)s characters.")
+                % {"field": gettext(label), "max": NAME_MAX_LENGTH},
+                code="too_long",
             )
         if not value and field != "affiliation":
-            raise RegistrationRefused(f"{label}: please give it.", code="missing_name")
+            raise RegistrationRefused(
+                gettext("%(field)s: please give it.") % {"field": gettext(label)},
+                code="missing_name",
+            )
         wanted[field] = value
     changes = [
         item(label, getattr(user, field), wanted[field])
@@ -133,7 +144,9 @@ def _change_note(registration, note: str) -> list[dict]:
     note = note.strip()
     if len(note) > MAX_ANSWER_LENGTH:
         raise RegistrationRefused(
-            f"The note is too long (at most {MAX_ANSWER_LENGTH} characters).", code="too_long"
+            gettext("The note is too long (at most %(max)s characters).")
+            % {"max": MAX_ANSWER_LENGTH},
+            code="too_long",
         )
     if note == registration.note:
         return []
@@ -157,7 +170,9 @@ def clean_tags(tags: Sequence[str]) -> list[str]:
             )
         cleaned.setdefault(name.casefold(), name)
     if len(cleaned) > TAGS_MAX:
-        raise RegistrationRefused(f"At most {TAGS_MAX} tags per person.", code="too_many")
+        raise RegistrationRefused(
+            gettext("At most %(max)s tags per person.") % {"max": TAGS_MAX}, code="too_many"
+        )
     return sorted(cleaned.values(), key=str.casefold)
 
 
@@ -192,7 +207,7 @@ def leave_waiting_line(*, registration, by, now=None):
         registration = locked(registration)
         by_organiser = modifier(registration=registration, by=by, now=now)
         if not registration.waiting_for_mode or registration.status == Status.WAITING:
-            raise RegistrationRefused("You are on no other waiting list.", code="state")
+            raise RegistrationRefused(gettext("You are on no other waiting list."), code="state")
         _wait_for(registration, "", by=by, by_organiser=by_organiser, now=now)
     return registration
 
@@ -207,10 +222,10 @@ def join_waiting_line(*, registration, mode: str, by, now=None):
         settings = settings_for(registration.event)
         if registration.status not in (Status.CONFIRMED, Status.PENDING) or settings is None:
             raise RegistrationRefused(
-                "Only someone holding a place can queue for the other one.", code="state"
+                gettext("Only someone holding a place can queue for the other one."), code="state"
             )
         if mode not in Mode.values or mode == registration.mode or not settings.allows(mode):
-            raise RegistrationRefused("This waiting list is not offered.", code="tampered")
+            raise RegistrationRefused(gettext("This waiting list is not offered."), code="tampered")
         if registration.waiting_for_mode == mode:
             return registration
         on_behalf = registration.user_id != by.pk
@@ -221,7 +236,8 @@ def join_waiting_line(*, registration, mode: str, by, now=None):
             raise refusal
         if read_availability(settings).has_room(mode):
             raise RegistrationRefused(
-                f"{Mode(mode).label} has room: switch to it instead of waiting.",
+                gettext("%(mode)s has room: switch to it instead of waiting.")
+                % {"mode": Mode(mode).label},
                 code="has_room",
                 status=409,
             )

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import mails
 from ..models import Registration
@@ -17,7 +18,9 @@ def approve(*, registration: Registration, by, now=None) -> Registration:
         registration = locked(registration)
         _require_organiser(registration, by)
         if registration.status != Status.PENDING:
-            raise RegistrationRefused("Only pending registrations can be approved.", code="state")
+            raise RegistrationRefused(
+                gettext("Only pending registrations can be approved."), code="state"
+            )
         _require_open_to(registration, now)
         set_status(registration, Status.CONFIRMED, now)
         mails.send(registration, "approved")
@@ -31,7 +34,7 @@ def reject(*, registration: Registration, by, now=None) -> Registration:
         registration = locked(registration)
         _require_organiser(registration, by)
         if not registration.is_active:
-            raise RegistrationRefused("This registration is not active.", code="state")
+            raise RegistrationRefused(gettext("This registration is not active."), code="state")
         set_status(registration, Status.REJECTED, now)
         mails.send(registration, "rejected")
         promote_waiting_list(event=registration.event, now=now)
@@ -48,7 +51,7 @@ def promote_by_hand(*, registration: Registration, by, now=None) -> Registration
             registration.waiting_for_mode
         ):
             raise RegistrationRefused(
-                "Only waiting or pending people can be promoted.", code="state"
+                gettext("Only waiting or pending people can be promoted."), code="state"
             )
         _require_open_to(registration, now)
         freed = registration.mode if registration.waiting_for_mode else ""
@@ -67,7 +70,9 @@ def promote_by_hand(*, registration: Registration, by, now=None) -> Registration
 
 def _require_organiser(registration: Registration, by) -> None:
     if not is_organiser(event=registration.event, user=by):
-        raise RegistrationRefused("Only the organisers can do this.", code="forbidden", status=403)
+        raise RegistrationRefused(
+            gettext("Only the organisers can do this."), code="forbidden", status=403
+        )
 
 
 def _require_open_to(registration: Registration, now) -> None:

@@ -11,6 +11,8 @@ from django.conf import settings as site_settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from escape_events.events.models import Event
 
@@ -31,11 +33,14 @@ from .registration_settings import save_registration_settings
 def set_retention_period(*, settings: RegistrationSettings, months: int | None, by) -> None:
     """An organiser shortens (or resets to the site's, with None) how long data are kept."""
     if not is_organiser(event=settings.event, user=by):
-        raise RegistrationRefused("Only the organisers can do this.", code="forbidden", status=403)
+        raise RegistrationRefused(
+            gettext("Only the organisers can do this."), code="forbidden", status=403
+        )
     site = site_settings.REGISTRATION_RETENTION_MONTHS
     if months is not None and not 0 <= months <= site:
         raise RegistrationRefused(
-            f"Keep registration data between 0 and {site} months after the event.",
+            gettext("Keep registration data between 0 and %(max)s months after the event.")
+            % {"max": site},
             code="retention",
         )
     save_registration_settings(event=settings.event, values={"retention_months": months})
@@ -109,7 +114,9 @@ def purge_due_registrations(*, now=None) -> list[RegistrationPurge]:
 def set_listing_consent(*, registration: Registration, by, consent: bool) -> Registration:
     """The person says (again) whether their name may appear on the public participant list."""
     if registration.user_id is None or registration.user_id != by.pk:
-        raise RegistrationRefused("This is not your registration.", code="forbidden", status=403)
+        raise RegistrationRefused(
+            gettext("This is not your registration."), code="forbidden", status=403
+        )
     registration.consent_to_list = consent
     registration.save(update_fields=["consent_to_list"])
     return registration
@@ -134,11 +141,17 @@ def forget_person(*, user, by, now=None) -> list[str]:
         cancel_registration(registration=registration, by=by, now=now, account_deleted=True)
         when = timezone.localtime(registration.event.start, registration.event.zone)
         done.append(
-            f"Cancelled your registration for {registration.event.title} ({when:%d %b %Y})."
+            gettext("Cancelled your registration for %(event)s (%(day)s).")
+            % {"event": registration.event.title, "day": date_format(when, "j M Y")}
         )
     rows, _ = _remove_personal_data(Registration.objects.filter(user=user))
     if rows:
         done.append(
-            f"{rows} registration{'s' if rows != 1 else ''} now count only as anonymous numbers."
+            ngettext(
+                "%(count)s registration now counts only as an anonymous number.",
+                "%(count)s registrations now count only as anonymous numbers.",
+                rows,
+            )
+            % {"count": rows}
         )
     return done

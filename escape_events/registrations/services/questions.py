@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from escape_events.events.models import Event
 
@@ -18,10 +19,14 @@ def add_library_questions(
     """Append the chosen library questions to the event's form (those it asks already are
     skipped); only the library's owner, organising the event, may."""
     if not is_organiser(event=event, user=by):
-        raise RegistrationRefused("Only the organisers can do this.", code="forbidden", status=403)
+        raise RegistrationRefused(
+            gettext("Only the organisers can do this."), code="forbidden", status=403
+        )
     chosen = list(library_questions)
     if any(item.owner_id != by.pk for item in chosen):
-        raise RegistrationRefused("Pick from your own library.", code="forbidden", status=403)
+        raise RegistrationRefused(
+            gettext("Pick from your own library."), code="forbidden", status=403
+        )
     with transaction.atomic():
         asked = set(
             event.questions.filter(library_question__isnull=False).values_list(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from escape_events.events import locking
 from escape_events.events.models import Event
@@ -164,13 +165,13 @@ def _register_one(
         ).first()
         return existing, False
     if request.mode not in Mode.values or not settings.allows(request.mode):
-        raise RegistrationRefused("This way of attending is not offered.", code="tampered")
+        raise RegistrationRefused(gettext("This way of attending is not offered."), code="tampered")
     if request.wait_for_mode and (
         request.wait_for_mode == request.mode
         or request.wait_for_mode not in Mode.values
         or not settings.allows(request.wait_for_mode)
     ):
-        raise RegistrationRefused("This waiting list is not offered.", code="tampered")
+        raise RegistrationRefused(gettext("This waiting list is not offered."), code="tampered")
     answers = clean_answers(
         questions=questions, answers=request.answers, enforce_required=added_by is None
     )
