@@ -8,6 +8,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from escape_events.events.when import date_text
+
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
 # Told apart by more than colour: on-site solid, remote dashed (drawn on top, so a line lying
@@ -144,7 +146,7 @@ def registrations_chart(
         ((line.colour, line.dashes or "none", line.label, line.total) for line in lines),
     )
     summary = ", ".join(f"{line.label}: {line.total}" for line in lines)
-    first_day, last_day = date_format(first, "j M Y"), date_format(last, "j M Y")
+    first_day, last_day = date_text(first), date_text(last)
     return format_html(
         '<figure class="chart"><svg viewBox="0 0 {} {}" role="img" aria-label="{}">'
         "<title>{}</title>{}{}{}"

@@ -19,11 +19,11 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from escape_events.events.models import Event
+from escape_events.events.when import date_text
 from escape_events.registrations import question_kinds
 from escape_events.registrations.attendance import ListedAttendance
 from escape_events.registrations.availability import load_availability
@@ -450,7 +450,7 @@ def read_attendance_list(data: bytes, *, days: list, default_day=None):
                     raise ValueError(_("no join time, and no day chosen for such rows"))
                 if day not in days:
                     raise ValueError(
-                        _("%(day)s is not a day of this event") % {"day": date_format(day, "d M Y")}
+                        _("%(day)s is not a day of this event") % {"day": date_text(day)}
                     )
                 rows.append(
                     ListedAttendance(

@@ -10,10 +10,10 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from escape_events.events.models import Event
+from escape_events.events.when import date_text, day_text
 
 from .models import AttendanceDay, Registration
 
@@ -86,14 +86,13 @@ def set_marked_days(*, registration: Registration, days: set[date]) -> None:
     unknown = days - allowed
     if unknown:
         raise ValueError(
-            gettext("%(day)s is not a day of this event.")
-            % {"day": date_format(min(unknown), "j M Y")}
+            gettext("%(day)s is not a day of this event.") % {"day": date_text(min(unknown))}
         )
     today = timezone.localdate(timezone=registration.event.zone)
     if days and max(days) > today:
         raise ValueError(
             gettext("%(day)s has not come yet: mark it on the day or after.")
-            % {"day": date_format(max(days), "D j M")}
+            % {"day": day_text(max(days))}
         )
     with transaction.atomic():
         registration.attendance_days.filter(source=Source.ORGANISER).exclude(day__in=days).delete()

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import resolve_url
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from escape_events.events.models import Event
+from escape_events.events.when import clock_text, day_text
 
 from .attendance import day_of, record_day
 from .models import AttendanceDay, Registration
@@ -107,14 +107,14 @@ def check_in(
                     registration,
                     True,
                     gettext("%(person)s is checked in for %(day)s.")
-                    % {"person": person, "day": date_format(day, "D j M")},
+                    % {"person": person, "day": day_text(day)},
                 )
             at = timezone.localtime(registration.checked_in_at, event.zone)
             return CheckInResult(
                 registration,
                 False,
                 gettext("%(person)s was already checked in at %(time)s (%(day)s).")
-                % {"person": person, "time": date_format(at, "H:i"), "day": date_format(at, "j M")},
+                % {"person": person, "time": clock_text(at), "day": day_text(at)},
             )
         if registration.mode == Mode.REMOTE and not accept_remote:
             return CheckInResult(

@@ -9,10 +9,10 @@ from datetime import datetime
 from django.conf import settings as site_settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from escape_events.events.models import Event, Series
+from escape_events.events.when import date_text
 
 from . import question_kinds
 from .availability import (
@@ -411,7 +411,7 @@ def deletion_preview(user, now=None) -> list[str]:
             when = timezone.localtime(event.start, event.zone)
             facts = {
                 "event": event.title,
-                "day": date_format(when, "d M Y"),
+                "day": date_text(when),
                 "status": registration.get_status_display(),
             }
             if registration.status == Status.WAITING:

@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.dateformat import format as format_date
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from escape_events.core.tokens import hash_token
@@ -48,7 +47,7 @@ def refusal(event: Event, now=None) -> str:
     if event.end > now:
         if event.all_day:
             # Translators: the event's last day, e.g. "after Fri 29 Jan 2027".
-            ends = gettext("after %(day)s") % {"day": date_format(event.last_day, "D j M Y")}
+            ends = gettext("after %(day)s") % {"day": day_text(event.last_day)}
         else:
             ends = format_date(timezone.localtime(event.end, event.zone), "D j M Y, H:i T")
         return gettext(

@@ -11,10 +11,10 @@ from django.conf import settings as site_settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from escape_events.events.models import Event
+from escape_events.events.when import date_text
 
 from ..models import (
     Answer,
@@ -142,7 +142,7 @@ def forget_person(*, user, by, now=None) -> list[str]:
         when = timezone.localtime(registration.event.start, registration.event.zone)
         done.append(
             gettext("Cancelled your registration for %(event)s (%(day)s).")
-            % {"event": registration.event.title, "day": date_format(when, "j M Y")}
+            % {"event": registration.event.title, "day": date_text(when)}
         )
     rows, _ = _remove_personal_data(Registration.objects.filter(user=user))
     if rows:
