@@ -1,7 +1,8 @@
 """Every text a reader sees in a template is translatable: a text node, or an attribute a reader
 sees or hears (title, alt, placeholder, aria-label, an input button's value), outside
 {% translate %} / {% blocktranslate %} fails the test. Words that stay the same in every language
-(names such as "ICS" or "ORCID") are listed in literal_words.txt, one per line.
+(names such as "ICS" or "ORCID") are listed in literal_words.txt, one per line; a name written
+in markup (the site's brand) sits in an element marked translate="no", as HTML itself says.
 
 Mail texts (.txt) are read as plain text: every word in them counts.
 """
@@ -37,6 +38,7 @@ SEEN_ATTRIBUTES = {
 }
 BUTTON_TYPES = {"submit", "button", "reset"}
 NOT_READ = {"script", "style"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 OPENING = {"blocktranslate": "endblocktranslate", "blocktrans": "endblocktrans"}
 SKIPPED = {"comment": "endcomment", **OPENING}
 
@@ -70,11 +72,15 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.found: list[str] = []
         self.not_read = 0
+        # Open elements whose content is a name, marked translate="no" (HTML's own attribute).
+        self.kept_as_is: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag in NOT_READ:
             self.not_read += 1
         attributes = dict(attrs)
+        if tag not in VOID and (self.kept_as_is or attributes.get("translate") == "no"):
+            self.kept_as_is.append(tag)
         for name, value in attrs:
             seen = name in SEEN_ATTRIBUTES or (
                 name == "value"
@@ -87,9 +93,12 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag):
         if tag in NOT_READ and self.not_read:
             self.not_read -= 1
+        if tag in self.kept_as_is:
+            while self.kept_as_is.pop() != tag:
+                pass
 
     def handle_data(self, data):
-        if not self.not_read and untranslated_words(data):
+        if not self.not_read and not self.kept_as_is and untranslated_words(data):
             self.found.append(" ".join(data.split()))
 
     def handle_entityref(self, name):
@@ -126,8 +135,9 @@ def test_the_check_finds_text_outside_translation_tags(tmp_path):
         '<img alt="Poster" src="x.png"><input type="submit" value="{{ label }}">'
         "{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}{# Not read #}"
         "<script>const never = 'read';</script><p>ICS</p>"
+        '<a translate="no" href="/">escape<span>_events</span></a><p>Not kept</p>'
     )
-    assert untranslated(page) == ["Register now", '<img alt="Poster">']
+    assert untranslated(page) == ["Register now", '<img alt="Poster">', "Not kept"]
     mail = tmp_path / "mail.txt"
     mail.write_text("{% load i18n %}{% translate 'Dear' %} {{ name }},\nSee you soon\n")
     assert untranslated(mail) == ["See you soon"]
