@@ -3,6 +3,7 @@ pages, rendered for every request (never inside a cached block)."""
 
 from django import template
 
+from escape_events.events.when import list_text
 from escape_events.registrations.forms import RegistrationForm
 from escape_events.registrations.reminders import describe_minutes, reminder_minutes_for
 from escape_events.registrations.rules import sees_remote_link
@@ -58,6 +59,7 @@ def other_offer(panel, offer):
     return panel.other_offer(offer)
 
 
-register.filter("spoken_list", wording.spoken_list)
+# Names joined as a sentence says them: "A, B and C", "A, B et C".
+register.filter("spoken_list", list_text)
 # A label inside a sentence: `|lower` would write German nouns small ("vor ort").
 register.filter("in_sentence", wording.in_sentence)
