@@ -3,6 +3,7 @@ pages, rendered for every request (never inside a cached block)."""
 
 from django import template
 
+from escape_events.events.selectors import prefetch_translations
 from escape_events.events.when import list_text
 from escape_events.registrations.forms import RegistrationForm
 from escape_events.registrations.reminders import describe_minutes, reminder_minutes_for
@@ -20,6 +21,9 @@ def registration_panel(context, event):
     """The registration box of an event page; after a failed POST it shows the submitted form."""
     request = context["request"]
     panel = build_panel(event, request.user)
+    # The titles of the person's clashing registrations in the reader's language, in one query.
+    overlapping = [item.event for item in panel.overlapping]
+    prefetch_translations(overlapping, "translations", "series__translations")
     form = context.get("registration_form")
     if form is None and panel.settings and not panel.registration and not panel.refusal:
         form = RegistrationForm(panel=panel, user=request.user)
