@@ -52,6 +52,20 @@ def event(item: Event) -> dict:
     }
 
 
+def translations(item: Event) -> dict[str, dict]:
+    """The organisers' translations by language: {"fr": {"title": …, "description": …}}. A
+    meeting without its own translation into a language takes its series' (as the pages do).
+    Needs `translations` and `series__translations` prefetched."""
+    found = {}
+    if item.series_id and item.title == item.series.title:
+        found = {row.language: row for row in item.series.translations.all()}
+    found |= {row.language: row for row in item.translations.all()}
+    return {
+        language: {"title": row.title, "description": row.description}
+        for language, row in sorted(found.items())
+    }
+
+
 def event_ref(item: Event) -> dict:
     return {
         "slug": item.slug,

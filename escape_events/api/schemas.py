@@ -121,8 +121,19 @@ class RegistrationInfo(Schema):
     privacy_notice_url: str = Field(description="Where to read that version.")
 
 
+class TranslationOut(Schema):
+    title: str
+    description: str = Field(description="Markdown; empty: read the original `description`.")
+
+
 class EventDetail(EventOut):
     description: str = Field(description="Markdown.")
+    translations: dict[str, TranslationOut] = Field(
+        description="The organisers' translations by language code (`fr`, `de`, `it`, `es`); "
+        "`title` and `description` above stay the original. A meeting "
+        "without its own translation into a language shows its series'. Empty when there "
+        "are none."
+    )
     remote_note: str
     audience_note: str
     contact_name: str

@@ -9,6 +9,8 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from escape_events.events.when import clock_text, date_text
+
 from .forms import TokenForm
 from .models import ApiToken
 from .problems import PROBLEM_TYPE, problem
@@ -44,9 +46,11 @@ def tokens(request):
             f'curl -H "Authorization: Bearer {secret}" '
             f"{request.scheme}://{request.get_host()}/api/me/registrations"
         ),
-        "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
-        .select_related("event")
-        .order_by("-created_at"),
+        "tokens": _with_dates(
+            ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+            .select_related("event")
+            .order_by("-created_at")
+        ),
         "now": timezone.now(),
     }
     return render(request, "api/tokens.html", context, status=status)
@@ -71,3 +75,21 @@ def not_found(request, rest=""):
         status=404,
         content_type=PROBLEM_TYPE,
     )
+
+
+def _with_dates(tokens) -> list[ApiToken]:
+    """The tokens with their dates as the reader's language writes them, in the site's zone:
+    `made_text`, `expires_text` ('25 Jan 2027') and `used_text` ('25 Jan 2027, 14:00')."""
+    tokens = list(tokens)
+    for token in tokens:
+        token.made_text = date_text(timezone.localtime(token.created_at))
+        token.expires_text = date_text(timezone.localtime(token.expires_at))
+        token.used_text = ""
+        if token.last_used_at:
+            used = timezone.localtime(token.last_used_at)
+            # Translators: when an API token was last used: "25 Jan 2027, 14:00".
+            token.used_text = gettext("%(date)s, %(time)s") % {
+                "date": date_text(used),
+                "time": clock_text(used),
+            }
+    return tokens

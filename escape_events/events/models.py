@@ -349,19 +349,25 @@ class Event(Scheduling):
         return self.title if self.series_id is None else dated_title(self.title, self.local_start)
 
     @property
+    def localized_title(self) -> str:
+        """The title in the reader's language; a meeting without its own translation takes its
+        series' (prefetch `translations` and `series__translations` on lists)."""
+        if self.series_id is None or not reads_translations():
+            return self.title_in()
+        found = self.translation_in()
+        if found is not None:
+            return found.title or self.title
+        if self.title == self.series.title:
+            return self.series.title_in()
+        return self.title
+
+    @property
     def localized_display_title(self) -> str:
         """The display title in the reader's language (a meeting without its own translation
         takes its series'; prefetch `series__translations` on lists)."""
         if self.series_id is None:
             return self.localized_title
-        title = self.title
-        if reads_translations():
-            found = self.translation_in()
-            if found is not None:
-                title = found.title
-            elif self.title == self.series.title:
-                title = self.series.title_in()
-        return dated_title(title, self.local_start)
+        return dated_title(self.localized_title, self.local_start)
 
 
 class Attachment(models.Model):

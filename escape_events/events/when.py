@@ -10,7 +10,7 @@ month and year once. The zone abbreviation (CET/CEST) is the one in force at tha
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 
-from babel.dates import format_date, format_interval, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton, get_datetime_format
 from babel.lists import format_list
 from django.conf import settings
 from django.utils import dateformat, translation
@@ -28,6 +28,7 @@ CLOCK = "H:i"
 SKELETON_DAY = "yMMMEd"
 SKELETON_DATE = "yMMMd"
 SKELETON_DAY_OF_YEAR = "MMMMd"
+SKELETON_DAY_IN_YEAR = "MMMEd"
 
 
 def babel_locale() -> str:
@@ -71,9 +72,37 @@ def day_of_year_text(day: date | datetime) -> str:
     return _format(day, DAY_OF_YEAR, SKELETON_DAY_OF_YEAR)
 
 
+def day_in_year_text(day: date | datetime) -> str:
+    """'Tue 5 Mar', 'mar. 5 mars', 'Di., 5. März': a day within its year (agendas)."""
+    return _format(day, DAY_IN_YEAR, SKELETON_DAY_IN_YEAR)
+
+
 def clock_text(moment: datetime) -> str:
     """'14:00', as the wall clock in the moment's own zone shows it."""
     return dateformat.format(moment, CLOCK)
+
+
+def day_and_clock_text(moment: datetime) -> str:
+    """'Tue 5 Mar 14:00', 'mar. 5 mars, 14:00': a day within its year and its wall clock in the
+    moment's own zone; other languages join the two as CLDR says ('{1}, {0}')."""
+    if _english():
+        return f"{day_in_year_text(moment)} {clock_text(moment)}"
+    pattern = str(get_datetime_format("medium", locale=babel_locale()))
+    return pattern.replace("{1}", day_in_year_text(moment)).replace("{0}", clock_text(moment))
+
+
+def clock_range_text(start: datetime, end: datetime, *, with_day: bool = False) -> str:
+    """'14:00–15:00', or with `with_day` 'Tue 5 Mar 14:00–15:00' (the day of the start: a
+    multi-day event's item), each in the moment's own zone."""
+    opening = day_and_clock_text(start) if with_day else clock_text(start)
+    # Translators: two wall clocks of one item: "14:00-15:00" or "Tue 5 Mar 14:00-15:00".
+    return gettext("%(start)s–%(end)s") % {"start": opening, "end": clock_text(end)}
+
+
+def in_zone_text(text: str, moment: datetime) -> str:
+    """A day or clock followed by the moment's zone name: 'Tue 5 Mar 14:00 (Europe/Paris)'."""
+    # Translators: a moment and the name of its time zone: "Tue 5 Mar 14:00 (Europe/Paris)".
+    return gettext("%(when)s (%(zone)s)") % {"when": text, "zone": moment.tzinfo}
 
 
 def list_text(words: list[str], style: str = "standard") -> str:

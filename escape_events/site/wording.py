@@ -1,7 +1,4 @@
-"""Labels and lists inside a sentence, in the reader's language."""
-
-from babel.lists import format_list
-from django.utils.translation import get_language, to_locale
+"""Labels inside a sentence, in the reader's language (lists: `events.when.list_text`)."""
 
 
 def in_sentence(label) -> str:
@@ -9,8 +6,3 @@ def in_sentence(label) -> str:
     so a German noun further on keeps its capital ("vor Ort")."""
     text = str(label)
     return text[:1].lower() + text[1:]
-
-
-def spoken_list(items) -> str:
-    """Names joined as a sentence says them in the active language ("A, B and C", "A, B et C")."""
-    return format_list([str(item) for item in items], locale=to_locale(get_language() or "en"))

@@ -12,8 +12,9 @@ from datetime import datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from escape_events.events.when import clock_text, long_day_text
+
 from .models import Audience, Gated, Material
-from .moments import clock, long_day
 
 # Why a material is refused, and how a download page says it.
 SIGN_IN, REGISTER, NOT_YET, HIDDEN = "sign_in", "register", "not_yet", "hidden"
@@ -84,7 +85,7 @@ class Verdict:
             # Translators: "… starts: Tuesday 15 October 2019 at 14:00 (Europe/Zurich)."
             return gettext(
                 "This material opens when its session starts: %(day)s at %(time)s (%(zone)s)."
-            ) % {"day": long_day(when), "time": clock(when), "zone": when.tzinfo}
+            ) % {"day": long_day_text(when), "time": clock_text(when), "zone": when.tzinfo}
         return ""
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext
 
 from escape_events.events.models import Event
-from escape_events.events.when import clock_text, day_text
+from escape_events.events.when import clock_range_text, day_text
 
 from .models import Entry, Session
 from .shelves import Shelf
@@ -103,7 +103,7 @@ def speakers_line(people) -> str:
 
 def _entry_line(entry: Entry, indent: str) -> str:
     start, end = entry.local_start, entry.local_end
-    line = f"{indent}{clock_text(start)}–{clock_text(end)}  {entry.title}"
+    line = f"{indent}{clock_range_text(start, end)}  {entry.title}"
     if entry.kind != "talk":
         line += f" ({entry.get_kind_display().lower()})"
     speakers = speakers_line(entry.speakers.all())

@@ -14,9 +14,9 @@ from django.utils.translation import gettext
 
 from escape_events.accounts.models import display_name_of
 from escape_events.events.models import Event
+from escape_events.events.when import clock_text, date_text
 
 from .models import Entry, Minutes, MinutesRevision
-from .moments import clock, date_text
 
 MAX_MINUTES_LENGTH = 200_000
 
@@ -27,7 +27,7 @@ class MinutesConflict(Exception):
     def __init__(self, newest: MinutesRevision):
         self.newest = newest
         when = timezone.localtime(newest.created_at)
-        values = {"number": newest.number, "time": clock(when), "date": date_text(when)}
+        values = {"number": newest.number, "time": clock_text(when), "date": date_text(when)}
         if newest.author:
             self.summary = gettext(
                 "%(who)s saved these minutes (revision %(number)s) at %(time)s on %(date)s, "

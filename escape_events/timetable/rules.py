@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from escape_events.core.headers import is_control
 from escape_events.events.models import Event
-from escape_events.events.when import describe_span
+from escape_events.events.when import clock_range_text, describe_span
 
 from .models import Audience, Entry, EntryKind, Folder, Session
-from .moments import clock, day_and_clock
 
 # Changes that calendars holding the entry must notice (its iCalendar SEQUENCE grows).
 CALENDAR_FIELDS = ("start", "end", "title", "kind", "location", "session")
@@ -47,14 +46,11 @@ class Slot:
     session_id: int | None
 
 
-def _clock(moment: datetime, event: Event, *, with_day: bool) -> str:
-    local = moment.astimezone(event.zone)
-    return day_and_clock(local) if with_day else clock(local)
-
-
 def _span_text(slot: Slot, event: Event) -> str:
-    multi = event.is_multi_day
-    return f"{_clock(slot.start, event, with_day=multi)}–{_clock(slot.end, event, with_day=False)}"
+    zone = event.zone
+    return clock_range_text(
+        slot.start.astimezone(zone), slot.end.astimezone(zone), with_day=event.is_multi_day
+    )
 
 
 def _overlap(slot: Slot, other: Slot, event: Event, sessions: dict[int, str]) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from escape_events.events.models import Event, Series
+from escape_events.events.selectors import with_translations
 
 from .access import Reader
 from .agenda import Agenda, lay_out
@@ -101,9 +102,9 @@ def recent_agendas(series: Series, limit: int = 5) -> list[Agenda]:
     """The latest meetings of a series that have an agenda, newest first, in three queries
     (their titles and speakers; conveners are for the meeting's own page)."""
     with_entries = Exists(Entry.objects.filter(event=OuterRef("pk")))
-    meetings = list(
-        Event.objects.filter(series=series).filter(with_entries).order_by("-start")[:limit]
-    )
+    meetings = Event.objects.filter(series=series).filter(with_entries).order_by("-start")
+    # Their titles in the reader's language: one more query outside the original language.
+    meetings = list(with_translations(meetings, "series__translations")[:limit])
     agendas = agendas_for(meetings, conveners=False)
     return [agendas[meeting.pk] for meeting in meetings if meeting.pk in agendas]
 

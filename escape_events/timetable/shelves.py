@@ -5,9 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from escape_events.events.when import day_and_clock_text, in_zone_text
+
 from .access import Reader, Verdict, may_open, may_see_folder
 from .models import Audience, Folder, Material
-from .moments import day_and_clock
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Shown:
         if not (material.from_start or (folder is not None and folder.from_start)):
             return ""
         when = material.opens_at.astimezone(material.event.zone)
-        return f"{day_and_clock(when)} ({when.tzinfo})"
+        return in_zone_text(day_and_clock_text(when), when)
 
 
 @dataclass

@@ -60,3 +60,45 @@ def test_a_bad_token_is_refused_in_german(api, db):
     assert response.json()["detail"] == (
         "Dieses API-Token ist unbekannt, abgelaufen oder widerrufen."
     )
+
+
+def test_an_event_carries_its_translations_beside_its_original(api, hands_on):
+    from escape_events.events.models import EventTranslation
+
+    assert api().get("/api/events/swan-hands-on").json()["translations"] == {}
+    EventTranslation.objects.create(
+        event=hands_on, language="fr", title="Atelier SWAN", description="Apportez un **portable**."
+    )
+    EventTranslation.objects.create(event=hands_on, language="de", title="SWAN-Workshop")
+    for headers in ({}, FRENCH):  # the same answer in every language
+        body = api().get("/api/events/swan-hands-on", **headers).json()
+        assert body["title"] == "SWAN hands-on"
+        assert body["translations"] == {
+            "de": {"title": "SWAN-Workshop", "description": ""},
+            "fr": {"title": "Atelier SWAN", "description": "Apportez un **portable**."},
+        }
+
+
+def test_a_meeting_without_its_own_translation_carries_its_series(api, wp2_series):
+    from escape_events.events.models import EventTranslation, SeriesTranslation
+    from escape_events.events.selectors import next_occurrences
+    from escape_events.events.services import materialise_occurrence
+
+    SeriesTranslation.objects.create(series=wp2_series, language="fr", title="Réunion WP2")
+    SeriesTranslation.objects.create(series=wp2_series, language="de", title="WP2-Sitzung")
+    occurrence = next_occurrences(wp2_series, 1)[0]
+    meeting = materialise_occurrence(series=wp2_series, recurrence_id=occurrence.recurrence_id)
+    EventTranslation.objects.create(event=meeting, language="de", title="WP2-Sitzung im Juni")
+    body = api().get(f"/api/events/{meeting.slug}").json()
+    assert body["translations"] == {
+        "de": {"title": "WP2-Sitzung im Juni", "description": ""},
+        "fr": {"title": "Réunion WP2", "description": ""},
+    }
+
+
+def test_the_schema_documents_an_events_translations(api):
+    schemas = api().get("/api/schema").json()["components"]["schemas"]
+    translations = schemas["EventDetail"]["properties"]["translations"]
+    assert "stay the original" in translations["description"]
+    assert translations["additionalProperties"] == {"$ref": "#/components/schemas/TranslationOut"}
+    assert set(schemas["TranslationOut"]["properties"]) == {"title", "description"}

@@ -13,7 +13,8 @@ from escape_events.timetable.models import Convener, Entry, Material, Session, S
 # they are counted per token, so the rate limit checks it).
 READS = [
     ("/api/events?page_size=100", 3),
-    ("/api/events/swan-hands-on", 6),  # settings read with the event; the notice is cached
+    # settings read with the event; the notice is cached; its translations (one query)
+    ("/api/events/swan-hands-on", 7),
     # the token and who its owner is to the event: the materials they may open
     ("/api/events/swan-hands-on/agenda", 7),
     ("/api/series", 3),

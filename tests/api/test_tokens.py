@@ -127,3 +127,19 @@ def test_staff_can_revoke_tokens_in_the_admin(admin_client, api, make_user, make
     )
     assert response.status_code == 302
     assert api(secret).get("/api/me/registrations").status_code == 401
+
+
+def test_the_token_list_writes_its_dates_in_the_readers_language(client, make_user):
+    from django.utils import timezone, translation
+
+    from escape_events.events.when import date_text
+
+    person = make_user()
+    client.force_login(person)
+    client.post(URL, {"name": "mailing list", "registrations": "on", "lifetime": "30"})
+    stored = ApiToken.objects.get(user=person)
+    for language in ("en-gb", "fr", "de"):
+        with translation.override(language):
+            expires = date_text(timezone.localtime(stored.expires_at))
+        page = client.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert expires in page

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import translation
 
+from escape_events.events import when
 from escape_events.events.models import Event
 from escape_events.events.when import (
     describe_moment,
@@ -137,3 +138,27 @@ def test_the_start_is_told_as_a_day_and_an_hour_never_soon(hours_before, expecte
 def test_an_all_day_start_names_the_day_only():
     camp = event(at(2027, 1, 25, 0, 0), at(2027, 1, 28, 0, 0), all_day=True)
     assert describe_start(camp, at(2027, 1, 24, 0, 0)) == "tomorrow, Mon 25 Jan 2027"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en-gb", "Tue 15 Oct 14:00"),
+        ("fr", "mar. 15 oct., 14:00"),
+        ("de", "Di., 15. Okt., 14:00"),
+    ],
+)
+def test_a_day_and_its_clock_read_as_each_language_joins_them(language, expected):
+    moment = datetime(2030, 10, 15, 14, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Zurich"))
+    with translation.override(language):
+        assert when.day_and_clock_text(moment) == expected
+
+
+def test_a_clock_range_names_the_day_only_when_asked():
+    zone = zoneinfo.ZoneInfo("Europe/Zurich")
+    start = datetime(2030, 10, 15, 14, 0, tzinfo=zone)
+    end = datetime(2030, 10, 15, 15, 30, tzinfo=zone)
+    with translation.override("en-gb"):
+        assert when.clock_range_text(start, end) == "14:00–15:30"
+        assert when.clock_range_text(start, end, with_day=True) == "Tue 15 Oct 14:00–15:30"
+        assert when.in_zone_text("Tue 15 Oct 14:00", start) == "Tue 15 Oct 14:00 (Europe/Zurich)"

@@ -92,7 +92,8 @@ def test_my_registrations_in_french(client, person, make_registrable):
 
 
 def test_names_in_a_sentence_are_listed_in_the_page_language():
-    from escape_events.site.wording import in_sentence, spoken_list
+    from escape_events.events.when import list_text as spoken_list
+    from escape_events.site.wording import in_sentence
 
     with translation.override("fr"):
         assert spoken_list(["A", "B", "C"]) == "A, B et C"

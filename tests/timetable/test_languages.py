@@ -9,7 +9,8 @@ from datetime import date, datetime
 import pytest
 from django.utils import translation
 
-from escape_events.timetable import moments, services
+from escape_events.events import when
+from escape_events.timetable import services
 from escape_events.timetable.access import NOT_YET, REGISTER, SIGN_IN, Verdict
 from escape_events.timetable.models import Audience
 from tests.conftest import ZURICH
@@ -31,8 +32,8 @@ DAY = date(2030, 10, 15)
 )
 def test_agenda_days_read_as_each_language_writes_them(language, short, long):
     with translation.override(language):
-        assert moments.short_day(DAY) == short
-        assert moments.long_day(DAY) == long
+        assert when.day_in_year_text(DAY) == short
+        assert when.long_day_text(DAY) == long
 
 
 def test_a_held_back_material_says_when_it_opens_in_english():

@@ -104,10 +104,12 @@ def events(request, filters: Query[EventFilter]):
 )
 def event(request, slug: Slug):
     events = with_registration_settings(Event.objects.select_related("venue", "series"))
-    found = get_object_or_404(events.prefetch_related("colocated_with"), slug=slug)
+    events = events.prefetch_related("colocated_with", "translations", "series__translations")
+    found = get_object_or_404(events, slug=slug)
     return {
         **output.event(found),
         "description": found.description,
+        "translations": output.translations(found),
         "remote_note": found.remote_note,
         "audience_note": found.audience_note,
         "contact_name": found.contact_name,

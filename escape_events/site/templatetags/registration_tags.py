@@ -3,6 +3,8 @@ pages, rendered for every request (never inside a cached block)."""
 
 from django import template
 
+from escape_events.events.selectors import prefetch_translations
+from escape_events.events.when import list_text
 from escape_events.registrations.forms import RegistrationForm
 from escape_events.registrations.reminders import describe_minutes, reminder_minutes_for
 from escape_events.registrations.rules import sees_remote_link
@@ -19,6 +21,9 @@ def registration_panel(context, event):
     """The registration box of an event page; after a failed POST it shows the submitted form."""
     request = context["request"]
     panel = build_panel(event, request.user)
+    # The titles of the person's clashing registrations in the reader's language, in one query.
+    overlapping = [item.event for item in panel.overlapping]
+    prefetch_translations(overlapping, "translations", "series__translations")
     form = context.get("registration_form")
     if form is None and panel.settings and not panel.registration and not panel.refusal:
         form = RegistrationForm(panel=panel, user=request.user)
@@ -58,6 +63,7 @@ def other_offer(panel, offer):
     return panel.other_offer(offer)
 
 
-register.filter("spoken_list", wording.spoken_list)
+# Names joined as a sentence says them: "A, B and C", "A, B et C".
+register.filter("spoken_list", list_text)
 # A label inside a sentence: `|lower` would write German nouns small ("vor ort").
 register.filter("in_sentence", wording.in_sentence)

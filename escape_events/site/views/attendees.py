@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from escape_events.core.redirects import redirect_to_next
 from escape_events.events.models import Event, Series
-from escape_events.events.selectors import colocated_pairs
+from escape_events.events.selectors import colocated_pairs, prefetch_translations
 from escape_events.organisers.printouts.certificates import refusal as certificate_refusal
 from escape_events.registrations import services
 from escape_events.registrations.checkin import ticket_qr_svg
@@ -178,7 +178,7 @@ def edit(request, pk):
                 messages.success(
                     request,
                     _("Your registration for %(title)s is saved; a mail tells what changed.")
-                    % {"title": event.title}
+                    % {"title": event.localized_title}
                     if form.change
                     else _("Nothing was changed."),
                 )
@@ -295,11 +295,17 @@ def _my_registrations_page(request, *, status: int = 200):
             and item.status == Registration.Status.CONFIRMED
             and not certificate_refusal(item.event)
         )
+    followed = followed_series(request.user)
+    surveys = surveys_awaiting(request.user, timezone.now())
+    # Titles in the reader's language: one query per list outside the original language.
+    prefetch_translations(registrations, "event__translations", "event__series__translations")
+    prefetch_translations(followed)
+    prefetch_translations(surveys, "event__translations", "event__series__translations")
     context = {
         "upcoming": [item for item in registrations if item.is_active],
         "inactive": [item for item in registrations if not item.is_active],
-        "followed": followed_series(request.user),
-        "surveys": surveys_awaiting(request.user, timezone.now()),
+        "followed": followed,
+        "surveys": surveys,
     }
     return render(request, "site/my_registrations.html", context, status=status)
 

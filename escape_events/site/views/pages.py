@@ -19,6 +19,7 @@ from escape_events.events.selectors import (
     search_events,
     standalone_events,
     upcoming_matches,
+    with_translations,
 )
 from escape_events.registrations.readers import reader_for
 
@@ -55,7 +56,7 @@ def home(request):
         "events": standalone_events().upcoming(now)[:50],
         "occurrences": occurrences_between(now, now + UPCOMING_WINDOW)[:8],
         "filtering": False,
-        "series_list": Series.objects.filter(is_listed=True),
+        "series_list": with_translations(Series.objects.filter(is_listed=True)),
     }
     return render(request, "site/home.html", context)
 

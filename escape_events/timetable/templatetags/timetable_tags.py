@@ -3,12 +3,10 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from escape_events.events.when import clock_text
+from escape_events.events.when import clock_text, day_in_year_text, long_day_text
 
 from ..access import ANONYMOUS
 from ..minutes import minutes_of
-from ..moments import long_day as long_day_text
-from ..moments import short_day as short_day_text
 from ..selectors import agenda_for
 from ..selectors import recent_agendas as recent_agendas_of
 
@@ -60,7 +58,7 @@ def long_day(day):
 @register.filter
 def short_day(day):
     """'Tue 15 Oct' in the reader's language."""
-    return short_day_text(day)
+    return day_in_year_text(day)
 
 
 @register.filter
