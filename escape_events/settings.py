@@ -13,7 +13,6 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.csp import CSP
-from django.utils.translation import gettext_noop
 
 from escape_events.core.release import release_id
 
@@ -29,6 +28,12 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a text for makemessages; Django's own gettext_noop would read these settings while
+    they are being read (and leave Django configured with half of them)."""
+    return text
 
 
 def env_count(name: str, default: int) -> int:

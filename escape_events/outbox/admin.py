@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import services
 from .models import OutgoingMail
@@ -20,7 +21,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     actions = ["send_again"]
 
-    @admin.display(description=_("To"))
+    @admin.display(description=pgettext_lazy("recipient of a mail", "To"))
     def recipient_list(self, mail):
         return ", ".join(mail.recipients)
 

@@ -106,13 +106,15 @@ def _mail(
 
 def _subject(kind: str, event: Event) -> str:
     # One line: a title stored with a line break would otherwise make the header invalid.
-    return header_text(SUBJECTS[kind] % {"event": event.title})
+    return header_text(SUBJECTS[kind] % {"event": event.localized_title})
 
 
 def _event_changed_subject(event: Event, *, cancelled: bool) -> str:
     if cancelled:
-        return header_text(gettext("Cancelled: %(event)s") % {"event": event.display_title})
-    return header_text(gettext("Changed: %(event)s") % {"event": event.display_title})
+        return header_text(
+            gettext("Cancelled: %(event)s") % {"event": event.localized_display_title}
+        )
+    return header_text(gettext("Changed: %(event)s") % {"event": event.localized_display_title})
 
 
 def in_language_of(person):

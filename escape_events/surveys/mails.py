@@ -15,7 +15,8 @@ from .models import Survey
 
 def _subject(survey: Survey) -> str:
     return header_text(
-        gettext("How was %(event)s? A short feedback survey") % {"event": survey.event.title}
+        gettext("How was %(event)s? A short feedback survey")
+        % {"event": survey.event.localized_title}
     )
 
 

@@ -259,7 +259,7 @@ def test_deleting_an_account_with_a_confirmed_seat_promotes_the_first_waiting_pe
     assert before["registrations"][0]["answers"] and before["calendar_feed_links"]
 
     page = client.get(reverse("accounts:delete")).content.decode()
-    assert "Your registration for SWAN hands-on (04 Nov 2030, Confirmed) is cancelled" in page
+    assert "Your registration for SWAN hands-on (4 Nov 2030, Confirmed) is cancelled" in page
     assert "Your personal calendar feed link stops working." in page
     assert "Your name stays on 1 meeting attendance list" in page
     refused = client.post(reverse("accounts:delete"), {})

@@ -5,7 +5,7 @@ import zoneinfo
 from django import template
 from django.utils.html import format_html
 
-from escape_events.events.when import describe_moment, describe_span
+from escape_events.events.when import date_text, describe_moment, describe_span
 
 register = template.Library()
 
@@ -38,3 +38,15 @@ def moment(value, zone_name: str):
     local = value.astimezone(zoneinfo.ZoneInfo(zone_name))
     text = describe_moment(value, zone_name)
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
+
+
+@register.simple_tag
+def moment_text(value, zone_name: str) -> str:
+    """The same moment as plain text, for mails: 'Fri 15 Jan 2027, 14:00 CET'."""
+    return describe_moment(value, zone_name)
+
+
+@register.filter
+def day_date(value) -> str:
+    """A date without its weekday in the reader's language: '25 Jan 2027', '25 janv. 2027'."""
+    return date_text(value)

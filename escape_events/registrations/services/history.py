@@ -7,7 +7,8 @@ after) and mailed to the person, in the change's transaction.
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .. import mails
 from ..models import Registration, RegistrationChange
@@ -79,16 +80,19 @@ LINE_LABELS = {
     Registration.Mode.ONSITE: gettext_noop("On-site waiting list"),
     Registration.Mode.REMOTE: gettext_noop("Remote waiting list"),
 }
-# The words of a change that are the site's own (the others are organisers' questions, and
-# what people answered or wrote): these are translated when a change is shown or mailed.
+# The words of a change that are the site's own, as kept (English), and how the reader reads
+# them; the others are organisers' questions, and what people answered or wrote.
 SITE_WORDS = {
-    gettext_noop("Attendance"),
-    gettext_noop("Waiting list"),
-    gettext_noop("Tags"),
-    "Organisers' note",
-    *LINE_LABELS.values(),
-    "On-site",  # the modes' labels (registrations.models), as kept
-    "Remote",
+    "Attendance": pgettext_lazy("a registration's way of attending", "Attendance"),
+    "Waiting list": _("Waiting list"),
+    "Tags": _("Tags"),
+    "Organisers' note": _("Organisers' note"),
+    **{str(label): _(label) for label in LINE_LABELS.values()},
+    "On-site": Registration.Mode.ONSITE.label,
+    "Remote": Registration.Mode.REMOTE.label,
+    "First name": _("First name"),
+    "Family name": _("Family name"),
+    "Affiliation": _("Affiliation"),
 }
 
 
@@ -101,10 +105,7 @@ def change_in_words(entry: dict) -> dict:
     organisers or the person wrote as it is."""
 
     def say(text: str) -> str:
-        return gettext(text) if text in SITE_WORDS or text in NAME_WORDS else text
+        return str(SITE_WORDS.get(text, text))
 
     return {**entry, "field": say(entry["field"]), "before": say(entry["before"]),
             "after": say(entry["after"])}  # fmt: skip
-
-
-NAME_WORDS = {gettext_noop("First name"), gettext_noop("Family name"), gettext_noop("Affiliation")}
