@@ -212,7 +212,7 @@ def test_an_account_mail_is_written_in_the_recipients_language(client):
     )
     (message,) = mail.outbox
     assert message.subject.endswith("Wählen Sie ein neues Passwort")
-    assert message.body.startswith("Hallo,")
+    assert message.body.startswith("Guten Tag,")
 
 
 def test_a_mail_to_an_address_without_an_account_is_in_the_askers_language(client):

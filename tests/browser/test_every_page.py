@@ -91,7 +91,7 @@ def sign_in(context, live_server, user) -> None:
     )
 
 
-def _screenshot(page, name: str, size: str) -> None:
+def keep_screenshot(page, name: str, size: str) -> None:
     folder = os.environ.get("SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
@@ -136,10 +136,10 @@ def test_page_is_accessible_and_fits_a_phone(browser, live_server, site_page: Si
         if site_page.then:
             site_page.then(page)
             page.wait_for_load_state()
-        _screenshot(page, site_page.name, "desktop")
+        keep_screenshot(page, site_page.name, "desktop")
         findings = run_axe(page)
         page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
-        _screenshot(page, site_page.name, "phone")
+        keep_screenshot(page, site_page.name, "phone")
         overflow = width_overflow(page)
         problems = [f"axe {item['impact']}: {item['id']} ({item['help']}) {item['nodes']}"
                     for item in findings]  # fmt: skip

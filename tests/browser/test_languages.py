@@ -4,16 +4,15 @@ French, German, Italian and Spanish through the browser's Accept-Language. Each 
 that language (Content-Language), names it in <html lang>, has no serious or critical axe-core
 finding and fits a 390 px phone (German and French run longer than English).
 
-Reuses the checks of test_every_page.py (axe-core, the sideways-scroll finder, signing in).
+Reuses the checks of test_every_page.py (axe-core, the sideways-scroll finder, signing in);
+`SCREENSHOTS=<folder>` keeps a desktop and a phone picture of each page in each language.
 """
-
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from .site_pages import ATTENDEE, ORGANISER, SITE_PAGES, VISITOR, build_site
-from .test_every_page import AXE, PHONE_WIDTH, run_axe, sign_in, width_overflow
+from .test_every_page import AXE, PHONE_WIDTH, keep_screenshot, run_axe, sign_in, width_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,12 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANGUAGES = {"en-GB": "en-gb", "fr": "fr", "de": "de", "it": "it", "es": "es"}
 MAIN_PAGES = ["home", "event", "event-register-form", "my-registrations", "organise",
               "participants"]  # fmt: skip
-BASE = Path(settings.BASE_DIR) / "templates" / "base.html"
-
-
-def _names_its_language() -> bool:
-    """Whether base.html writes the active language into <html lang> (not a fixed "en")."""
-    return 'lang="en"' not in BASE.read_text()
 
 
 @pytest.mark.parametrize("browser_language", list(LANGUAGES), ids=list(LANGUAGES.values()))
@@ -64,14 +57,16 @@ def test_main_pages_in_each_language_are_accessible_and_fit_a_phone(
                 answered_in = response.headers.get("content-language", "")
                 if answered_in.lower() != language:
                     problems.append(f"{where}: answered in {answered_in!r}")
+                keep_screenshot(page, f"{site_page.name}-{language}", "desktop")
                 lang = page.evaluate("document.documentElement.lang")
-                if _names_its_language() and lang.lower() != language:
+                if lang.lower() != language:
                     problems.append(f"{where}: <html lang={lang!r}>")
                 problems += [
                     f"{where}: axe {item['impact']}: {item['id']} ({item['help']}) {item['nodes']}"
                     for item in run_axe(page)
                 ]
                 page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+                keep_screenshot(page, f"{site_page.name}-{language}", "phone")
                 overflow = width_overflow(page)
                 if overflow:
                     problems.append(f"{where}: wider than {PHONE_WIDTH} px: {overflow}")

@@ -328,4 +328,4 @@ def test_the_mail_gives_dates_in_the_events_own_zone(over, people, organiser):
     closes_at = timezone.now() + timedelta(days=7)
     services.open_survey(survey=survey, closes_at=closes_at, by=organiser)
     local = closes_at.astimezone(over.zone)
-    assert f"{local:%H:%M} (America/Chicago)" in mail.outbox[0].body
+    assert f"{local:%H:%M} {local:%Z} (America/Chicago)" in mail.outbox[0].body
