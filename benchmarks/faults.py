@@ -303,12 +303,13 @@ def kill_mailer(stack: Stack, at: float):
     from escape_events.outbox.models import OutgoingMail
     from escape_events.outbox.services import store
 
-    stack.mail.delay = 0.3  # a slow mail server: the worker is mostly mid-send
+    # A slow mail server (3 s a mail): the kill lands while the worker waits on its answer.
+    stack.mail.delay = 3
     # On a quiet machine the rush's confirmations are all out before the fault: a queue of mails
     # to nobody of the rush (not counted by check_mail) keeps the worker mid-send when killed.
     store(
         EmailMessage(f"Queue {number}", "Keeps the worker busy.", to=[f"q{number}@example.org"])
-        for number in range(20)
+        for number in range(5)
     )
     stack.wait_until(
         lambda: OutgoingMail.objects.filter(status="sending").exists(), "a mail being sent", 30
