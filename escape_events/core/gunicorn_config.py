@@ -9,6 +9,11 @@ import signal
 from escape_events.core.gunicorn_logging import AccessLogWithoutHealthChecks
 
 logger_class = AccessLogWithoutHealthChecks
+# Django is imported before the port is opened: an app server restarted by the supervisor refuses
+# connections until it can answer (HAProxy sends them to the other server at once) instead of
+# accepting them and holding them for the seconds its workers take to import Django. Code is
+# new only after a restart (not a HUP), which is how the stack is upgraded anyway.
+preload_app = True
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
