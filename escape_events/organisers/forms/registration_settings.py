@@ -31,7 +31,9 @@ class RegistrationSettingsForm(forms.Form):
     )  # fmt: skip
     needs_approval = forms.BooleanField(label=_("Organisers approve each person"), required=False)
     cancellation_deadline = WallClockField(
-        required=False, help_text=_("Empty: attendees may cancel until the event starts.")
+        label=_("Cancellation deadline"),
+        required=False,
+        help_text=_("Empty: attendees may cancel until the event starts."),
     )
     modification_deadline = WallClockField(
         label=_("Attendees may change their registration until"),
