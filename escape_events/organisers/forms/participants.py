@@ -134,7 +134,7 @@ class BulkActionForm(forms.Form):
         coerce=int,
         error_messages={
             "required": _("Tick at least one participant."),
-            "invalid_choice": (
+            "invalid_choice": _(
                 "A selected registration does not belong to this event; nothing was changed."
             ),
         },
