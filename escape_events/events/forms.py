@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Kind
 
@@ -7,7 +8,11 @@ from .models import Kind
 class EventFilterForm(forms.Form):
     """The query string of listing pages; bad values give a 400 with the form's message."""
 
-    kind = forms.ChoiceField(choices=[("", _("All kinds")), *Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("kind of event", "Kind"),
+        choices=[("", _("All kinds")), *Kind.choices],
+        required=False,
+    )
     q = forms.CharField(label=_("Search"), max_length=100, required=False, strip=True)
 
     def kind_label(self) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from django import forms
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from escape_events.accounts.forms import NamesForm, check_names, save_names
@@ -369,12 +369,18 @@ def _set_choices(field: forms.ChoiceField, choices: list[tuple[str, str]]) -> No
 
 
 class SwitchModeForm(forms.Form):
-    mode = forms.ChoiceField(choices=Mode.choices)
-    keep_waiting = forms.BooleanField(required=False)
+    mode = forms.ChoiceField(
+        label=pgettext_lazy("a registration's way of attending", "Attendance"),
+        choices=Mode.choices,
+    )
+    keep_waiting = forms.BooleanField(label=_("Stay on the waiting list"), required=False)
 
 
 class ListingConsentForm(forms.Form):
-    consent = forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))])
+    consent = forms.ChoiceField(
+        label=_("Show my name in the list of participants"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+    )
 
 
 class EditRegistrationForm(forms.Form):
@@ -414,7 +420,7 @@ class EditRegistrationForm(forms.Form):
             )
             self.initial["note"] = registration.note
             self.fields["tags"] = forms.CharField(
-                required=False, max_length=1100, help_text=self.TAGS_HELP
+                label=_("Tags"), required=False, max_length=1100, help_text=self.TAGS_HELP
             )
             self.initial["tags"] = ", ".join(tag.name for tag in registration.tags.all())
 
@@ -461,4 +467,7 @@ class EditRegistrationForm(forms.Form):
 
 
 class WaitingLineForm(forms.Form):
-    mode = forms.ChoiceField(choices=Mode.choices)
+    mode = forms.ChoiceField(
+        label=pgettext_lazy("a registration's way of attending", "Attendance"),
+        choices=Mode.choices,
+    )

@@ -32,19 +32,23 @@ def _day_choices(event: Event) -> list[tuple[str, str]]:
 
 
 class EntryForm(forms.Form):
-    day = forms.TypedChoiceField(coerce=date.fromisoformat)
+    day = forms.TypedChoiceField(label=_("Day"), coerce=date.fromisoformat)
     start_time = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("End"), widget=TIME_INPUT)
-    title = forms.CharField(max_length=200, validators=[single_line])
-    kind = forms.ChoiceField(choices=EntryKind.choices, initial=EntryKind.TALK)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
+    kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices, initial=EntryKind.TALK)
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, empty_label=_("None (main programme)")
+        label=_("Session"),
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label=_("None (main programme)"),
     )
     location = forms.CharField(
         label=_("Room or place"), max_length=200, required=False, validators=[single_line],
         help_text=_("Only when it differs from the event's (or its session's)."),
     )  # fmt: skip
     description = forms.CharField(
+        label=_("Description"),
         required=False,
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -98,10 +102,17 @@ class EntryForm(forms.Form):
 class PersonForm(forms.Form):
     """One speaker or convener: typed in, or a registered participant (name taken from them)."""
 
-    name = forms.CharField(max_length=200, required=False, validators=[single_line])
-    affiliation = forms.CharField(max_length=200, required=False, validators=[single_line])
+    name = forms.CharField(
+        label=_("Name"), max_length=200, required=False, validators=[single_line]
+    )
+    affiliation = forms.CharField(
+        label=_("Affiliation"), max_length=200, required=False, validators=[single_line]
+    )
     participant = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label=_("Not a registered participant")
+        label=_("Participant"),
+        queryset=None,
+        required=False,
+        empty_label=_("Not a registered participant"),
     )
 
     def __init__(self, *args, participants=None, **kwargs):
@@ -141,7 +152,10 @@ def people_formset(data, *, prefix: str, people, participants) -> BasePeopleForm
 
 class SessionForm(forms.Form):
     title = forms.CharField(
-        max_length=200, validators=[single_line], help_text=_("e.g. Day 2 — Rucio internals")
+        label=_("Title"),
+        max_length=200,
+        validators=[single_line],
+        help_text=_("e.g. Day 2 — Rucio internals"),
     )
     location = forms.CharField(
         label=_("Room or place"), max_length=200, required=False, validators=[single_line],
@@ -188,7 +202,7 @@ class MoveEntryForm(forms.Form):
 
 
 class DuplicateEntryForm(forms.Form):
-    day = forms.TypedChoiceField(coerce=date.fromisoformat)
+    day = forms.TypedChoiceField(label=_("Day"), coerce=date.fromisoformat)
     start_time = forms.TimeField(label=_("Start"), widget=TIME_INPUT)
 
     def __init__(self, *args, event: Event, entry: Entry, **kwargs):
@@ -231,9 +245,11 @@ class MaterialForm(AccessFields):
     """A file (checked again by the service) or a link, with the title people see and who may
     open it."""
 
-    title = forms.CharField(max_length=200, required=False, validators=[single_line])
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False, validators=[single_line]
+    )
     file = forms.FileField(
-        required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+        label=_("File"), required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
     )
     url = forms.URLField(
         label=_("…or a link"), required=False, max_length=500, assume_scheme="https",

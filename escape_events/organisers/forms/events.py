@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escape_events.events.models import TIME_ZONE_CHOICES, Event, Kind, Venue
 
@@ -17,16 +18,25 @@ from .fields import VenueFields, WallClockField, single_line, wall_clock
 class EventForm(VenueFields):
     """Create or edit an event. Times are read in the event's own time zone."""
 
-    title = forms.CharField(max_length=200, validators=[single_line])
-    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.HANDS_ON)
-    summary = forms.CharField(max_length=300, required=False, validators=[single_line])
-    description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), required=False, help_text=_("Markdown.")
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("kind of event", "Kind"), choices=Kind.choices, initial=Kind.HANDS_ON
     )
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="Europe/Zurich")
-    start = WallClockField(help_text=_("Local time in the event's time zone."))
-    end = WallClockField(help_text=_("For an all-day event: its last day."))
-    all_day = forms.BooleanField(required=False)
+    summary = forms.CharField(
+        label=_("Summary"), max_length=300, required=False, validators=[single_line]
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Markdown."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Zurich"
+    )
+    start = WallClockField(label=_("Start"), help_text=_("Local time in the event's time zone."))
+    end = WallClockField(label=_("End"), help_text=_("For an all-day event: its last day."))
+    all_day = forms.BooleanField(label=_("All day"), required=False)
     online_url = forms.URLField(label=_("Remote participation link"), required=False)
     remote_note = forms.CharField(
         label=_("Note on remote participation"),
@@ -34,9 +44,9 @@ class EventForm(VenueFields):
         required=False,
         help_text=_('e.g. "Hands-on sessions are hard to follow remotely."'),
     )
-    contact_name = forms.CharField(max_length=200, required=False)
-    contact_email = forms.EmailField(required=False)
-    audience_note = forms.CharField(max_length=300, required=False)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    audience_note = forms.CharField(label=_("Audience note"), max_length=300, required=False)
     is_listed = forms.BooleanField(
         label=_("Listed on the public pages"), required=False, initial=True
     )
@@ -45,7 +55,7 @@ class EventForm(VenueFields):
         queryset=Event.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=(
+        help_text=_(
             "Other events you organise at the same time and place (Ctrl/⌘-click to pick "
             "several). To link someone else's event, ask them to make you a co-organiser."
         ),
@@ -61,6 +71,7 @@ class EventForm(VenueFields):
         if event is not None:
             others = others.exclude(pk=event.pk)
             self.fields["status"] = forms.ChoiceField(
+                label=_("Status"),
                 choices=Event.Status.choices,
                 help_text=_(
                     "Cancelling tells registrants; the Cancel button asks for confirmation."

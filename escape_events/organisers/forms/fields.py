@@ -64,7 +64,10 @@ class VenueFields(forms.Form):
     """Where: pick a known venue or name a new one (events and series alike)."""
 
     venue = forms.ModelChoiceField(
-        queryset=Venue.objects.all(), required=False, empty_label=_("Online / to be announced")
+        label=_("Venue"),
+        queryset=Venue.objects.all(),
+        required=False,
+        empty_label=_("Online / to be announced"),
     )
     new_venue_name = forms.CharField(
         label=_("…or a new venue"), max_length=200, required=False, help_text=_("e.g. CERN")

@@ -38,7 +38,7 @@ class MinutesForm(forms.Form):
         required=False,
         max_length=MAX_MINUTES_LENGTH,
         widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
-        help_text=(
+        help_text=_(
             "Markdown: a blank line between paragraphs, - for a list, **bold**, [text](link). "
             "Shown on the event page; empty hides them (the history keeps every revision)."
         ),

@@ -69,7 +69,7 @@ class PlacedMaterialForm(_Placed, MaterialForm):
 
 
 class MaterialSettingsForm(AccessFields):
-    title = forms.CharField(max_length=200, validators=[single_line])
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +77,9 @@ class MaterialSettingsForm(AccessFields):
 
 
 class MoveForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=[("up", _("Up")), ("down", _("Down"))]
+    )
 
     def step(self) -> int:
         return -1 if self.cleaned_data["direction"] == "up" else 1

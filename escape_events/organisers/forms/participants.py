@@ -41,14 +41,20 @@ class ParticipantFilterForm(forms.Form):
     """The participant list's query string; the export and messages reuse it as hidden fields."""
 
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    mode = forms.ChoiceField(choices=[("", _("Any mode")), *Mode.choices], required=False)
-    status = forms.ChoiceField(choices=[("", _("Any status")), *Status.choices], required=False)
+    mode = forms.ChoiceField(
+        label=_("Mode"), choices=[("", _("Any mode")), *Mode.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *Status.choices], required=False
+    )
     checked_in = forms.ChoiceField(
         label=_("Checked in"),
         choices=[("", _("Either")), ("yes", _("Checked in")), ("no", _("Not checked in"))],
         required=False,
     )
-    question = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    question = forms.TypedChoiceField(
+        label=_("Question"), coerce=int, required=False, empty_value=None
+    )
     answer = forms.CharField(label=_("Answer contains"), max_length=100, required=False)
     tag = forms.CharField(
         label=_("Tagged"),
@@ -56,7 +62,9 @@ class ParticipantFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"list": "event-tags"}),
     )
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    sort = forms.ChoiceField(
+        label=pgettext_lazy("order of a list", "Sort by"), choices=SORT_CHOICES, required=False
+    )
 
     def __init__(self, *args, questions: list[Question], **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,9 +93,13 @@ class ParticipantFilterForm(forms.Form):
 
 class ExportForm(forms.Form):
     format = forms.ChoiceField(
-        choices=ExportLog.Format.choices, initial="csv", widget=forms.RadioSelect
+        label=_("Format"),
+        choices=ExportLog.Format.choices,
+        initial="csv",
+        widget=forms.RadioSelect,
     )
     columns = forms.MultipleChoiceField(
+        label=_("Columns"),
         choices=COLUMN_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         initial=DEFAULT_COLUMNS,
@@ -105,6 +117,7 @@ class ExportForm(forms.Form):
 
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(
+        label=pgettext_lazy("what to do with the ticked participants", "Action"),
         choices=[
             ("approve", _("Approve")),
             ("reject", _("Reject")),
@@ -117,10 +130,11 @@ class BulkActionForm(forms.Form):
         error_messages={"invalid_choice": _("Unknown action; nothing was changed.")},
     )
     selected = forms.TypedMultipleChoiceField(
+        label=_("Selected participants"),
         coerce=int,
         error_messages={
             "required": _("Tick at least one participant."),
-            "invalid_choice": (
+            "invalid_choice": _(
                 "A selected registration does not belong to this event; nothing was changed."
             ),
         },
@@ -176,7 +190,9 @@ class MessageForm(forms.Form):
             "written to only when ticked."
         ),
     )
-    subject = forms.CharField(max_length=MESSAGE_SUBJECT_MAX, validators=[single_line])
+    subject = forms.CharField(
+        label=_("Subject"), max_length=MESSAGE_SUBJECT_MAX, validators=[single_line]
+    )
     body = forms.CharField(
         label=_("Message"),
         max_length=MESSAGE_BODY_MAX,
@@ -252,7 +268,7 @@ class AddParticipantForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Family name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
-    affiliation = forms.CharField(max_length=200, required=False)
+    affiliation = forms.CharField(label=_("Affiliation"), max_length=200, required=False)
     mode = forms.ChoiceField(label=_("Attends"), choices=Mode.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args, modes=(), **kwargs):

@@ -79,12 +79,16 @@ class PrintDesignForm(forms.ModelForm):
             "colour_remote": _("Band colour: remote participants"),
             "questions": _("Answers shown on the badge"),
             "back_text": _("Text on the back"),
+            "layout": _("Badge size"),
+            "logo": _("Logo"),
+            "show_affiliation": _("Show the affiliation"),
+            "signer_role": _("Role of the signer"),
         }
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["questions"].queryset = event.questions.all()
-        self.fields["logo"].help_text = (
+        self.fields["logo"].help_text = _(
             "PNG or JPEG, at most 2 MB and 4000 pixels on a side; printed on badges and "
             "certificates."
         )

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escape_events.registrations import question_kinds
 from escape_events.registrations.models import LibraryQuestion, Question, RegistrationSettings
@@ -31,7 +32,9 @@ class RegistrationSettingsForm(forms.Form):
     )  # fmt: skip
     needs_approval = forms.BooleanField(label=_("Organisers approve each person"), required=False)
     cancellation_deadline = WallClockField(
-        required=False, help_text=_("Empty: attendees may cancel until the event starts.")
+        label=_("Cancellation deadline"),
+        required=False,
+        help_text=_("Empty: attendees may cancel until the event starts."),
     )
     modification_deadline = WallClockField(
         label=_("Attendees may change their registration until"),
@@ -180,8 +183,9 @@ class QuestionForm(QuestionDefinitionForm):
             "kind": _("Answer type"),
             "position": _("Order"),
             "help_text": _("Help text"),
+            "required": _("Required"),
             "shown_if": _("Ask only if the answer to"),
-            "shown_if_value": "is",
+            "shown_if_value": pgettext_lazy("condition", "is"),
         }
         help_texts = {
             "shown_if": _("An earlier yes/no or choice question of this event (saved already)."),
@@ -190,7 +194,7 @@ class QuestionForm(QuestionDefinitionForm):
 
     def __init__(self, *args, event=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["choices_text"].help_text = (
+        self.fields["choices_text"].help_text = _(
             "For choice questions: one option per line. To limit how many people may pick an "
             "option, add | and a number: “Laptop | 5”."
         )
@@ -273,7 +277,12 @@ class LibraryQuestionForm(QuestionDefinitionForm):
     class Meta:
         model = LibraryQuestion
         fields = ["label", "kind", "required", "help_text", "min_value", "max_value"]
-        labels = {"label": _("Question"), "kind": _("Answer type"), "help_text": _("Help text")}
+        labels = {
+            "label": _("Question"),
+            "kind": _("Answer type"),
+            "required": _("Required"),
+            "help_text": _("Help text"),
+        }
         help_texts = {"required": _("Ticked at the events that pick it (they may change it).")}
 
     def __init__(self, *args, owner=None, **kwargs):

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escape_events.events.models import TIME_ZONE_CHOICES, Kind, Series, Venue
 from escape_events.events.recurrence_text import (
@@ -30,11 +31,18 @@ class SeriesForm(VenueFields):
     """Create or edit a series. The rule is picked in words (weekly on some days, or the nth
     weekdays of each month); times are read in the series' own time zone."""
 
-    title = forms.CharField(max_length=200, validators=[single_line])
-    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.MEETING)
-    summary = forms.CharField(max_length=300, required=False, validators=[single_line])
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[single_line])
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("kind of event", "Kind"), choices=Kind.choices, initial=Kind.MEETING
+    )
+    summary = forms.CharField(
+        label=_("Summary"), max_length=300, required=False, validators=[single_line]
+    )
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, help_text=_("Markdown.")
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("Markdown."),
     )
     repeat = forms.ChoiceField(
         label=_("Repeats"),
@@ -75,14 +83,16 @@ class SeriesForm(VenueFields):
     end_time = forms.TimeField(
         label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="Europe/Zurich")
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Europe/Zurich"
+    )
     online_url = forms.URLField(label=_("Video conference link"), required=False)
     remote_note = forms.CharField(
         label=_("Note on remote participation"), max_length=300, required=False
     )
-    contact_name = forms.CharField(max_length=200, required=False)
-    contact_email = forms.EmailField(required=False)
-    audience_note = forms.CharField(max_length=300, required=False)
+    contact_name = forms.CharField(label=_("Contact name"), max_length=200, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    audience_note = forms.CharField(label=_("Audience note"), max_length=300, required=False)
     is_listed = forms.BooleanField(
         label=_("Listed on the public pages"), required=False, initial=True
     )
@@ -208,9 +218,9 @@ def _within_years(day: date) -> date:
 class ExtraMeetingForm(forms.Form):
     """One more meeting outside the rule: its start, end and place, in the series' zone."""
 
-    start = WallClockField()
-    end = WallClockField()
-    venue = forms.ModelChoiceField(queryset=Venue.objects.all(), required=False)
+    start = WallClockField(label=_("Start"))
+    end = WallClockField(label=_("End"))
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.all(), required=False)
 
     def __init__(self, *args, series: Series, **kwargs):
         self.zone = series.zone

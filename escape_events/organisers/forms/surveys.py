@@ -41,4 +41,6 @@ class OpenSurveyForm(forms.Form):
 
 
 class SurveyExportForm(forms.Form):
-    format = forms.ChoiceField(choices=[("csv", _("CSV")), ("xlsx", _("Excel (.xlsx)"))])
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("csv", _("CSV")), ("xlsx", _("Excel (.xlsx)"))]
+    )
