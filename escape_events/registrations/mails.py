@@ -22,10 +22,10 @@ from escape_events.events.models import Event
 from escape_events.outbox.messages import EventMail
 from escape_events.outbox.services import send_written_later
 
+from .changes import change_in_words
 from .checkin import ticket_qr_png
 from .models import Registration, RegistrationChange
 from .selectors import waiting_position
-from .services.history import change_in_words
 from .signals import announce
 
 SUBJECTS = {

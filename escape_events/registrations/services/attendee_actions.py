@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .. import mails
+from ..changes import item, line_label
 from ..models import Registration
 from ..rules import (
     RegistrationRefused,
@@ -16,7 +17,7 @@ from ..rules import (
     membership_refusal,
     place_refusal,
 )
-from .history import item, line_label, modifier, record_change
+from .history import modifier, record_change
 from .promotion import promote_waiting_list
 from .seats import Mode, Status, locked, read_availability, set_status, settings_for
 

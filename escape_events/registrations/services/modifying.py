@@ -16,6 +16,7 @@ from django.utils.translation import gettext, gettext_noop
 from escape_events.accounts.services import update_profile
 
 from ..availability import options_free
+from ..changes import item, line_label
 from ..models import Answer, RegistrationTag
 from ..question_kinds import chosen_options
 from ..rules import (
@@ -27,7 +28,7 @@ from ..rules import (
     place_refusal,
 )
 from ..signals import announce
-from .history import item, line_label, modifier, record_change
+from .history import modifier, record_change
 from .seats import Mode, Status, locked, read_availability, settings_for
 
 # Stored as written in the change history; translated where a refusal names them.
