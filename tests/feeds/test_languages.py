@@ -6,18 +6,12 @@ Tests marked `needs_catalogues` read the French and German texts of the compiled
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
 from escape_events.feeds.services import issue_feed_token
 from escape_events.registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
 
 
 def _personal(client, user, **headers):

@@ -7,7 +7,6 @@ catalogues are compiled (`make test` compiles them)."""
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,14 +19,6 @@ from escape_events.registrations import reminders, rules, services
 from escape_events.registrations.models import Registration, RegistrationSettings
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def site_language_after_each_test():
-    """A request in French leaves French active in this thread (LocaleMiddleware does not reset
-    it): the next test starts in the site's language again."""
-    yield
-    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
