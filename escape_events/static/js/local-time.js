@@ -8,7 +8,11 @@
   "use strict";
   var texts = document.currentScript ? document.currentScript.dataset : {};
   var label = texts.yourTime || "Your time: %(time)s";
-  var language = document.documentElement.lang || undefined;
+  // The page's language; in the visitor's own variant of it when they share it (a New Yorker on
+  // the en-gb page reads "EST", not "GMT-5"): the local time is theirs.
+  var page = document.documentElement.lang || "";
+  var own = navigator.language || "";
+  var language = (page && own.split("-")[0] !== page.split("-")[0] ? page : own) || undefined;
   var visitorZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   function say(time) {
     return label.replace("%(time)s", time);
