@@ -38,9 +38,12 @@ def validate_rrule(value: str) -> None:
 
 
 def dated_title(title: str, local_start: datetime) -> str:
-    """A meeting of a series shares its series' title: the date tells it apart (once)."""
+    """A meeting of a series shares its series' title: the date tells it apart, once, also when
+    the stored title already carries it in the site's language ("…, 4 Sep 2019")."""
     day = date_text(local_start)
-    return title if day in title else f"{title}, {day}"
+    with translation.override(settings.LANGUAGE_CODE):
+        as_stored = date_text(local_start)
+    return title if day in title or as_stored in title else f"{title}, {day}"
 
 
 class Kind(models.TextChoices):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from escape_events.events import when
-from escape_events.events.models import Event
+from escape_events.events.models import Event, dated_title
 from escape_events.events.when import (
     describe_moment,
     describe_span,
@@ -162,3 +162,12 @@ def test_a_clock_range_names_the_day_only_when_asked():
         assert when.clock_range_text(start, end) == "14:00–15:30"
         assert when.clock_range_text(start, end, with_day=True) == "Tue 15 Oct 14:00–15:30"
         assert when.in_zone_text("Tue 15 Oct 14:00", start) == "Tue 15 Oct 14:00 (Europe/Zurich)"
+
+
+def test_a_meeting_title_already_dated_in_the_sites_language_is_not_dated_again():
+    start = datetime(2019, 9, 4, 14, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Zurich"))
+    with translation.override("de"):
+        assert dated_title("ESCAPE WP2 meeting, 4 Sep 2019", start) == (
+            "ESCAPE WP2 meeting, 4 Sep 2019"
+        )
+        assert dated_title("ESCAPE WP2 meeting", start) == "ESCAPE WP2 meeting, 4. Sept. 2019"
