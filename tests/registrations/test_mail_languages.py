@@ -14,25 +14,11 @@ from django.utils import timezone, translation
 from escape_events.accounts.services import privacy_notice_in_force
 from escape_events.organisers import services as organiser_services
 from escape_events.outbox.models import OutgoingMail
-from escape_events.outbox.services import deliver_due
 from escape_events.registrations import reminders, rules, services
 from escape_events.registrations.models import Registration, RegistrationSettings
+from tests.registrations.test_mails import delivered_to
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def outbox(settings):
-    """MAILERS as in production: every mail goes into the outbox, written by the worker."""
-    settings.MAILERS = {
-        "default": {"BACKEND": "escape_events.outbox.backend.OutboxBackend"},
-        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
-    }
-
-
-def delivered_to(person) -> list:
-    deliver_due()
-    return [sent.message() for sent in mail.outbox if sent.to == [person.email]]
 
 
 def part_of(message, content_type: str) -> str:

@@ -14,15 +14,6 @@ from escape_events.registrations import services
 from escape_events.registrations.models import Registration
 
 
-@pytest.fixture
-def outbox(settings):
-    """MAILERS as in production: every mail goes into the outbox."""
-    settings.MAILERS = {
-        "default": {"BACKEND": "escape_events.outbox.backend.OutboxBackend"},
-        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
-    }
-
-
 def delivered_to(person) -> list:
     """What the mail worker writes and sends to this person, in order."""
     deliver_due()
