@@ -157,6 +157,7 @@ def test_a_certificate_for_a_french_attendee_is_french(client, camp, register, m
     client.force_login(person)
     text = pdf_text(client.get(reverse("site:my_certificate", args=[registration.pk])).content)
     assert "Attestation de participation" in text
+    assert "1 jour sur 3" in text  # the attendance, not "on 1 of the 3 days"
     assert "Certificate of attendance" not in text
 
 

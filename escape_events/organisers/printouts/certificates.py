@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.dateformat import format as format_date
-from django.utils.translation import gettext
+from django.utils.formats import localize
+from django.utils.translation import gettext, ngettext
 
 from escape_events.core.tokens import hash_token
 from escape_events.events.models import Event
@@ -144,15 +145,24 @@ def verified(token: str) -> Certificate | None:
 
 
 def days_text(event: Event, presence: Attended) -> str:
-    """What the certificate says of attendance: "on Mon 25 Jan 2027 (3.5 hours)", or "on 2 of
-    the 3 days: Mon 25 and Tue 26 Jan 2027". Django's date formatting."""
+    """What the certificate says of attendance, in the holder's language: "on Mon 25 Jan 2027
+    (3.5 hours)", or "on 2 of the 3 days: Mon 25 and Tue 26 Jan 2027"."""
     if presence.of_days == 1:
-        hours = _hours(event, presence)
-        return f"on {long_day_text(presence.days[0])}{f' ({hours})' if hours else ''}"
+        day, hours = long_day_text(presence.days[0]), _hours(event, presence)
+        if hours:
+            return gettext("on %(day)s (%(hours)s)") % {"day": day, "hours": hours}
+        return gettext("on %(day)s") % {"day": day}
     listed = _day_list(presence.days)
     if presence.all_days:
-        return f"on all {presence.of_days} days, {listed}"
-    return f"on {len(presence.days)} of the {presence.of_days} days: {listed}"
+        return ngettext(
+            "on all %(count)s days, %(days)s", "on all %(count)s days, %(days)s", presence.of_days
+        ) % {"count": presence.of_days, "days": listed}
+    attended = len(presence.days)
+    return ngettext(
+        "on %(attended)s of the %(count)s days: %(days)s",
+        "on %(attended)s of the %(count)s days: %(days)s",
+        attended,
+    ) % {"attended": attended, "count": presence.of_days, "days": listed}
 
 
 def _day_list(days: tuple[date, ...]) -> str:
@@ -162,11 +172,17 @@ def _day_list(days: tuple[date, ...]) -> str:
 def _hours(event: Event, presence: Attended) -> str:
     if presence.minutes is not None:
         hours, minutes = divmod(presence.minutes, 60)
-        return f"{hours} h {minutes:02d} min connected" if hours else f"{minutes} min connected"
+        if hours:
+            return gettext("%(hours)s h %(minutes)s min connected") % {
+                "hours": hours,
+                "minutes": f"{minutes:02d}",
+            }
+        return gettext("%(minutes)s min connected") % {"minutes": minutes}
     length = (event.end - event.start).total_seconds() / 3600
     if event.all_day or length >= 24:
         return ""
-    return f"{length:g} hour{'s' if length != 1 else ''}"
+    shown = localize(int(length) if length.is_integer() else length)
+    return ngettext("%(hours)s hour", "%(hours)s hours", 1 if length == 1 else 2) % {"hours": shown}
 
 
 def _qr(url: str) -> str:
